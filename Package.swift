@@ -1,0 +1,98 @@
+// swift-tools-version:6.2
+// Xuanyi (选议): residents' committee elections and community deliberation.
+// Layout and dependency rule: docs/architecture.md.
+//   Notary ← Community ← {Elections, Councils} ← Web ← xuanyi
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "xuanyi",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "xuanyi", targets: ["xuanyi"]),
+        .library(name: "Notary", targets: ["Notary"]),
+        .library(name: "Community", targets: ["Community"]),
+        .library(name: "Elections", targets: ["Elections"]),
+        .library(name: "Councils", targets: ["Councils"]),
+        .library(name: "Web", targets: ["Web"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // OpenSSL's libcrypto, reached only from Notary.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .target(
+            name: "Notary",
+            dependencies: ["COpenSSL"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Community",
+            dependencies: [
+                "Notary",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Elections",
+            dependencies: ["Notary", "Community", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Councils",
+            dependencies: ["Notary", "Community", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Web",
+            dependencies: [
+                "Notary", "Community", "Elections", "Councils",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Public")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "xuanyi",
+            dependencies: [
+                "Notary", "Community", "Elections", "Councils", "Web",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "NotaryTests", dependencies: ["Notary"], swiftSettings: strict),
+        .testTarget(name: "CommunityTests", dependencies: ["Community", "Notary", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(name: "ElectionsTests", dependencies: ["Elections", "Community"], swiftSettings: strict),
+        .testTarget(name: "CouncilsTests", dependencies: ["Councils", "Community"], swiftSettings: strict),
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "Community", "Notary",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "CLITests", dependencies: ["xuanyi", "Community", "Notary"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)
