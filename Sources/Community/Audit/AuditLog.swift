@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import Notary
+
+/// The hash-chained audit log: every state change that matters appends one entry in the same
+/// transaction as the change, so the log and the data can never disagree.
+public enum AuditLog {
+    /// Appends an entry inside the caller's write transaction.
+    ///
+    /// SQLite has one writer at a time, so reading the last entry and inserting the next one
+    /// inside the same transaction cannot race.
+    @discardableResult
+    public static func append<Details: Encodable>(_ db: Database, actor: Actor, action: String, subject: String,
+                                                  details: Details, now: Date = Date()) throws -> AuditEntry {
+        let detailBytes = try CanonicalJSON.encode(details)
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM auditEntry ORDER BY seq DESC LIMIT 1")
+        let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
+        let prev: String = last?["hash"] ?? SHA256Digest.zero.hex
+        var entry = AuditEntry(seq: seq, at: Timestamp.string(from: now), actor: actor.description, action: action,
+                               subject: subject, details: String(decoding: detailBytes, as: UTF8.self),
+                               digest: SHA256.hash(detailBytes).hex, prev: prev, hash: "")
+        entry.hash = try entry.computedHash()
+        try entry.insert(db)
+        return entry
+    }
+
+    /// The newest entries first, for the admin page.
+    public static func recent(_ db: Database, limit: Int = 50) throws -> [AuditEntry] {
+        try AuditEntry.order(Column("seq").desc).limit(limit).fetchAll(db)
+    }
+}
+
+/// One problem found in the audit log, naming the entry.
+public struct AuditProblem: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// The entry's fields do not hash to its stored hash.
+        case edited
+        /// The details do not match their digest.
+        case detailsEdited
+        /// The sequence skips numbers: entries were removed.
+        case missing
+        /// `prev` is not the previous entry's hash: removed or reordered.
+        case brokenLink
+    }
+    public let seq: Int64
+    public let kind: Kind
+    public let message: String
+    public var description: String { "entry \(seq): \(message)" }
+}
+
+/// The outcome of checking the whole audit chain.
+public struct AuditVerification: Sendable, Equatable {
+    /// Entries read.
+    public let entries: Int
+    /// Hash of the last entry (the chain head).
+    public let head: String
+    /// Every problem found, in order; empty when the chain is intact.
+    public let problems: [AuditProblem]
+    public var isIntact: Bool { problems.isEmpty }
+}
+
+extension AppDatabase {
+    /// Walks the audit log in sequence order and reports every edited, removed or reordered
+    /// entry by number. Streams rows, so memory stays constant whatever the log's size.
+    public func verifyAudit() throws -> AuditVerification {
+        try reader.read { db in
+            var problems: [AuditProblem] = []
+            var expectedSeq: Int64 = 1
+            var previousHash = SHA256Digest.zero.hex
+            var count = 0
+            let cursor = try AuditEntry.order(Column("seq")).fetchCursor(db)
+            while let entry = try cursor.next() {
+                count += 1
+                if entry.seq != expectedSeq {
+                    let gap = entry.seq > expectedSeq ? "entries \(expectedSeq)–\(entry.seq - 1) are missing" : "sequence goes back from \(expectedSeq - 1)"
+                    problems.append(AuditProblem(seq: entry.seq, kind: .missing, message: gap))
+                }
+                if SHA256.hash(Data(entry.details.utf8)).hex != entry.digest {
+                    problems.append(AuditProblem(seq: entry.seq, kind: .detailsEdited, message: "details were changed after they were recorded"))
+                }
+                if try entry.computedHash() != entry.hash {
+                    problems.append(AuditProblem(seq: entry.seq, kind: .edited, message: "fields do not match the entry's hash (edited)"))
+                }
+                if entry.prev != previousHash {
+                    problems.append(AuditProblem(seq: entry.seq, kind: .brokenLink, message: "prev does not match the hash of the entry before it (an entry was removed, replaced or reordered)"))
+                }
+                previousHash = entry.hash
+                expectedSeq = entry.seq + 1
+            }
+            return AuditVerification(entries: count, head: previousHash, problems: problems)
+        }
+    }
+
+    /// The most recent audit entries.
+    public func recentAuditEntries(limit: Int = 50) throws -> [AuditEntry] {
+        try reader.read { db in try AuditLog.recent(db, limit: limit) }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import Notary
+
+/// A module's contribution to the database schema: named migrations (`elections.v1` …)
+/// registered in dependency order. Community's own come first, always.
+public protocol SchemaModule {
+    /// Registers this module's migrations. Names must be unique and never change once shipped.
+    static func registerMigrations(in migrator: inout DatabaseMigrator)
+}
+
+/// The database: one writer (a WAL `DatabasePool` for files, an in-memory `DatabaseQueue`
+/// for tests), its migrations, and intention-named methods — each one transaction that
+/// enforces one invariant and appends to the audit log.
+///
+/// Web and the CLI never write SQL; they call these methods.
+public struct AppDatabase: Sendable {
+    /// The writer; every state change goes through it.
+    public let writer: any DatabaseWriter
+    /// How passwords and access codes are hashed.
+    public let passwordHasher: PasswordHasher
+
+    /// Reads go through the reader (the same pool: concurrent reads in WAL mode).
+    public var reader: any DatabaseReader { writer }
+
+    /// Wraps a writer and migrates it with Community's schema plus `modules`'.
+    public init(_ writer: any DatabaseWriter, modules: [any SchemaModule.Type] = [], passwordHasher: PasswordHasher = .standard) throws {
+        self.writer = writer
+        self.passwordHasher = passwordHasher
+        var migrator = DatabaseMigrator()
+        CommunitySchema.registerMigrations(in: &migrator)
+        for module in modules { module.registerMigrations(in: &migrator) }
+        try migrator.migrate(writer)
+    }
+
+    /// Opens (creating if needed) a database file in WAL mode with foreign keys on and
+    /// `synchronous = FULL`, so a commit that returned survives a crash or power loss.
+    public static func open(path: String, modules: [any SchemaModule.Type] = [], passwordHasher: PasswordHasher = .standard) throws -> AppDatabase {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        return try AppDatabase(pool, modules: modules, passwordHasher: passwordHasher)
+    }
+
+    /// A private in-memory database, for tests.
+    public static func inMemory(modules: [any SchemaModule.Type] = [], passwordHasher: PasswordHasher = .fastForTests) throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue(configuration: configuration()), modules: modules, passwordHasher: passwordHasher)
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return config
+    }
+}

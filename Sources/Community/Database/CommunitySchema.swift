@@ -1,0 +1,89 @@
+import GRDB
+
+/// Community's tables: communities, addresses, households, residents, accounts, sessions,
+/// signing keys and the audit log.
+public enum CommunitySchema: SchemaModule {
+    public static func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("community.v1") { db in
+            try db.create(table: "community") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("code", .text).notNull().unique()
+                t.column("name", .text).notNull()
+                t.column("streetOffice", .text).notNull()
+                t.column("district", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "address") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("building", .text).notNull()
+                t.column("unit", .text).notNull()
+                t.column("room", .text).notNull()
+                t.uniqueKey(["communityID", "building", "unit", "room"])
+            }
+            try db.create(table: "household") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("number", .text).notNull()
+                t.belongsTo("address", onDelete: .setNull)
+                t.column("basis", .text).notNull().check { ["hukou", "residence"].contains($0) }
+                t.column("hukouAddress", .text)
+                t.uniqueKey(["communityID", "number"])
+            }
+            try db.create(table: "resident") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("name", .text).notNull()
+                t.column("gender", .text).notNull().check { ["male", "female"].contains($0) }
+                t.column("idNumber", .text).notNull()
+                t.column("birthDate", .text).notNull()
+                t.column("ethnicity", .text).notNull()
+                t.column("phone", .text)
+                t.belongsTo("household", onDelete: .setNull)
+                t.column("relationToHead", .text)
+                t.column("residenceAddressID", .integer).references("address", onDelete: .setNull)
+                t.column("livingSince", .text)
+                t.column("politicalRights", .text).notNull().check { ["held", "deprived"].contains($0) }
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["communityID", "idNumber"])
+            }
+            try db.create(index: "resident_on_idNumber", on: "resident", columns: ["idNumber"])
+            try db.create(table: "account") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade)
+                t.column("username", .text).notNull().unique(onConflict: .abort).collate(.nocase)
+                t.column("displayName", .text).notNull()
+                t.column("passwordHash", .text).notNull()
+                t.column("roles", .text).notNull()
+                t.belongsTo("resident", onDelete: .setNull)
+                t.column("disabled", .boolean).notNull().defaults(to: false)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "session") { t in
+                t.column("tokenHash", .text).primaryKey()
+                t.belongsTo("account", onDelete: .cascade).notNull()
+                t.column("csrfToken", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull()
+            }
+            try db.create(table: "signingKey") { t in
+                t.column("keyID", .text).primaryKey()
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("purpose", .text).notNull()
+                t.column("publicKeyPEM", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "auditEntry") { t in
+                t.column("seq", .integer).primaryKey()
+                t.column("at", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("details", .text).notNull()
+                t.column("digest", .text).notNull()
+                t.column("prev", .text).notNull()
+                t.column("hash", .text).notNull()
+            }
+        }
+    }
+}

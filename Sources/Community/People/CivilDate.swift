@@ -1,0 +1,125 @@
+import Foundation
+
+/// A calendar date without a time or zone (`2026-11-26`): birth dates, election days,
+/// living-since dates. Stored and encoded as `YYYY-MM-DD`.
+public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Creates a date; nil when the day does not exist (e.g. 2025-02-29).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+              day <= CivilDate.daysIn(month: month, year: year) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD` and `YYYYMMDD`, as spreadsheets write them).
+    public init?(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let parts: [Substring]
+        if trimmed.count == 8, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber) {
+            parts = [trimmed.prefix(4), trimmed.dropFirst(4).prefix(2), trimmed.suffix(2)]
+        } else {
+            parts = trimmed.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
+        }
+        guard parts.count == 3, parts[0].count == 4,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// Today in China Standard Time (UTC+8, no daylight saving), the zone every legal date refers to.
+    public static func today(now: Date = Date()) -> CivilDate {
+        from(now, utcOffsetSeconds: 8 * 3600)
+    }
+
+    /// The civil date of an instant at a fixed UTC offset.
+    public static func from(_ date: Date, utcOffsetSeconds: Int) -> CivilDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: utcOffsetSeconds)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return CivilDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    /// Whole years of age (周岁) on `date` for someone born on `self`.
+    ///
+    /// A year is completed on the anniversary of the birth date itself, matching election
+    /// notices ("年满十八周岁: born on or before the same date eighteen years earlier,
+    /// that day included"). Someone born on 29 February completes a year on 1 March in a
+    /// common year, since 29 February does not exist then and 28 February is not yet the
+    /// anniversary.
+    public func age(on date: CivilDate) -> Int {
+        var years = date.year - year
+        let birthdayThisYear: (Int, Int)
+        if month == 2, day == 29, !CivilDate.isLeap(date.year) {
+            birthdayThisYear = (3, 1)
+        } else {
+            birthdayThisYear = (month, day)
+        }
+        if (date.month, date.day) < birthdayThisYear { years -= 1 }
+        return years
+    }
+
+    /// The date `days` later (or earlier, when negative).
+    public func adding(days: Int) -> CivilDate {
+        let base = Self.daysSinceEpoch(self) + days
+        return Self.fromDaysSinceEpoch(base)
+    }
+
+    /// Days from `self` to `other` (positive when `other` is later).
+    public func days(until other: CivilDate) -> Int {
+        Self.daysSinceEpoch(other) - Self.daysSinceEpoch(self)
+    }
+
+    static func daysSinceEpoch(_ date: CivilDate) -> Int {
+        let y = date.month <= 2 ? date.year - 1 : date.year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (date.month + (date.month > 2 ? -3 : 9)) + 2) / 5 + date.day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func fromDaysSinceEpoch(_ days: Int) -> CivilDate {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return CivilDate(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)!
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = CivilDate(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date (YYYY-MM-DD): \(text)"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
