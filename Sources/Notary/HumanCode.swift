@@ -26,6 +26,18 @@ public struct HumanCode: Hashable, Sendable, CustomStringConvertible {
 
     private init(normalized: String) { self.normalized = normalized }
 
+    /// Random Crockford base32 text without a check character, grouped in fours: for
+    /// one-time passwords, where a typo simply fails the comparison. `count` symbols carry
+    /// 5 bits each (16 symbols = 80 bits).
+    public static func randomText(symbols count: Int) throws -> String {
+        var symbols = ""
+        for index in 0..<count {
+            if index > 0, index % 4 == 0 { symbols.append("-") }
+            symbols.append(alphabet[Int(try SecureRandom.uniform(32))])
+        }
+        return symbols
+    }
+
     /// Parses what a person typed; throws naming the problem (bad symbol, wrong check).
     public init(parsing text: String, expectedLength: Int? = nil) throws {
         var values: [Int] = []

@@ -105,3 +105,16 @@ struct HumanCodeTests {
         }
     }
 }
+
+@Suite("random text")
+struct RandomTextTests {
+    @Test("random text has the asked number of symbols from the Crockford alphabet, grouped in fours")
+    func randomText() throws {
+        let text = try HumanCode.randomText(symbols: 16)
+        #expect(text.count == 19)
+        let symbols = text.split(separator: "-")
+        #expect(symbols.map(\.count) == [4, 4, 4, 4])
+        #expect(symbols.joined().allSatisfy { "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains($0) })
+        #expect(try HumanCode.randomText(symbols: 16) != text)
+    }
+}

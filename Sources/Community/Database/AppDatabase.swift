@@ -57,3 +57,10 @@ public struct AppDatabase: Sendable {
         return config
     }
 }
+
+extension AppDatabase {
+    /// Runs a trivial query: throws when the database cannot be read (health checks).
+    public func ping() throws {
+        _ = try reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM community") }
+    }
+}

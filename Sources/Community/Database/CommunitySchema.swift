@@ -7,7 +7,7 @@ public enum CommunitySchema: SchemaModule {
         migrator.registerMigration("community.v1") { db in
             try db.create(table: "community") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.column("code", .text).notNull().unique()
+                t.column("code", .text).unique()
                 t.column("name", .text).notNull()
                 t.column("streetOffice", .text).notNull()
                 t.column("district", .text).notNull()

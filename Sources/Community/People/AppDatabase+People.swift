@@ -3,23 +3,24 @@ import GRDB
 import Notary
 
 extension AppDatabase {
-    /// Creates the community. The code must be 12 digits (statistical division code) and unique.
+    /// Creates the community. The code, when given, must be 12 digits (statistical division
+    /// code) and unique.
     @discardableResult
-    public func createCommunity(code: String, name: String, streetOffice: String, district: String, actor: Actor) throws -> Community {
-        let code = code.trimmingCharacters(in: .whitespaces)
-        guard code.count == 12, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+    public func createCommunity(code: String?, name: String, streetOffice: String, district: String, actor: Actor) throws -> Community {
+        let code = code?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        if let code, code.count != 12 || !code.allSatisfy({ $0.isASCII && $0.isNumber }) {
             throw CommunityError.invalid(field: "code", reason: "a community code is 12 digits (统计用区划代码)")
         }
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 100 else { throw CommunityError.invalid(field: "name", reason: "1 to 100 characters") }
         return try writer.write { db in
-            if try Community.filter(Column("code") == code).fetchCount(db) > 0 {
+            if let code, try Community.filter(Column("code") == code).fetchCount(db) > 0 {
                 throw CommunityError.duplicate(field: "code", value: code)
             }
             var community = Community(code: code, name: name, streetOffice: streetOffice, district: district)
             try community.insert(db)
             try AuditLog.append(db, actor: actor, action: "community.create", subject: "community:\(community.id!)",
-                                details: ["code": code, "name": name, "streetOffice": streetOffice, "district": district])
+                                details: ["code": code ?? "", "name": name, "streetOffice": streetOffice, "district": district])
             return community
         }
     }
@@ -101,4 +102,9 @@ extension AppDatabase {
              try Resident.filter(Column("communityID") == communityID).fetchCount(db))
         }
     }
+}
+
+extension String {
+    /// nil for an empty string, for optional form fields.
+    public var nilIfEmpty: String? { isEmpty ? nil : self }
 }

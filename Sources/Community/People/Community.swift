@@ -3,8 +3,8 @@ import Foundation
 /// A community (社区): the unit of tenancy. Everything else belongs to one.
 public struct Community: Codable, Sendable, Equatable, Identifiable {
     public var id: Int64?
-    /// Statistical division code (12 digits), unique per database.
-    public var code: String
+    /// Statistical division code (统计用区划代码, 12 digits), unique per database when given.
+    public var code: String?
     /// Community name, e.g. 朝阳门社区.
     public var name: String
     /// Supervising street office (街道办事处).
@@ -13,7 +13,7 @@ public struct Community: Codable, Sendable, Equatable, Identifiable {
     public var district: String
     public var createdAt: Date
 
-    public init(id: Int64? = nil, code: String, name: String, streetOffice: String, district: String, createdAt: Date = Date()) {
+    public init(id: Int64? = nil, code: String?, name: String, streetOffice: String, district: String, createdAt: Date = Date()) {
         self.id = id
         self.code = code
         self.name = name

@@ -1,0 +1,33 @@
+import Community
+import Hummingbird
+import Logging
+import NIOCore
+
+/// What every handler needs besides the request: the logged-in session (if any), the
+/// visitor's language, the anti-forgery token to put in forms, and the client address
+/// (for login throttling).
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The logged-in session, set by `SessionMiddleware`.
+    public var session: LoginSession?
+    /// The page language, set by `LocaleMiddleware`.
+    public var locale: AppLocale = .zhHans
+    /// The CSRF token for this visitor: the session's when logged in, else the `xy_csrf` cookie's.
+    public var csrfToken: String = ""
+    /// Address of the connected client.
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Uploads are bounded (CSV imports will raise this per route).
+    public var maxUploadSize: Int { 1 << 20 }
+
+    /// The logged-in account, if any.
+    public var account: Account? { session?.account }
+
+    /// The client IP for throttling ("unknown" when not on a socket, e.g. in router tests).
+    public var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+}

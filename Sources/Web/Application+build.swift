@@ -1,0 +1,60 @@
+import Community
+import Foundation
+import Hummingbird
+import Logging
+
+/// Everything the web application needs to start.
+public struct WebConfiguration: Sendable {
+    /// Address to listen on; 127.0.0.1 unless deliberately exposed behind a proxy.
+    public var host: String
+    /// Port; 0 picks a free one (tests).
+    public var port: Int
+    /// The database to serve.
+    public var database: AppDatabase
+    /// Mark cookies `Secure` (set when served over HTTPS behind a proxy).
+    public var secureCookies: Bool
+    /// Logger for requests and errors.
+    public var logger: Logger
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, database: AppDatabase, secureCookies: Bool = false,
+                logger: Logger = Logger(label: "xuanyi.web")) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.secureCookies = secureCookies
+        self.logger = logger
+    }
+}
+
+/// Builds the router with every middleware and controller; tests call this directly.
+public func buildRouter(_ configuration: WebConfiguration) async throws -> Router<AppRequestContext> {
+    let renderer = try await PageRenderer.load()
+    let database = configuration.database
+    let router = Router(context: AppRequestContext.self)
+    // Outermost first: headers on every response, then logging, then errors → friendly pages.
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: ErrorPageMiddleware(renderer: renderer))
+    if let publicFolder = Bundle.module.resourceURL?.appendingPathComponent("Public").path {
+        router.add(middleware: FileMiddleware(publicFolder, urlBasePath: "/static", searchForIndexHtml: false, logger: configuration.logger))
+    }
+    router.add(middleware: LocaleMiddleware())
+    router.add(middleware: SessionMiddleware(database: database, secureCookies: configuration.secureCookies))
+    router.add(middleware: CSRFMiddleware())
+
+    HomeController(database: database, renderer: renderer, secureCookies: configuration.secureCookies).addRoutes(to: router)
+    AuthController(database: database, renderer: renderer, throttle: LoginThrottle(), secureCookies: configuration.secureCookies).addRoutes(to: router)
+    AdminController(database: database, renderer: renderer).addRoutes(to: router)
+    APIController(database: database).addRoutes(to: router)
+    return router
+}
+
+/// Builds the Xuanyi web application (`xuanyi serve` runs it).
+public func buildApplication(_ configuration: WebConfiguration) async throws -> some ApplicationProtocol {
+    let router = try await buildRouter(configuration)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "xuanyi"),
+        logger: configuration.logger
+    )
+}

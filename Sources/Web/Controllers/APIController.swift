@@ -1,0 +1,76 @@
+import Community
+import Foundation
+import Hummingbird
+import Logging
+
+/// The JSON API (`/api/v1`), its OpenAPI document, and the health check.
+struct APIController {
+    let database: AppDatabase
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/health", use: health)
+        router.get("/api/openapi.json", use: openAPI)
+        router.get("/api/v1/community", use: community)
+        router.get("/api/v1/audit/verification", use: auditVerification)
+    }
+
+    struct Health: Encodable {
+        let status: String
+        let database: String
+    }
+
+    /// 200 when the database answers, 503 otherwise.
+    @Sendable func health(request: Request, context: AppRequestContext) async throws -> Response {
+        do {
+            try database.ping()
+            return try JSONResponse.make(Health(status: "ok", database: "ok"))
+        } catch {
+            context.logger.error("health check failed", metadata: ["error": "\(error)"])
+            return try JSONResponse.make(Health(status: "unavailable", database: "error"), status: .serviceUnavailable)
+        }
+    }
+
+    @Sendable func openAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
+              let data = FileManager.default.contents(atPath: url.path) else {
+            throw WebSetupError("openapi.json missing from the Web resources")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    struct CommunitySummary: Encodable {
+        let code: String?
+        let name: String
+        let streetOffice: String
+        let district: String
+        let households: Int
+        let residents: Int
+    }
+
+    @Sendable func community(request: Request, context: AppRequestContext) async throws -> Response {
+        guard let community = try database.primaryCommunity(), let id = community.id else { throw WebError.notFound }
+        let counts = try database.peopleCounts(communityID: id)
+        return try JSONResponse.make(CommunitySummary(code: community.code, name: community.name, streetOffice: community.streetOffice,
+                                                      district: community.district, households: counts.households, residents: counts.residents))
+    }
+
+    struct Verification: Encodable {
+        let intact: Bool
+        let entries: Int
+        let head: String
+        let problems: [Problem]
+        struct Problem: Encodable {
+            let seq: Int64
+            let kind: String
+            let message: String
+        }
+    }
+
+    @Sendable func auditVerification(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(anyOf: [.admin])
+        let result = try database.verifyAudit()
+        return try JSONResponse.make(Verification(intact: result.isIntact, entries: result.entries, head: result.head,
+                                                  problems: result.problems.map { .init(seq: $0.seq, kind: $0.kind.rawValue, message: $0.message) }))
+    }
+}

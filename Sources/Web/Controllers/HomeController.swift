@@ -1,0 +1,39 @@
+import Community
+import Foundation
+import Hummingbird
+
+/// The public home page and the language switch.
+struct HomeController {
+    let database: AppDatabase
+    let renderer: PageRenderer
+    let secureCookies: Bool
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/", use: home)
+        router.get("/lang/:code", use: switchLanguage)
+    }
+
+    @Sendable func home(request: Request, context: AppRequestContext) async throws -> Response {
+        var data: [String: Any] = [:]
+        if let community = try database.primaryCommunity(), let id = community.id {
+            let counts = try database.peopleCounts(communityID: id)
+            data["community"] = [
+                "name": community.name, "code": community.code ?? "", "streetOffice": community.streetOffice,
+                "district": community.district, "households": counts.households, "residents": counts.residents,
+            ] as [String: Any]
+        }
+        return try renderer.page("home", title: context.locale.text("home_title"), data: data, request: request, context: context)
+    }
+
+    /// Sets the language cookie and returns to the page the visitor came from (same site only).
+    @Sendable func switchLanguage(request: Request, context: AppRequestContext) async throws -> Response {
+        let code = context.parameters.get("code") ?? ""
+        guard let locale = AppLocale(code: code) else { throw WebError.badRequest(field: "lang", reason: "zh or en") }
+        let back = request.uri.queryParameters.get("back") ?? "/"
+        let target = back.hasPrefix("/") && !back.hasPrefix("//") && !back.contains("\\") ? back : "/"
+        var response = Response(status: .seeOther, headers: [.location: target])
+        response.setCookie(Cookie(name: LocaleMiddleware.cookieName, value: locale.rawValue, maxAge: 365 * 86_400, path: "/",
+                                  secure: secureCookies, httpOnly: true, sameSite: .lax))
+        return response
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Community
+import Foundation
+import Web
+
+/// `xuanyi demo`: a throw-away community with sample residents, served at once.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Create a throw-away demo community with sample data and serve it."
+    )
+
+    @Option(name: .long, help: "Keep the demo in this database file instead of a temporary one.")
+    var database: String?
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on.")
+    var port: Int = 8080
+
+    @Option(name: .long, help: "Admin password for the demo (default: a random one, printed).")
+    var adminPassword: String?
+
+    @Option(name: .long, help: "How many sample households to generate.")
+    var households: Int = 400
+
+    @Flag(name: .long, help: "Only create the demo data, do not serve it.")
+    var noServe = false
+
+    func run() async throws {
+        let logger = bootstrapLogging()
+        let temporary = database == nil
+        let path = database ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("xuanyi-demo-\(UUID().uuidString)").appendingPathComponent("demo.sqlite").path
+        defer {
+            if temporary && !noServe { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        }
+        let appDatabase = try AppDatabase.open(path: path)
+        let setup = try CommunitySetup.initialize(
+            database: appDatabase, keyStore: KeyStore.beside(databasePath: path), name: "桃园社区", code: "110101001001",
+            streetOffice: "安和街道办事处", district: "和平区", adminPassword: adminPassword)
+        let (householdCount, residentCount) = try DemoCommunity.seed(into: appDatabase, communityID: setup.community.id!, householdCount: households)
+        say("""
+        示范社区 Demo community: \(setup.community.name) — \(householdCount) households, \(residentCount) residents
+          database:       \(path)\(temporary ? " (deleted when the server stops)" : "")
+          admin username: \(setup.adminUsername)
+          admin password: \(setup.adminPassword)
+        """)
+        guard !noServe else { return }
+        say("  open:           http://\(host):\(port)/   (Ctrl-C to stop)")
+        try await serve(WebConfiguration(host: host, port: port, database: appDatabase, logger: logger))
+    }
+}

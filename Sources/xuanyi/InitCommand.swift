@@ -1,0 +1,48 @@
+import Foundation
+import ArgumentParser
+import Community
+
+/// `xuanyi init`: creates the database, the community, its key pair and an administrator.
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create the database, the community and its signing key, and print a one-time admin password."
+    )
+
+    @OptionGroup var options: DatabaseOptions
+
+    @Option(name: .long, help: "Community name, e.g. 桃园社区.")
+    var community: String
+
+    @Option(name: .long, help: "12-digit statistical division code of the community.")
+    var code: String?
+
+    @Option(name: .long, help: "Supervising street office (街道办事处).")
+    var streetOffice: String = ""
+
+    @Option(name: .long, help: "District (区).")
+    var district: String = ""
+
+    @Option(name: .long, help: "Username of the first administrator.")
+    var adminUsername: String = "admin"
+
+    @Option(name: .long, help: "File whose first line is a passphrase to encrypt the community's private key.")
+    var keyPassphraseFile: String?
+
+    func run() async throws {
+        let database = try options.open()
+        let result = try CommunitySetup.initialize(
+            database: database, keyStore: options.keyStore, name: community, code: code,
+            streetOffice: streetOffice, district: district, adminUsername: adminUsername,
+            keyPassphrase: try readPassphrase(file: keyPassphraseFile))
+        say("""
+        已初始化 Initialised: \(result.community.name)
+          database:       \(options.database)
+          community key:  \(result.communityKeyID)  (\(result.keyFile.path), mode 0600)
+          admin username: \(result.adminUsername)
+          admin password: \(result.adminPassword)
+        This password is shown only once. Start the server with:
+          xuanyi serve --database \(options.database)
+        """)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import ArgumentParser
+import Community
+import Hummingbird
+import Logging
+import Web
+
+/// `xuanyi serve`: runs the web application on an existing database.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the web pages and the JSON API.")
+
+    @OptionGroup var options: DatabaseOptions
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on (0 picks a free port).")
+    var port: Int = 8080
+
+    @Flag(name: .long, help: "Mark cookies Secure (when served over HTTPS behind a proxy).")
+    var secureCookies = false
+
+    func run() async throws {
+        let logger = bootstrapLogging()
+        let database = try options.openExisting()
+        try await serve(WebConfiguration(host: host, port: port, database: database, secureCookies: secureCookies, logger: logger))
+    }
+}
+
+/// Logs to standard error at info level (LOG_LEVEL overrides).
+func bootstrapLogging() -> Logger {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = ProcessEnvironment.logLevel
+        return handler
+    }
+    return Logger(label: "xuanyi")
+}
+
+/// Builds and runs the application until SIGINT or SIGTERM.
+func serve(_ configuration: WebConfiguration) async throws {
+    let app = try await buildApplication(configuration)
+    try await app.runService()
+}
+
+enum ProcessEnvironment {
+    static var logLevel: Logger.Level {
+        (ProcessInfo.processInfo.environment["LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `xuanyi`: the command line of Xuanyi (选议). Each subcommand parses its options and calls
+/// a library; none holds logic of its own.
+@main
+struct Xuanyi: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "xuanyi",
+        abstract: "选议 Xuanyi — residents' committee elections and community deliberation.",
+        subcommands: [InitCommand.self, ServeCommand.self, DemoCommand.self, VerifyCommand.self]
+    )
+}

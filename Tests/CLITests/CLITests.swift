@@ -1,0 +1,148 @@
+import Community
+import Foundation
+import Notary
+import Testing
+
+@Suite("xuanyi command line", .serialized)
+struct CLITests {
+    /// The admin password printed by init/demo.
+    func adminPassword(in output: String) -> String? {
+        output.split(separator: "\n").first { $0.contains("admin password:") }?
+            .components(separatedBy: "admin password:").last?.trimmingCharacters(in: .whitespaces)
+    }
+
+    @Test("every command answers --help")
+    func help() throws {
+        for command in [[], ["init"], ["serve"], ["demo"], ["verify"]] {
+            let result = try CLI.xuanyi(command + ["--help"])
+            #expect(result.status == 0, "\(command)")
+            #expect(result.stdout.contains("USAGE"), "\(command)")
+        }
+    }
+
+    @Test("init creates the database, a 0600 community key that openssl reads, and a working admin password")
+    func initialise() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let database = workspace.path("data/x.sqlite")
+        let result = try CLI.xuanyi(["init", "--community", "桃园社区", "--code", "110101001001", "--database", database])
+        #expect(result.status == 0, "\(result.stderr)")
+        let password = try #require(adminPassword(in: result.stdout))
+        #expect(password.count == 19)
+
+        let appDatabase = try AppDatabase.open(path: database)
+        let account = try appDatabase.authenticate(username: "admin", password: password)
+        #expect(account.roleSet == [.admin])
+        let community = try #require(try appDatabase.primaryCommunity())
+        #expect(community.name == "桃园社区")
+        let registered = try #require(try appDatabase.signingKeys(communityID: community.id!, purpose: "community").first)
+
+        let keyFile = KeyStore.beside(databasePath: database).privateKeyURL(keyID: registered.keyID)
+        let mode = try FileManager.default.attributesOfItem(atPath: keyFile.path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+        let publicFromOpenSSL = try CLI.tool("openssl", ["pkey", "-in", keyFile.path, "-pubout"])
+        #expect(publicFromOpenSSL.stdout == registered.publicKeyPEM)
+        // No private key material in the database file.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: database))
+        #expect(bytes.range(of: Data("PRIVATE KEY".utf8)) == nil)
+
+        let again = try CLI.xuanyi(["init", "--community", "别的社区", "--database", database])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already initialised"))
+        #expect(again.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test("init with an encrypted key: the key file needs the passphrase")
+    func encryptedKey() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try "社区口令 passphrase\n".write(toFile: workspace.path("pass.txt"), atomically: true, encoding: .utf8)
+        let database = workspace.path("x.sqlite")
+        let result = try CLI.xuanyi(["init", "--community", "桃园社区", "--database", database, "--key-passphrase-file", workspace.path("pass.txt")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let store = KeyStore.beside(databasePath: database)
+        let appDatabase = try AppDatabase.open(path: database)
+        let keyID = try #require(try appDatabase.signingKeys(communityID: 1, purpose: "community").first?.keyID)
+        #expect(try String(contentsOf: store.privateKeyURL(keyID: keyID), encoding: .utf8).contains("ENCRYPTED PRIVATE KEY"))
+        #expect(try store.load(keyID: keyID, passphrase: "社区口令 passphrase").keyID == keyID)
+        #expect(throws: NotaryError.wrongPassphrase) { try store.load(keyID: keyID, passphrase: "wrong") }
+    }
+
+    @Test("verify --audit passes on an untouched database and names the edited entry after tampering")
+    func verifyAudit() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let database = workspace.path("x.sqlite")
+        #expect(try CLI.xuanyi(["demo", "--no-serve", "--database", database, "--households", "5"]).status == 0)
+        let clean = try CLI.xuanyi(["verify", "--audit", "--database", database])
+        #expect(clean.status == 0)
+        #expect(clean.stdout.contains("PASS"))
+
+        let tamper = try CLI.tool("sqlite3", [database, "UPDATE auditEntry SET actor = 'mallory' WHERE seq = 7;"])
+        #expect(tamper.status == 0, "\(tamper.stderr)")
+        let broken = try CLI.xuanyi(["verify", "--audit", "--database", database])
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("entry 7"))
+        #expect(broken.stdout.contains("FAIL"))
+        let json = try CLI.xuanyi(["verify", "--audit", "--json", "--database", database])
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(report?["intact"] as? Bool == false)
+    }
+
+    @Test("clear one-line errors: nothing to verify, missing database")
+    func errors() throws {
+        let nothing = try CLI.xuanyi(["verify"])
+        #expect(nothing.status != 0)
+        #expect(nothing.stderr.contains("--audit"))
+        let missing = try CLI.xuanyi(["verify", "--audit", "--database", "/nonexistent/x.sqlite"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("xuanyi init"))
+        #expect(!missing.stderr.contains("Usage"))
+    }
+
+    @Test("demo serves a community a newcomer can log in to as admin, and cleans up when stopped")
+    func demoLogin() throws {
+        let port = CLI.freePort()
+        let server = try ServerProcess(["demo", "--port", "\(port)", "--households", "30", "--admin-password", "demo-password-42"], port: port)
+        defer { server.stop() }
+        try server.waitUntilReady()
+        let base = "http://127.0.0.1:\(port)"
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let jar = workspace.path("cookies.txt")
+
+        let home = try CLI.tool("curl", ["-s", "-c", jar, "-b", jar, "\(base)/"])
+        #expect(home.stdout.contains("桃园社区"))
+        let form = try CLI.tool("curl", ["-s", "-c", jar, "-b", jar, "\(base)/login"])
+        let token = try #require(form.stdout.components(separatedBy: #"name="_csrf" value=""#).dropFirst().first?.prefix { $0 != "\"" })
+        let login = try CLI.tool("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "-c", jar, "-b", jar,
+                                          "--data-urlencode", "_csrf=\(token)", "--data-urlencode", "username=admin",
+                                          "--data-urlencode", "password=demo-password-42", "--data-urlencode", "next=/admin", "\(base)/login"])
+        #expect(login.stdout == "303 \(base)/admin")
+        let admin = try CLI.tool("curl", ["-s", "-b", jar, "\(base)/admin"])
+        #expect(admin.stdout.contains("审计链完整"))
+        let api = try CLI.tool("curl", ["-s", "\(base)/api/v1/community"])
+        #expect(api.stdout.contains("\"households\":30"))
+
+        #expect(server.stop() == 0)
+        let output = server.standardOutput()
+        let databaseLine = try #require(output.split(separator: "\n").first { $0.contains("database:") })
+        let path = String(databaseLine.components(separatedBy: "database:")[1].trimmingCharacters(in: .whitespaces).split(separator: " ")[0])
+        #expect(!FileManager.default.fileExists(atPath: path), "the throw-away demo database was left behind")
+    }
+
+    @Test("serve runs an initialised database and stops cleanly on SIGTERM")
+    func serve() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let database = workspace.path("x.sqlite")
+        #expect(try CLI.xuanyi(["init", "--community", "梨园社区", "--database", database]).status == 0)
+        let port = CLI.freePort()
+        let server = try ServerProcess(["serve", "--database", database, "--port", "\(port)"], port: port)
+        defer { server.stop() }
+        try server.waitUntilReady()
+        let home = try CLI.tool("curl", ["-s", "http://127.0.0.1:\(port)/"])
+        #expect(home.stdout.contains("梨园社区"))
+        #expect(server.stop() == 0)
+    }
+}

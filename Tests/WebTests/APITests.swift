@@ -1,0 +1,68 @@
+import Community
+import Foundation
+import GRDB
+import HTTPTypes
+import Testing
+@testable import Web
+
+@Suite("JSON API and OpenAPI document")
+struct APITests {
+    @Test("health answers ok with the database")
+    func health() async throws {
+        try await WebHarness().test { browser in
+            let page = try await browser.get("/health")
+            #expect(page.status == .ok)
+            let json = try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as? [String: String]
+            #expect(json == ["status": "ok", "database": "ok"])
+        }
+    }
+
+    @Test("the community endpoint returns the community and its counts")
+    func community() async throws {
+        let harness = try WebHarness()
+        try DemoCommunity.seed(into: harness.database, communityID: harness.community.id!, householdCount: 10)
+        let counts = try harness.database.peopleCounts(communityID: harness.community.id!)
+        try await harness.test { browser in
+            let page = try await browser.get("/api/v1/community")
+            let json = try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as? [String: Any]
+            #expect(json?["name"] as? String == "桃园社区")
+            #expect(json?["code"] as? String == "110101001001")
+            #expect(json?["households"] as? Int == 10)
+            #expect(json?["residents"] as? Int == counts.residents)
+        }
+    }
+
+    @Test("audit verification for an admin reports an intact chain, and a tampered one")
+    func auditVerification() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.login("admin", WebHarness.adminPassword)
+            let intact = try JSONSerialization.jsonObject(with: Data(try await browser.get("/api/v1/audit/verification").body.utf8)) as? [String: Any]
+            #expect(intact?["intact"] as? Bool == true)
+            try await harness.database.writer.write { db in try db.execute(sql: "UPDATE auditEntry SET subject = 'x' WHERE seq = 2") }
+            let broken = try JSONSerialization.jsonObject(with: Data(try await browser.get("/api/v1/audit/verification").body.utf8)) as? [String: Any]
+            #expect(broken?["intact"] as? Bool == false)
+            let problems = broken?["problems"] as? [[String: Any]]
+            #expect(problems?.first?["seq"] as? Int == 2)
+            let page = try await browser.get("/admin")
+            #expect(page.body.contains("审计链被篡改"))
+            #expect(page.body.contains("entry 2"))
+        }
+    }
+
+    @Test("every path in the OpenAPI document is served; every API route is documented")
+    func openAPIMatchesRoutes() async throws {
+        try await WebHarness().test { browser in
+            let page = try await browser.get("/api/openapi.json")
+            #expect(page.status == .ok)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as? [String: Any])
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: Any])
+            for path in paths.keys {
+                let response = try await browser.get(path)
+                #expect(response.status != .notFound || path.contains("{"), "\(path) is documented but not served")
+            }
+            #expect(Set(paths.keys) == ["/health", "/api/v1/community", "/api/v1/audit/verification"])
+        }
+    }
+}
