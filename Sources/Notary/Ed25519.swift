@@ -1,11 +1,74 @@
 import Foundation
 internal import COpenSSL
 
-/// Owns one OpenSSL `EVP_PKEY`. Read-only after creation, so sharing it across threads is safe.
+/// Owns one OpenSSL `EVP_PKEY`. Read-only after creation, so sharing it across threads is
+/// safe. Keeps a few signing and verifying contexts already initialised with the key: setting
+/// one up costs a provider fetch per call otherwise (`openssl speed` re-uses its context too).
 final class PKeyHandle: @unchecked Sendable {
     let pointer: OpaquePointer
+    private let signers = ContextPool()
+    private let verifiers = ContextPool()
+
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
     deinit { EVP_PKEY_free(pointer) }
+
+    /// Runs `body` with a context ready for `EVP_DigestSign`; the context goes back to the pool
+    /// only when `body` succeeded.
+    func withSigningContext<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        try signers.with(prepare: { context, fresh in
+            fresh ? EVP_DigestSignInit(context, nil, nil, nil, pointer) : EVP_DigestSignInit(context, nil, nil, nil, nil)
+        }, body)
+    }
+
+    /// Runs `body` with a context ready for `EVP_DigestVerify`.
+    func withVerifyingContext<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        try verifiers.with(prepare: { context, fresh in
+            fresh ? EVP_DigestVerifyInit(context, nil, nil, nil, pointer) : EVP_DigestVerifyInit(context, nil, nil, nil, nil)
+        }, body)
+    }
+}
+
+/// A small lock-protected stack of `EVP_MD_CTX`s bound to one key.
+final class ContextPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [OpaquePointer] = []
+    private static let capacity = 8
+
+    deinit { idle.forEach { EVP_MD_CTX_free($0) } }
+
+    /// Takes an idle context (re-initialised with `prepare(context, false)`, which keeps its key)
+    /// or makes a new one (`prepare(context, true)`), runs `body`, and returns the context to
+    /// the pool if everything succeeded; a context that saw an error is freed.
+    func with<T>(prepare: (OpaquePointer, Bool) -> Int32, _ body: (OpaquePointer) throws -> T) throws -> T {
+        var context = lock.withLock { idle.popLast() }
+        if let reused = context, prepare(reused, false) != 1 {
+            _ = drainOpenSSLErrors()
+            EVP_MD_CTX_free(reused)
+            context = nil
+        }
+        if context == nil {
+            guard let created = EVP_MD_CTX_new() else { throw NotaryError.openssl("EVP_MD_CTX_new failed") }
+            guard prepare(created, true) == 1 else {
+                EVP_MD_CTX_free(created)
+                throw NotaryError.openssl("initialising a signature context: \(drainOpenSSLErrors())")
+            }
+            context = created
+        }
+        let ready = context!
+        do {
+            let result = try body(ready)
+            let kept = lock.withLock { () -> Bool in
+                guard idle.count < Self.capacity else { return false }
+                idle.append(ready)
+                return true
+            }
+            if !kept { EVP_MD_CTX_free(ready) }
+            return result
+        } catch {
+            EVP_MD_CTX_free(ready)
+            throw error
+        }
+    }
 }
 
 /// An Ed25519 public key (RFC 8032), read from and written to SPKI PEM so `openssl pkey -pubin`
@@ -58,13 +121,12 @@ public struct Ed25519PublicKey: Sendable, Hashable {
     /// Checks a detached signature; throws `signatureMismatch` or `malformedSignature`.
     public func verify(signature: Data, for message: Data) throws {
         guard signature.count == 64 else { throw NotaryError.malformedSignature(length: signature.count) }
-        guard let context = EVP_MD_CTX_new() else { throw NotaryError.openssl("EVP_MD_CTX_new failed") }
-        defer { EVP_MD_CTX_free(context) }
-        try check(EVP_DigestVerifyInit(context, nil, nil, nil, handle.pointer), "EVP_DigestVerifyInit")
-        let status = signature.withUnsafeBytes { sig in
-            message.withUnsafeBytes { msg in
-                EVP_DigestVerify(context, sig.baseAddress?.assumingMemoryBound(to: UInt8.self), sig.count,
-                                 msg.baseAddress?.assumingMemoryBound(to: UInt8.self), msg.count)
+        let status = try handle.withVerifyingContext { context in
+            signature.withUnsafeBytes { sig in
+                message.withUnsafeBytes { msg in
+                    EVP_DigestVerify(context, sig.baseAddress?.assumingMemoryBound(to: UInt8.self), sig.count,
+                                     msg.baseAddress?.assumingMemoryBound(to: UInt8.self), msg.count)
+                }
             }
         }
         guard status == 1 else {
@@ -188,19 +250,19 @@ public struct Ed25519PrivateKey: Sendable, CustomStringConvertible {
 
     /// Signs a message (pure Ed25519, no pre-hashing); the signature is 64 bytes.
     public func sign(_ message: Data) throws -> Data {
-        guard let context = EVP_MD_CTX_new() else { throw NotaryError.openssl("EVP_MD_CTX_new failed") }
-        defer { EVP_MD_CTX_free(context) }
-        try check(EVP_DigestSignInit(context, nil, nil, nil, handle.pointer), "EVP_DigestSignInit")
-        var signature = Data(count: 64)
-        var length = 64
-        let status = signature.withUnsafeMutableBytes { sig in
-            message.withUnsafeBytes { msg in
-                EVP_DigestSign(context, sig.baseAddress?.assumingMemoryBound(to: UInt8.self), &length,
-                               msg.baseAddress?.assumingMemoryBound(to: UInt8.self), msg.count)
+        try handle.withSigningContext { context in
+            var signature = Data(count: 64)
+            var length = 64
+            let status = signature.withUnsafeMutableBytes { sig in
+                message.withUnsafeBytes { msg in
+                    EVP_DigestSign(context, sig.baseAddress?.assumingMemoryBound(to: UInt8.self), &length,
+                                   msg.baseAddress?.assumingMemoryBound(to: UInt8.self), msg.count)
+                }
             }
+            try check(status, "EVP_DigestSign")
+            guard length == 64 else { throw NotaryError.openssl("EVP_DigestSign wrote \(length) bytes") }
+            return signature
         }
-        try check(status, "EVP_DigestSign")
-        return signature
     }
 
     /// Key id of the public half.

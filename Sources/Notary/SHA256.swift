@@ -50,6 +50,18 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible, Codable
     }
 }
 
+/// SHA-256 fetched once from OpenSSL's default provider. Fetching per call (what passing
+/// `EVP_sha256()` does in OpenSSL 3) costs a provider lookup and about 20 allocations.
+final class FetchedDigest: @unchecked Sendable {
+    let pointer: OpaquePointer
+    static let sha256 = FetchedDigest(name: "SHA256")
+
+    init(name: String) {
+        guard let md = EVP_MD_fetch(nil, name, nil) else { fatalError("OpenSSL has no \(name): \(drainOpenSSLErrors())") }
+        pointer = md
+    }
+}
+
 /// SHA-256 through OpenSSL's EVP interface, one-shot or streaming.
 public enum SHA256 {
     /// Hashes bytes in one call.
@@ -59,7 +71,7 @@ public enum SHA256 {
             out.withUnsafeMutableBytes { output in
                 var length: UInt32 = 32
                 // EVP_Digest with a fixed, always-available algorithm cannot fail short of memory exhaustion.
-                let status = EVP_Digest(input.baseAddress, input.count, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length, EVP_sha256(), nil)
+                let status = EVP_Digest(input.baseAddress, input.count, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length, FetchedDigest.sha256.pointer, nil)
                 precondition(status == 1, "EVP_Digest(SHA-256) failed: \(drainOpenSSLErrors())")
             }
         }
@@ -96,7 +108,7 @@ public final class SHA256Hasher {
     public init() {
         guard let context = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new: out of memory") }
         self.context = context
-        precondition(EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1, "EVP_DigestInit_ex(SHA-256) failed")
+        precondition(EVP_DigestInit_ex(context, FetchedDigest.sha256.pointer, nil) == 1, "EVP_DigestInit_ex(SHA-256) failed")
     }
 
     deinit { EVP_MD_CTX_free(context) }

@@ -121,3 +121,34 @@ struct Ed25519Tests {
         }
     }
 }
+
+@Suite("Ed25519 context reuse")
+struct Ed25519ContextReuseTests {
+    @Test("one key signs many messages, from many tasks at once, each signature identical to a fresh key's")
+    func reuseIsCorrect() async throws {
+        let seed = Hex.decode(Ed25519Tests.rfc8032[2].0)!
+        let shared = try Ed25519PrivateKey(rawRepresentation: seed)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for index in 0..<50 {
+                        let message = Data("task \(task) message \(index)".utf8)
+                        let signature = try shared.sign(message)
+                        // Ed25519 is deterministic: a brand-new key object must give the same bytes.
+                        let fresh = try Ed25519PrivateKey(rawRepresentation: seed)
+                        #expect(try fresh.sign(message) == signature)
+                        try shared.publicKey.verify(signature: signature, for: message)
+                        var bad = signature
+                        bad[index % 64] ^= 0x80
+                        #expect(!shared.publicKey.isValidSignature(bad, for: message))
+                        // After a failed verification the pooled context still verifies correctly.
+                        #expect(shared.publicKey.isValidSignature(signature, for: message))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // The RFC vector still comes out right after all that reuse.
+        #expect(Hex.encode(try shared.sign(Hex.decode("af82")!)) == Ed25519Tests.rfc8032[2].3)
+    }
+}

@@ -83,3 +83,58 @@ struct OpenSSLInteropTests {
         #expect(viaCLI.hasPrefix(SHA256.hash(bytes).hex))
     }
 }
+
+@Suite("documented plain-tools procedures")
+struct DocumentedProceduresTests {
+    @Test("ballots/README.md: a compact receipt checks with sh, base64 and openssl alone")
+    func compactReceiptWithShell() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let key = try Ed25519PrivateKey.generate()
+        try KeyFiles.writePublicKey(key.publicKey, to: dir.path("election.pub.pem"))
+        // Vary the statement length so every base64 padding case (0, 1, 2 '=') occurs.
+        for subject in ["e", "e1", "e12", "选举-2026"] {
+            let statement = ReceiptStatement(what: "ballot", subject: subject, round: 1, seq: 3,
+                                             tracking: SHA256.hash(subject).hex, at: "2026-11-26T09:10:00Z", key: key.keyID)
+            let receipt = try SignedReceipt.issue(statement, signingKey: key)
+            let script = """
+            set -e
+            cd '\(dir.url.path)'
+            b64url() { s=$(tr '_-' '/+'); while [ $(( ${#s} % 4 )) -ne 0 ]; do s="$s="; done; printf '%s' "$s" | base64 -d; }
+            receipt='\(receipt.compactText)'
+            printf '%s' "$receipt" | cut -d. -f2 | b64url > statement.json
+            printf '%s' "$receipt" | cut -d. -f3 | b64url > statement.sig
+            openssl pkeyutl -verify -pubin -inkey election.pub.pem -rawin -in statement.json -sigfile statement.sig
+            """
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", script]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = out
+            try process.run()
+            let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(output)")
+            #expect(output.contains("Signature Verified Successfully"))
+            #expect(try Data(contentsOf: dir.path("statement.json")) == receipt.statementBytes)
+        }
+    }
+
+    @Test("ballots/README.md: the key id recipe with openssl, tail and sha256sum")
+    func keyIDWithShell() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let key = try Ed25519PrivateKey.generate()
+        try KeyFiles.writePublicKey(key.publicKey, to: dir.path("k.pub.pem"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "openssl pkey -pubin -in '\(dir.path("k.pub.pem").path)' -outform DER | tail -c 32 | sha256sum | cut -c1-16"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == key.keyID)
+    }
+}
