@@ -8,7 +8,7 @@ public enum Timestamp {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = GregorianDays.date(fromDays: days)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day,
                       secondOfDay / 3600, (secondOfDay % 3600) / 60, secondOfDay % 60)
     }
@@ -31,13 +31,17 @@ public enum Timestamp {
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
               let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
               (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        guard civil(fromDays: days) == (year, month, day) else { return nil }
+        let days = GregorianDays.days(year: year, month: month, day: day)
+        guard GregorianDays.date(fromDays: days) == (year, month, day) else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + second))
     }
+}
 
-    /// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+/// Day numbers of the proleptic Gregorian calendar: days since 1970-01-01 and back
+/// (H. Hinnant's civil-from-days algorithms), for timestamps and civil dates alike.
+public enum GregorianDays {
+    /// Days since 1970-01-01 of a date (negative before it).
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -46,7 +50,8 @@ public enum Timestamp {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+    /// The (year, month, day) of a day number.
+    public static func date(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

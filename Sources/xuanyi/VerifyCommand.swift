@@ -26,26 +26,12 @@ struct VerifyCommand: AsyncParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            let report = Report(intact: result.isIntact, entries: result.entries, head: result.head,
-                                problems: result.problems.map { .init(seq: $0.seq, kind: $0.kind.rawValue, message: $0.message) })
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
             print("审计日志 Audit log: \(result.entries) entries, head \(result.head)")
             for problem in result.problems { print("  ✗ \(problem)") }
             print(result.isIntact ? "通过 PASS: the audit chain is intact." : "未通过 FAIL: \(result.problems.count) problem(s) in the audit chain.")
         }
         if !result.isIntact { throw ExitCode(1) }
-    }
-
-    struct Report: Encodable {
-        let intact: Bool
-        let entries: Int
-        let head: String
-        let problems: [Problem]
-        struct Problem: Encodable {
-            let seq: Int64
-            let kind: String
-            let message: String
-        }
     }
 }

@@ -31,6 +31,20 @@ enum OpenSSLCLI {
         return output
     }
 
+    /// Runs a POSIX shell script; returns its exit status and combined output.
+    static func shell(_ script: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
     /// Exit status only (for expected failures such as a bad signature).
     static func status(_ arguments: [String]) throws -> Int32 {
         do {

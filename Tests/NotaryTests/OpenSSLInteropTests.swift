@@ -106,16 +106,8 @@ struct DocumentedProceduresTests {
             printf '%s' "$receipt" | cut -d. -f3 | b64url > statement.sig
             openssl pkeyutl -verify -pubin -inkey election.pub.pem -rawin -in statement.json -sigfile statement.sig
             """
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", script]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = out
-            try process.run()
-            let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(output)")
+            let (status, output) = try OpenSSLCLI.shell(script)
+            #expect(status == 0, "\(output)")
             #expect(output.contains("Signature Verified Successfully"))
             #expect(try Data(contentsOf: dir.path("statement.json")) == receipt.statementBytes)
         }
@@ -127,14 +119,8 @@ struct DocumentedProceduresTests {
         defer { dir.remove() }
         let key = try Ed25519PrivateKey.generate()
         try KeyFiles.writePublicKey(key.publicKey, to: dir.path("k.pub.pem"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "openssl pkey -pubin -in '\(dir.path("k.pub.pem").path)' -outform DER | tail -c 32 | sha256sum | cut -c1-16"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, output) = try OpenSSLCLI.shell("openssl pkey -pubin -in '\(dir.path("k.pub.pem").path)' -outform DER | tail -c 32 | sha256sum | cut -c1-16")
+        #expect(status == 0)
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == key.keyID)
     }
 }

@@ -31,8 +31,8 @@ public enum AuditLog {
 }
 
 /// One problem found in the audit log, naming the entry.
-public struct AuditProblem: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable {
+public struct AuditProblem: Sendable, Equatable, Encodable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Encodable {
         /// The entry's fields do not hash to its stored hash.
         case edited
         /// The details do not match their digest.
@@ -48,8 +48,10 @@ public struct AuditProblem: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "entry \(seq): \(message)" }
 }
 
-/// The outcome of checking the whole audit chain.
-public struct AuditVerification: Sendable, Equatable {
+/// The outcome of checking the whole audit chain. Its JSON form
+/// (`{entries, head, intact, problems: [{kind, message, seq}]}`) is what `xuanyi verify --audit
+/// --json` prints and `/api/v1/audit/verification` returns.
+public struct AuditVerification: Sendable, Equatable, Encodable {
     /// Entries read.
     public let entries: Int
     /// Hash of the last entry (the chain head).
@@ -57,6 +59,16 @@ public struct AuditVerification: Sendable, Equatable {
     /// Every problem found, in order; empty when the chain is intact.
     public let problems: [AuditProblem]
     public var isIntact: Bool { problems.isEmpty }
+
+    enum CodingKeys: String, CodingKey { case intact, entries, head, problems }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(isIntact, forKey: .intact)
+        try container.encode(entries, forKey: .entries)
+        try container.encode(head, forKey: .head)
+        try container.encode(problems, forKey: .problems)
+    }
 }
 
 extension AppDatabase {

@@ -1,4 +1,5 @@
 import Foundation
+import Notary
 
 /// A calendar date without a time or zone (`2026-11-26`): birth dates, election days,
 /// living-since dates. Stored and encoded as `YYYY-MM-DD`.
@@ -90,24 +91,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     static func daysSinceEpoch(_ date: CivilDate) -> Int {
-        let y = date.month <= 2 ? date.year - 1 : date.year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (date.month + (date.month > 2 ? -3 : 9)) + 2) / 5 + date.day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        Int(GregorianDays.days(year: Int64(date.year), month: Int64(date.month), day: Int64(date.day)))
     }
 
     static func fromDaysSinceEpoch(_ days: Int) -> CivilDate {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return CivilDate(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)!
+        let (year, month, day) = GregorianDays.date(fromDays: Int64(days))
+        return CivilDate(year: Int(year), month: Int(month), day: Int(day))!
     }
 
     public init(from decoder: any Decoder) throws {

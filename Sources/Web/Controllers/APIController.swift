@@ -55,22 +55,8 @@ struct APIController {
                                                       district: community.district, households: counts.households, residents: counts.residents))
     }
 
-    struct Verification: Encodable {
-        let intact: Bool
-        let entries: Int
-        let head: String
-        let problems: [Problem]
-        struct Problem: Encodable {
-            let seq: Int64
-            let kind: String
-            let message: String
-        }
-    }
-
     @Sendable func auditVerification(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(anyOf: [.admin])
-        let result = try database.verifyAudit()
-        return try JSONResponse.make(Verification(intact: result.isIntact, entries: result.entries, head: result.head,
-                                                  problems: result.problems.map { .init(seq: $0.seq, kind: $0.kind.rawValue, message: $0.message) }))
+        return try JSONResponse.make(try database.verifyAudit())
     }
 }
