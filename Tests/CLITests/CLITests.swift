@@ -145,4 +145,31 @@ struct CLITests {
         #expect(home.stdout.contains("梨园社区"))
         #expect(server.stop() == 0)
     }
+
+    @Test("residents import: dry run, import, and a bad file that changes nothing and exits 1")
+    func residentsImport() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let database = workspace.path("x.sqlite")
+        #expect(try CLI.xuanyi(["init", "--community", "桃园社区", "--database", database]).status == 0)
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/samples/residents.csv").path
+
+        let dry = try CLI.xuanyi(["residents", "import", sample, "--dry-run", "--database", database])
+        #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
+        #expect(dry.stdout.contains("Dry run"))
+        #expect(try AppDatabase.open(path: database).peopleCounts(communityID: 1).residents == 0)
+
+        let real = try CLI.xuanyi(["residents", "import", sample, "--database", database])
+        #expect(real.status == 0)
+        #expect(real.stdout.contains("4 households, 6 residents"))
+        #expect(try AppDatabase.open(path: database).peopleCounts(communityID: 1) == (households: 4, residents: 6))
+
+        // The same file again: every ID is already registered; nothing changes.
+        let again = try CLI.xuanyi(["residents", "import", sample, "--database", database])
+        #expect(again.status == 1)
+        #expect(again.stdout.contains("Nothing was imported"))
+        #expect(again.stdout.contains("line 2, 公民身份号码"))
+        #expect(try AppDatabase.open(path: database).peopleCounts(communityID: 1) == (households: 4, residents: 6))
+    }
 }

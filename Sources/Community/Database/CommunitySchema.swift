@@ -85,5 +85,14 @@ public enum CommunitySchema: SchemaModule {
                 t.column("hash", .text).notNull()
             }
         }
+        migrator.registerMigration("community.v2") { db in
+            // Registration facts the voter roll needs (人户分离, community workers).
+            try db.alter(table: "resident") { t in
+                t.add(column: "hukouHere", .boolean).notNull().defaults(to: true)
+                t.add(column: "livesHere", .boolean).notNull().defaults(to: true)
+                t.add(column: "workingSince", .text)
+            }
+            try db.create(index: "resident_on_household", on: "resident", columns: ["householdID"])
+        }
     }
 }

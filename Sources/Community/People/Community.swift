@@ -87,12 +87,18 @@ public struct Resident: Codable, Sendable, Equatable, Identifiable {
     /// Since when the resident lives here (for the 人户分离 residence rule).
     public var livingSince: CivilDate?
     public var politicalRights: PoliticalRights
+    /// Household registration (户籍) is in this community.
+    public var hukouHere: Bool
+    /// Actually lives in this community.
+    public var livesHere: Bool
+    /// Since when the resident works for the community (community workers, roll category d).
+    public var workingSince: CivilDate?
     public var createdAt: Date
 
     public init(id: Int64? = nil, communityID: Int64, name: String, gender: Gender, idNumber: ResidentIDNumber,
                 ethnicity: String = "汉族", phone: String? = nil, householdID: Int64? = nil, relationToHead: String? = nil,
                 residenceAddressID: Int64? = nil, livingSince: CivilDate? = nil, politicalRights: PoliticalRights = .held,
-                createdAt: Date = Date()) {
+                hukouHere: Bool = true, livesHere: Bool = true, workingSince: CivilDate? = nil, createdAt: Date = Date()) {
         self.id = id
         self.communityID = communityID
         self.name = name
@@ -106,6 +112,9 @@ public struct Resident: Codable, Sendable, Equatable, Identifiable {
         self.residenceAddressID = residenceAddressID
         self.livingSince = livingSince
         self.politicalRights = politicalRights
+        self.hukouHere = hukouHere
+        self.livesHere = livesHere
+        self.workingSince = workingSince
         self.createdAt = createdAt
     }
 }

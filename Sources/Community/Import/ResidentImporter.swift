@@ -1,0 +1,305 @@
+import Foundation
+import GRDB
+import Notary
+
+/// Imports households and residents from a CSV file (docs/import-format.md) in two streaming
+/// passes: the first validates every row and collects every problem; only when there is none
+/// does the second write everything in one transaction. So an import applies fully or changes
+/// nothing, and memory stays small whatever the file's size.
+///
+/// A household is created by its head's row (与户主关系 = 户主), which carries the address;
+/// members refer to it by household number (户号), in the file or already in the database.
+public struct ResidentImporter: Sendable {
+    /// Which pass a progress report is about.
+    public enum Phase: String, Sendable { case validating, writing }
+
+    public let database: AppDatabase
+    public let communityID: Int64
+    /// Dates after this are refused (birth dates, living-since dates).
+    public let today: CivilDate
+
+    public init(database: AppDatabase, communityID: Int64, today: CivilDate = .today()) {
+        self.database = database
+        self.communityID = communityID
+        self.today = today
+    }
+
+    /// Validates `url` and, unless `dryRun`, applies it. `progress` is called every 10,000 rows.
+    public func run(file url: URL, dryRun: Bool, actor: Actor,
+                    progress: (@Sendable (Phase, Int) -> Void)? = nil) throws -> ImportReport {
+        let validation = try validate(url, progress: progress)
+        var report = validation.report
+        report.dryRun = dryRun
+        guard report.isValid, !dryRun else { return report }
+        try apply(url, plan: validation, actor: actor, progress: progress)
+        report.applied = true
+        report.householdsCreated = validation.households.count
+        report.residentsCreated = report.rows
+        return report
+    }
+
+    // MARK: - Pass 1: validation
+
+    struct HouseholdPlan {
+        let number: String
+        let building: String
+        let unit: String
+        let room: String
+        let hukouAddress: String?
+        let basis: HouseholdBasis
+    }
+
+    struct Validation {
+        var report: ImportReport
+        var households: [String: HouseholdPlan]
+        var existingHouseholds: [String: Int64]
+        var positions: [ResidentColumn: Int]
+    }
+
+    /// Collects problems: all are counted, the first `maximumListedProblems` kept.
+    struct Problems {
+        var listed: [ImportProblem] = []
+        var count = 0
+        mutating func add(_ line: Int, _ column: String, _ reason: String) {
+            count += 1
+            if listed.count < ImportReport.maximumListedProblems { listed.append(ImportProblem(line: line, column: column, reason: reason)) }
+        }
+    }
+
+    func validate(_ url: URL, progress: (@Sendable (Phase, Int) -> Void)?) throws -> Validation {
+        let reader = try CSVReader(url: url)
+        var problems = Problems()
+        var report = ImportReport(encoding: reader.encoding.rawValue, fileDigest: "", rows: 0, householdsCreated: 0,
+                                  residentsCreated: 0, applied: false, dryRun: false, problems: [], problemCount: 0)
+        guard let header = try reader.next() else {
+            problems.add(1, "file", "the file is empty: it needs a header row and at least one resident")
+            report.problems = problems.listed
+            report.problemCount = problems.count
+            return Validation(report: report, households: [:], existingHouseholds: [:], positions: [:])
+        }
+        let (positions, headerErrors) = ResidentColumn.map(header: header.fields)
+        for error in headerErrors { problems.add(header.line, "header", error) }
+
+        let (existingIDs, existingHouseholds) = try database.reader.read { db -> (Set<UInt64>, [String: Int64]) in
+            var ids = Set<UInt64>()
+            let idCursor = try String.fetchCursor(db, sql: "SELECT idNumber FROM resident WHERE communityID = ?", arguments: [communityID])
+            while let id = try idCursor.next() { if let key = Self.key(id) { ids.insert(key) } }
+            var households: [String: Int64] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, number FROM household WHERE communityID = ?", arguments: [communityID])
+            while let row = try rows.next() { households[row["number"]] = row["id"] }
+            return (ids, households)
+        }
+
+        var households: [String: HouseholdPlan] = [:]
+        var headLines: [String: Int] = [:]
+        var referencedBy: [String: Int] = [:]
+        var idLines: [UInt64: Int] = [:]
+        if headerErrors.isEmpty {
+            let relationColumn = positions[.relation], householdColumn = positions[.household]
+            while let record = try reader.next() {
+                report.rows += 1
+                if report.rows % 10_000 == 0 { progress?(.validating, report.rows) }
+                // Household structure is checked from the raw fields, so a row with another
+                // problem still counts as its household's head and duplicates are all reported.
+                let number = householdColumn.flatMap { $0 < record.fields.count ? record.fields[$0].trimmingCharacters(in: .whitespaces) : nil } ?? ""
+                let relation = relationColumn.flatMap { $0 < record.fields.count ? record.fields[$0].trimmingCharacters(in: .whitespaces) : nil } ?? ""
+                if !number.isEmpty {
+                    if Self.isHead(relation) {
+                        if let first = headLines[number] {
+                            problems.add(record.line, ResidentColumn.relation.headers[0], "household \(number) already has its head on line \(first)")
+                        } else if existingHouseholds[number] != nil {
+                            problems.add(record.line, ResidentColumn.household.headers[0], "household \(number) already exists; add members without a 户主 row")
+                        } else {
+                            headLines[number] = record.line
+                        }
+                    } else if existingHouseholds[number] == nil, referencedBy[number] == nil {
+                        referencedBy[number] = record.line
+                    }
+                }
+                guard let row = parse(record, positions: positions, problems: &problems) else { continue }
+                if let key = Self.key(row.resident.idNumber.value) {
+                    if let first = idLines[key] {
+                        problems.add(record.line, ResidentColumn.idNumber.headers[0], "\(row.resident.idNumber.masked) is already on line \(first)")
+                    } else {
+                        idLines[key] = record.line
+                        if existingIDs.contains(key) {
+                            problems.add(record.line, ResidentColumn.idNumber.headers[0], "\(row.resident.idNumber.masked) is already registered in this community")
+                        }
+                    }
+                }
+                if let plan = row.household, headLines[plan.number] == record.line { households[plan.number] = plan }
+            }
+            for (number, line) in referencedBy.sorted(by: { $0.value < $1.value }) where headLines[number] == nil {
+                problems.add(line, ResidentColumn.household.headers[0], "unknown household \(number): no 户主 row for it in the file or the database")
+            }
+            if report.rows == 0 { problems.add(header.line, "file", "no resident rows after the header") }
+        }
+        report.fileDigest = reader.digest()?.hex ?? ""
+        report.problems = problems.listed.sorted { $0.line < $1.line }
+        report.problemCount = problems.count
+        return Validation(report: report, households: households, existingHouseholds: existingHouseholds, positions: positions)
+    }
+
+    struct ParsedRow {
+        var resident: Resident
+        var householdNumber: String
+        var household: HouseholdPlan?
+    }
+
+    /// Parses and checks one record; adds every problem it has and returns nil if any.
+    func parse(_ record: CSVRecord, positions: [ResidentColumn: Int], problems: inout Problems) -> ParsedRow? {
+        let before = problems.count
+        func value(_ column: ResidentColumn) -> String {
+            guard let index = positions[column], index < record.fields.count else { return "" }
+            return record.fields[index].trimmingCharacters(in: .whitespaces)
+        }
+        func fail(_ column: ResidentColumn, _ reason: String) { problems.add(record.line, column.headers[0], reason) }
+        let expected = (positions.values.max() ?? 0) + 1
+        if record.fields.count < expected {
+            problems.add(record.line, "row", "has \(record.fields.count) fields, the header has \(expected)")
+            return nil
+        }
+
+        let name = value(.name)
+        if name.isEmpty { fail(.name, "must not be empty") } else if name.count > 50 { fail(.name, "longer than 50 characters") }
+        var idNumber: ResidentIDNumber?
+        do {
+            idNumber = try ResidentIDNumber(value(.idNumber))
+            if let id = idNumber, id.birthDate > today { fail(.idNumber, "birth date \(id.birthDate) is in the future"); idNumber = nil }
+        } catch let error as CommunityError {
+            if case .invalid(_, let reason) = error { fail(.idNumber, reason) } else { fail(.idNumber, error.description) }
+        } catch { fail(.idNumber, "\(error)") }
+        var gender = idNumber?.gender ?? .male
+        let genderText = value(.gender)
+        if !genderText.isEmpty {
+            if let parsed = Gender(text: genderText) {
+                if let id = idNumber, parsed != id.gender { fail(.gender, "is \(parsed.chinese) but the ID number says \(id.gender.chinese)") }
+                gender = parsed
+            } else { fail(.gender, "\"\(genderText)\" is not 男 or 女") }
+        }
+        let householdNumber = value(.household)
+        if householdNumber.isEmpty { fail(.household, "must not be empty") }
+        let relation = value(.relation)
+        if relation.isEmpty { fail(.relation, "must not be empty (户主 for the head of household)") }
+        let hukouHere = parseYesNo(value(.hukouHere), default: true) ?? { fail(.hukouHere, "must be 是 or 否"); return true }()
+        let livesHere = parseYesNo(value(.livesHere), default: true) ?? { fail(.livesHere, "must be 是 or 否"); return true }()
+        let livingSince = parseDate(value(.livingSince), column: .livingSince, fail: fail)
+        let workingSince = parseDate(value(.workingSince), column: .workingSince, fail: fail)
+        var rights = PoliticalRights.held
+        switch value(.politicalRights).lowercased() {
+        case "", "有", "享有", "是", "held", "yes": rights = .held
+        case "无", "被剥夺", "剥夺", "否", "deprived", "no": rights = .deprived
+        default: fail(.politicalRights, "\"\(value(.politicalRights))\" is not 有 or 被剥夺")
+        }
+        let phone = value(.phone)
+        if !phone.isEmpty {
+            let digits = phone.filter(\.isNumber)
+            if digits.count < 7 || digits.count > 15 || !phone.allSatisfy({ $0.isNumber || "-+ ()".contains($0) }) {
+                fail(.phone, "\"\(phone)\" is not a phone number")
+            }
+        }
+        let isHead = Self.isHead(relation)
+        if isHead, value(.building).isEmpty, value(.room).isEmpty {
+            fail(.building, "the head of household's row needs the address (楼栋, 单元, 房号)")
+        }
+        guard problems.count == before, let idNumber else { return nil }
+        let ethnicity = value(.ethnicity).isEmpty ? "汉族" : value(.ethnicity)
+        let resident = Resident(communityID: communityID, name: name, gender: gender, idNumber: idNumber, ethnicity: ethnicity,
+                                phone: phone.nilIfEmpty, relationToHead: relation, livingSince: livingSince, politicalRights: rights,
+                                hukouHere: hukouHere, livesHere: livesHere, workingSince: workingSince)
+        let plan = isHead ? HouseholdPlan(number: householdNumber, building: value(.building), unit: value(.unit), room: value(.room),
+                                          hukouAddress: value(.hukouAddress).nilIfEmpty, basis: hukouHere ? .hukou : .residence) : nil
+        return ParsedRow(resident: resident, householdNumber: householdNumber, household: plan)
+    }
+
+    /// 户主 (or `head`) marks the head of household.
+    static func isHead(_ relation: String) -> Bool { relation == "户主" || relation.lowercased() == "head" }
+
+    func parseYesNo(_ text: String, default value: Bool) -> Bool? {
+        switch text.lowercased() {
+        case "": return value
+        case "是", "y", "yes", "true", "1": return true
+        case "否", "n", "no", "false", "0": return false
+        default: return nil
+        }
+    }
+
+    func parseDate(_ text: String, column: ResidentColumn, fail: (ResidentColumn, String) -> Void) -> CivilDate? {
+        guard !text.isEmpty else { return nil }
+        guard let date = CivilDate(text) else { fail(column, "\"\(text)\" is not a date (YYYY-MM-DD)"); return nil }
+        if date > today { fail(column, "\(date) is in the future"); return nil }
+        return date
+    }
+
+    /// A compact numeric key for an ID number (17 digits and the check value), for duplicate checks.
+    static func key(_ id: String) -> UInt64? {
+        let chars = Array(id.utf8)
+        guard chars.count == 18 else { return nil }
+        var value: UInt64 = 0
+        for char in chars.prefix(17) {
+            guard char >= 48, char <= 57 else { return nil }
+            value = value * 10 + UInt64(char - 48)
+        }
+        let last = chars[17]
+        let check: UInt64 = last == UInt8(ascii: "X") ? 10 : UInt64(last &- 48)
+        guard check <= 10 else { return nil }
+        return value * 11 + check
+    }
+
+    // MARK: - Pass 2: writing
+
+    func apply(_ url: URL, plan: Validation, actor: Actor, progress: (@Sendable (Phase, Int) -> Void)?) throws {
+        try database.writer.write { db in
+            var householdIDs = plan.existingHouseholds
+            var addresses: [String: Int64] = [:]
+            for household in plan.households.values.sorted(by: { $0.number < $1.number }) {
+                let key = "\(household.building)\u{1F}\(household.unit)\u{1F}\(household.room)"
+                let addressID: Int64
+                if let known = addresses[key] {
+                    addressID = known
+                } else {
+                    addressID = try AppDatabase.address(db, communityID: communityID, building: household.building,
+                                                        unit: household.unit, room: household.room).id!
+                    addresses[key] = addressID
+                }
+                var record = Household(communityID: communityID, number: household.number, addressID: addressID,
+                                       basis: household.basis, hukouAddress: household.hukouAddress)
+                try record.insert(db)
+                householdIDs[household.number] = record.id!
+            }
+
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO resident (communityID, name, gender, idNumber, birthDate, ethnicity, phone, householdID, relationToHead,
+                    residenceAddressID, livingSince, politicalRights, hukouHere, livesHere, workingSince, createdAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT addressID FROM household WHERE id = ?), ?, ?, ?, ?, ?, ?)
+                """)
+            let reader = try CSVReader(url: url)
+            _ = try reader.next()
+            var problems = Problems()
+            var written = 0
+            let now = Date()
+            while let record = try reader.next() {
+                guard let row = parse(record, positions: plan.positions, problems: &problems),
+                      let householdID = householdIDs[row.householdNumber] else {
+                    throw CommunityError.notAllowed("line \(record.line) changed while importing; nothing was imported")
+                }
+                let resident = row.resident
+                try insert.execute(arguments: [
+                    communityID, resident.name, resident.gender.rawValue, resident.idNumber.value, resident.birthDate.description,
+                    resident.ethnicity, resident.phone, householdID, resident.relationToHead, householdID,
+                    resident.livingSince?.description, resident.politicalRights.rawValue, resident.hukouHere, resident.livesHere,
+                    resident.workingSince?.description, now,
+                ])
+                written += 1
+                if written % 10_000 == 0 { progress?(.writing, written) }
+            }
+            guard reader.digest()?.hex == plan.report.fileDigest, written == plan.report.rows else {
+                throw CommunityError.notAllowed("the file changed while importing; nothing was imported")
+            }
+            try AuditLog.append(db, actor: actor, action: "residents.import", subject: "community:\(communityID)", details: [
+                "file": plan.report.fileDigest, "encoding": plan.report.encoding,
+                "rows": String(written), "households": String(plan.households.count),
+            ])
+        }
+    }
+}
