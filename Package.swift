@@ -85,7 +85,7 @@ let package = Package(
         ),
         .testTarget(name: "NotaryTests", dependencies: ["Notary"], swiftSettings: strict),
         .testTarget(name: "CommunityTests", dependencies: ["Community", "Notary", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
-        .testTarget(name: "ElectionsTests", dependencies: ["Elections", "Community"], swiftSettings: strict),
+        .testTarget(name: "ElectionsTests", dependencies: ["Elections", "Community", "Notary", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "CouncilsTests", dependencies: ["Councils", "Community"], swiftSettings: strict),
         .testTarget(
             name: "WebTests",

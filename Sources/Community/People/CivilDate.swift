@@ -85,6 +85,14 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return Self.fromDaysSinceEpoch(base)
     }
 
+    /// The same day `months` months later (or earlier), clamped to the month's last day
+    /// (31 March − 1 month = 28 or 29 February).
+    public func adding(months: Int) -> CivilDate {
+        let total = year * 12 + (month - 1) + months
+        let newYear = total / 12, newMonth = total % 12 + 1
+        return CivilDate(year: newYear, month: newMonth, day: min(day, CivilDate.daysIn(month: newMonth, year: newYear)))!
+    }
+
     /// Days from `self` to `other` (positive when `other` is later).
     public func days(until other: CivilDate) -> Int {
         Self.daysSinceEpoch(other) - Self.daysSinceEpoch(self)

@@ -1,0 +1,68 @@
+import Community
+import Foundation
+import GRDB
+import Notary
+
+/// A residents' group (居民小组), which sends representatives under the representative method.
+public struct ResidentsGroup: Codable, Sendable, Equatable, Identifiable {
+    public var id: Int64?
+    public var communityID: Int64
+    public var name: String
+}
+
+extension AppDatabase {
+    /// Creates an election with its own signing key (private half in `keyStore`, public half
+    /// registered as `election:<id>`).
+    @discardableResult
+    public func createElection(communityID: Int64, title: String, method: ElectionMethod, electionDay: CivilDate,
+                               rules: RollRules = RollRules(), keyStore: KeyStore, keyPassphrase: String? = nil, actor: Actor) throws -> Election {
+        let title = title.trimmingCharacters(in: .whitespaces)
+        guard !title.isEmpty, title.count <= 200 else { throw CommunityError.invalid(field: "title", reason: "1 to 200 characters") }
+        try rules.validate()
+        let key = try keyStore.generate(passphrase: keyPassphrase)
+        let rulesJSON = String(decoding: try CanonicalJSON.encode(rules), as: UTF8.self)
+        let election = try writer.write { db -> Election in
+            var election = Election(communityID: communityID, title: title, method: method, electionDay: electionDay,
+                                    rulesJSON: rulesJSON, status: .preparing, keyID: key.keyID, rollBuilt: false,
+                                    rollPublishedOn: nil, rollPublishedLate: false, createdAt: Date())
+            try election.insert(db)
+            try AuditLog.append(db, actor: actor, action: "election.create", subject: "election:\(election.id!)", details: [
+                "title": title, "method": method.rawValue, "electionDay": electionDay.description, "rules": rulesJSON, "key": key.keyID,
+            ])
+            return election
+        }
+        try registerSigningKey(key.publicKey, communityID: communityID, purpose: "election:\(election.id!)", actor: actor)
+        return election
+    }
+
+    /// An election by id.
+    public func election(id: Int64) throws -> Election {
+        guard let election = try reader.read({ db in try Election.fetchOne(db, key: id) }) else {
+            throw CommunityError.notFound("election \(id)")
+        }
+        return election
+    }
+
+    /// The community's elections, newest election day first.
+    public func elections(communityID: Int64) throws -> [Election] {
+        try reader.read { db in
+            try Election.filter(Column("communityID") == communityID).order(Column("electionDay").desc).fetchAll(db)
+        }
+    }
+
+    /// Creates a residents' group.
+    @discardableResult
+    public func createResidentsGroup(communityID: Int64, name: String, actor: Actor) throws -> ResidentsGroup {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { throw CommunityError.invalid(field: "name", reason: "must not be empty") }
+        return try writer.write { db in
+            if try ResidentsGroup.filter(Column("communityID") == communityID && Column("name") == name).fetchCount(db) > 0 {
+                throw CommunityError.duplicate(field: "name", value: name)
+            }
+            var group = ResidentsGroup(communityID: communityID, name: name)
+            try group.insert(db)
+            try AuditLog.append(db, actor: actor, action: "group.create", subject: "group:\(group.id!)", details: ["name": name])
+            return group
+        }
+    }
+}

@@ -1,0 +1,387 @@
+import Community
+import Foundation
+import GRDB
+
+/// What building the base roll found.
+public struct RollBuildSummary: Sendable, Equatable {
+    /// Entries by registration category.
+    public var byCategory: [RegistrationCategory: Int] = [:]
+    /// Residents left off, by reason.
+    public var ineligible: [Ineligibility: Int] = [:]
+    /// Things the committee should look at (same ID on another community's roll, households
+    /// without an eligible member …).
+    public var warnings: [String] = []
+    /// Entries on the roll.
+    public var entries: Int { byCategory.values.reduce(0, +) }
+}
+
+extension AppDatabase {
+    // MARK: Applications and representatives
+
+    /// Records an application for category b, c or d. A (b) statement needs no approval;
+    /// (c) and (d) wait for the decision of the residents' meeting or the committee.
+    @discardableResult
+    public func fileRollApplication(_ application: RollApplication, actor: Actor) throws -> RollApplication {
+        guard application.category != .a else {
+            throw CommunityError.invalid(field: "category", reason: "category a needs no application")
+        }
+        if application.category != .b && !application.statementNotRegisteredElsewhere {
+            throw CommunityError.invalid(field: "statementNotRegisteredElsewhere", reason: "categories c and d need the written statement of no registration elsewhere")
+        }
+        return try writer.write { db in
+            let election = try Self.editableElection(db, application.electionID)
+            guard let resident = try Resident.fetchOne(db, key: application.residentID), resident.communityID == election.communityID else {
+                throw CommunityError.notFound("resident \(application.residentID)")
+            }
+            if try RollApplication.filter(Column("electionID") == application.electionID && Column("residentID") == application.residentID).fetchCount(db) > 0 {
+                throw CommunityError.duplicate(field: "application", value: resident.name)
+            }
+            var record = application
+            if record.category == .b { record.status = .approved; record.decidedBy = "本人表示参加选举"; record.decidedOn = application.appliedOn }
+            try record.insert(db)
+            try AuditLog.append(db, actor: actor, action: "roll.application", subject: "election:\(application.electionID)", details: [
+                "resident": String(application.residentID), "category": application.category.rawValue, "status": record.status.rawValue,
+            ])
+            return record
+        }
+    }
+
+    /// Approves or rejects a pending application, naming who decided (the residents' meeting
+    /// and its date, or the election committee).
+    public func decideRollApplication(id: Int64, approved: Bool, decidedBy: String, on date: CivilDate, reason: String?, actor: Actor) throws {
+        let decidedBy = decidedBy.trimmingCharacters(in: .whitespaces)
+        guard !decidedBy.isEmpty else { throw CommunityError.invalid(field: "decidedBy", reason: "say who decided (e.g. 居民会议 2026-10-08)") }
+        if !approved && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw CommunityError.invalid(field: "reason", reason: "a rejection needs a reason")
+        }
+        try writer.write { db in
+            guard var application = try RollApplication.fetchOne(db, key: id) else { throw CommunityError.notFound("application \(id)") }
+            _ = try Self.editableElection(db, application.electionID)
+            guard application.status == .pending else { throw CommunityError.notAllowed("application \(id) is already decided") }
+            application.status = approved ? .approved : .rejected
+            application.decidedBy = decidedBy
+            application.decidedOn = date
+            application.reason = reason
+            try application.update(db)
+            try AuditLog.append(db, actor: actor, action: "roll.application.decide", subject: "election:\(application.electionID)", details: [
+                "application": String(id), "status": application.status.rawValue, "decidedBy": decidedBy,
+            ])
+        }
+    }
+
+    /// The applications of an election.
+    public func rollApplications(electionID: Int64) throws -> [RollApplication] {
+        try reader.read { db in try RollApplication.filter(Column("electionID") == electionID).order(Column("id")).fetchAll(db) }
+    }
+
+    /// Designates a household's representative (户代表) for the household method; they must be
+    /// a member of the household (eligibility is checked when the roll is built).
+    public func designateHouseholdRepresentative(electionID: Int64, householdID: Int64, residentID: Int64, actor: Actor) throws {
+        try writer.write { db in
+            _ = try Self.editableElection(db, electionID)
+            guard let resident = try Resident.fetchOne(db, key: residentID), resident.householdID == householdID else {
+                throw CommunityError.invalid(field: "representative", reason: "must be a member of the household")
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO householdRepresentative (electionID, householdID, residentID) VALUES (?, ?, ?)",
+                           arguments: [electionID, householdID, residentID])
+            try AuditLog.append(db, actor: actor, action: "roll.householdRepresentative", subject: "election:\(electionID)",
+                                details: ["household": String(householdID), "resident": String(residentID)])
+        }
+    }
+
+    /// Sets the representatives of a residents' group for the representative method.
+    public func setGroupRepresentatives(electionID: Int64, groupID: Int64, residentIDs: [Int64], actor: Actor) throws {
+        try writer.write { db in
+            let election = try Self.editableElection(db, electionID)
+            let range = election.rules.representativesPerGroup
+            guard range.contains(residentIDs.count) else {
+                throw CommunityError.invalid(field: "representatives", reason: "a residents' group sends \(range.lowerBound) to \(range.upperBound) representatives")
+            }
+            try db.execute(sql: "DELETE FROM groupRepresentative WHERE electionID = ? AND residentsGroupID = ?", arguments: [electionID, groupID])
+            for residentID in residentIDs {
+                try db.execute(sql: "INSERT INTO groupRepresentative (electionID, residentsGroupID, residentID) VALUES (?, ?, ?)",
+                               arguments: [electionID, groupID, residentID])
+            }
+            try AuditLog.append(db, actor: actor, action: "roll.groupRepresentatives", subject: "election:\(electionID)",
+                                details: ["group": String(groupID), "residents": residentIDs.map(String.init).joined(separator: ",")])
+        }
+    }
+
+    // MARK: Building the base roll
+
+    /// Builds (or, before publication, rebuilds) the base roll by the rules of election-rules.md §3.
+    @discardableResult
+    public func buildRoll(electionID: Int64, actor: Actor) throws -> RollBuildSummary {
+        try writer.write { db in
+            let election = try Self.editableElection(db, electionID)
+            let rules = election.rules
+            let applications = Dictionary(uniqueKeysWithValues: try RollApplication.filter(Column("electionID") == electionID).fetchAll(db).map { ($0.residentID, $0) })
+            let people = try Self.residentsInAddressOrder(db, communityID: election.communityID)
+            var summary = RollBuildSummary()
+            var outcomes: [Int64: Eligibility.Outcome] = [:]
+            for person in people {
+                let outcome = Eligibility.assess(person.resident, application: applications[person.resident.id!], electionDay: election.electionDay, rules: rules)
+                outcomes[person.resident.id!] = outcome
+                if case .ineligible(let reason) = outcome { summary.ineligible[reason, default: 0] += 1 }
+            }
+
+            var lines: [(residentID: Int64, householdID: Int64?, groupID: Int64?, category: RegistrationCategory)] = []
+            switch election.method {
+            case .direct:
+                for person in people {
+                    if case .eligible(let category) = outcomes[person.resident.id!] {
+                        lines.append((person.resident.id!, person.resident.householdID, nil, category))
+                    }
+                }
+            case .household:
+                let designated = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT householdID, residentID FROM householdRepresentative WHERE electionID = ?", arguments: [electionID]).map { ($0["householdID"] as Int64, $0["residentID"] as Int64) })
+                var seen = Set<Int64>()
+                var withoutVoter = 0
+                for person in people {
+                    guard let householdID = person.resident.householdID, seen.insert(householdID).inserted else { continue }
+                    let members = people.filter { $0.resident.householdID == householdID }
+                    let eligible = members.filter { if case .eligible = outcomes[$0.resident.id!] { return true } else { return false } }
+                    guard !eligible.isEmpty else { withoutVoter += 1; continue }
+                    var representative = eligible.first { $0.resident.relationToHead == "户主" } ?? eligible.min { $0.resident.birthDate < $1.resident.birthDate }!
+                    if let chosen = designated[householdID] {
+                        if let match = eligible.first(where: { $0.resident.id == chosen }) {
+                            representative = match
+                        } else {
+                            summary.warnings.append("household \(person.householdNumber): the designated representative is not an eligible member; \(representative.resident.name) represents it")
+                        }
+                    }
+                    guard case .eligible(let category) = outcomes[representative.resident.id!] else { continue }
+                    lines.append((representative.resident.id!, householdID, nil, category))
+                }
+                if withoutVoter > 0 { summary.warnings.append("\(withoutVoter) household(s) have no eligible member and are not on the roll") }
+            case .representative:
+                let groups = try ResidentsGroup.filter(Column("communityID") == election.communityID).order(Column("name")).fetchAll(db)
+                let chosen = try Row.fetchAll(db, sql: "SELECT residentsGroupID, residentID FROM groupRepresentative WHERE electionID = ?", arguments: [electionID])
+                for group in groups {
+                    let members = chosen.filter { ($0["residentsGroupID"] as Int64) == group.id }.map { $0["residentID"] as Int64 }
+                    guard rules.representativesPerGroup.contains(members.count) else {
+                        throw CommunityError.invalid(field: group.name, reason: "has \(members.count) representatives; each group sends \(rules.representativesPerGroup.lowerBound) to \(rules.representativesPerGroup.upperBound)")
+                    }
+                    for residentID in members {
+                        guard let person = people.first(where: { $0.resident.id == residentID }), case .eligible(let category) = outcomes[residentID] else {
+                            throw CommunityError.invalid(field: group.name, reason: "representative \(residentID) is not an eligible voter")
+                        }
+                        lines.append((residentID, person.resident.householdID, group.id, category))
+                    }
+                }
+            }
+
+            try db.execute(sql: "DELETE FROM rollChange WHERE electionID = ?", arguments: [electionID])
+            try db.execute(sql: "DELETE FROM rollEntry WHERE electionID = ?", arguments: [electionID])
+            for (index, line) in lines.enumerated() {
+                var entry = RollEntry(electionID: electionID, number: index + 1, residentID: line.residentID, householdID: line.householdID,
+                                      groupID: line.groupID, category: line.category, addedBy: "base", active: true, removedReason: nil)
+                try entry.insert(db)
+                summary.byCategory[line.category, default: 0] += 1
+            }
+            summary.warnings += try Self.registeredElsewhere(db, election: election)
+            try db.execute(sql: "UPDATE election SET rollBuilt = 1 WHERE id = ?", arguments: [electionID])
+            try AuditLog.append(db, actor: actor, action: "roll.build", subject: "election:\(electionID)", details: [
+                "entries": String(summary.entries),
+                "byCategory": RegistrationCategory.allCases.map { "\($0.rawValue)=\(summary.byCategory[$0] ?? 0)" }.joined(separator: ","),
+            ])
+            return summary
+        }
+    }
+
+    /// Residents with their address, in roll order: building, unit, room (numbers compared as
+    /// numbers, so 10号楼 follows 9号楼), household, head first, then by age.
+    static func residentsInAddressOrder(_ db: Database, communityID: Int64) throws -> [(resident: Resident, building: String, unit: String, room: String, householdNumber: String)] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT resident.*, address.building AS b, address.unit AS u, address.room AS r, household.number AS hn
+            FROM resident
+            LEFT JOIN household ON household.id = resident.householdID
+            LEFT JOIN address ON address.id = COALESCE(resident.residenceAddressID, household.addressID)
+            WHERE resident.communityID = ?
+            """, arguments: [communityID])
+        let people = try rows.map { row in
+            (resident: try Resident(row: row), building: (row["b"] as String?) ?? "", unit: (row["u"] as String?) ?? "",
+             room: (row["r"] as String?) ?? "", householdNumber: (row["hn"] as String?) ?? "")
+        }
+        return people.sorted { left, right in
+            for (l, r) in [(left.building, right.building), (left.unit, right.unit), (left.room, right.room), (left.householdNumber, right.householdNumber)] {
+                let order = l.compare(r, options: .numeric)
+                if order != .orderedSame { return order == .orderedAscending }
+            }
+            let leftHead = left.resident.relationToHead == "户主", rightHead = right.resident.relationToHead == "户主"
+            if leftHead != rightHead { return leftHead }
+            if left.resident.birthDate != right.resident.birthDate { return left.resident.birthDate < right.resident.birthDate }
+            return left.resident.id! < right.resident.id!
+        }
+    }
+
+    /// Roll entries whose ID number is also active on another community's roll in this database.
+    static func registeredElsewhere(_ db: Database, election: Election) throws -> [String] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT here.name AS name, here.idNumber AS idNumber, community.name AS community
+            FROM rollEntry mine
+            JOIN resident here ON here.id = mine.residentID
+            JOIN resident there ON there.idNumber = here.idNumber AND there.communityID != here.communityID
+            JOIN rollEntry theirs ON theirs.residentID = there.id AND theirs.active
+            JOIN election other ON other.id = theirs.electionID
+            JOIN community ON community.id = other.communityID
+            WHERE mine.electionID = ? AND mine.active
+            """, arguments: [election.id])
+        return try rows.map { row in
+            let id = try ResidentIDNumber(row["idNumber"])
+            return "\(row["name"] as String) (\(id.masked)) is also on the roll of \(row["community"] as String): one roll only"
+        }
+    }
+
+    // MARK: Changes after the base roll (四增四减)
+
+    /// Adds a voter to, or removes one from, the roll with one of the change reasons.
+    /// Additions must be eligible; nothing changes after election day.
+    @discardableResult
+    public func changeRoll(electionID: Int64, residentID: Int64, reason: RollChangeReason, on date: CivilDate, note: String?,
+                           remove: Bool? = nil, objectionID: Int64? = nil, actor: Actor) throws -> RollChange {
+        try writer.write { db in
+            try Self.changeRoll(db, electionID: electionID, residentID: residentID, reason: reason, on: date, note: note,
+                                remove: remove ?? !reason.adds, objectionID: objectionID, actor: actor)
+        }
+    }
+
+    static func changeRoll(_ db: Database, electionID: Int64, residentID: Int64, reason: RollChangeReason, on date: CivilDate, note: String?,
+                           remove: Bool, objectionID: Int64?, actor: Actor) throws -> RollChange {
+        guard let election = try Election.fetchOne(db, key: electionID) else { throw CommunityError.notFound("election \(electionID)") }
+        guard election.rollBuilt else { throw CommunityError.notAllowed("build the base roll first") }
+        guard date <= election.electionDay else { throw CommunityError.notAllowed("the roll cannot change after election day") }
+        if reason == .voterRequest, date > election.electionDay.adding(days: -2) {
+            throw CommunityError.notAllowed("a voter's request not to be counted must come at least 2 days before election day")
+        }
+        guard let resident = try Resident.fetchOne(db, key: residentID), resident.communityID == election.communityID else {
+            throw CommunityError.notFound("resident \(residentID)")
+        }
+        var entry = try RollEntry.filter(Column("electionID") == electionID && Column("residentID") == residentID).fetchOne(db)
+        if remove {
+            guard var existing = entry, existing.active else { throw CommunityError.notAllowed("\(resident.name) is not on the roll") }
+            existing.active = false
+            existing.removedReason = reason.rawValue
+            try existing.update(db)
+            entry = existing
+        } else {
+            if let existing = entry, existing.active { throw CommunityError.duplicate(field: "roll", value: resident.name) }
+            let application = try RollApplication.filter(Column("electionID") == electionID && Column("residentID") == residentID).fetchOne(db)
+            guard case .eligible(let category) = Eligibility.assess(resident, application: application, electionDay: election.electionDay, rules: election.rules) else {
+                if case .ineligible(let why) = Eligibility.assess(resident, application: application, electionDay: election.electionDay, rules: election.rules) {
+                    throw CommunityError.notAllowed("\(resident.name) is not eligible: \(why.chinese)")
+                }
+                throw CommunityError.notAllowed("\(resident.name) is not eligible")
+            }
+            if var existing = entry {
+                existing.active = true
+                existing.removedReason = nil
+                existing.addedBy = reason.rawValue
+                existing.category = category
+                try existing.update(db)
+                entry = existing
+            } else {
+                let next = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM rollEntry WHERE electionID = ?", arguments: [electionID]) ?? 0) + 1
+                var created = RollEntry(electionID: electionID, number: next, residentID: residentID, householdID: resident.householdID, groupID: nil,
+                                        category: category, addedBy: reason.rawValue, active: true, removedReason: nil)
+                try created.insert(db)
+                entry = created
+            }
+        }
+        var change = RollChange(electionID: electionID, rollEntryID: entry!.id!, reason: reason, changedOn: date, note: note, objectionID: objectionID)
+        try change.insert(db)
+        try AuditLog.append(db, actor: actor, action: remove ? "roll.remove" : "roll.add", subject: "election:\(electionID)", details: [
+            "resident": String(residentID), "reason": reason.rawValue, "on": date.description, "number": String(entry!.number),
+        ])
+        return change
+    }
+
+    // MARK: Reading the roll
+
+    /// The roll, in roll-number order. Public pages show `maskedID`; nothing here carries a
+    /// phone number or a full ID number.
+    public func rollLines(electionID: Int64, includeRemoved: Bool = true) throws -> [RollLine] {
+        try reader.read { db in try Self.rollLines(db, electionID: electionID, includeRemoved: includeRemoved, extra: "", arguments: []) }
+    }
+
+    /// Finds a resident's own entry by full name and the last four characters of the ID number.
+    public func lookUpRoll(electionID: Int64, name: String, idLast4: String) throws -> [RollLine] {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        let last4 = idLast4.trimmingCharacters(in: .whitespaces).uppercased()
+        guard !name.isEmpty else { throw CommunityError.invalid(field: "name", reason: "enter your full name") }
+        guard last4.count == 4, last4.allSatisfy({ $0.isNumber || $0 == "X" }) else {
+            throw CommunityError.invalid(field: "idLast4", reason: "the last 4 characters of your ID number")
+        }
+        return try reader.read { db in
+            try Self.rollLines(db, electionID: electionID, includeRemoved: true, extra: " AND resident.name = ? AND substr(resident.idNumber, 15, 4) = ?", arguments: [name, last4])
+        }
+    }
+
+    static func rollLines(_ db: Database, electionID: Int64, includeRemoved: Bool, extra: String, arguments: StatementArguments) throws -> [RollLine] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT rollEntry.number, rollEntry.category, rollEntry.active, rollEntry.removedReason,
+                   resident.name, resident.gender, resident.idNumber,
+                   address.building, address.unit, address.room, household.number AS householdNumber
+            FROM rollEntry
+            JOIN resident ON resident.id = rollEntry.residentID
+            LEFT JOIN household ON household.id = resident.householdID
+            LEFT JOIN address ON address.id = COALESCE(resident.residenceAddressID, household.addressID)
+            WHERE rollEntry.electionID = ?\(includeRemoved ? "" : " AND rollEntry.active")\(extra)
+            ORDER BY rollEntry.number
+            """, arguments: [electionID] + arguments)
+        return try rows.map { row in
+            RollLine(number: row["number"], name: row["name"], gender: Gender(rawValue: row["gender"]) ?? .male,
+                     maskedID: try ResidentIDNumber(row["idNumber"]).masked, building: row["building"] ?? "", unit: row["unit"] ?? "",
+                     room: row["room"] ?? "", householdNumber: row["householdNumber"] ?? "",
+                     category: RegistrationCategory(rawValue: row["category"]) ?? .a, active: row["active"], removedReason: row["removedReason"])
+        }
+    }
+
+    /// The changes after the base roll, oldest first, with the line each changed.
+    public func rollChanges(electionID: Int64) throws -> [(change: RollChange, line: RollLine)] {
+        let lines = Dictionary(uniqueKeysWithValues: try rollLines(electionID: electionID).map { ($0.number, $0) })
+        return try reader.read { db in
+            let changes = try RollChange.filter(Column("electionID") == electionID).order(Column("id")).fetchAll(db)
+            return try changes.compactMap { change in
+                guard let number = try Int.fetchOne(db, sql: "SELECT number FROM rollEntry WHERE id = ?", arguments: [change.rollEntryID]),
+                      let line = lines[number] else { return nil }
+                return (change, line)
+            }
+        }
+    }
+
+    // MARK: Publication
+
+    /// Publishes the roll on `date`. Later than `rollPublicationDays` before election day is
+    /// refused unless `allowLate` (then recorded and shown as a warning).
+    @discardableResult
+    public func publishRoll(electionID: Int64, on date: CivilDate, allowLate: Bool, actor: Actor) throws -> Election {
+        try writer.write { db in
+            var election = try Self.editableElection(db, electionID)
+            guard election.rollBuilt else { throw CommunityError.notAllowed("build the roll before publishing it") }
+            let late = date > election.rollPublicationDeadline
+            if late && !allowLate {
+                throw CommunityError.notAllowed("the roll must be published by \(election.rollPublicationDeadline) (\(election.rules.rollPublicationDays) days before election day); confirm to publish late")
+            }
+            guard date <= election.electionDay else { throw CommunityError.notAllowed("election day has passed") }
+            election.status = .rollPublished
+            election.rollPublishedOn = date
+            election.rollPublishedLate = late
+            try election.update(db)
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND active", arguments: [electionID]) ?? 0
+            try AuditLog.append(db, actor: actor, action: "roll.publish", subject: "election:\(electionID)", details: [
+                "on": date.description, "late": late ? "yes" : "no", "entries": String(count),
+            ])
+            return election
+        }
+    }
+
+    /// An election that may still be set up (roll not yet published).
+    static func editableElection(_ db: Database, _ electionID: Int64) throws -> Election {
+        guard let election = try Election.fetchOne(db, key: electionID) else { throw CommunityError.notFound("election \(electionID)") }
+        guard election.status == .preparing else {
+            throw CommunityError.notAllowed("the roll is published: change it only with a roll change (四增四减) or an objection")
+        }
+        return election
+    }
+}
