@@ -90,14 +90,14 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Community", "Notary",
+                "Web", "Community", "Notary", "Elections",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "CLITests", dependencies: ["xuanyi", "Community", "Notary"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["xuanyi", "Community", "Notary", "Elections", "Web"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

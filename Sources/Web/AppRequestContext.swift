@@ -22,8 +22,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
         self.remoteAddress = source.channel.remoteAddress
     }
 
-    /// Uploads are bounded (CSV imports will raise this per route).
-    public var maxUploadSize: Int { 1 << 20 }
+    /// Largest request body accepted: 1 MiB, raised for file uploads by `UploadLimitMiddleware`.
+    public var uploadLimit = 1 << 20
+    public var maxUploadSize: Int { uploadLimit }
 
     /// The logged-in account, if any.
     public var account: Account? { session?.account }

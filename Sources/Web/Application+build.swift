@@ -15,14 +15,20 @@ public struct WebConfiguration: Sendable {
     public var secureCookies: Bool
     /// Logger for requests and errors.
     public var logger: Logger
+    /// Where the private keys are (election keys sign receipts).
+    public var keyStore: KeyStore?
+    /// Passphrase of encrypted private keys, if they are encrypted.
+    public var keyPassphrase: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: AppDatabase, secureCookies: Bool = false,
-                logger: Logger = Logger(label: "xuanyi.web")) {
+                logger: Logger = Logger(label: "xuanyi.web"), keyStore: KeyStore? = nil, keyPassphrase: String? = nil) {
         self.host = host
         self.port = port
         self.database = database
         self.secureCookies = secureCookies
         self.logger = logger
+        self.keyStore = keyStore
+        self.keyPassphrase = keyPassphrase
     }
 }
 
@@ -40,12 +46,15 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     }
     router.add(middleware: LocaleMiddleware())
     router.add(middleware: SessionMiddleware(database: database, secureCookies: configuration.secureCookies))
+    router.add(middleware: UploadLimitMiddleware())
     router.add(middleware: CSRFMiddleware())
 
     HomeController(database: database, renderer: renderer, secureCookies: configuration.secureCookies).addRoutes(to: router)
     AuthController(database: database, renderer: renderer, throttle: LoginThrottle(), secureCookies: configuration.secureCookies).addRoutes(to: router)
     AdminController(database: database, renderer: renderer).addRoutes(to: router)
     APIController(database: database).addRoutes(to: router)
+    ResidentsController(database: database, renderer: renderer).addRoutes(to: router)
+    ElectionsController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase).addRoutes(to: router)
     return router
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Community
 import Foundation
+import Web
 
 /// `--database PATH`, shared by every command that opens the database.
 struct DatabaseOptions: ParsableArguments {
@@ -9,7 +10,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens (creating if needed) the database.
     func open() throws -> AppDatabase {
-        try AppDatabase.open(path: database)
+        try AppDatabase.open(path: database, modules: XuanyiSchema.modules)
     }
 
     /// Opens a database that must already exist.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Community
+import Elections
 import Foundation
 import Web
 
@@ -22,8 +23,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Admin password for the demo (default: a random one, printed).")
     var adminPassword: String?
 
-    @Option(name: .long, help: "How many sample households to generate.")
-    var households: Int = 400
+    @Option(name: .long, help: "How many sample households to generate (about 2.5 residents each).")
+    var households: Int = 1_200
 
     @Flag(name: .long, help: "Only create the demo data, do not serve it.")
     var noServe = false
@@ -36,19 +37,21 @@ struct DemoCommand: AsyncParsableCommand {
         defer {
             if temporary && !noServe { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
         }
-        let appDatabase = try AppDatabase.open(path: path)
+        let appDatabase = try AppDatabase.open(path: path, modules: XuanyiSchema.modules)
         let setup = try CommunitySetup.initialize(
             database: appDatabase, keyStore: KeyStore.beside(databasePath: path), name: "桃园社区", code: "110101001001",
             streetOffice: "安和街道办事处", district: "和平区", adminPassword: adminPassword)
         let (householdCount, residentCount) = try DemoCommunity.seed(into: appDatabase, communityID: setup.community.id!, householdCount: households)
+        let election = try DemoElection.seed(into: appDatabase, communityID: setup.community.id!, keyStore: KeyStore.beside(databasePath: path))
         say("""
         示范社区 Demo community: \(setup.community.name) — \(householdCount) households, \(residentCount) residents
+          election:       \(election.election.title), \(election.election.electionDay); roll of \(election.summary.entries) voters published (/elections/\(election.election.id!)/roll)
           database:       \(path)\(temporary ? " (deleted when the server stops)" : "")
           admin username: \(setup.adminUsername)
           admin password: \(setup.adminPassword)
         """)
         guard !noServe else { return }
         say("  open:           http://\(host):\(port)/   (Ctrl-C to stop)")
-        try await serve(WebConfiguration(host: host, port: port, database: appDatabase, logger: logger))
+        try await serve(WebConfiguration(host: host, port: port, database: appDatabase, logger: logger, keyStore: KeyStore.beside(databasePath: path)))
     }
 }

@@ -20,10 +20,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Mark cookies Secure (when served over HTTPS behind a proxy).")
     var secureCookies = false
 
+    @Option(name: .long, help: "File whose first line is the passphrase of encrypted private keys.")
+    var keyPassphraseFile: String?
+
     func run() async throws {
         let logger = bootstrapLogging()
         let database = try options.openExisting()
-        try await serve(WebConfiguration(host: host, port: port, database: database, secureCookies: secureCookies, logger: logger))
+        try await serve(WebConfiguration(host: host, port: port, database: database, secureCookies: secureCookies, logger: logger,
+                                         keyStore: options.keyStore, keyPassphrase: try readPassphrase(file: keyPassphraseFile)))
     }
 }
 

@@ -2,6 +2,7 @@ import Community
 import Foundation
 import Notary
 import Testing
+import Web
 
 @Suite("xuanyi command line", .serialized)
 struct CLITests {
@@ -30,7 +31,7 @@ struct CLITests {
         let password = try #require(adminPassword(in: result.stdout))
         #expect(password.count == 19)
 
-        let appDatabase = try AppDatabase.open(path: database)
+        let appDatabase = try AppDatabase.open(path: database, modules: XuanyiSchema.modules)
         let account = try appDatabase.authenticate(username: "admin", password: password)
         #expect(account.roleSet == [.admin])
         let community = try #require(try appDatabase.primaryCommunity())
@@ -61,7 +62,7 @@ struct CLITests {
         let result = try CLI.xuanyi(["init", "--community", "桃园社区", "--database", database, "--key-passphrase-file", workspace.path("pass.txt")])
         #expect(result.status == 0, "\(result.stderr)")
         let store = KeyStore.beside(databasePath: database)
-        let appDatabase = try AppDatabase.open(path: database)
+        let appDatabase = try AppDatabase.open(path: database, modules: XuanyiSchema.modules)
         let keyID = try #require(try appDatabase.signingKeys(communityID: 1, purpose: "community").first?.keyID)
         #expect(try String(contentsOf: store.privateKeyURL(keyID: keyID), encoding: .utf8).contains("ENCRYPTED PRIVATE KEY"))
         #expect(try store.load(keyID: keyID, passphrase: "社区口令 passphrase").keyID == keyID)
@@ -158,18 +159,18 @@ struct CLITests {
         let dry = try CLI.xuanyi(["residents", "import", sample, "--dry-run", "--database", database])
         #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
         #expect(dry.stdout.contains("Dry run"))
-        #expect(try AppDatabase.open(path: database).peopleCounts(communityID: 1).residents == 0)
+        #expect(try AppDatabase.open(path: database, modules: XuanyiSchema.modules).peopleCounts(communityID: 1).residents == 0)
 
         let real = try CLI.xuanyi(["residents", "import", sample, "--database", database])
         #expect(real.status == 0)
         #expect(real.stdout.contains("4 households, 6 residents"))
-        #expect(try AppDatabase.open(path: database).peopleCounts(communityID: 1) == (households: 4, residents: 6))
+        #expect(try AppDatabase.open(path: database, modules: XuanyiSchema.modules).peopleCounts(communityID: 1) == (households: 4, residents: 6))
 
         // The same file again: every ID is already registered; nothing changes.
         let again = try CLI.xuanyi(["residents", "import", sample, "--database", database])
         #expect(again.status == 1)
         #expect(again.stdout.contains("Nothing was imported"))
         #expect(again.stdout.contains("line 2, 公民身份号码"))
-        #expect(try AppDatabase.open(path: database).peopleCounts(communityID: 1) == (households: 4, residents: 6))
+        #expect(try AppDatabase.open(path: database, modules: XuanyiSchema.modules).peopleCounts(communityID: 1) == (households: 4, residents: 6))
     }
 }

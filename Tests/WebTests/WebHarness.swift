@@ -16,7 +16,7 @@ struct WebHarness {
     let community: Community
 
     init(initialised: Bool = true) throws {
-        database = try AppDatabase.inMemory()
+        database = try AppDatabase.inMemory(modules: XuanyiSchema.modules)
         if initialised {
             community = try database.createCommunity(code: "110101001001", name: "桃园社区", streetOffice: "安和街道办事处", district: "和平区", actor: .commandLine)
             try database.createAccount(NewAccount(communityID: community.id, username: "admin", displayName: "管理员", password: Self.adminPassword, roles: [.admin]), actor: .commandLine)

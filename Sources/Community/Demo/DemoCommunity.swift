@@ -67,8 +67,12 @@ public enum DemoCommunity {
                         ethnicity: ethnicities.randomElement(using: &rng)!,
                         phone: "1\([3, 5, 7, 8, 9].randomElement(using: &rng)!)\(String(format: "%09d", Int.random(in: 0..<1_000_000_000, using: &rng)))",
                         householdID: household.id, relationToHead: member.relation, residenceAddressID: address.id,
-                        livingSince: referenceDate.adding(days: -Int.random(in: 200...9000, using: &rng)),
-                        politicalRights: Int.random(in: 0..<400, using: &rng) == 0 ? .deprived : .held), actor: .system)
+                        livingSince: referenceDate.adding(days: -Int.random(in: isRegisteredElsewhere ? 100...2000 : 200...9000, using: &rng)),
+                        politicalRights: Int.random(in: 0..<400, using: &rng) == 0 ? .deprived : .held,
+                        hukouHere: !isRegisteredElsewhere,
+                        // Some registered residents live elsewhere (work, study): roll category b if they opt in.
+                        livesHere: isRegisteredElsewhere || Int.random(in: 0..<25, using: &rng) != 0,
+                        workingSince: index % 211 == 7 && memberIndex == 0 ? referenceDate.adding(days: -Int.random(in: 200...300, using: &rng)) : nil), actor: .system)
                     residentCount += 1
                 }
             }
@@ -79,7 +83,8 @@ public enum DemoCommunity {
     static func memberPlan(using rng: inout SeededGenerator) -> [(relation: String, gender: Gender)] {
         let headGender: Gender = Bool.random(using: &rng) ? .male : .female
         var plan: [(String, Gender)] = [("户主", headGender)]
-        let size = [1, 2, 2, 3, 3, 3, 4, 4, 5].randomElement(using: &rng)!
+        // Averages 2.5 people per household, as in Chinese urban communities.
+        let size = [1, 2, 2, 2, 3, 3, 3, 4].randomElement(using: &rng)!
         if size >= 2 { plan.append(("配偶", headGender == .male ? .female : .male)) }
         for _ in 2..<max(size, 2) {
             switch Int.random(in: 0..<5, using: &rng) {

@@ -1,4 +1,5 @@
 import Community
+import Elections
 import Foundation
 import Hummingbird
 
@@ -21,6 +22,9 @@ struct HomeController {
                 "name": community.name, "code": community.code ?? "", "streetOffice": community.streetOffice,
                 "district": community.district, "households": counts.households, "residents": counts.residents,
             ] as [String: Any]
+            data["elections"] = try database.elections(communityID: id).filter { $0.status == .rollPublished }.map {
+                ["id": $0.id!, "title": $0.title, "electionDay": $0.electionDay.description] as [String: Any]
+            }
         }
         return try renderer.page("home", title: context.locale.text("home_title"), data: data, request: request, context: context)
     }

@@ -19,6 +19,9 @@ struct CSRFMiddleware: RouterMiddleware {
         if presented == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             presented = FormFields(String(buffer: body))["_csrf"]
+        } else if presented == nil, let boundary = MultipartForm.boundary(of: request.headers[.contentType]) {
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            presented = try MultipartForm(body: body, boundary: boundary)["_csrf"]
         }
         guard let presented, !context.csrfToken.isEmpty, ConstantTime.equals(presented, context.csrfToken) else {
             throw WebError.csrf

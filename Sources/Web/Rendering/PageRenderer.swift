@@ -32,6 +32,7 @@ public struct PageRenderer: Sendable {
                 "username": account.username,
                 "roles": account.roleSet.sorted().map(\.rawValue).joined(separator: ", "),
                 "isAdmin": account.roleSet.contains(.admin),
+                "isStaff": account.has(anyOf: [.admin, .committee, .clerk]),
             ] as [String: Any]
         }
         guard let html = library.render(values, withTemplate: template) else {

@@ -1,0 +1,55 @@
+import Community
+import Foundation
+import GRDB
+
+/// The demo's election: a direct election about a month away, whose roll is built with some
+/// 人户分离 applications decided, and published on time.
+public enum DemoElection {
+    /// What was created.
+    public struct Result: Sendable {
+        public let election: Election
+        public let summary: RollBuildSummary
+    }
+
+    /// Creates and prepares the demo election for `communityID`.
+    @discardableResult
+    public static func seed(into database: AppDatabase, communityID: Int64, keyStore: KeyStore, today: CivilDate = .today()) throws -> Result {
+        let electionDay = today.adding(days: 25)
+        let election = try database.createElection(communityID: communityID, title: "桃园社区第十二届居民委员会换届选举", method: .direct,
+                                                   electionDay: electionDay, keyStore: keyStore, actor: .system)
+        let electionID = election.id!
+        let rules = election.rules
+        let residents = try database.reader.read { db in try Resident.filter(Column("communityID") == communityID).order(Column("id")).fetchAll(db) }
+        let adults = residents.filter { $0.birthDate.age(on: electionDay) >= rules.votingAge && $0.politicalRights == .held }
+        // Registered here but living elsewhere: every other one states they will take part (b).
+        for (index, resident) in adults.filter({ $0.hukouHere && !$0.livesHere }).enumerated() where index % 2 == 0 {
+            try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .b, appliedOn: today,
+                                                             statementNotRegisteredElsewhere: false), actor: .system)
+        }
+        // Living here with hukou elsewhere: most apply (c); the committee approves those who qualify and rejects one who does not.
+        let cutoff = electionDay.adding(months: -rules.residenceMonths)
+        var rejectedOne = false
+        for (index, resident) in adults.filter({ !$0.hukouHere }).enumerated() where index % 4 != 3 {
+            let application = try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .c, appliedOn: today,
+                                                                               statementNotRegisteredElsewhere: true), actor: .system)
+            let qualifies = (resident.livingSince.map { $0 <= cutoff } ?? false)
+            if qualifies {
+                try database.decideRollApplication(id: application.id!, approved: true, decidedBy: "居民会议 \(today)", on: today, reason: nil, actor: .system)
+            } else if !rejectedOne {
+                try database.decideRollApplication(id: application.id!, approved: false, decidedBy: "居民会议 \(today)", on: today,
+                                                   reason: "居住未满\(rules.residenceMonths)个月", actor: .system)
+                rejectedOne = true
+            }
+        }
+        // Community workers who have worked here long enough are recommended (d).
+        for resident in adults where !resident.hukouHere && resident.workingSince.map({ $0 <= electionDay.adding(months: -rules.workerMonths) }) == true {
+            if try database.rollApplications(electionID: electionID).contains(where: { $0.residentID == resident.id }) { continue }
+            let application = try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .d, appliedOn: today,
+                                                                               statementNotRegisteredElsewhere: true), actor: .system)
+            try database.decideRollApplication(id: application.id!, approved: true, decidedBy: "选举委员会", on: today, reason: nil, actor: .system)
+        }
+        let summary = try database.buildRoll(electionID: electionID, actor: .system)
+        let published = try database.publishRoll(electionID: electionID, on: today, allowLate: false, actor: .system)
+        return Result(election: published, summary: summary)
+    }
+}

@@ -1,0 +1,402 @@
+import Community
+import Elections
+import Foundation
+import Hummingbird
+import Notary
+
+/// Elections and the voter roll: the committee's pages (set up, build, change, publish,
+/// decide, print cards) and the public ones (masked roll, self-lookup, objections).
+struct ElectionsController {
+    let database: AppDatabase
+    let renderer: PageRenderer
+    let keys: KeyStore?
+    let keyPassphrase: String?
+    static let committee: Set<Role> = [.admin, .committee]
+    static let staff: Set<Role> = [.admin, .committee, .clerk]
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/elections", use: list)
+        router.post("/elections", use: create)
+        router.get("/elections/:id", use: dashboard)
+        router.post("/elections/:id/roll/build", use: build)
+        router.post("/elections/:id/roll/publish", use: publish)
+        router.post("/elections/:id/roll/changes", use: change)
+        router.get("/elections/:id/roll/changes", use: changeReport)
+        router.post("/elections/:id/applications", use: fileApplication)
+        router.post("/elections/:id/applications/:aid", use: decideApplication)
+        router.post("/elections/:id/objections/:oid", use: decideObjection)
+        router.post("/elections/:id/cards", use: cards)
+        // Public
+        router.get("/elections/:id/roll", use: publicRoll)
+        router.get("/elections/:id/roll/lookup", use: lookup)
+        router.get("/elections/:id/objections/new", use: objectionForm)
+        router.post("/elections/:id/objections", use: fileObjection)
+        // API
+        router.get("/api/v1/elections/:id/roll", use: rollAPI)
+        router.get("/api/v1/elections/:id/roll/lookup", use: lookupAPI)
+        router.post("/api/v1/elections/:id/objections", use: objectionAPI)
+    }
+
+    func community() throws -> Community {
+        guard let community = try database.primaryCommunity() else { throw WebError.notFound }
+        return community
+    }
+
+    func election(_ context: AppRequestContext) throws -> Election {
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw WebError.notFound }
+        let election = try database.election(id: id)
+        guard election.communityID == (try community().id) else { throw WebError.notFound }
+        return election
+    }
+
+    /// An election whose roll is public; others are not shown to the public at all.
+    func publishedElection(_ context: AppRequestContext) throws -> Election {
+        let election = try election(context)
+        guard election.status == .rollPublished else { throw WebError.notFound }
+        return election
+    }
+
+    static func today() -> CivilDate { CivilDate.today() }
+
+    // MARK: Committee
+
+    @Sendable func list(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(anyOf: Self.staff)
+        let elections = try database.elections(communityID: try community().id!).map(summary)
+        return try renderer.page("elections", title: context.locale.text("elections_title"),
+                                 data: ["elections": elections, "defaultDay": Self.today().adding(days: 40).description], request: request, context: context)
+    }
+
+    func summary(_ election: Election) -> [String: Any] {
+        ["id": election.id!, "title": election.title, "method": election.method.chinese, "electionDay": election.electionDay.description,
+         "published": election.status == .rollPublished, "publishedOn": election.rollPublishedOn?.description ?? ""]
+    }
+
+    @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.require(anyOf: Self.committee)
+        let form = try await FormFields.read(request, context: context)
+        guard let keys else { throw WebSetupError("no key store configured: elections cannot get a signing key") }
+        do {
+            guard let day = CivilDate(form["electionDay"] ?? "") else { throw CommunityError.invalid(field: "electionDay", reason: "a date (YYYY-MM-DD)") }
+            guard let method = ElectionMethod(rawValue: form["method"] ?? "") else { throw CommunityError.invalid(field: "method", reason: "direct, household or representative") }
+            let election = try database.createElection(communityID: try community().id!, title: form["title"] ?? "", method: method, electionDay: day,
+                                                       keyStore: keys, keyPassphrase: keyPassphrase, actor: Actor(account))
+            return Response(status: .seeOther, headers: [.location: "/elections/\(election.id!)"])
+        } catch let error as CommunityError {
+            let elections = try database.elections(communityID: try community().id!).map(summary)
+            return try renderer.page("elections", title: context.locale.text("elections_title"),
+                                     data: ["elections": elections, "error": error.description, "title": form["title"] ?? "", "defaultDay": form["electionDay"] ?? ""],
+                                     request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func dashboard(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(anyOf: Self.staff)
+        return try renderDashboard(try election(context), request: request, context: context)
+    }
+
+    func renderDashboard(_ election: Election, notice: String? = nil, error: String? = nil, request: Request, context: AppRequestContext,
+                         status: HTTPResponse.Status = .ok) throws -> Response {
+        let today = Self.today()
+        let lines = try database.rollLines(electionID: election.id!)
+        let active = lines.filter(\.active)
+        var byCategory: [[String: Any]] = []
+        for category in RegistrationCategory.allCases {
+            let count = active.filter { $0.category == category }.count
+            if count > 0 { byCategory.append(["category": category.rawValue, "label": category.chinese, "count": count]) }
+        }
+        let residents = Dictionary(uniqueKeysWithValues: try database.searchResidents(communityID: election.communityID, query: "", page: 1, pageSize: 1_000_000).listings.map { ($0.resident.id!, $0.resident) })
+        let applications: [[String: Any]] = try database.rollApplications(electionID: election.id!).map { application in
+            ["id": application.id!, "name": residents[application.residentID]?.name ?? "?", "category": application.category.rawValue,
+             "status": application.status.rawValue, "pending": application.status == .pending, "decidedBy": application.decidedBy ?? "",
+             "statement": application.statementNotRegisteredElsewhere]
+        }
+        let rules = election.rules
+        let objections: [[String: Any]] = try database.objections(electionID: election.id!).map { objection in
+            ["id": objection.id!, "seq": objection.seq, "filedOn": objection.filedOn.description, "filer": objection.filerName,
+             "kind": objection.kind.chinese, "subject": objection.subject, "statement": objection.statement, "status": objection.status.rawValue,
+             "pending": objection.status == .pending, "due": objection.decisionDue(rules: rules).description,
+             "overdue": objection.status == .pending && objection.decisionDue(rules: rules) < today, "decision": objection.decision ?? ""]
+        }
+        var data: [String: Any] = [
+            "election": summary(election), "rollBuilt": election.rollBuilt, "preparing": election.status == .preparing,
+            "entries": active.count, "removed": lines.count - active.count, "byCategory": byCategory,
+            "deadline": election.rollPublicationDeadline.description, "late": election.rollPublishedLate,
+            "pastDeadline": today > election.rollPublicationDeadline && election.status == .preparing,
+            "objectionDeadline": election.objectionDeadline?.description ?? "", "applications": applications, "objections": objections,
+            "overdueCount": objections.filter { $0["overdue"] as? Bool == true }.count,
+            "reasons": RollChangeReason.allCases.filter { $0 != .objectionUpheld }.map { ["value": $0.rawValue, "label": $0.chinese, "adds": $0.adds] },
+            "rules": ["votingAge": rules.votingAge, "residenceMonths": rules.residenceMonths, "workerMonths": rules.workerMonths,
+                      "rollPublicationDays": rules.rollPublicationDays, "objectionDays": rules.objectionDays, "objectionDecisionDays": rules.objectionDecisionDays],
+        ]
+        if let notice { data["notice"] = notice }
+        if let error { data["error"] = error }
+        return try renderer.page("election", title: election.title, data: data, request: request, context: context, status: status)
+    }
+
+    /// Runs a committee action and shows the dashboard with its outcome or its error.
+    func act(_ request: Request, _ context: AppRequestContext, roles: Set<Role> = committee,
+             _ action: (Election, Account, FormFields) throws -> String) async throws -> Response {
+        let account = try context.require(anyOf: roles)
+        let election = try election(context)
+        let form = try await FormFields.read(request, context: context)
+        do {
+            let notice = try action(election, account, form)
+            return try renderDashboard(try database.election(id: election.id!), notice: notice, request: request, context: context)
+        } catch let error as CommunityError {
+            return try renderDashboard(try database.election(id: election.id!), error: error.description, request: request, context: context, status: .unprocessableContent)
+        } catch let error as NotaryError {
+            return try renderDashboard(try database.election(id: election.id!), error: error.description, request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func build(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context) { election, account, _ in
+            let summary = try database.buildRoll(electionID: election.id!, actor: Actor(account))
+            let left = summary.ineligible.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.chinese) \($0.value)" }.joined(separator: "；")
+            return (["选民名单已生成 Roll built: \(summary.entries)"] + (left.isEmpty ? [] : ["未列入 Not listed: \(left)"]) + summary.warnings).joined(separator: "\n")
+        }
+    }
+
+    @Sendable func publish(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context) { election, account, form in
+            let published = try database.publishRoll(electionID: election.id!, on: Self.today(), allowLate: form["allowLate"] == "yes", actor: Actor(account))
+            return "选民名单已公布 Roll published on \(published.rollPublishedOn!)" + (published.rollPublishedLate ? " (late)" : "")
+        }
+    }
+
+    @Sendable func change(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context, roles: Self.staff) { election, account, form in
+            guard let reason = RollChangeReason(rawValue: form["reason"] ?? "") else { throw CommunityError.invalid(field: "reason", reason: "choose a reason") }
+            let resident = try database.resident(idNumber: form["idNumber"] ?? "", communityID: election.communityID)
+            try database.changeRoll(electionID: election.id!, residentID: resident.id!, reason: reason, on: Self.today(), note: form["note"]?.nilIfEmpty, actor: Actor(account))
+            return "\(reason.adds ? "已增加 Added" : "已减少 Removed"): \(resident.name) (\(reason.chinese))"
+        }
+    }
+
+    @Sendable func fileApplication(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context, roles: Self.staff) { election, account, form in
+            guard let category = RegistrationCategory(rawValue: form["category"] ?? ""), category != .a else {
+                throw CommunityError.invalid(field: "category", reason: "b, c or d")
+            }
+            let resident = try database.resident(idNumber: form["idNumber"] ?? "", communityID: election.communityID)
+            try database.fileRollApplication(RollApplication(electionID: election.id!, residentID: resident.id!, category: category, appliedOn: Self.today(),
+                                                             statementNotRegisteredElsewhere: form["statement"] == "yes"), actor: Actor(account))
+            return "已登记申请 Application recorded: \(resident.name) (\(category.rawValue))"
+        }
+    }
+
+    @Sendable func decideApplication(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context) { _, account, form in
+            guard let id = context.parameters.get("aid").flatMap(Int64.init) else { throw CommunityError.notFound("application") }
+            try database.decideRollApplication(id: id, approved: form["decision"] == "approve", decidedBy: form["decidedBy"] ?? "",
+                                               on: Self.today(), reason: form["reason"]?.nilIfEmpty, actor: Actor(account))
+            return "申请已决定 Application decided"
+        }
+    }
+
+    @Sendable func decideObjection(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context) { election, account, form in
+            guard let id = context.parameters.get("oid").flatMap(Int64.init) else { throw CommunityError.notFound("objection") }
+            let upheld = form["decision"] == "uphold"
+            var residentID: Int64?
+            if upheld, let idNumber = form["idNumber"]?.nilIfEmpty {
+                residentID = try database.resident(idNumber: idNumber, communityID: election.communityID).id
+            }
+            try database.decideObjection(id: id, upheld: upheld, reason: form["reason"] ?? "", residentID: residentID, on: Self.today(),
+                                         decidedBy: "选举委员会 (\(account.displayName))", actor: Actor(account))
+            return upheld ? "异议成立 Objection upheld" : "异议不成立 Objection dismissed"
+        }
+    }
+
+    @Sendable func changeReport(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(anyOf: Self.staff)
+        let election = try election(context)
+        let changes: [[String: Any]] = try database.rollChanges(electionID: election.id!).map { item in
+            ["on": item.change.changedOn.description, "number": item.line.number, "name": item.line.name, "maskedID": item.line.maskedID,
+             "reason": item.change.reason.chinese, "adds": item.change.reason.adds && item.line.active, "note": item.change.note ?? ""]
+        }
+        return try renderer.page("roll_changes", title: context.locale.text("roll_changes_title"), data: ["election": summary(election), "changes": changes],
+                                 request: request, context: context)
+    }
+
+    @Sendable func cards(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.require(anyOf: Self.staff)
+        let election = try election(context)
+        let form = try await FormFields.read(request, context: context)
+        let numbers = (form["numbers"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).compactMap { Int($0) }
+        do {
+            let cards = try database.issueVoterCards(electionID: election.id!, numbers: numbers.isEmpty ? nil : numbers, actor: Actor(account))
+            let data: [String: Any] = [
+                "election": summary(election), "householdMethod": election.method == .household,
+                "cards": cards.map { ["number": $0.number, "name": $0.name, "code": $0.accessCode, "householdNumber": $0.householdNumber,
+                                      "address": [$0.building, $0.unit, $0.room].filter { !$0.isEmpty }.joined(separator: " ")] as [String: Any] },
+            ]
+            return try renderer.page("voter_cards", title: context.locale.text("cards_title"), data: data, request: request, context: context)
+        } catch let error as CommunityError {
+            return try renderDashboard(election, error: error.description, request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    // MARK: Public
+
+    func groupedRoll(_ election: Election) throws -> [[String: Any]] {
+        let lines = try database.rollLines(electionID: election.id!)
+        var groups: [(key: String, lines: [RollLine])] = []
+        for line in lines {
+            let key = [line.building, line.unit].filter { !$0.isEmpty }.joined(separator: " ")
+            if groups.last?.key == key { groups[groups.count - 1].lines.append(line) } else { groups.append((key, [line])) }
+        }
+        return groups.map { group in
+            ["place": group.key.isEmpty ? "—" : group.key, "lines": group.lines.map { line in
+                ["number": line.number, "name": line.name, "gender": line.gender.chinese, "maskedID": line.maskedID, "room": line.room,
+                 "active": line.active, "removed": line.removedReason.flatMap(RollChangeReason.init(rawValue:))?.chinese ?? ""] as [String: Any]
+            }] as [String: Any]
+        }
+    }
+
+    @Sendable func publicRoll(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try publishedElection(context)
+        let community = try community()
+        let groups = try groupedRoll(election)
+        let data: [String: Any] = [
+            "election": summary(election), "community": community.name, "groups": groups,
+            "count": try database.rollLines(electionID: election.id!, includeRemoved: false).count,
+            "objectionDeadline": election.objectionDeadline?.description ?? "",
+            "objectionsOpen": (election.objectionDeadline.map { Self.today() <= $0 }) ?? false,
+            "print": request.uri.queryParameters.get("print") != nil,
+        ]
+        return try renderer.page("roll_public", title: "\(election.title) · \(context.locale.text("roll_title"))", data: data, request: request, context: context)
+    }
+
+    @Sendable func lookup(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try publishedElection(context)
+        var data: [String: Any] = ["election": summary(election)]
+        let name = request.uri.queryParameters.get("name") ?? ""
+        let last4 = request.uri.queryParameters.get("last4") ?? ""
+        data["name"] = name
+        data["last4"] = last4
+        if !name.isEmpty || !last4.isEmpty {
+            do {
+                let found = try database.lookUpRoll(electionID: election.id!, name: name, idLast4: last4)
+                data["searched"] = true
+                data["found"] = found.map { ["number": $0.number, "name": $0.name, "maskedID": $0.maskedID, "active": $0.active,
+                                             "place": [$0.building, $0.unit, $0.room].filter { !$0.isEmpty }.joined(separator: " ")] as [String: Any] }
+            } catch let error as CommunityError {
+                data["error"] = error.description
+            }
+        }
+        return try renderer.page("roll_lookup", title: context.locale.text("lookup_title"), data: data, request: request, context: context)
+    }
+
+    @Sendable func objectionForm(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try publishedElection(context)
+        return try renderer.page("objection_new", title: context.locale.text("objection_title"),
+                                 data: ["election": summary(election), "kinds": Objection.Kind.allCases.map { ["value": $0.rawValue, "label": $0.chinese] },
+                                        "deadline": election.objectionDeadline?.description ?? ""], request: request, context: context)
+    }
+
+    func signingKey(for election: Election) throws -> Ed25519PrivateKey {
+        guard let keys else { throw WebSetupError("no key store configured: receipts cannot be signed") }
+        return try keys.load(keyID: election.keyID, passphrase: keyPassphrase)
+    }
+
+    @Sendable func fileObjection(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try publishedElection(context)
+        let form = try await FormFields.read(request, context: context)
+        do {
+            guard let kind = Objection.Kind(rawValue: form["kind"] ?? "") else { throw CommunityError.invalid(field: "kind", reason: "choose what the objection is about") }
+            let (objection, receipt) = try database.fileObjection(
+                electionID: election.id!, NewObjection(filerName: form["filerName"] ?? "", filerContact: form["filerContact"], kind: kind,
+                                                      subject: form["subject"] ?? "", statement: form["statement"] ?? ""),
+                signingKey: try signingKey(for: election), actor: context.account.map(Actor.init) ?? .anonymous)
+            let data: [String: Any] = [
+                "election": summary(election), "seq": objection.seq, "tracking": objection.tracking, "filedAt": objection.filedAt,
+                "compact": receipt.compactText, "keyID": receipt.statement.key,
+                "due": objection.decisionDue(rules: election.rules).description,
+                "receiptJSON": String(decoding: receipt.jsonRepresentation, as: UTF8.self),
+            ]
+            return try renderer.page("objection_receipt", title: context.locale.text("receipt_title"), data: data, request: request, context: context, status: .created)
+        } catch let error as CommunityError {
+            var data: [String: Any] = ["election": summary(election), "error": error.description,
+                                       "kinds": Objection.Kind.allCases.map { ["value": $0.rawValue, "label": $0.chinese, "selected": $0.rawValue == form["kind"]] },
+                                       "deadline": election.objectionDeadline?.description ?? ""]
+            for key in ["filerName", "filerContact", "subject", "statement"] { data[key] = form[key] ?? "" }
+            return try renderer.page("objection_new", title: context.locale.text("objection_title"), data: data, request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    // MARK: API
+
+    struct PublicLine: Encodable {
+        let number: Int
+        let name: String
+        let gender: String
+        let maskedID: String
+        let building: String
+        let unit: String
+        let room: String
+        let active: Bool
+        let removedReason: String?
+        init(_ line: RollLine) {
+            number = line.number; name = line.name; gender = line.gender.rawValue; maskedID = line.maskedID
+            building = line.building; unit = line.unit; room = line.room; active = line.active; removedReason = line.removedReason
+        }
+    }
+
+    struct PublicRoll: Encodable {
+        let election: Int64
+        let title: String
+        let electionDay: String
+        let publishedOn: String
+        let entries: [PublicLine]
+    }
+
+    @Sendable func rollAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try publishedElection(context)
+        return try JSONResponse.make(PublicRoll(election: election.id!, title: election.title, electionDay: election.electionDay.description,
+                                                publishedOn: election.rollPublishedOn?.description ?? "",
+                                                entries: try database.rollLines(electionID: election.id!).map(PublicLine.init)))
+    }
+
+    @Sendable func lookupAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try publishedElection(context)
+        let found = try database.lookUpRoll(electionID: election.id!, name: request.uri.queryParameters.get("name") ?? "",
+                                            idLast4: request.uri.queryParameters.get("last4") ?? "")
+        return try JSONResponse.make(found.map(PublicLine.init))
+    }
+
+    struct ObjectionRequest: Decodable {
+        let filerName: String
+        let filerContact: String?
+        let kind: String
+        let subject: String
+        let statement: String
+    }
+
+    struct ObjectionResponse: Encodable {
+        let seq: Int
+        let tracking: String
+        let receipt: String
+        let statement: ReceiptStatement
+        let signature: String
+    }
+
+    @Sendable func objectionAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try publishedElection(context)
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let input: ObjectionRequest
+        do { input = try JSONDecoder().decode(ObjectionRequest.self, from: Data(body.readableBytesView)) } catch {
+            throw WebError.badRequest(field: "body", reason: "a JSON object with filerName, kind, subject, statement")
+        }
+        guard let kind = Objection.Kind(rawValue: input.kind) else {
+            throw WebError.badRequest(field: "kind", reason: Objection.Kind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let (objection, receipt) = try database.fileObjection(
+            electionID: election.id!, NewObjection(filerName: input.filerName, filerContact: input.filerContact, kind: kind, subject: input.subject, statement: input.statement),
+            signingKey: try signingKey(for: election), actor: context.account.map(Actor.init) ?? .anonymous)
+        return try JSONResponse.make(ObjectionResponse(seq: objection.seq, tracking: objection.tracking, receipt: receipt.compactText,
+                                                       statement: receipt.statement, signature: Base64.encode(receipt.signature)), status: .created)
+    }
+}
