@@ -26,9 +26,13 @@ struct WebHarness {
         }
     }
 
+    /// Private keys of elections created in the test.
+    let keyStore = KeyStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent("web-keys-\(UUID().uuidString)"))
+
     /// Runs `body` against the router (no socket).
     func test(_ body: @escaping @Sendable (Browser) async throws -> Void) async throws {
-        let router = try await buildRouter(WebConfiguration(database: database))
+        defer { try? FileManager.default.removeItem(at: keyStore.directory) }
+        let router = try await buildRouter(WebConfiguration(database: database, keyStore: keyStore))
         let app = Application(router: router)
         try await app.test(.router) { client in
             try await body(Browser(client: client))
@@ -63,6 +67,20 @@ final class Browser: @unchecked Sendable {
         if csrf { fields.append(("_csrf", currentCSRF())) }
         let body = fields.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
         return try await send(uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+    }
+
+    /// Posts a multipart form with one file, as a browser's file upload does.
+    @discardableResult
+    func upload(_ uri: String, fields: [(String, String)], fileField: String, fileName: String, file: Data) async throws -> Page {
+        let boundary = "----xuanyi\(UUID().uuidString)"
+        var body = Data()
+        for (name, value) in fields {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(fileName)\"\r\nContent-Type: text/csv\r\n\r\n".utf8))
+        body.append(file)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return try await send(uri, method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(bytes: body))
     }
 
     func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> Page {
