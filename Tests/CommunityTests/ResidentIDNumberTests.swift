@@ -103,3 +103,15 @@ struct CivilDateTests {
         #expect(CivilDate.today(now: instant) == CivilDate(year: 2026, month: 11, day: 27))
     }
 }
+
+@Suite("text trimming")
+struct TrimmingTests {
+    @Test("spaces, tabs, no-break and ideographic spaces are trimmed; inner ones and rare characters kept")
+    func trimmed() {
+        #expect("\u{3000}张 三\u{00A0}\t".trimmedSpaces == "张 三")
+        #expect("  ".trimmedSpaces == "")
+        #expect("王𠮷".trimmedSpaces == "王𠮷")
+        #expect("".trimmedSpaces == "")
+        #expect(try ResidentIDNumber("\u{3000}11010519491231002X").value == "11010519491231002X")
+    }
+}

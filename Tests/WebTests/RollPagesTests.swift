@@ -176,4 +176,33 @@ struct RollPagesTests {
             #expect(!again.body.contains("<section class=\"voter-card\">"))
         }
     }
+
+    @Test("representative method from the dashboard: create a residents' group, name its representatives, build the roll")
+    func groupsFromDashboard() async throws {
+        let harness = try WebHarness()
+        let ids = ["440524188001010014", "11010519491231002X", "110101196503120210"]
+        let names = ["甲", "乙", "丙"]
+        for (index, id) in ids.enumerated() {
+            let number = try ResidentIDNumber(id)
+            let household = try harness.database.addHousehold(communityID: harness.community.id!, number: "H\(index)", building: "1号楼", unit: "1单元",
+                                                              room: "10\(index)", basis: .hukou, hukouAddress: nil, actor: .commandLine)
+            try harness.database.addResident(Resident(communityID: harness.community.id!, name: names[index], gender: number.gender, idNumber: number,
+                                                      householdID: household.id, relationToHead: "户主", residenceAddressID: household.addressID), actor: .commandLine)
+        }
+        try await harness.test { browser in
+            try await browser.login("admin", WebHarness.adminPassword)
+            let token = try #require(Browser.hiddenCSRF(in: try await browser.get("/elections").body))
+            let created = try await browser.post("/elections", form: [("_csrf", token), ("title", "代表选举"), ("method", "representative"),
+                                                                      ("electionDay", CivilDate.today().adding(days: 40).description)], csrf: false)
+            let path = try #require(created.headers[.location])
+            _ = try await browser.post("\(path)/groups", form: [("_csrf", token), ("name", "第一居民小组")], csrf: false)
+            let tooFew = try await browser.post("\(path)/groups/representatives", form: [("_csrf", token), ("group", "第一居民小组"), ("idNumbers", ids[0])], csrf: false)
+            #expect(tooFew.status == .unprocessableContent)
+            let set = try await browser.post("\(path)/groups/representatives", form: [("_csrf", token), ("group", "第一居民小组"), ("idNumbers", "\(ids[0]), \(ids[2])")], csrf: false)
+            #expect(set.status == .ok)
+            #expect(set.body.contains("第一居民小组: 甲、丙"))
+            let built = try await browser.post("\(path)/roll/build", form: [("_csrf", token)], csrf: false)
+            #expect(built.body.contains("Roll built: 2"))
+        }
+    }
 }

@@ -101,8 +101,8 @@ public struct ResidentImporter: Sendable {
                 if report.rows % 10_000 == 0 { progress?(.validating, report.rows) }
                 // Household structure is checked from the raw fields, so a row with another
                 // problem still counts as its household's head and duplicates are all reported.
-                let number = householdColumn.flatMap { $0 < record.fields.count ? record.fields[$0].trimmingCharacters(in: .whitespaces) : nil } ?? ""
-                let relation = relationColumn.flatMap { $0 < record.fields.count ? record.fields[$0].trimmingCharacters(in: .whitespaces) : nil } ?? ""
+                let number = householdColumn.flatMap { $0 < record.fields.count ? record.fields[$0].trimmedSpaces : nil } ?? ""
+                let relation = relationColumn.flatMap { $0 < record.fields.count ? record.fields[$0].trimmedSpaces : nil } ?? ""
                 if !number.isEmpty {
                     if Self.isHead(relation) {
                         if let first = headLines[number] {
@@ -151,7 +151,7 @@ public struct ResidentImporter: Sendable {
         let before = problems.count
         func value(_ column: ResidentColumn) -> String {
             guard let index = positions[column], index < record.fields.count else { return "" }
-            return record.fields[index].trimmingCharacters(in: .whitespaces)
+            return record.fields[index].trimmedSpaces
         }
         func fail(_ column: ResidentColumn, _ reason: String) { problems.add(record.line, column.headers[0], reason) }
         let expected = (positions.values.max() ?? 0) + 1
@@ -252,6 +252,7 @@ public struct ResidentImporter: Sendable {
         try database.writer.write { db in
             var householdIDs = plan.existingHouseholds
             var addresses: [String: Int64] = [:]
+            let insertHousehold = try db.cachedStatement(sql: "INSERT INTO household (communityID, number, addressID, basis, hukouAddress) VALUES (?, ?, ?, ?, ?)")
             for household in plan.households.values.sorted(by: { $0.number < $1.number }) {
                 let key = "\(household.building)\u{1F}\(household.unit)\u{1F}\(household.room)"
                 let addressID: Int64
@@ -262,10 +263,8 @@ public struct ResidentImporter: Sendable {
                                                         unit: household.unit, room: household.room).id!
                     addresses[key] = addressID
                 }
-                var record = Household(communityID: communityID, number: household.number, addressID: addressID,
-                                       basis: household.basis, hukouAddress: household.hukouAddress)
-                try record.insert(db)
-                householdIDs[household.number] = record.id!
+                try insertHousehold.execute(arguments: [communityID, household.number, addressID, household.basis.rawValue, household.hukouAddress])
+                householdIDs[household.number] = db.lastInsertedRowID
             }
 
             let insert = try db.cachedStatement(sql: """

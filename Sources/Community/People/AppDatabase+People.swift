@@ -37,8 +37,8 @@ extension AppDatabase {
 
     /// Finds or creates an address inside a write transaction.
     public static func address(_ db: Database, communityID: Int64, building: String, unit: String, room: String) throws -> Address {
-        if let existing = try Address.filter(Column("communityID") == communityID && Column("building") == building
-                                             && Column("unit") == unit && Column("room") == room).fetchOne(db) {
+        let find = try db.cachedStatement(sql: "SELECT * FROM address WHERE communityID = ? AND building = ? AND unit = ? AND room = ?")
+        if let existing = try Address.fetchOne(find, arguments: [communityID, building, unit, room]) {
             return existing
         }
         var address = Address(communityID: communityID, building: building, unit: unit, room: room)

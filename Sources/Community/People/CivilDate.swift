@@ -19,7 +19,21 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD` and `YYYYMMDD`, as spreadsheets write them).
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Fast path: exactly YYYY-MM-DD in ASCII.
+        let utf8 = Array(text.utf8)
+        if utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-") {
+            var parts = [0, 0, 0], valid = true
+            for (index, byte) in utf8.enumerated() where index != 4 && index != 7 {
+                guard byte >= 48, byte <= 57 else { valid = false; break }
+                let part = index < 4 ? 0 : (index < 7 ? 1 : 2)
+                parts[part] = parts[part] * 10 + Int(byte - 48)
+            }
+            if valid {
+                self.init(year: parts[0], month: parts[1], day: parts[2])
+                return
+            }
+        }
+        let trimmed = text.trimmedSpaces
         let parts: [Substring]
         if trimmed.count == 8, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber) {
             parts = [trimmed.prefix(4), trimmed.dropFirst(4).prefix(2), trimmed.suffix(2)]

@@ -10,7 +10,7 @@ public enum Gender: String, Codable, Sendable, CaseIterable {
 
     /// Parses 男/女, M/F or male/female.
     public init?(text: String) {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmedSpaces.lowercased() {
         case "男", "m", "male": self = .male
         case "女", "f", "female": self = .female
         default: return nil

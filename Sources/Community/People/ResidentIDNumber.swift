@@ -15,7 +15,11 @@ public struct ResidentIDNumber: Hashable, Sendable, Codable, CustomStringConvert
 
     /// Validates and normalises `text`; the error names what is wrong.
     public init(_ text: String) throws {
-        let normalized = String(text.trimmingCharacters(in: .whitespaces).map(Self.halfWidth)).uppercased()
+        if let fast = Self.validASCII(text) {
+            self.value = fast
+            return
+        }
+        let normalized = String(text.trimmedSpaces.map(Self.halfWidth)).uppercased()
         let chars = Array(normalized)
         guard chars.count == 18 else {
             throw CommunityError.invalid(field: "公民身份号码", reason: "must be 18 characters, got \(chars.count)")
@@ -45,15 +49,36 @@ public struct ResidentIDNumber: Hashable, Sendable, Codable, CustomStringConvert
         self.value = normalized
     }
 
+    /// The fast path for the usual input (18 ASCII characters, nothing to normalise but `x`):
+    /// validated on bytes. Returns nil to fall back to the general path, which explains errors.
+    static func validASCII(_ text: String) -> String? {
+        var bytes = Array(text.utf8)
+        guard bytes.count == 18, bytes[0] != UInt8(ascii: "0") else { return nil }
+        var sum = 0
+        for index in 0..<17 {
+            let byte = bytes[index]
+            guard byte >= 48, byte <= 57 else { return nil }
+            sum += Int(byte - 48) * weights[index]
+        }
+        if bytes[17] == UInt8(ascii: "x") { bytes[17] = UInt8(ascii: "X") }
+        let expected = checkCharacters[sum % 11]
+        guard bytes[17] == expected.asciiValue else { return nil }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) } }
+        let year = number(6..<10), month = number(10..<12), day = number(12..<14)
+        guard year >= 1880, CivilDate(year: year, month: month, day: day) != nil else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Birth date encoded in characters 7–14.
     public var birthDate: CivilDate {
-        let chars = Array(value)
-        return CivilDate(String(chars[6..<14]))!
+        let bytes = Array(value.utf8)
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) } }
+        return CivilDate(year: number(6..<10), month: number(10..<12), day: number(12..<14))!
     }
 
     /// Gender encoded by the parity of character 17.
     public var gender: Gender {
-        let digit = Array(value)[16].wholeNumberValue!
+        let digit = Array(value.utf8)[16] - 48
         return digit % 2 == 1 ? .male : .female
     }
 

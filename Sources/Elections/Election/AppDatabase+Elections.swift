@@ -66,3 +66,27 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// The community's residents' groups with the representatives chosen for an election.
+    public func residentsGroups(communityID: Int64, electionID: Int64) throws -> [(group: ResidentsGroup, representatives: [String])] {
+        try reader.read { db in
+            let groups = try ResidentsGroup.filter(Column("communityID") == communityID).order(Column("name")).fetchAll(db)
+            return try groups.map { group in
+                let names = try String.fetchAll(db, sql: """
+                    SELECT resident.name FROM groupRepresentative JOIN resident ON resident.id = groupRepresentative.residentID
+                    WHERE groupRepresentative.electionID = ? AND groupRepresentative.residentsGroupID = ? ORDER BY resident.name
+                    """, arguments: [electionID, group.id])
+                return (group, names)
+            }
+        }
+    }
+
+    /// A residents' group by name.
+    public func residentsGroup(communityID: Int64, name: String) throws -> ResidentsGroup {
+        guard let group = try reader.read({ db in
+            try ResidentsGroup.filter(Column("communityID") == communityID && Column("name") == name.trimmingCharacters(in: .whitespaces)).fetchOne(db)
+        }) else { throw CommunityError.notFound("residents' group \(name)") }
+        return group
+    }
+}

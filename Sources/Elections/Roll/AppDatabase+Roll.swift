@@ -385,3 +385,38 @@ extension AppDatabase {
         return election
     }
 }
+
+/// Counts of a roll for the dashboard, computed in SQL.
+public struct RollCounts: Sendable, Equatable {
+    public var active: [RegistrationCategory: Int] = [:]
+    public var removed = 0
+    public var totalActive: Int { active.values.reduce(0, +) }
+}
+
+extension AppDatabase {
+    /// Active entries by category and removed entries, without loading the roll.
+    public func rollCounts(electionID: Int64) throws -> RollCounts {
+        try reader.read { db in
+            var counts = RollCounts()
+            for row in try Row.fetchAll(db, sql: "SELECT category, active, count(*) AS n FROM rollEntry WHERE electionID = ? GROUP BY category, active", arguments: [electionID]) {
+                if row["active"] as Bool {
+                    if let category = RegistrationCategory(rawValue: row["category"]) { counts.active[category, default: 0] += row["n"] as Int }
+                } else {
+                    counts.removed += row["n"] as Int
+                }
+            }
+            return counts
+        }
+    }
+
+    /// The applications of an election with the applicant's name.
+    public func rollApplicationsWithNames(electionID: Int64) throws -> [(application: RollApplication, name: String)] {
+        try reader.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT rollApplication.*, resident.name AS applicantName FROM rollApplication
+                JOIN resident ON resident.id = rollApplication.residentID
+                WHERE rollApplication.electionID = ? ORDER BY rollApplication.id
+                """, arguments: [electionID]).map { (try RollApplication(row: $0), $0["applicantName"] as String) }
+        }
+    }
+}

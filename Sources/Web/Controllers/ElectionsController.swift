@@ -26,6 +26,9 @@ struct ElectionsController {
         router.post("/elections/:id/applications/:aid", use: decideApplication)
         router.post("/elections/:id/objections/:oid", use: decideObjection)
         router.post("/elections/:id/cards", use: cards)
+        router.post("/elections/:id/representatives", use: designateRepresentative)
+        router.post("/elections/:id/groups", use: createGroup)
+        router.post("/elections/:id/groups/representatives", use: setGroupRepresentatives)
         // Public
         router.get("/elections/:id/roll", use: publicRoll)
         router.get("/elections/:id/roll/lookup", use: lookup)
@@ -98,18 +101,16 @@ struct ElectionsController {
     func renderDashboard(_ election: Election, notice: String? = nil, error: String? = nil, request: Request, context: AppRequestContext,
                          status: HTTPResponse.Status = .ok) throws -> Response {
         let today = Self.today()
-        let lines = try database.rollLines(electionID: election.id!)
-        let active = lines.filter(\.active)
+        let counts = try database.rollCounts(electionID: election.id!)
         var byCategory: [[String: Any]] = []
         for category in RegistrationCategory.allCases {
-            let count = active.filter { $0.category == category }.count
-            if count > 0 { byCategory.append(["category": category.rawValue, "label": category.chinese, "count": count]) }
+            if let count = counts.active[category], count > 0 { byCategory.append(["category": category.rawValue, "label": category.chinese, "count": count]) }
         }
-        let residents = Dictionary(uniqueKeysWithValues: try database.searchResidents(communityID: election.communityID, query: "", page: 1, pageSize: 1_000_000).listings.map { ($0.resident.id!, $0.resident) })
-        let applications: [[String: Any]] = try database.rollApplications(electionID: election.id!).map { application in
-            ["id": application.id!, "name": residents[application.residentID]?.name ?? "?", "category": application.category.rawValue,
-             "status": application.status.rawValue, "pending": application.status == .pending, "decidedBy": application.decidedBy ?? "",
-             "statement": application.statementNotRegisteredElsewhere]
+        let applications: [[String: Any]] = try database.rollApplicationsWithNames(electionID: election.id!).map { item in
+            let application = item.application
+            return ["id": application.id!, "name": item.name, "category": application.category.rawValue,
+                    "status": application.status.rawValue, "pending": application.status == .pending, "decidedBy": application.decidedBy ?? "",
+                    "statement": application.statementNotRegisteredElsewhere]
         }
         let rules = election.rules
         let objections: [[String: Any]] = try database.objections(electionID: election.id!).map { objection in
@@ -120,7 +121,7 @@ struct ElectionsController {
         }
         var data: [String: Any] = [
             "election": summary(election), "rollBuilt": election.rollBuilt, "preparing": election.status == .preparing,
-            "entries": active.count, "removed": lines.count - active.count, "byCategory": byCategory,
+            "entries": counts.totalActive, "removed": counts.removed, "byCategory": byCategory,
             "deadline": election.rollPublicationDeadline.description, "late": election.rollPublishedLate,
             "pastDeadline": today > election.rollPublicationDeadline && election.status == .preparing,
             "objectionDeadline": election.objectionDeadline?.description ?? "", "applications": applications, "objections": objections,
@@ -129,6 +130,11 @@ struct ElectionsController {
             "rules": ["votingAge": rules.votingAge, "residenceMonths": rules.residenceMonths, "workerMonths": rules.workerMonths,
                       "rollPublicationDays": rules.rollPublicationDays, "objectionDays": rules.objectionDays, "objectionDecisionDays": rules.objectionDecisionDays],
         ]
+        data["householdMethod"] = election.method == .household
+        data["representativeMethod"] = election.method == .representative
+        data["groups"] = try database.residentsGroups(communityID: election.communityID, electionID: election.id!).map {
+            ["name": $0.group.name, "representatives": $0.representatives.joined(separator: "、")] as [String: Any]
+        }
         if let notice { data["notice"] = notice }
         if let error { data["error"] = error }
         return try renderer.page("election", title: election.title, data: data, request: request, context: context, status: status)
@@ -209,6 +215,34 @@ struct ElectionsController {
         }
     }
 
+    @Sendable func designateRepresentative(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context, roles: Self.staff) { election, account, form in
+            guard let household = try database.household(number: form["household"] ?? "", communityID: election.communityID) else {
+                throw CommunityError.notFound("household \(form["household"] ?? "")")
+            }
+            let resident = try database.resident(idNumber: form["idNumber"] ?? "", communityID: election.communityID)
+            try database.designateHouseholdRepresentative(electionID: election.id!, householdID: household.id!, residentID: resident.id!, actor: Actor(account))
+            return "户代表 Representative of \(household.number): \(resident.name)"
+        }
+    }
+
+    @Sendable func createGroup(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context) { election, account, form in
+            let group = try database.createResidentsGroup(communityID: election.communityID, name: form["name"] ?? "", actor: Actor(account))
+            return "居民小组 Group created: \(group.name)"
+        }
+    }
+
+    @Sendable func setGroupRepresentatives(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context) { election, account, form in
+            let group = try database.residentsGroup(communityID: election.communityID, name: form["group"] ?? "")
+            let numbers = (form["idNumbers"] ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0.isWhitespace }).map(String.init)
+            let residents = try numbers.map { try database.resident(idNumber: $0, communityID: election.communityID) }
+            try database.setGroupRepresentatives(electionID: election.id!, groupID: group.id!, residentIDs: residents.map { $0.id! }, actor: Actor(account))
+            return "\(group.name): \(residents.map(\.name).joined(separator: "、"))"
+        }
+    }
+
     @Sendable func changeReport(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(anyOf: Self.staff)
         let election = try election(context)
@@ -261,7 +295,7 @@ struct ElectionsController {
         let groups = try groupedRoll(election)
         let data: [String: Any] = [
             "election": summary(election), "community": community.name, "groups": groups,
-            "count": try database.rollLines(electionID: election.id!, includeRemoved: false).count,
+            "count": try database.rollCounts(electionID: election.id!).totalActive,
             "objectionDeadline": election.objectionDeadline?.description ?? "",
             "objectionsOpen": (election.objectionDeadline.map { Self.today() <= $0 }) ?? false,
             "print": request.uri.queryParameters.get("print") != nil,

@@ -114,7 +114,7 @@ enum Strings {
         "no_changes": "尚无变动。",
         "note": "说明",
         "objection_deadline": "异议截止",
-        "objection_help": "对选民名单有不同意见的，任何人均可提出，选举委员会应在三日内作出书面决定并公布。",
+        "objection_help": "对选民名单有不同意见的，任何人均可提出；选举委员会在规定期限内作出书面决定并公布。",
         "objection_kind": "异议事项",
         "objection_number": "异议编号",
         "objection_resident": "异议成立时涉及居民的身份证号",
@@ -177,6 +177,10 @@ enum Strings {
         "home_elections": "选举公告",
         "import_choose_file": "请选择要上传的 CSV 文件。",
         "cards_title": "选民证",
+        "household_representative": "户代表",
+        "residents_groups": "居民小组及其代表",
+        "group_name": "居民小组",
+        "group_representatives": "代表的身份证号（2至3人，逗号分隔）",
     ]
 
     static let en: [String: String] = [
@@ -293,7 +297,7 @@ enum Strings {
         "no_changes": "No changes yet.",
         "note": "Note",
         "objection_deadline": "Objections until",
-        "objection_help": "Anyone may object to the roll; the election committee decides in writing within three days and publishes the decision.",
+        "objection_help": "Anyone may object to the roll; the election committee decides in writing within the set period and publishes the decision.",
         "objection_kind": "What about",
         "objection_number": "Objection no.",
         "objection_resident": "ID number of the resident concerned (if upheld)",
@@ -356,5 +360,9 @@ enum Strings {
         "home_elections": "Elections",
         "import_choose_file": "Choose a CSV file to upload.",
         "cards_title": "Voter cards",
+        "household_representative": "Household representatives",
+        "residents_groups": "Residents' groups and their representatives",
+        "group_name": "Residents' group",
+        "group_representatives": "Representatives' ID numbers (2 to 3, comma-separated)",
     ]
 }
