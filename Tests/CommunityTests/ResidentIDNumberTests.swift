@@ -107,7 +107,7 @@ struct CivilDateTests {
 @Suite("text trimming")
 struct TrimmingTests {
     @Test("spaces, tabs, no-break and ideographic spaces are trimmed; inner ones and rare characters kept")
-    func trimmed() {
+    func trimmed() throws {
         #expect("\u{3000}张 三\u{00A0}\t".trimmedSpaces == "张 三")
         #expect("  ".trimmedSpaces == "")
         #expect("王𠮷".trimmedSpaces == "王𠮷")
