@@ -123,6 +123,23 @@ struct ImportTests {
         #expect(try database.reader.read { db in try Household.fetchCount(db) } == 0)
     }
 
+    @Test("a member listed before the head of household is attached to the household and its address")
+    func memberBeforeHead() throws {
+        let csv = """
+        \(header)
+        李秀英,\(testID(birth: "19670824", sequence: 42)),女,H1,配偶,,,
+        王建国,\(testID(birth: "19650312", sequence: 21)),男,H1,户主,1号楼,1单元,101
+        """
+        let (report, database, _) = try run(csv)
+        #expect(report.applied && report.householdsCreated == 1 && report.residentsCreated == 2)
+        let rows = try database.reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, householdID, residenceAddressID FROM resident ORDER BY id")
+        }
+        #expect(rows.count == 2)
+        #expect(rows[0]["householdID"] as Int64? != nil && rows[0]["householdID"] as Int64? == rows[1]["householdID"] as Int64?)
+        #expect(rows[0]["residenceAddressID"] as Int64? != nil && rows[0]["residenceAddressID"] as Int64? == rows[1]["residenceAddressID"] as Int64?)
+    }
+
     @Test("duplicate ID in the file names the first line; against the database, says so")
     func duplicates() throws {
         let id = testID(birth: "19800101", sequence: 35)

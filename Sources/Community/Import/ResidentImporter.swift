@@ -2,15 +2,17 @@ import Foundation
 import GRDB
 import Notary
 
-/// Imports households and residents from a CSV file (docs/import-format.md) in two streaming
-/// passes: the first validates every row and collects every problem; only when there is none
-/// does the second write everything in one transaction. So an import applies fully or changes
-/// nothing, and memory stays small whatever the file's size.
+/// Imports households and residents from a CSV file (docs/import-format.md) in one streaming
+/// pass inside one write transaction: every row is validated and, while no problem has been
+/// found, written. Validation goes on to the end so that every problem is reported; if there
+/// is any (or for a dry run) the transaction is rolled back. So an import applies fully or
+/// changes nothing, and memory stays small whatever the file's size.
 ///
 /// A household is created by its head's row (与户主关系 = 户主), which carries the address;
-/// members refer to it by household number (户号), in the file or already in the database.
+/// members refer to it by household number (户号), in the file (before or after them) or
+/// already in the database.
 public struct ResidentImporter: Sendable {
-    /// Which pass a progress report is about.
+    /// Which part of the work a progress report is about.
     public enum Phase: String, Sendable { case validating, writing }
 
     public let database: AppDatabase
@@ -24,21 +26,8 @@ public struct ResidentImporter: Sendable {
         self.today = today
     }
 
-    /// Validates `url` and, unless `dryRun`, applies it. `progress` is called every 10,000 rows.
-    public func run(file url: URL, dryRun: Bool, actor: Actor,
-                    progress: (@Sendable (Phase, Int) -> Void)? = nil) throws -> ImportReport {
-        let validation = try validate(url, progress: progress)
-        var report = validation.report
-        report.dryRun = dryRun
-        guard report.isValid, !dryRun else { return report }
-        try apply(url, plan: validation, actor: actor, progress: progress)
-        report.applied = true
-        report.householdsCreated = validation.households.count
-        report.residentsCreated = report.rows
-        return report
-    }
-
-    // MARK: - Pass 1: validation
+    /// Thrown inside the transaction to roll it back when the file has problems or for a dry run.
+    private struct RollBack: Error {}
 
     struct HouseholdPlan {
         let number: String
@@ -47,13 +36,6 @@ public struct ResidentImporter: Sendable {
         let room: String
         let hukouAddress: String?
         let basis: HouseholdBasis
-    }
-
-    struct Validation {
-        var report: ImportReport
-        var households: [String: HouseholdPlan]
-        var existingHouseholds: [String: Int64]
-        var positions: [ResidentColumn: Int]
     }
 
     /// Collects problems: all are counted, the first `maximumListedProblems` kept.
@@ -66,78 +48,169 @@ public struct ResidentImporter: Sendable {
         }
     }
 
-    func validate(_ url: URL, progress: (@Sendable (Phase, Int) -> Void)?) throws -> Validation {
+    /// Validates `url` and, unless `dryRun` or a problem is found, applies it.
+    /// `progress` is called every 10,000 rows.
+    public func run(file url: URL, dryRun: Bool, actor: Actor,
+                    progress: (@Sendable (Phase, Int) -> Void)? = nil) throws -> ImportReport {
         let reader = try CSVReader(url: url)
-        var problems = Problems()
         var report = ImportReport(encoding: reader.encoding.rawValue, fileDigest: "", rows: 0, householdsCreated: 0,
-                                  residentsCreated: 0, applied: false, dryRun: false, problems: [], problemCount: 0)
+                                  residentsCreated: 0, applied: false, dryRun: dryRun, problems: [], problemCount: 0)
+        var problems = Problems()
+        do {
+            try database.writer.write { db in
+                try importRows(db, reader: reader, dryRun: dryRun, report: &report, problems: &problems, progress: progress)
+                report.fileDigest = reader.digest()?.hex ?? ""
+                report.problems = problems.listed.sorted { $0.line < $1.line }
+                report.problemCount = problems.count
+                guard problems.count == 0, !dryRun else { throw RollBack() }
+                try AuditLog.append(db, actor: actor, action: "residents.import", subject: "community:\(communityID)", details: [
+                    "file": report.fileDigest, "encoding": report.encoding,
+                    "rows": String(report.rows), "households": String(report.householdsCreated),
+                ])
+            }
+            report.applied = true
+            report.residentsCreated = report.rows
+        } catch is RollBack {
+            report.householdsCreated = 0
+        }
+        return report
+    }
+
+    func importRows(_ db: Database, reader: CSVReader, dryRun: Bool, report: inout ImportReport, problems: inout Problems,
+                    progress: (@Sendable (Phase, Int) -> Void)?) throws {
         guard let header = try reader.next() else {
             problems.add(1, "file", "the file is empty: it needs a header row and at least one resident")
-            report.problems = problems.listed
-            report.problemCount = problems.count
-            return Validation(report: report, households: [:], existingHouseholds: [:], positions: [:])
+            return
         }
         let (positions, headerErrors) = ResidentColumn.map(header: header.fields)
         for error in headerErrors { problems.add(header.line, "header", error) }
+        guard headerErrors.isEmpty else { return }
 
-        let (existingIDs, existingHouseholds) = try database.reader.read { db -> (Set<UInt64>, [String: Int64]) in
-            var ids = Set<UInt64>()
-            let idCursor = try String.fetchCursor(db, sql: "SELECT idNumber FROM resident WHERE communityID = ?", arguments: [communityID])
-            while let id = try idCursor.next() { if let key = Self.key(id) { ids.insert(key) } }
-            var households: [String: Int64] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, number FROM household WHERE communityID = ?", arguments: [communityID])
-            while let row = try rows.next() { households[row["number"]] = row["id"] }
-            return (ids, households)
-        }
+        var existingIDs = Set<UInt64>()
+        let idCursor = try String.fetchCursor(db, sql: "SELECT idNumber FROM resident WHERE communityID = ?", arguments: [communityID])
+        while let id = try idCursor.next() { if let key = Self.key(id) { existingIDs.insert(key) } }
+        var householdIDs: [String: Int64] = [:]
+        let existingRows = try Row.fetchCursor(db, sql: "SELECT id, number FROM household WHERE communityID = ?", arguments: [communityID])
+        while let row = try existingRows.next() { householdIDs[row["number"]] = row["id"] }
+        let existingHouseholds = Set(householdIDs.keys)
 
-        var households: [String: HouseholdPlan] = [:]
+        let writer = dryRun ? nil : try RowWriter(db, communityID: communityID)
         var headLines: [String: Int] = [:]
         var referencedBy: [String: Int] = [:]
         var idLines: [UInt64: Int] = [:]
-        if headerErrors.isEmpty {
-            let relationColumn = positions[.relation], householdColumn = positions[.household]
-            while let record = try reader.next() {
-                report.rows += 1
-                if report.rows % 10_000 == 0 { progress?(.validating, report.rows) }
-                // Household structure is checked from the raw fields, so a row with another
-                // problem still counts as its household's head and duplicates are all reported.
-                let number = householdColumn.flatMap { $0 < record.fields.count ? record.fields[$0].trimmedSpaces : nil } ?? ""
-                let relation = relationColumn.flatMap { $0 < record.fields.count ? record.fields[$0].trimmedSpaces : nil } ?? ""
-                if !number.isEmpty {
-                    if Self.isHead(relation) {
-                        if let first = headLines[number] {
-                            problems.add(record.line, ResidentColumn.relation.headers[0], "household \(number) already has its head on line \(first)")
-                        } else if existingHouseholds[number] != nil {
-                            problems.add(record.line, ResidentColumn.household.headers[0], "household \(number) already exists; add members without a 户主 row")
-                        } else {
-                            headLines[number] = record.line
-                        }
-                    } else if existingHouseholds[number] == nil, referencedBy[number] == nil {
-                        referencedBy[number] = record.line
-                    }
-                }
-                guard let row = parse(record, positions: positions, problems: &problems) else { continue }
-                if let key = Self.key(row.resident.idNumber.value) {
-                    if let first = idLines[key] {
-                        problems.add(record.line, ResidentColumn.idNumber.headers[0], "\(row.resident.idNumber.masked) is already on line \(first)")
+        /// Residents written before their household's head row: fixed up at the end.
+        var waiting: [String: [Int64]] = [:]
+        let relationColumn = positions[.relation], householdColumn = positions[.household]
+        while let record = try reader.next() {
+            report.rows += 1
+            if report.rows % 10_000 == 0 { progress?(problems.count == 0 && !dryRun ? .writing : .validating, report.rows) }
+            // Household structure is checked from the raw fields, so a row with another problem
+            // still counts as its household's head and duplicates are all reported.
+            let number = householdColumn.flatMap { $0 < record.fields.count ? record.fields[$0].trimmedSpaces : nil } ?? ""
+            let relation = relationColumn.flatMap { $0 < record.fields.count ? record.fields[$0].trimmedSpaces : nil } ?? ""
+            if !number.isEmpty {
+                if Self.isHead(relation) {
+                    if let first = headLines[number] {
+                        problems.add(record.line, ResidentColumn.relation.headers[0], "household \(number) already has its head on line \(first)")
+                    } else if existingHouseholds.contains(number) {
+                        problems.add(record.line, ResidentColumn.household.headers[0], "household \(number) already exists; add members without a 户主 row")
                     } else {
-                        idLines[key] = record.line
-                        if existingIDs.contains(key) {
-                            problems.add(record.line, ResidentColumn.idNumber.headers[0], "\(row.resident.idNumber.masked) is already registered in this community")
-                        }
+                        headLines[number] = record.line
+                    }
+                } else if !existingHouseholds.contains(number), referencedBy[number] == nil {
+                    referencedBy[number] = record.line
+                }
+            }
+            guard let row = parse(record, positions: positions, problems: &problems) else { continue }
+            if let key = Self.key(row.resident.idNumber.value) {
+                if let first = idLines[key] {
+                    problems.add(record.line, ResidentColumn.idNumber.headers[0], "\(row.resident.idNumber.masked) is already on line \(first)")
+                } else {
+                    idLines[key] = record.line
+                    if existingIDs.contains(key) {
+                        problems.add(record.line, ResidentColumn.idNumber.headers[0], "\(row.resident.idNumber.masked) is already registered in this community")
                     }
                 }
-                if let plan = row.household, headLines[plan.number] == record.line { households[plan.number] = plan }
             }
-            for (number, line) in referencedBy.sorted(by: { $0.value < $1.value }) where headLines[number] == nil {
-                problems.add(line, ResidentColumn.household.headers[0], "unknown household \(number): no 户主 row for it in the file or the database")
+            // Write while the file is clean so far; after the first problem only validate.
+            guard let writer, problems.count == 0 else { continue }
+            if let plan = row.household, headLines[plan.number] == record.line {
+                householdIDs[plan.number] = try writer.household(plan)
+                report.householdsCreated += 1
             }
-            if report.rows == 0 { problems.add(header.line, "file", "no resident rows after the header") }
+            let residentID = try writer.resident(row.resident, householdID: householdIDs[row.householdNumber])
+            if householdIDs[row.householdNumber] == nil { waiting[row.householdNumber, default: []].append(residentID) }
         }
-        report.fileDigest = reader.digest()?.hex ?? ""
-        report.problems = problems.listed.sorted { $0.line < $1.line }
-        report.problemCount = problems.count
-        return Validation(report: report, households: households, existingHouseholds: existingHouseholds, positions: positions)
+        for (number, line) in referencedBy.sorted(by: { $0.value < $1.value }) where headLines[number] == nil {
+            problems.add(line, ResidentColumn.household.headers[0], "unknown household \(number): no 户主 row for it in the file or the database")
+        }
+        if report.rows == 0 { problems.add(header.line, "file", "no resident rows after the header") }
+        if let writer, problems.count == 0 {
+            for (number, residents) in waiting {
+                guard let householdID = householdIDs[number] else { continue }
+                for residentID in residents { try writer.attach(residentID: residentID, householdID: householdID) }
+            }
+        }
+    }
+
+    /// Prepared statements for writing rows, bound once per import.
+    final class RowWriter {
+        let db: Database
+        let communityID: Int64
+        let insertResident: Statement
+        let insertHousehold: Statement
+        let findAddress: Statement
+        let insertAddress: Statement
+        let attachResident: Statement
+        var addresses: [String: Int64] = [:]
+        /// The creation time, converted to a database value once.
+        let now: DatabaseValue
+
+        init(_ db: Database, communityID: Int64) throws {
+            self.db = db
+            self.communityID = communityID
+            insertResident = try db.makeStatement(sql: """
+                INSERT INTO resident (communityID, name, gender, idNumber, birthDate, ethnicity, phone, householdID, relationToHead,
+                    residenceAddressID, livingSince, politicalRights, hukouHere, livesHere, workingSince, createdAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT addressID FROM household WHERE id = ?), ?, ?, ?, ?, ?, ?)
+                """)
+            insertHousehold = try db.makeStatement(sql: "INSERT INTO household (communityID, number, addressID, basis, hukouAddress) VALUES (?, ?, ?, ?, ?)")
+            findAddress = try db.makeStatement(sql: "SELECT id FROM address WHERE communityID = ? AND building = ? AND unit = ? AND room = ?")
+            insertAddress = try db.makeStatement(sql: "INSERT INTO address (communityID, building, unit, room) VALUES (?, ?, ?, ?)")
+            attachResident = try db.makeStatement(sql: "UPDATE resident SET householdID = ?1, residenceAddressID = (SELECT addressID FROM household WHERE id = ?1) WHERE id = ?2")
+            now = Date().databaseValue
+        }
+
+        func household(_ plan: HouseholdPlan) throws -> Int64 {
+            let key = "\(plan.building)\u{1F}\(plan.unit)\u{1F}\(plan.room)"
+            let addressID: Int64
+            if let known = addresses[key] {
+                addressID = known
+            } else if let found = try Int64.fetchOne(findAddress, arguments: [communityID, plan.building, plan.unit, plan.room]) {
+                addressID = found
+                addresses[key] = found
+            } else {
+                try insertAddress.execute(arguments: [communityID, plan.building, plan.unit, plan.room])
+                addressID = db.lastInsertedRowID
+                addresses[key] = addressID
+            }
+            try insertHousehold.execute(arguments: [communityID, plan.number, addressID, plan.basis.rawValue, plan.hukouAddress])
+            return db.lastInsertedRowID
+        }
+
+        func resident(_ resident: Resident, householdID: Int64?) throws -> Int64 {
+            try insertResident.execute(arguments: [
+                communityID, resident.name, resident.gender.rawValue, resident.idNumber.value, resident.birthDate.description,
+                resident.ethnicity, resident.phone, householdID, resident.relationToHead, householdID,
+                resident.livingSince?.description, resident.politicalRights.rawValue, resident.hukouHere, resident.livesHere,
+                resident.workingSince?.description, now,
+            ])
+            return db.lastInsertedRowID
+        }
+
+        func attach(residentID: Int64, householdID: Int64) throws {
+            try attachResident.execute(arguments: [householdID, residentID])
+        }
     }
 
     struct ParsedRow {
@@ -244,61 +317,5 @@ public struct ResidentImporter: Sendable {
         let check: UInt64 = last == UInt8(ascii: "X") ? 10 : UInt64(last &- 48)
         guard check <= 10 else { return nil }
         return value * 11 + check
-    }
-
-    // MARK: - Pass 2: writing
-
-    func apply(_ url: URL, plan: Validation, actor: Actor, progress: (@Sendable (Phase, Int) -> Void)?) throws {
-        try database.writer.write { db in
-            var householdIDs = plan.existingHouseholds
-            var addresses: [String: Int64] = [:]
-            let insertHousehold = try db.cachedStatement(sql: "INSERT INTO household (communityID, number, addressID, basis, hukouAddress) VALUES (?, ?, ?, ?, ?)")
-            for household in plan.households.values.sorted(by: { $0.number < $1.number }) {
-                let key = "\(household.building)\u{1F}\(household.unit)\u{1F}\(household.room)"
-                let addressID: Int64
-                if let known = addresses[key] {
-                    addressID = known
-                } else {
-                    addressID = try AppDatabase.address(db, communityID: communityID, building: household.building,
-                                                        unit: household.unit, room: household.room).id!
-                    addresses[key] = addressID
-                }
-                try insertHousehold.execute(arguments: [communityID, household.number, addressID, household.basis.rawValue, household.hukouAddress])
-                householdIDs[household.number] = db.lastInsertedRowID
-            }
-
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO resident (communityID, name, gender, idNumber, birthDate, ethnicity, phone, householdID, relationToHead,
-                    residenceAddressID, livingSince, politicalRights, hukouHere, livesHere, workingSince, createdAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT addressID FROM household WHERE id = ?), ?, ?, ?, ?, ?, ?)
-                """)
-            let reader = try CSVReader(url: url)
-            _ = try reader.next()
-            var problems = Problems()
-            var written = 0
-            let now = Date()
-            while let record = try reader.next() {
-                guard let row = parse(record, positions: plan.positions, problems: &problems),
-                      let householdID = householdIDs[row.householdNumber] else {
-                    throw CommunityError.notAllowed("line \(record.line) changed while importing; nothing was imported")
-                }
-                let resident = row.resident
-                try insert.execute(arguments: [
-                    communityID, resident.name, resident.gender.rawValue, resident.idNumber.value, resident.birthDate.description,
-                    resident.ethnicity, resident.phone, householdID, resident.relationToHead, householdID,
-                    resident.livingSince?.description, resident.politicalRights.rawValue, resident.hukouHere, resident.livesHere,
-                    resident.workingSince?.description, now,
-                ])
-                written += 1
-                if written % 10_000 == 0 { progress?(.writing, written) }
-            }
-            guard reader.digest()?.hex == plan.report.fileDigest, written == plan.report.rows else {
-                throw CommunityError.notAllowed("the file changed while importing; nothing was imported")
-            }
-            try AuditLog.append(db, actor: actor, action: "residents.import", subject: "community:\(communityID)", details: [
-                "file": plan.report.fileDigest, "encoding": plan.report.encoding,
-                "rows": String(written), "households": String(plan.households.count),
-            ])
-        }
     }
 }

@@ -68,7 +68,17 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         }
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    /// `YYYY-MM-DD`, built without `String(format:)` (this runs once per imported row).
+    public var description: String {
+        var bytes = [UInt8](repeating: 48, count: 10)
+        var y = year
+        for index in stride(from: 3, through: 0, by: -1) { bytes[index] = UInt8(48 + y % 10); y /= 10 }
+        bytes[4] = UInt8(ascii: "-")
+        bytes[5] = UInt8(48 + month / 10); bytes[6] = UInt8(48 + month % 10)
+        bytes[7] = UInt8(ascii: "-")
+        bytes[8] = UInt8(48 + day / 10); bytes[9] = UInt8(48 + day % 10)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)

@@ -109,50 +109,105 @@ extension AppDatabase {
 
     // MARK: Building the base roll
 
+    /// One resident as the roll build reads them: the eligibility facts and what ordering and
+    /// the household method need, decoded by hand from a streamed row.
+    struct Candidate {
+        let id: Int64
+        let householdID: Int64?
+        let isHead: Bool
+        let facts: Eligibility.Facts
+
+        init(_ row: Row) {
+            id = row["id"]
+            householdID = row["householdID"]
+            isHead = (row["relationToHead"] as String?) == "户主"
+            facts = Eligibility.Facts(
+                birthDate: CivilDate(row["birthDate"] as String) ?? CivilDate(year: 9999, month: 12, day: 31)!, // unreadable: not of age
+                politicalRights: PoliticalRights(rawValue: row["politicalRights"]) ?? .held,
+                hukouHere: row["hukouHere"], livesHere: row["livesHere"],
+                livingSince: (row["livingSince"] as String?).flatMap(CivilDate.init),
+                workingSince: (row["workingSince"] as String?).flatMap(CivilDate.init))
+        }
+    }
+
+    /// Residents in roll order, streamed: building, unit, room (leading numbers compared as
+    /// numbers, so 10号楼 follows 9号楼), household, head first, then by age.
+    static let rollOrderSQL = """
+        SELECT resident.id, resident.householdID, resident.relationToHead, resident.birthDate, resident.politicalRights,
+               resident.hukouHere, resident.livesHere, resident.livingSince, resident.workingSince
+        FROM resident
+        LEFT JOIN household ON household.id = resident.householdID
+        LEFT JOIN address ON address.id = COALESCE(household.addressID, resident.residenceAddressID)
+        WHERE resident.communityID = ?
+        ORDER BY CAST(address.building AS INTEGER), address.building, CAST(address.unit AS INTEGER), address.unit,
+                 CAST(address.room AS INTEGER), address.room, household.number, resident.relationToHead = '户主' DESC,
+                 resident.birthDate, resident.id
+        """
+
     /// Builds (or, before publication, rebuilds) the base roll by the rules of election-rules.md §3.
+    /// Streams the register in roll order, so memory does not grow with the community.
     @discardableResult
     public func buildRoll(electionID: Int64, actor: Actor) throws -> RollBuildSummary {
         try writer.write { db in
             let election = try Self.editableElection(db, electionID)
             let rules = election.rules
             let applications = Dictionary(uniqueKeysWithValues: try RollApplication.filter(Column("electionID") == electionID).fetchAll(db).map { ($0.residentID, $0) })
-            let people = try Self.residentsInAddressOrder(db, communityID: election.communityID)
+            try db.execute(sql: "DELETE FROM rollChange WHERE electionID = ?", arguments: [electionID])
+            try db.execute(sql: "DELETE FROM rollEntry WHERE electionID = ?", arguments: [electionID])
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO rollEntry (electionID, number, residentID, householdID, groupID, category, addedBy, active) VALUES (?, ?, ?, ?, ?, ?, 'base', 1)
+                """)
             var summary = RollBuildSummary()
-            var outcomes: [Int64: Eligibility.Outcome] = [:]
-            for person in people {
-                let outcome = Eligibility.assess(person.resident, application: applications[person.resident.id!], electionDay: election.electionDay, rules: rules)
-                outcomes[person.resident.id!] = outcome
+            var number = 0
+            func add(_ residentID: Int64, householdID: Int64?, groupID: Int64?, category: RegistrationCategory) throws {
+                number += 1
+                try insert.execute(arguments: [electionID, number, residentID, householdID, groupID, category.rawValue])
+                summary.byCategory[category, default: 0] += 1
+            }
+            func assess(_ candidate: Candidate) -> Eligibility.Outcome {
+                let outcome = Eligibility.assess(candidate.facts, application: applications[candidate.id], electionDay: election.electionDay, rules: rules)
                 if case .ineligible(let reason) = outcome { summary.ineligible[reason, default: 0] += 1 }
+                return outcome
             }
 
-            var lines: [(residentID: Int64, householdID: Int64?, groupID: Int64?, category: RegistrationCategory)] = []
             switch election.method {
             case .direct:
-                for person in people {
-                    if case .eligible(let category) = outcomes[person.resident.id!] {
-                        lines.append((person.resident.id!, person.resident.householdID, nil, category))
+                let cursor = try Row.fetchCursor(db, sql: Self.rollOrderSQL, arguments: [election.communityID])
+                while let row = try cursor.next() {
+                    let candidate = Candidate(row)
+                    if case .eligible(let category) = assess(candidate) {
+                        try add(candidate.id, householdID: candidate.householdID, groupID: nil, category: category)
                     }
                 }
             case .household:
                 let designated = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT householdID, residentID FROM householdRepresentative WHERE electionID = ?", arguments: [electionID]).map { ($0["householdID"] as Int64, $0["residentID"] as Int64) })
-                var seen = Set<Int64>()
                 var withoutVoter = 0
-                for person in people {
-                    guard let householdID = person.resident.householdID, seen.insert(householdID).inserted else { continue }
-                    let members = people.filter { $0.resident.householdID == householdID }
-                    let eligible = members.filter { if case .eligible = outcomes[$0.resident.id!] { return true } else { return false } }
-                    guard !eligible.isEmpty else { withoutVoter += 1; continue }
-                    var representative = eligible.first { $0.resident.relationToHead == "户主" } ?? eligible.min { $0.resident.birthDate < $1.resident.birthDate }!
+                var members: [(Candidate, RegistrationCategory?)] = []
+                func closeHousehold() throws {
+                    defer { members.removeAll(keepingCapacity: true) }
+                    guard let householdID = members.first?.0.householdID else { return }
+                    let eligible = members.compactMap { member in member.1.map { (member.0, $0) } }
+                    guard !eligible.isEmpty else { withoutVoter += 1; return }
+                    var representative = eligible.first { $0.0.isHead } ?? eligible.min { $0.0.facts.birthDate < $1.0.facts.birthDate }!
                     if let chosen = designated[householdID] {
-                        if let match = eligible.first(where: { $0.resident.id == chosen }) {
+                        if let match = eligible.first(where: { $0.0.id == chosen }) {
                             representative = match
                         } else {
-                            summary.warnings.append("household \(person.householdNumber): the designated representative is not an eligible member; \(representative.resident.name) represents it")
+                            let householdNumber = try String.fetchOne(db, sql: "SELECT number FROM household WHERE id = ?", arguments: [householdID]) ?? "?"
+                            summary.warnings.append("household \(householdNumber): the designated representative is not an eligible member; the head or eldest eligible member represents it")
                         }
                     }
-                    guard case .eligible(let category) = outcomes[representative.resident.id!] else { continue }
-                    lines.append((representative.resident.id!, householdID, nil, category))
+                    try add(representative.0.id, householdID: householdID, groupID: nil, category: representative.1)
                 }
+                let cursor = try Row.fetchCursor(db, sql: Self.rollOrderSQL, arguments: [election.communityID])
+                while let row = try cursor.next() {
+                    let candidate = Candidate(row)
+                    if let current = members.first?.0.householdID, current != candidate.householdID { try closeHousehold() }
+                    var category: RegistrationCategory?
+                    if case .eligible(let found) = assess(candidate) { category = found }
+                    if candidate.householdID != nil { members.append((candidate, category)) }
+                }
+                try closeHousehold()
                 if withoutVoter > 0 { summary.warnings.append("\(withoutVoter) household(s) have no eligible member and are not on the roll") }
             case .representative:
                 let groups = try ResidentsGroup.filter(Column("communityID") == election.communityID).order(Column("name")).fetchAll(db)
@@ -163,22 +218,16 @@ extension AppDatabase {
                         throw CommunityError.invalid(field: group.name, reason: "has \(members.count) representatives; each group sends \(rules.representativesPerGroup.lowerBound) to \(rules.representativesPerGroup.upperBound)")
                     }
                     for residentID in members {
-                        guard let person = people.first(where: { $0.resident.id == residentID }), case .eligible(let category) = outcomes[residentID] else {
+                        guard let row = try Row.fetchOne(db, sql: Self.rollOrderSQL.replacingOccurrences(of: "WHERE resident.communityID = ?", with: "WHERE resident.communityID = ? AND resident.id = ?"),
+                                                         arguments: [election.communityID, residentID]),
+                              case .eligible(let category) = assess(Candidate(row)) else {
                             throw CommunityError.invalid(field: group.name, reason: "representative \(residentID) is not an eligible voter")
                         }
-                        lines.append((residentID, person.resident.householdID, group.id, category))
+                        try add(residentID, householdID: row["householdID"], groupID: group.id, category: category)
                     }
                 }
             }
 
-            try db.execute(sql: "DELETE FROM rollChange WHERE electionID = ?", arguments: [electionID])
-            try db.execute(sql: "DELETE FROM rollEntry WHERE electionID = ?", arguments: [electionID])
-            for (index, line) in lines.enumerated() {
-                var entry = RollEntry(electionID: electionID, number: index + 1, residentID: line.residentID, householdID: line.householdID,
-                                      groupID: line.groupID, category: line.category, addedBy: "base", active: true, removedReason: nil)
-                try entry.insert(db)
-                summary.byCategory[line.category, default: 0] += 1
-            }
             summary.warnings += try Self.registeredElsewhere(db, election: election)
             try db.execute(sql: "UPDATE election SET rollBuilt = 1 WHERE id = ?", arguments: [electionID])
             try AuditLog.append(db, actor: actor, action: "roll.build", subject: "election:\(electionID)", details: [
@@ -186,32 +235,6 @@ extension AppDatabase {
                 "byCategory": RegistrationCategory.allCases.map { "\($0.rawValue)=\(summary.byCategory[$0] ?? 0)" }.joined(separator: ","),
             ])
             return summary
-        }
-    }
-
-    /// Residents with their address, in roll order: building, unit, room (numbers compared as
-    /// numbers, so 10号楼 follows 9号楼), household, head first, then by age.
-    static func residentsInAddressOrder(_ db: Database, communityID: Int64) throws -> [(resident: Resident, building: String, unit: String, room: String, householdNumber: String)] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT resident.*, address.building AS b, address.unit AS u, address.room AS r, household.number AS hn
-            FROM resident
-            LEFT JOIN household ON household.id = resident.householdID
-            LEFT JOIN address ON address.id = COALESCE(resident.residenceAddressID, household.addressID)
-            WHERE resident.communityID = ?
-            """, arguments: [communityID])
-        let people = try rows.map { row in
-            (resident: try Resident(row: row), building: (row["b"] as String?) ?? "", unit: (row["u"] as String?) ?? "",
-             room: (row["r"] as String?) ?? "", householdNumber: (row["hn"] as String?) ?? "")
-        }
-        return people.sorted { left, right in
-            for (l, r) in [(left.building, right.building), (left.unit, right.unit), (left.room, right.room), (left.householdNumber, right.householdNumber)] {
-                let order = l.compare(r, options: .numeric)
-                if order != .orderedSame { return order == .orderedAscending }
-            }
-            let leftHead = left.resident.relationToHead == "户主", rightHead = right.resident.relationToHead == "户主"
-            if leftHead != rightHead { return leftHead }
-            if left.resident.birthDate != right.resident.birthDate { return left.resident.birthDate < right.resident.birthDate }
-            return left.resident.id! < right.resident.id!
         }
     }
 

@@ -84,8 +84,37 @@ public enum Eligibility {
         case ineligible(Ineligibility)
     }
 
+    /// The facts about a resident that eligibility depends on.
+    public struct Facts: Sendable {
+        public var birthDate: CivilDate
+        public var politicalRights: PoliticalRights
+        public var hukouHere: Bool
+        public var livesHere: Bool
+        public var livingSince: CivilDate?
+        public var workingSince: CivilDate?
+
+        public init(birthDate: CivilDate, politicalRights: PoliticalRights, hukouHere: Bool, livesHere: Bool, livingSince: CivilDate?, workingSince: CivilDate?) {
+            self.birthDate = birthDate
+            self.politicalRights = politicalRights
+            self.hukouHere = hukouHere
+            self.livesHere = livesHere
+            self.livingSince = livingSince
+            self.workingSince = workingSince
+        }
+
+        public init(_ resident: Resident) {
+            self.init(birthDate: resident.birthDate, politicalRights: resident.politicalRights, hukouHere: resident.hukouHere,
+                      livesHere: resident.livesHere, livingSince: resident.livingSince, workingSince: resident.workingSince)
+        }
+    }
+
     /// Decides whether a resident is on the roll of an election held on `electionDay`, and in which category.
     public static func assess(_ resident: Resident, application: RollApplication?, electionDay: CivilDate, rules: RollRules) -> Outcome {
+        assess(Facts(resident), application: application, electionDay: electionDay, rules: rules)
+    }
+
+    /// The same decision from the facts alone.
+    public static func assess(_ resident: Facts, application: RollApplication?, electionDay: CivilDate, rules: RollRules) -> Outcome {
         guard resident.birthDate.age(on: electionDay) >= rules.votingAge else { return .ineligible(.underage) }
         guard resident.politicalRights == .held else { return .ineligible(.rightsDeprived) }
         if resident.hukouHere {
