@@ -90,6 +90,17 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The same without writing: reading, decoding and validating every row.
+    Benchmark("Check \(rowCount) residents (dry run: validate only)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            removeDatabases()
+            let (database, communityID) = try! freshDatabase("dry")
+            let report = try! ResidentImporter(database: database, communityID: communityID, today: CivilDate(year: 2026, month: 11, day: 26)!)
+                .run(file: csvFile, dryRun: true, actor: .system)
+            precondition(report.isValid && !report.applied, "dry run found problems: \(report.problems.prefix(3))")
+        }
+    }
+
     // Imported once in setup; each iteration rebuilds the base roll (allowed until publication).
     Benchmark("Build the roll of \(rowCount) residents", configuration: .init(setup: {
         removeDatabases()

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+internal import GRDBSQLite
 import Notary
 
 /// Imports households and residents from a CSV file (docs/import-format.md) in one streaming
@@ -58,6 +59,11 @@ public struct ResidentImporter: Sendable {
         var problems = Problems()
         do {
             try database.writer.write { db in
+                // A large import touches every page of four indexes: give SQLite a 64 MiB page
+                // cache for it (default 2 MiB) so pages are not spilled and re-read, then restore.
+                let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
                 try importRows(db, reader: reader, dryRun: dryRun, report: &report, problems: &problems, progress: progress)
                 report.fileDigest = reader.digest()?.hex ?? ""
                 report.problems = problems.listed.sorted { $0.line < $1.line }
@@ -163,8 +169,10 @@ public struct ResidentImporter: Sendable {
         let insertAddress: Statement
         let attachResident: Statement
         var addresses: [String: Int64] = [:]
-        /// The creation time, converted to a database value once.
-        let now: DatabaseValue
+        /// Each created household's address, so residents get it without a lookup.
+        var householdAddress: [Int64: Int64] = [:]
+        /// The creation time, converted to the database's text form once.
+        let now: String
 
         init(_ db: Database, communityID: Int64) throws {
             self.db = db
@@ -172,13 +180,13 @@ public struct ResidentImporter: Sendable {
             insertResident = try db.makeStatement(sql: """
                 INSERT INTO resident (communityID, name, gender, idNumber, birthDate, ethnicity, phone, householdID, relationToHead,
                     residenceAddressID, livingSince, politicalRights, hukouHere, livesHere, workingSince, createdAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT addressID FROM household WHERE id = ?), ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             insertHousehold = try db.makeStatement(sql: "INSERT INTO household (communityID, number, addressID, basis, hukouAddress) VALUES (?, ?, ?, ?, ?)")
             findAddress = try db.makeStatement(sql: "SELECT id FROM address WHERE communityID = ? AND building = ? AND unit = ? AND room = ?")
             insertAddress = try db.makeStatement(sql: "INSERT INTO address (communityID, building, unit, room) VALUES (?, ?, ?, ?)")
             attachResident = try db.makeStatement(sql: "UPDATE resident SET householdID = ?1, residenceAddressID = (SELECT addressID FROM household WHERE id = ?1) WHERE id = ?2")
-            now = Date().databaseValue
+            now = String.fromDatabaseValue(Date().databaseValue) ?? ""
         }
 
         func household(_ plan: HouseholdPlan) throws -> Int64 {
@@ -195,18 +203,56 @@ public struct ResidentImporter: Sendable {
                 addresses[key] = addressID
             }
             try insertHousehold.execute(arguments: [communityID, plan.number, addressID, plan.basis.rawValue, plan.hukouAddress])
+            let householdID = db.lastInsertedRowID
+            householdAddress[householdID] = addressID
+            return householdID
+        }
+
+        /// Inserts one resident, binding the values straight to the prepared statement: this
+        /// runs once per row, and GRDB's general argument handling costs more than the insert.
+        func resident(_ resident: Resident, householdID: Int64?) throws -> Int64 {
+            let statement = insertResident.sqliteStatement
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+            let addressID = householdID.flatMap { householdAddress[$0] }
+            var index: Int32 = 0
+            func bind(_ value: Int64?) {
+                index += 1
+                if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+            }
+            func bind(_ value: String?) {
+                index += 1
+                guard let value else { sqlite3_bind_null(statement, index); return }
+                _ = value.utf8CString.withUnsafeBufferPointer { buffer in
+                    sqlite3_bind_text(statement, index, buffer.baseAddress, Int32(buffer.count - 1), Self.transient)
+                }
+            }
+            bind(communityID)
+            bind(resident.name)
+            bind(resident.gender.rawValue)
+            bind(resident.idNumber.value)
+            bind(resident.birthDate.description)
+            bind(resident.ethnicity)
+            bind(resident.phone)
+            bind(householdID)
+            bind(resident.relationToHead)
+            bind(addressID)
+            bind(resident.livingSince?.description)
+            bind(resident.politicalRights.rawValue)
+            bind(resident.hukouHere ? 1 : 0)
+            bind(resident.livesHere ? 1 : 0)
+            bind(resident.workingSince?.description)
+            bind(now)
+            let code = sqlite3_step(statement)
+            sqlite3_reset(statement)
+            guard code == SQLITE_DONE else {
+                throw CommunityError.notAllowed("could not store \(resident.idNumber.masked): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            }
             return db.lastInsertedRowID
         }
 
-        func resident(_ resident: Resident, householdID: Int64?) throws -> Int64 {
-            try insertResident.execute(arguments: [
-                communityID, resident.name, resident.gender.rawValue, resident.idNumber.value, resident.birthDate.description,
-                resident.ethnicity, resident.phone, householdID, resident.relationToHead, householdID,
-                resident.livingSince?.description, resident.politicalRights.rawValue, resident.hukouHere, resident.livesHere,
-                resident.workingSince?.description, now,
-            ])
-            return db.lastInsertedRowID
-        }
+        /// SQLite copies the bound text (SQLITE_TRANSIENT).
+        static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
         func attach(residentID: Int64, householdID: Int64) throws {
             try attachResident.execute(arguments: [householdID, residentID])
