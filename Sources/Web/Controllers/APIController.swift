@@ -49,8 +49,8 @@ struct APIController {
     }
 
     @Sendable func community(request: Request, context: AppRequestContext) async throws -> Response {
-        guard let community = try database.primaryCommunity(), let id = community.id else { throw WebError.notFound }
-        let counts = try database.peopleCounts(communityID: id)
+        let community = try database.servedCommunity()
+        let counts = try database.peopleCounts(communityID: community.id!)
         return try JSONResponse.make(CommunitySummary(code: community.code, name: community.name, streetOffice: community.streetOffice,
                                                       district: community.district, households: counts.households, residents: counts.residents))
     }

@@ -40,10 +40,7 @@ struct ElectionsController {
         router.post("/api/v1/elections/:id/objections", use: objectionAPI)
     }
 
-    func community() throws -> Community {
-        guard let community = try database.primaryCommunity() else { throw WebError.notFound }
-        return community
-    }
+    func community() throws -> Community { try database.servedCommunity() }
 
     func election(_ context: AppRequestContext) throws -> Election {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw WebError.notFound }

@@ -22,10 +22,7 @@ struct ResidentsController {
         router.post("/api/v1/residents/import", use: importAPI)
     }
 
-    func community() throws -> Community {
-        guard let community = try database.primaryCommunity() else { throw WebError.notFound }
-        return community
-    }
+    func community() throws -> Community { try database.servedCommunity() }
 
     @Sendable func list(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(anyOf: Self.staff)
