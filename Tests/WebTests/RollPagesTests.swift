@@ -205,4 +205,27 @@ struct RollPagesTests {
             #expect(built.body.contains("Roll built: 2"))
         }
     }
+
+    @Test("a clerk moves a household to another address; its members move with it")
+    func correctHousehold() async throws {
+        let harness = try WebHarness()
+        let household = try harness.database.addHousehold(communityID: harness.community.id!, number: "H7", building: "1号楼", unit: "1单元", room: "101",
+                                                          basis: .hukou, hukouAddress: nil, actor: .commandLine)
+        let id = try ResidentIDNumber("440524188001010014")
+        let resident = try harness.database.addResident(Resident(communityID: harness.community.id!, name: "张三", gender: .male, idNumber: id,
+                                                                 householdID: household.id, relationToHead: "户主", residenceAddressID: household.addressID), actor: .commandLine)
+        try await harness.test { browser in
+            try await browser.login("clerk", WebHarness.clerkPassword)
+            let form = try await browser.get("/households/\(household.id!)")
+            #expect(form.body.contains("value=\"101\""))
+            let token = try #require(Browser.hiddenCSRF(in: form.body))
+            let saved = try await browser.post("/households/\(household.id!)", form: [("_csrf", token), ("building", "2号楼"), ("unit", "3单元"), ("room", "502"), ("basis", "residence")], csrf: false)
+            #expect(saved.status == .seeOther)
+            let (updated, address) = try harness.database.household(id: household.id!, communityID: harness.community.id!)
+            #expect(updated.basis == .residence && address?.display == "2号楼 3单元 502")
+            #expect(try harness.database.resident(id: resident.id!, communityID: harness.community.id!).residenceAddressID == address?.id)
+            let refused = try await browser.post("/households/\(household.id!)", form: [("_csrf", token), ("building", " "), ("room", "")], csrf: false)
+            #expect(refused.status == .unprocessableContent)
+        }
+    }
 }

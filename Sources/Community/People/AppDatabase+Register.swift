@@ -151,3 +151,44 @@ extension AppDatabase {
         return resident
     }
 }
+
+extension AppDatabase {
+    /// A household with its address, for the edit form.
+    public func household(id: Int64, communityID: Int64) throws -> (household: Household, address: Address?) {
+        try reader.read { db in
+            guard let household = try Household.fetchOne(db, key: id), household.communityID == communityID else {
+                throw CommunityError.notFound("household \(id)")
+            }
+            return (household, try household.addressID.flatMap { try Address.fetchOne(db, key: $0) })
+        }
+    }
+
+    /// Corrects a household's address, basis and registered address. Members who lived at the
+    /// old address move with the household.
+    public func correctHousehold(id: Int64, communityID: Int64, building: String, unit: String, room: String,
+                                 basis: HouseholdBasis, hukouAddress: String?, actor: Actor) throws {
+        guard !building.trimmedSpaces.isEmpty || !room.trimmedSpaces.isEmpty else {
+            throw CommunityError.invalid(field: "楼栋", reason: "give the household's address (楼栋, 单元, 房号)")
+        }
+        try writer.write { db in
+            guard var household = try Household.fetchOne(db, key: id), household.communityID == communityID else {
+                throw CommunityError.notFound("household \(id)")
+            }
+            let oldAddress = household.addressID
+            let address = try Self.address(db, communityID: communityID, building: building.trimmedSpaces, unit: unit.trimmedSpaces, room: room.trimmedSpaces)
+            household.addressID = address.id
+            household.basis = basis
+            household.hukouAddress = hukouAddress?.trimmedSpaces.nilIfEmpty
+            try household.update(db)
+            var moved = 0
+            if let oldAddress, oldAddress != address.id {
+                try db.execute(sql: "UPDATE resident SET residenceAddressID = ? WHERE householdID = ? AND residenceAddressID = ?",
+                               arguments: [address.id, id, oldAddress])
+                moved = db.changesCount
+            }
+            try AuditLog.append(db, actor: actor, action: "household.correct", subject: "household:\(id)", details: [
+                "address": address.display, "basis": basis.rawValue, "membersMoved": String(moved),
+            ])
+        }
+    }
+}

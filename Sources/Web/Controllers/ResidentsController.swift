@@ -19,6 +19,8 @@ struct ResidentsController {
         router.post("/residents/:id", use: saveResident)
         router.get("/households/new", use: newHousehold)
         router.post("/households", use: createHousehold)
+        router.get("/households/:id", use: editHousehold)
+        router.post("/households/:id", use: saveHousehold)
         router.post("/api/v1/residents/import", use: importAPI)
     }
 
@@ -34,6 +36,7 @@ struct ResidentsController {
         let rows: [[String: Any]] = listings.map { listing in
             let r = listing.resident
             return ["id": r.id!, "name": r.name, "gender": r.gender.chinese, "maskedID": r.idNumber.masked, "household": listing.householdNumber,
+                    "householdID": r.householdID ?? 0,
                     "address": [listing.building, listing.unit, listing.room].filter { !$0.isEmpty }.joined(separator: " "),
                     "relation": r.relationToHead ?? "", "hukouHere": r.hukouHere, "livesHere": r.livesHere]
         }
@@ -147,6 +150,38 @@ struct ResidentsController {
             var data: [String: Any] = ["error": error.description]
             for key in ["number", "building", "unit", "room", "hukouAddress"] { data[key] = form[key] ?? "" }
             return try renderer.page("household_new", title: context.locale.text("household_new"), data: data, request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    func householdData(_ id: Int64, error: String? = nil, saved: Bool = false) throws -> [String: Any] {
+        let (household, address) = try database.household(id: id, communityID: try community().id!)
+        var data: [String: Any] = [
+            "id": id, "number": household.number, "building": address?.building ?? "", "unit": address?.unit ?? "", "room": address?.room ?? "",
+            "residence": household.basis == .residence, "hukouAddress": household.hukouAddress ?? "", "saved": saved,
+        ]
+        if let error { data["error"] = error }
+        return data
+    }
+
+    @Sendable func editHousehold(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(anyOf: Self.staff)
+        let id = try Self.id(context)
+        return try renderer.page("household_edit", title: context.locale.text("household_edit"),
+                                 data: try householdData(id, saved: request.uri.queryParameters.get("saved") != nil), request: request, context: context)
+    }
+
+    @Sendable func saveHousehold(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.require(anyOf: Self.staff)
+        let id = try Self.id(context)
+        let form = try await FormFields.read(request, context: context)
+        do {
+            try database.correctHousehold(id: id, communityID: try community().id!, building: form["building"] ?? "", unit: form["unit"] ?? "",
+                                          room: form["room"] ?? "", basis: form["basis"] == "residence" ? .residence : .hukou,
+                                          hukouAddress: form["hukouAddress"], actor: Actor(account))
+            return Response(status: .seeOther, headers: [.location: "/households/\(id)?saved=1"])
+        } catch let error as CommunityError {
+            return try renderer.page("household_edit", title: context.locale.text("household_edit"), data: try householdData(id, error: error.description),
+                                     request: request, context: context, status: .unprocessableContent)
         }
     }
 

@@ -181,6 +181,7 @@ enum Strings {
         "residents_groups": "居民小组及其代表",
         "group_name": "居民小组",
         "group_representatives": "代表的身份证号（2至3人，逗号分隔）",
+        "household_edit": "住户信息",
     ]
 
     static let en: [String: String] = [
@@ -364,5 +365,6 @@ enum Strings {
         "residents_groups": "Residents' groups and their representatives",
         "group_name": "Residents' group",
         "group_representatives": "Representatives' ID numbers (2 to 3, comma-separated)",
+        "household_edit": "Household",
     ]
 }
