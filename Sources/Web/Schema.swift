@@ -3,5 +3,5 @@ import Elections
 
 /// Every module's schema, in dependency order: what `xuanyi` opens a database with.
 public enum XuanyiSchema {
-    public static let modules: [any SchemaModule.Type] = [ElectionsSchema.self]
+    public static var modules: [any SchemaModule.Type] { [ElectionsSchema.self] }
 }

@@ -183,11 +183,12 @@ extension AppDatabase {
                 let designated = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT householdID, residentID FROM householdRepresentative WHERE electionID = ?", arguments: [electionID]).map { ($0["householdID"] as Int64, $0["residentID"] as Int64) })
                 var withoutVoter = 0
                 var members: [(Candidate, RegistrationCategory?)] = []
-                func closeHousehold() throws {
+                /// Puts the household's representative on the roll; false when no member is eligible.
+                func closeHousehold() throws -> Bool {
                     defer { members.removeAll(keepingCapacity: true) }
-                    guard let householdID = members.first?.0.householdID else { return }
+                    guard let householdID = members.first?.0.householdID else { return true }
                     let eligible = members.compactMap { member in member.1.map { (member.0, $0) } }
-                    guard !eligible.isEmpty else { withoutVoter += 1; return }
+                    guard !eligible.isEmpty else { return false }
                     var representative = eligible.first { $0.0.isHead } ?? eligible.min { $0.0.facts.birthDate < $1.0.facts.birthDate }!
                     if let chosen = designated[householdID] {
                         if let match = eligible.first(where: { $0.0.id == chosen }) {
@@ -198,16 +199,17 @@ extension AppDatabase {
                         }
                     }
                     try add(representative.0.id, householdID: householdID, groupID: nil, category: representative.1)
+                    return true
                 }
                 let cursor = try Row.fetchCursor(db, sql: Self.rollOrderSQL, arguments: [election.communityID])
                 while let row = try cursor.next() {
                     let candidate = Candidate(row)
-                    if let current = members.first?.0.householdID, current != candidate.householdID { try closeHousehold() }
+                    if let current = members.first?.0.householdID, current != candidate.householdID, try !closeHousehold() { withoutVoter += 1 }
                     var category: RegistrationCategory?
                     if case .eligible(let found) = assess(candidate) { category = found }
                     if candidate.householdID != nil { members.append((candidate, category)) }
                 }
-                try closeHousehold()
+                if try !closeHousehold() { withoutVoter += 1 }
                 if withoutVoter > 0 { summary.warnings.append("\(withoutVoter) household(s) have no eligible member and are not on the roll") }
             case .representative:
                 let groups = try ResidentsGroup.filter(Column("communityID") == election.communityID).order(Column("name")).fetchAll(db)

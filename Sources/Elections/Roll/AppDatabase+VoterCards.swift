@@ -26,35 +26,48 @@ extension AppDatabase {
     /// once, for printing, and stored only as hashes.
     public func issueVoterCards(electionID: Int64, numbers: [Int]? = nil, hasher: PasswordHasher = AppDatabase.accessCodeHasher,
                                 actor: Actor) throws -> [VoterCard] {
+        let election = try election(id: electionID)
+        guard election.rollBuilt else { throw CommunityError.notAllowed("build the roll before issuing voter cards") }
         let lines = try rollLines(electionID: electionID, includeRemoved: false)
-        let wanted = numbers.map(Set.init)
-        return try writer.write { db in
-            let election = try Election.fetchOne(db, key: electionID)
-            guard let election, election.rollBuilt else { throw CommunityError.notAllowed("build the roll before issuing voter cards") }
-            let issued = Set(try Int.fetchAll(db, sql: """
+        let issued = try reader.read { db in
+            Set(try Int.fetchAll(db, sql: """
                 SELECT rollEntry.number FROM voterCredential JOIN rollEntry ON rollEntry.id = voterCredential.rollEntryID
                 WHERE voterCredential.electionID = ?
                 """, arguments: [electionID]))
-            var cards: [VoterCard] = []
-            for line in lines {
-                if let wanted { guard wanted.contains(line.number) else { continue } } else if issued.contains(line.number) { continue }
-                let code = try HumanCode.generate(length: 12)
-                let hash = try hasher.hash(code.normalized)
-                guard let entryID = try Int64.fetchOne(db, sql: "SELECT id FROM rollEntry WHERE electionID = ? AND number = ?", arguments: [electionID, line.number]) else { continue }
-                try db.execute(sql: "INSERT OR REPLACE INTO voterCredential (rollEntryID, electionID, codeHash, issuedAt) VALUES (?, ?, ?, ?)",
-                               arguments: [entryID, electionID, hash, Date()])
-                cards.append(VoterCard(number: line.number, name: line.name, building: line.building, unit: line.unit, room: line.room,
-                                       householdNumber: line.householdNumber, accessCode: code.description))
-            }
-            if let wanted, cards.count != wanted.count {
-                let missing = wanted.subtracting(cards.map(\.number)).sorted().map(String.init).joined(separator: ", ")
+        }
+        let chosen: [RollLine]
+        if let numbers {
+            let wanted = Set(numbers)
+            chosen = lines.filter { wanted.contains($0.number) }
+            if chosen.count != wanted.count {
+                let missing = wanted.subtracting(chosen.map(\.number)).sorted().map(String.init).joined(separator: ", ")
                 throw CommunityError.invalid(field: "numbers", reason: "not on the active roll: \(missing)")
+            }
+        } else {
+            chosen = lines.filter { !issued.contains($0.number) }
+        }
+        // scrypt runs before the write transaction, so printing thousands of cards never holds
+        // the database's write lock for more than the inserts.
+        let cards = try chosen.map { line -> (VoterCard, String) in
+            let code = try HumanCode.generate(length: 12)
+            let card = VoterCard(number: line.number, name: line.name, building: line.building, unit: line.unit, room: line.room,
+                                 householdNumber: line.householdNumber, accessCode: code.description)
+            return (card, try hasher.hash(code.normalized))
+        }
+        try writer.write { db in
+            let now = Date()
+            for (card, hash) in cards {
+                guard let entryID = try Int64.fetchOne(db, sql: "SELECT id FROM rollEntry WHERE electionID = ? AND number = ? AND active", arguments: [electionID, card.number]) else {
+                    throw CommunityError.notAllowed("roll number \(card.number) was removed while the cards were being made; print again")
+                }
+                try db.execute(sql: "INSERT OR REPLACE INTO voterCredential (rollEntryID, electionID, codeHash, issuedAt) VALUES (?, ?, ?, ?)",
+                               arguments: [entryID, electionID, hash, now])
             }
             try AuditLog.append(db, actor: actor, action: "roll.cards", subject: "election:\(electionID)", details: [
                 "cards": String(cards.count), "reissue": numbers == nil ? "no" : "yes",
             ])
-            return cards
         }
+        return cards.map(\.0)
     }
 
     /// Checks a voter's roll number and access code (typos in the code are caught by its check

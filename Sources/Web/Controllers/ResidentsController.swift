@@ -194,11 +194,10 @@ struct ResidentsController {
 
     @Sendable func importFile(request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.require(anyOf: Self.staff)
-        var request = request
-        guard let boundary = MultipartForm.boundary(of: request.headers[.contentType]) else {
+        // The CSRF check has parsed the multipart body already.
+        guard let form = context.multipartForm else {
             throw WebError.badRequest(field: "file", reason: "upload the file with the form")
         }
-        let form = try MultipartForm(body: try await request.collectBody(upTo: context.maxUploadSize), boundary: boundary)
         guard let file = form.files.first(where: { $0.fieldName == "file" }), !file.data.isEmpty else {
             return try renderer.page("residents_import", title: context.locale.text("import_title"),
                                      data: ["error": context.locale.text("import_choose_file")], request: request, context: context, status: .unprocessableContent)

@@ -15,13 +15,16 @@ struct CSRFMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         var request = request
+        var context = context
         var presented = request.headers[Self.header]
         if presented == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             presented = FormFields(String(buffer: body))["_csrf"]
         } else if presented == nil, let boundary = MultipartForm.boundary(of: request.headers[.contentType]) {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
-            presented = try MultipartForm(body: body, boundary: boundary)["_csrf"]
+            let form = try MultipartForm(body: body, boundary: boundary)
+            presented = form["_csrf"]
+            context.multipartForm = form
         }
         guard let presented, !context.csrfToken.isEmpty, ConstantTime.equals(presented, context.csrfToken) else {
             throw WebError.csrf
