@@ -104,6 +104,9 @@ struct RollPagesTests {
             #expect(!page.body.contains(someone.idNumber.value))
             if let phone = someone.phone { #expect(!page.body.contains(phone)) }
             #expect(page.body.contains("<h3>1号楼 1单元</h3>"))
+            #expect(page.body.contains("<td>\(someone.gender.chinese)</td>"))
+            let english = try await browser.get("/elections/\(election.id!)/roll", headers: [.acceptLanguage: "en"])
+            #expect(english.body.contains("<td>\(someone.gender == .male ? "M" : "F")</td>"))
             let last4 = String(someone.idNumber.value.suffix(4))
             let found = try await browser.get("/elections/\(election.id!)/roll/lookup?name=\(someone.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&last4=\(last4)")
             #expect(found.body.contains("您在选民名单上"))

@@ -271,7 +271,7 @@ struct ElectionsController {
 
     // MARK: Public
 
-    func groupedRoll(_ election: Election) throws -> [[String: Any]] {
+    func groupedRoll(_ election: Election, locale: AppLocale) throws -> [[String: Any]] {
         let lines = try database.rollLines(electionID: election.id!)
         var groups: [(key: String, lines: [RollLine])] = []
         for line in lines {
@@ -280,7 +280,8 @@ struct ElectionsController {
         }
         return groups.map { group in
             ["place": group.key.isEmpty ? "—" : group.key, "lines": group.lines.map { line in
-                ["number": line.number, "name": line.name, "gender": line.gender.chinese, "maskedID": line.maskedID, "room": line.room,
+                ["number": line.number, "name": line.name, "gender": locale == .zhHans ? line.gender.chinese : (line.gender == .male ? "M" : "F"),
+                 "maskedID": line.maskedID, "room": line.room,
                  "active": line.active, "removed": line.removedReason.flatMap(RollChangeReason.init(rawValue:))?.chinese ?? ""] as [String: Any]
             }] as [String: Any]
         }
@@ -289,13 +290,12 @@ struct ElectionsController {
     @Sendable func publicRoll(request: Request, context: AppRequestContext) async throws -> Response {
         let election = try publishedElection(context)
         let community = try community()
-        let groups = try groupedRoll(election)
+        let groups = try groupedRoll(election, locale: context.locale)
         let data: [String: Any] = [
             "election": summary(election), "community": community.name, "groups": groups,
             "count": try database.rollCounts(electionID: election.id!).totalActive,
             "objectionDeadline": election.objectionDeadline?.description ?? "",
             "objectionsOpen": (election.objectionDeadline.map { Self.today() <= $0 }) ?? false,
-            "print": request.uri.queryParameters.get("print") != nil,
         ]
         return try renderer.page("roll_public", title: "\(election.title) · \(context.locale.text("roll_title"))", data: data, request: request, context: context)
     }
