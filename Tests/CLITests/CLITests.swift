@@ -1,4 +1,5 @@
 import Community
+import Elections
 import Foundation
 import Notary
 import Testing
@@ -172,5 +173,30 @@ struct CLITests {
         #expect(again.stdout.contains("Nothing was imported"))
         #expect(again.stdout.contains("line 2, 公民身份号码"))
         #expect(try AppDatabase.open(path: database, modules: XuanyiSchema.modules).peopleCounts(communityID: 1) == (households: 4, residents: 6))
+    }
+
+    @Test("election list, roll build, publish and CSV export from the command line")
+    func rollCommands() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let database = workspace.path("x.sqlite")
+        #expect(try CLI.xuanyi(["demo", "--no-serve", "--database", database, "--households", "20"]).status == 0)
+        let list = try CLI.xuanyi(["election", "list", "--database", database])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("published") && list.stdout.contains("voters"))
+        // The demo's roll is published: rebuilding is refused with the reason.
+        let rebuild = try CLI.xuanyi(["roll", "build", "--election", "1", "--database", database])
+        #expect(rebuild.status == 1)
+        #expect(rebuild.stderr.contains("published"))
+        let csvPath = workspace.path("roll.csv")
+        let export = try CLI.xuanyi(["roll", "export", "--election", "1", "--out", csvPath, "--database", database])
+        #expect(export.status == 0, "\(export.stderr)")
+        let csv = try Data(contentsOf: URL(fileURLWithPath: csvPath))
+        #expect(csv.starts(with: [0xEF, 0xBB, 0xBF]))
+        let lines = String(decoding: csv.dropFirst(3), as: UTF8.self).split(separator: "\r\n")
+        let voters = try AppDatabase.open(path: database, modules: XuanyiSchema.modules).rollCounts(electionID: 1).totalActive
+        #expect(lines.count == voters + 1)
+        #expect(lines.dropFirst().allSatisfy { $0.contains("********") })
+        #expect(try CLI.xuanyi(["roll", "export", "--election", "9", "--database", database]).status != 0)
     }
 }

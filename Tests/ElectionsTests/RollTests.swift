@@ -260,3 +260,19 @@ struct VoterCardTests {
         #expect(try f.database.verifyAccessCode(electionID: election.id!, number: 1, code: reissued[0].accessCode))
     }
 }
+
+@Suite("roll CSV export")
+struct RollCSVTests {
+    @Test("UTF-8 with BOM, CRLF, masked IDs, quoted commas, formulas neutralised")
+    func csv() throws {
+        let line = RollLine(number: 7, name: "=HYPERLINK(\"x\")", gender: .female, maskedID: "110105********002X", building: "1号楼",
+                            unit: "1单元", room: "1,01", householdNumber: "H1", category: .c, active: false, removedReason: "movedOut")
+        let data = RollCSV.render([line])
+        #expect(data.starts(with: [0xEF, 0xBB, 0xBF]))
+        let text = String(decoding: data.dropFirst(3), as: UTF8.self)
+        let rows = text.components(separatedBy: "\r\n")
+        #expect(rows[0] == "选民编号,姓名,性别,公民身份号码,楼栋,单元,房号,户号,登记类别,状态")
+        #expect(rows[1] == "7,\"'=HYPERLINK(\"\"x\"\")\",女,110105********002X,1号楼,1单元,\"1,01\",H1,c,已减少：迁出居住")
+        #expect(rows[2] == "")
+    }
+}

@@ -114,6 +114,9 @@ struct RollPagesTests {
             let entries = try #require(api?["entries"] as? [[String: Any]])
             #expect(entries.count == (try harness.database.rollLines(electionID: election.id!).count))
             #expect(!String(describing: entries).contains(someone.idNumber.value))
+            let csv = try await browser.get("/elections/\(election.id!)/roll.csv")
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(csv.body.contains(someone.idNumber.masked) && !csv.body.contains(someone.idNumber.value))
             // Home page links the published roll.
             #expect(try await browser.get("/").body.contains("/elections/\(election.id!)/roll"))
         }

@@ -32,6 +32,7 @@ struct ElectionsController {
         // Public
         router.get("/elections/:id/roll", use: publicRoll)
         router.get("/elections/:id/roll/lookup", use: lookup)
+        router.get("/elections/:id/roll.csv", use: rollCSV)
         router.get("/elections/:id/objections/new", use: objectionForm)
         router.post("/elections/:id/objections", use: fileObjection)
         // API
@@ -298,6 +299,15 @@ struct ElectionsController {
             "objectionsOpen": (election.objectionDeadline.map { Self.today() <= $0 }) ?? false,
         ]
         return try renderer.page("roll_public", title: "\(election.title) · \(context.locale.text("roll_title"))", data: data, request: request, context: context)
+    }
+
+    /// The published roll as a CSV file, masked like the page.
+    @Sendable func rollCSV(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try publishedElection(context)
+        let data = RollCSV.render(try database.rollLines(electionID: election.id!))
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"roll-\(election.id!).csv\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     @Sendable func lookup(request: Request, context: AppRequestContext) async throws -> Response {

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Community
+import Elections
+import Foundation
+
+/// `xuanyi election list`: the community's elections.
+struct ElectionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "election", abstract: "Elections of the community.", subcommands: [ListElections.self])
+
+    struct ListElections: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the elections with their roll status.")
+        @OptionGroup var options: DatabaseOptions
+
+        func run() async throws {
+            let database = try options.openExisting()
+            guard let community = try database.primaryCommunity() else { throw CommandError("the database has no community") }
+            for election in try database.elections(communityID: community.id!) {
+                let counts = try database.rollCounts(electionID: election.id!)
+                let roll = election.rollBuilt ? "\(counts.totalActive) voters" : "no roll yet"
+                let status = election.rollPublishedOn.map { "published \($0)\(election.rollPublishedLate ? " (late)" : "")" } ?? "not published"
+                say("\(election.id!)\t\(election.electionDay)\t\(election.method.rawValue)\t\(roll), \(status)\t\(election.title)")
+            }
+        }
+    }
+}
+
+/// `xuanyi roll build|publish|export --election ID`: the voter roll from the command line.
+struct RollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "roll", abstract: "Build, publish and export an election's voter roll.",
+                                                    subcommands: [Build.self, Publish.self, Export.self])
+
+    struct Build: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Build (or, before publication, rebuild) the base roll.")
+        @OptionGroup var options: DatabaseOptions
+        @Option(name: .long, help: "Election id (see `xuanyi election list`).") var election: Int64
+
+        func run() async throws {
+            let summary = try options.openExisting().buildRoll(electionID: election, actor: .commandLine)
+            say("选民名单 Roll built: \(summary.entries) voters (" + RegistrationCategory.allCases.map { "\($0.rawValue) \(summary.byCategory[$0] ?? 0)" }.joined(separator: ", ") + ")")
+            for (reason, count) in summary.ineligible.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { say("  not listed — \(reason.chinese): \(count)") }
+            for warning in summary.warnings { say("  ! \(warning)") }
+        }
+    }
+
+    struct Publish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish the roll today (China Standard Time).")
+        @OptionGroup var options: DatabaseOptions
+        @Option(name: .long, help: "Election id.") var election: Int64
+        @Flag(name: .long, help: "Publish even though the legal publication date has passed (recorded as late).") var allowLate = false
+
+        func run() async throws {
+            let published = try options.openExisting().publishRoll(electionID: election, on: .today(), allowLate: allowLate, actor: .commandLine)
+            say("选民名单已公布 Roll published on \(published.rollPublishedOn!)\(published.rollPublishedLate ? " (late)" : ""); objections until \(published.objectionDeadline!)")
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the published roll as CSV (masked ID numbers, UTF-8 with BOM for Excel).")
+        @OptionGroup var options: DatabaseOptions
+        @Option(name: .long, help: "Election id.") var election: Int64
+        @Option(name: .long, help: "Output file (default: standard output).") var out: String?
+
+        func run() async throws {
+            let database = try options.openExisting()
+            guard try database.election(id: election).status == .rollPublished else { throw CommandError("the roll of election \(election) is not published") }
+            let data = RollCSV.render(try database.rollLines(electionID: election))
+            if let out {
+                guard FileManager.default.createFile(atPath: out, contents: data) else { throw CommandError("cannot write \(out)") }
+            } else {
+                FileHandle.standardOutput.write(data)
+            }
+        }
+    }
+}
