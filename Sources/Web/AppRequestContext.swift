@@ -14,8 +14,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var locale: AppLocale = .zhHans
     /// The CSRF token for this visitor: the session's when logged in, else the `xy_csrf` cookie's.
     public var csrfToken: String = ""
-    /// A multipart form the CSRF check already parsed, handed on so the handler does not parse it again.
+    /// Forms the CSRF check already parsed, handed on so handlers do not parse them again.
     var multipartForm: MultipartForm?
+    var formFields: FormFields?
     /// Address of the connected client.
     public let remoteAddress: SocketAddress?
 

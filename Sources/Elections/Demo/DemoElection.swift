@@ -42,8 +42,9 @@ public enum DemoElection {
             }
         }
         // Community workers who have worked here long enough are recommended (d).
+        let applied = Set(try database.rollApplications(electionID: electionID).map(\.residentID))
         for resident in adults where !resident.hukouHere && resident.workingSince.map({ $0 <= electionDay.adding(months: -rules.workerMonths) }) == true {
-            if try database.rollApplications(electionID: electionID).contains(where: { $0.residentID == resident.id }) { continue }
+            if applied.contains(resident.id!) { continue }
             let application = try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .d, appliedOn: today,
                                                                                statementNotRegisteredElsewhere: true), actor: .system)
             try database.decideRollApplication(id: application.id!, approved: true, decidedBy: "选举委员会", on: today, reason: nil, actor: .system)

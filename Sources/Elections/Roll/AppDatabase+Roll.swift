@@ -132,13 +132,15 @@ extension AppDatabase {
 
     /// Residents in roll order, streamed: building, unit, room (leading numbers compared as
     /// numbers, so 10号楼 follows 9号楼), household, head first, then by age.
-    static let rollOrderSQL = """
+    static let candidateSQL = """
         SELECT resident.id, resident.householdID, resident.relationToHead, resident.birthDate, resident.politicalRights,
                resident.hukouHere, resident.livesHere, resident.livingSince, resident.workingSince
         FROM resident
         LEFT JOIN household ON household.id = resident.householdID
         LEFT JOIN address ON address.id = COALESCE(household.addressID, resident.residenceAddressID)
         WHERE resident.communityID = ?
+        """
+    static let rollOrderSQL = candidateSQL + "\n" + """
         ORDER BY CAST(address.building AS INTEGER), address.building, CAST(address.unit AS INTEGER), address.unit,
                  CAST(address.room AS INTEGER), address.room, household.number, resident.relationToHead = '户主' DESC,
                  resident.birthDate, resident.id
@@ -220,7 +222,7 @@ extension AppDatabase {
                         throw CommunityError.invalid(field: group.name, reason: "has \(members.count) representatives; each group sends \(rules.representativesPerGroup.lowerBound) to \(rules.representativesPerGroup.upperBound)")
                     }
                     for residentID in members {
-                        guard let row = try Row.fetchOne(db, sql: Self.rollOrderSQL.replacingOccurrences(of: "WHERE resident.communityID = ?", with: "WHERE resident.communityID = ? AND resident.id = ?"),
+                        guard let row = try Row.fetchOne(db, sql: Self.candidateSQL + " AND resident.id = ?",
                                                          arguments: [election.communityID, residentID]),
                               case .eligible(let category) = assess(Candidate(row)) else {
                             throw CommunityError.invalid(field: group.name, reason: "representative \(residentID) is not an eligible voter")
@@ -292,11 +294,10 @@ extension AppDatabase {
         } else {
             if let existing = entry, existing.active { throw CommunityError.duplicate(field: "roll", value: resident.name) }
             let application = try RollApplication.filter(Column("electionID") == electionID && Column("residentID") == residentID).fetchOne(db)
-            guard case .eligible(let category) = Eligibility.assess(resident, application: application, electionDay: election.electionDay, rules: election.rules) else {
-                if case .ineligible(let why) = Eligibility.assess(resident, application: application, electionDay: election.electionDay, rules: election.rules) {
-                    throw CommunityError.notAllowed("\(resident.name) is not eligible: \(why.chinese)")
-                }
-                throw CommunityError.notAllowed("\(resident.name) is not eligible")
+            let category: RegistrationCategory
+            switch Eligibility.assess(resident, application: application, electionDay: election.electionDay, rules: election.rules) {
+            case .eligible(let found): category = found
+            case .ineligible(let why): throw CommunityError.notAllowed("\(resident.name) is not eligible: \(why.chinese)")
             }
             if var existing = entry {
                 existing.active = true
@@ -367,9 +368,10 @@ extension AppDatabase {
         let lines = Dictionary(uniqueKeysWithValues: try rollLines(electionID: electionID).map { ($0.number, $0) })
         return try reader.read { db in
             let changes = try RollChange.filter(Column("electionID") == electionID).order(Column("id")).fetchAll(db)
-            return try changes.compactMap { change in
-                guard let number = try Int.fetchOne(db, sql: "SELECT number FROM rollEntry WHERE id = ?", arguments: [change.rollEntryID]),
-                      let line = lines[number] else { return nil }
+            let numbers = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, number FROM rollEntry WHERE electionID = ?", arguments: [electionID])
+                .map { ($0["id"] as Int64, $0["number"] as Int) })
+            return changes.compactMap { change in
+                guard let number = numbers[change.rollEntryID], let line = lines[number] else { return nil }
                 return (change, line)
             }
         }

@@ -127,13 +127,15 @@ public enum Eligibility {
         let livedLongEnough = resident.livesHere && (resident.livingSince.map { $0 <= residenceCutoff } ?? false)
         let workedLongEnough = resident.workingSince.map { $0 <= residenceCutoff } ?? false
         let workedForWorkerRule = resident.workingSince.map { $0 <= workerCutoff } ?? false
-        let approved = application.map { $0.status == .approved && $0.statementNotRegisteredElsewhere } ?? false
+        // The category approved for this person, with the written statement; nil when none.
+        let approved = application.flatMap { $0.status == .approved && $0.statementNotRegisteredElsewhere ? $0.category : nil }
         if livedLongEnough || workedLongEnough {
-            return approved && application?.category == .c ? .eligible(.c)
-                : (approved && application?.category == .d ? .eligible(.d) : .ineligible(.noApprovedApplication))
+            // Long enough here for (c); an approved (d) recommendation also stands.
+            if let approved, approved == .c || approved == .d { return .eligible(approved) }
+            return .ineligible(.noApprovedApplication)
         }
         if workedForWorkerRule {
-            return approved && application?.category == .d ? .eligible(.d) : .ineligible(.noApprovedApplication)
+            return approved == .d ? .eligible(.d) : .ineligible(.noApprovedApplication)
         }
         if !resident.livesHere && resident.workingSince == nil { return .ineligible(.notConnected) }
         return .ineligible(.tooShortHere)

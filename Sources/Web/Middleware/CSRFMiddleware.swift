@@ -19,7 +19,9 @@ struct CSRFMiddleware: RouterMiddleware {
         var presented = request.headers[Self.header]
         if presented == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
-            presented = FormFields(String(buffer: body))["_csrf"]
+            let form = FormFields(String(buffer: body))
+            presented = form["_csrf"]
+            context.formFields = form
         } else if presented == nil, let boundary = MultipartForm.boundary(of: request.headers[.contentType]) {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             let form = try MultipartForm(body: body, boundary: boundary)
@@ -54,8 +56,9 @@ struct FormFields: Sendable {
         String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
     }
 
-    /// Reads a form body from a request.
+    /// The form of a request: the one the CSRF check parsed, or the body read now.
     static func read(_ request: Request, context: AppRequestContext) async throws -> FormFields {
+        if let parsed = context.formFields { return parsed }
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         return FormFields(String(buffer: body))
