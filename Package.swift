@@ -49,6 +49,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Chinese/Resources/strokes.bin")],
             swiftSettings: strict
         ),
         .target(

@@ -31,3 +31,28 @@ extension ResidentsGroup: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "residentsGroup"
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+extension CommitteeMember: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "electionCommitteeMember"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension Nominee: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "nominee"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension Nomination: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "nomination"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension PrimaryRound: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "primaryRound"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension Candidate: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "candidate"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -55,6 +55,7 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     APIController(database: database).addRoutes(to: router)
     ResidentsController(database: database, renderer: renderer).addRoutes(to: router)
     ElectionsController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase).addRoutes(to: router)
+    NominationsController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase).addRoutes(to: router)
     return router
 }
 

@@ -46,6 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("""
         示范社区 Demo community: \(setup.community.name) — \(householdCount) households, \(residentCount) residents
           election:       \(election.election.title), \(election.election.electionDay); roll of \(election.summary.entries) voters published (/elections/\(election.election.id!)/roll)
+          candidates:     \(election.candidates > 0 ? "\(election.candidates) on the published list (/elections/\(election.election.id!)/candidates, ballot paper /elections/\(election.election.id!)/ballot)" : "none: too few households for the nominations demo (use at least 150)")
           database:       \(path)\(temporary ? " (deleted when the server stops)" : "")
           admin username: \(setup.adminUsername)
           admin password: \(setup.adminPassword)

@@ -5,7 +5,7 @@ import Foundation
 
 /// `xuanyi election list`: the community's elections.
 struct ElectionCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "election", abstract: "Elections of the community.", subcommands: [ListElections.self])
+    static let configuration = CommandConfiguration(commandName: "election", abstract: "Elections of the community.", subcommands: [ListElections.self, Rules.self, Timeline.self, Candidates.self, Ballot.self])
 
     struct ListElections: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List the elections with their roll status.")
@@ -62,7 +62,7 @@ struct RollCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try options.openExisting()
-            guard try database.election(id: election).status == .rollPublished else { throw CommandError("the roll of election \(election) is not published") }
+            guard try database.election(id: election).status.rollIsPublic else { throw CommandError("the roll of election \(election) is not published") }
             let data = RollCSV.render(try database.rollLines(electionID: election))
             if let out {
                 guard FileManager.default.createFile(atPath: out, contents: data) else { throw CommandError("cannot write \(out)") }

@@ -199,4 +199,32 @@ struct CLITests {
         #expect(lines.dropFirst().allSatisfy { $0.contains("********") })
         #expect(try CLI.xuanyi(["roll", "export", "--election", "9", "--database", database]).status != 0)
     }
+
+    @Test("election rules, timeline, candidates and ballot: the frozen rules' digest is sha256sum of the --json output")
+    func electionSetupCommands() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let database = workspace.path("x.sqlite")
+        #expect(try CLI.xuanyi(["demo", "--no-serve", "--database", database, "--households", "150"]).status == 0)
+        let rules = try CLI.xuanyi(["election", "rules", "--election", "1", "--database", database])
+        #expect(rules.status == 0 && rules.stdout.contains("memberMarginMax = 3"))
+        let digest = try #require(rules.stdout.components(separatedBy: "frozen; SHA-256 ").dropFirst().first?.prefix(64))
+        let json = try CLI.xuanyi(["election", "rules", "--election", "1", "--json", "--database", database])
+        let canonical = json.stdout.trimmingCharacters(in: .newlines)
+        let sum = try CLI.tool("sha256sum", [], stdin: canonical)
+        #expect(sum.stdout.hasPrefix(String(digest)))
+        let refused = try CLI.xuanyi(["election", "rules", "--election", "1", "--set", "memberSeats=3", "--database", database])
+        #expect(refused.status == 1 && refused.stderr.contains("frozen"))
+        let timeline = try CLI.xuanyi(["election", "timeline", "--election", "1", "--database", database])
+        #expect(timeline.status == 0 && timeline.stdout.contains("公布正式候选人名单") && timeline.stdout.contains("done"))
+        let candidates = try CLI.xuanyi(["election", "candidates", "--election", "1", "--database", database])
+        #expect(candidates.status == 0)
+        let listed = try AppDatabase.open(path: database, modules: XuanyiSchema.modules).candidateList(electionID: 1)
+        #expect(!listed.isEmpty && listed.allSatisfy { candidates.stdout.contains($0.name) })
+        let ballot = try CLI.xuanyi(["election", "ballot", "--election", "1", "--json", "--database", database])
+        let paper = try JSONSerialization.jsonObject(with: Data(ballot.stdout.utf8)) as? [String: Any]
+        #expect((paper?["sections"] as? [[String: Any]])?.count == 4)
+        let text = try CLI.xuanyi(["election", "ballot", "--election", "1", "--database", database])
+        #expect(text.stdout.contains("另选他人") && text.stdout.contains("同意的划"))
+    }
 }

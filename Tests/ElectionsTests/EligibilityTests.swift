@@ -5,7 +5,7 @@ import Testing
 @Suite("voter eligibility (election-rules.md §3)")
 struct EligibilityTests {
     let day = CivilDate(year: 2026, month: 12, day: 20)!
-    let rules = RollRules()
+    let rules = RuleSet()
 
     func resident(born: CivilDate, hukouHere: Bool = true, livesHere: Bool = true, livingSince: CivilDate? = nil,
                   workingSince: CivilDate? = nil, rights: PoliticalRights = .held) -> Resident {
@@ -67,7 +67,7 @@ struct EligibilityTests {
 
     @Test("rule-set fields change the outcome: 6 residence months instead of 12")
     func parameters() {
-        var shorter = RollRules()
+        var shorter = RuleSet()
         shorter.residenceMonths = 6
         let newcomer = resident(born: CivilDate(year: 1990, month: 1, day: 1)!, hukouHere: false, livingSince: CivilDate(year: 2026, month: 6, day: 1)!)
         #expect(Eligibility.assess(newcomer, application: application(.c), electionDay: day, rules: rules) == .ineligible(.tooShortHere))

@@ -44,9 +44,9 @@ struct ThresholdTests {
         }
     }
 
-    @Test("posts are ordered from the highest, 主任 first")
+    @Test("posts are ordered from the highest, 主任 first; the 妇女委员 seat is counted before the ordinary 委员 seats")
     func postOrder() {
-        #expect(Post.allCases.sorted() == [.director, .deputyDirector, .member])
-        #expect(Post.allCases.map(\.chinese) == ["主任", "副主任", "委员"])
+        #expect([Post.member, .womenMember, .director, .deputyDirector].sorted() == [.director, .deputyDirector, .womenMember, .member])
+        #expect(Post.allCases.map(\.chinese) == ["主任", "副主任", "妇女委员", "委员"])
     }
 }

@@ -89,7 +89,9 @@ final class Browser: @unchecked Sendable {
         if !cookieHeader.isEmpty { headers[.cookie] = cookieHeader }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
         let page = Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        let embedded = Self.hiddenCSRF(in: page.body)
         lock.withLock {
+            if let embedded { lastEmbeddedToken = embedded }
             for line in page.setCookies {
                 let pair = line.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = String(pair[0]), value = pair.count > 1 ? String(pair[1]) : ""
@@ -101,8 +103,10 @@ final class Browser: @unchecked Sendable {
 
     /// The CSRF token the last page embedded, or the `xy_csrf` cookie.
     func currentCSRF() -> String {
-        lock.withLock { cookies["xy_csrf"] ?? "" }
+        lock.withLock { lastEmbeddedToken ?? cookies["xy_csrf"] ?? "" }
     }
+
+    private var lastEmbeddedToken: String?
 
     func cookie(_ name: String) -> String? { lock.withLock { cookies[name] } }
 

@@ -2,22 +2,26 @@ import Community
 import Foundation
 import GRDB
 
-/// The demo's election: a direct election about a month away, whose roll is built with some
-/// 人户分离 applications decided, and published on time.
+/// The demo's election: a direct election five weeks away, announced, whose roll is built with
+/// some 人户分离 applications decided and published on time, with its election committee,
+/// nominations, a primary and a published candidate list (so the ballot paper prints).
 public enum DemoElection {
     /// What was created.
     public struct Result: Sendable {
         public let election: Election
         public let summary: RollBuildSummary
+        /// Candidates on the published list.
+        public let candidates: Int
     }
 
     /// Creates and prepares the demo election for `communityID`.
     @discardableResult
     public static func seed(into database: AppDatabase, communityID: Int64, keyStore: KeyStore, today: CivilDate = .today()) throws -> Result {
-        let electionDay = today.adding(days: 25)
+        let electionDay = today.adding(days: 35)
         let election = try database.createElection(communityID: communityID, title: "桃园社区第十二届居民委员会换届选举", method: .direct,
                                                    electionDay: electionDay, keyStore: keyStore, actor: .system)
         let electionID = election.id!
+        try database.announceElection(electionID: electionID, on: today, actor: .system)
         let rules = election.rules
         let residents = try database.reader.read { db in try Resident.filter(Column("communityID") == communityID).order(Column("id")).fetchAll(db) }
         let adults = residents.filter { $0.birthDate.age(on: electionDay) >= rules.votingAge && $0.politicalRights == .held }
@@ -51,6 +55,7 @@ public enum DemoElection {
         }
         let summary = try database.buildRoll(electionID: electionID, actor: .system)
         let published = try database.publishRoll(electionID: electionID, on: today, allowLate: false, actor: .system)
-        return Result(election: published, summary: summary)
+        let candidates = try DemoNominations.seed(into: database, election: published, keyStore: keyStore, today: today)
+        return Result(election: try database.election(id: electionID), summary: summary, candidates: candidates)
     }
 }

@@ -12,27 +12,59 @@ public struct ResidentsGroup: Codable, Sendable, Equatable, Identifiable {
 
 extension AppDatabase {
     /// Creates an election with its own signing key (private half in `keyStore`, public half
-    /// registered as `election:<id>`).
+    /// registered as `election:<id>`) and a rule set (by default the national model for `method`).
     @discardableResult
     public func createElection(communityID: Int64, title: String, method: ElectionMethod, electionDay: CivilDate,
-                               rules: RollRules = RollRules(), keyStore: KeyStore, keyPassphrase: String? = nil, actor: Actor) throws -> Election {
+                               rules: RuleSet? = nil, keyStore: KeyStore, keyPassphrase: String? = nil, actor: Actor) throws -> Election {
         let title = title.trimmingCharacters(in: .whitespaces)
         guard !title.isEmpty, title.count <= 200 else { throw CommunityError.invalid(field: "title", reason: "1 to 200 characters") }
+        let rules = rules ?? RuleSet.nationalModel(method: method)
         try rules.validate()
         let key = try keyStore.generate(passphrase: keyPassphrase)
-        let rulesJSON = String(decoding: try CanonicalJSON.encode(rules), as: UTF8.self)
         let election = try writer.write { db -> Election in
             var election = Election(communityID: communityID, title: title, method: method, electionDay: electionDay,
-                                    rulesJSON: rulesJSON, status: .preparing, keyID: key.keyID, rollBuilt: false,
-                                    rollPublishedOn: nil, rollPublishedLate: false, createdAt: Date())
+                                    rules: rules, status: .preparing, keyID: key.keyID, rollBuilt: false,
+                                    rollPublishedOn: nil, rollPublishedLate: false, createdAt: Date(), candidateListLate: false)
             try election.insert(db)
-            try AuditLog.append(db, actor: actor, action: "election.create", subject: "election:\(election.id!)", details: [
-                "title": title, "method": method.rawValue, "electionDay": electionDay.description, "rules": rulesJSON, "key": key.keyID,
-            ])
+            try AuditLog.append(db, actor: actor, action: "election.create", subject: "election:\(election.id!)", details: ElectionCreated(
+                title: title, method: method.rawValue, electionDay: electionDay.description, rules: rules, key: key.keyID))
             return election
         }
         try registerSigningKey(key.publicKey, communityID: communityID, purpose: "election:\(election.id!)", actor: actor)
         return election
+    }
+
+    /// Changes rule-set fields (`key → text`, as `RuleSet.fields` names them) while the roll is
+    /// unpublished; the whole rule set is validated and nothing changes on any error.
+    @discardableResult
+    public func updateRules(electionID: Int64, _ values: [String: String], actor: Actor) throws -> Election {
+        try writer.write { db in
+            guard var election = try Election.fetchOne(db, key: electionID) else { throw CommunityError.notFound("election \(electionID)") }
+            guard election.status == .preparing else {
+                throw CommunityError.notAllowed("the rule set was frozen when the roll was published (digest \(election.rulesDigest ?? ""))")
+            }
+            let updated = try election.rules.updating(values)
+            guard updated != election.rules else { return election }
+            election.rules = updated
+            try election.update(db)
+            try AuditLog.append(db, actor: actor, action: "rules.update", subject: "election:\(electionID)",
+                                details: RulesAudit(rules: updated, digest: nil))
+            return election
+        }
+    }
+
+    /// Records the election announcement (选举公告第1号) on `date`.
+    @discardableResult
+    public func announceElection(electionID: Int64, on date: CivilDate, actor: Actor) throws -> Election {
+        try writer.write { db in
+            guard var election = try Election.fetchOne(db, key: electionID) else { throw CommunityError.notFound("election \(electionID)") }
+            guard election.announcedOn == nil else { throw CommunityError.notAllowed("the election was announced on \(election.announcedOn!)") }
+            guard date <= election.electionDay else { throw CommunityError.notAllowed("election day has passed") }
+            election.announcedOn = date
+            try election.update(db)
+            try AuditLog.append(db, actor: actor, action: "election.announce", subject: "election:\(electionID)", details: ["on": date.description])
+            return election
+        }
     }
 
     /// An election by id.
@@ -89,4 +121,13 @@ extension AppDatabase {
         }) else { throw CommunityError.notFound("residents' group \(name)") }
         return group
     }
+}
+
+/// What the audit log records when an election is created.
+struct ElectionCreated: Encodable {
+    let title: String
+    let method: String
+    let electionDay: String
+    let rules: RuleSet
+    let key: String
 }

@@ -34,7 +34,7 @@ extension AppDatabase {
         let today = CivilDate.today(now: now)
         return try writer.write { db in
             guard let election = try Election.fetchOne(db, key: electionID) else { throw CommunityError.notFound("election \(electionID)") }
-            guard election.status == .rollPublished, let deadline = election.objectionDeadline else {
+            guard election.status.rollIsPublic, let deadline = election.objectionDeadline else {
                 throw CommunityError.notAllowed("objections open when the roll is published")
             }
             guard today <= deadline else {

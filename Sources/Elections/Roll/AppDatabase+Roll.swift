@@ -111,7 +111,7 @@ extension AppDatabase {
 
     /// One resident as the roll build reads them: the eligibility facts and what ordering and
     /// the household method need, decoded by hand from a streamed row.
-    struct Candidate {
+    struct RollCandidate {
         let id: Int64
         let householdID: Int64?
         let isHead: Bool
@@ -166,7 +166,7 @@ extension AppDatabase {
                 try insert.execute(arguments: [electionID, number, residentID, householdID, groupID, category.rawValue])
                 summary.byCategory[category, default: 0] += 1
             }
-            func assess(_ candidate: Candidate) -> Eligibility.Outcome {
+            func assess(_ candidate: RollCandidate) -> Eligibility.Outcome {
                 let outcome = Eligibility.assess(candidate.facts, application: applications[candidate.id], electionDay: election.electionDay, rules: rules)
                 if case .ineligible(let reason) = outcome { summary.ineligible[reason, default: 0] += 1 }
                 return outcome
@@ -176,7 +176,7 @@ extension AppDatabase {
             case .direct:
                 let cursor = try Row.fetchCursor(db, sql: Self.rollOrderSQL, arguments: [election.communityID])
                 while let row = try cursor.next() {
-                    let candidate = Candidate(row)
+                    let candidate = RollCandidate(row)
                     if case .eligible(let category) = assess(candidate) {
                         try add(candidate.id, householdID: candidate.householdID, groupID: nil, category: category)
                     }
@@ -184,7 +184,7 @@ extension AppDatabase {
             case .household:
                 let designated = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT householdID, residentID FROM householdRepresentative WHERE electionID = ?", arguments: [electionID]).map { ($0["householdID"] as Int64, $0["residentID"] as Int64) })
                 var withoutVoter = 0
-                var members: [(Candidate, RegistrationCategory?)] = []
+                var members: [(RollCandidate, RegistrationCategory?)] = []
                 /// Puts the household's representative on the roll; false when no member is eligible.
                 func closeHousehold() throws -> Bool {
                     defer { members.removeAll(keepingCapacity: true) }
@@ -205,7 +205,7 @@ extension AppDatabase {
                 }
                 let cursor = try Row.fetchCursor(db, sql: Self.rollOrderSQL, arguments: [election.communityID])
                 while let row = try cursor.next() {
-                    let candidate = Candidate(row)
+                    let candidate = RollCandidate(row)
                     if let current = members.first?.0.householdID, current != candidate.householdID, try !closeHousehold() { withoutVoter += 1 }
                     var category: RegistrationCategory?
                     if case .eligible(let found) = assess(candidate) { category = found }
@@ -224,7 +224,7 @@ extension AppDatabase {
                     for residentID in members {
                         guard let row = try Row.fetchOne(db, sql: Self.candidateSQL + " AND resident.id = ?",
                                                          arguments: [election.communityID, residentID]),
-                              case .eligible(let category) = assess(Candidate(row)) else {
+                              case .eligible(let category) = assess(RollCandidate(row)) else {
                             throw CommunityError.invalid(field: group.name, reason: "representative \(residentID) is not an eligible voter")
                         }
                         try add(residentID, householdID: row["householdID"], groupID: group.id, category: category)
@@ -379,8 +379,9 @@ extension AppDatabase {
 
     // MARK: Publication
 
-    /// Publishes the roll on `date`. Later than `rollPublicationDays` before election day is
-    /// refused unless `allowLate` (then recorded and shown as a warning).
+    /// Publishes the roll on `date` and freezes the rule set (its canonical-JSON SHA-256 is
+    /// stored and audited). Later than `rollPublicationDays` before election day is refused
+    /// unless `allowLate` (then recorded and shown as a warning).
     @discardableResult
     public func publishRoll(electionID: Int64, on date: CivilDate, allowLate: Bool, actor: Actor) throws -> Election {
         try writer.write { db in
@@ -391,14 +392,17 @@ extension AppDatabase {
                 throw CommunityError.notAllowed("the roll must be published by \(election.rollPublicationDeadline) (\(election.rules.rollPublicationDays) days before election day); confirm to publish late")
             }
             guard date <= election.electionDay else { throw CommunityError.notAllowed("election day has passed") }
+            try election.rules.validate()
             election.status = .rollPublished
             election.rollPublishedOn = date
             election.rollPublishedLate = late
+            election.rulesDigest = try election.rules.digest()
             try election.update(db)
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND active", arguments: [electionID]) ?? 0
             try AuditLog.append(db, actor: actor, action: "roll.publish", subject: "election:\(electionID)", details: [
                 "on": date.description, "late": late ? "yes" : "no", "entries": String(count),
             ])
+            try AuditLog.append(db, actor: actor, action: "rules.freeze", subject: "election:\(electionID)", details: RulesAudit(rules: election.rules, digest: election.rulesDigest))
             return election
         }
     }

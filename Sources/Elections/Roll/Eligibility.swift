@@ -109,12 +109,12 @@ public enum Eligibility {
     }
 
     /// Decides whether a resident is on the roll of an election held on `electionDay`, and in which category.
-    public static func assess(_ resident: Resident, application: RollApplication?, electionDay: CivilDate, rules: RollRules) -> Outcome {
+    public static func assess(_ resident: Resident, application: RollApplication?, electionDay: CivilDate, rules: RuleSet) -> Outcome {
         assess(Facts(resident), application: application, electionDay: electionDay, rules: rules)
     }
 
     /// The same decision from the facts alone.
-    public static func assess(_ resident: Facts, application: RollApplication?, electionDay: CivilDate, rules: RollRules) -> Outcome {
+    public static func assess(_ resident: Facts, application: RollApplication?, electionDay: CivilDate, rules: RuleSet) -> Outcome {
         guard resident.birthDate.age(on: electionDay) >= rules.votingAge else { return .ineligible(.underage) }
         guard resident.politicalRights == .held else { return .ineligible(.rightsDeprived) }
         if resident.hukouHere {

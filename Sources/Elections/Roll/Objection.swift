@@ -44,7 +44,7 @@ public struct Objection: Codable, Sendable, Equatable, Identifiable {
     public var decidedBy: String?
 
     /// The last day a decision is due.
-    public func decisionDue(rules: RollRules) -> CivilDate { filedOn.adding(days: rules.objectionDecisionDays) }
+    public func decisionDue(rules: RuleSet) -> CivilDate { filedOn.adding(days: rules.objectionDecisionDays) }
 }
 
 /// What an objection's tracking code is the hash of: everything the filer submitted, with its

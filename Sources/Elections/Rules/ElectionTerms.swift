@@ -23,12 +23,16 @@ public enum ElectionMethod: String, Codable, Sendable, CaseIterable {
     }
 }
 
-/// A post on the residents' committee, highest first (election-rules.md §1).
+/// A post on the residents' committee, highest first (election-rules.md §1). The 妇女委员
+/// seat of `WomenRule.separateSeat` is a line of its own, counted before the ordinary 委员
+/// seats so that those stay open to everyone (docs/decisions.md).
 public enum Post: String, Codable, Sendable, CaseIterable, Comparable {
     /// 主任
     case director
     /// 副主任
     case deputyDirector
+    /// 妇女委员: a 委员 seat for women candidates only.
+    case womenMember
     /// 委员
     case member
 
@@ -36,7 +40,17 @@ public enum Post: String, Codable, Sendable, CaseIterable, Comparable {
         switch self {
         case .director: return "主任"
         case .deputyDirector: return "副主任"
+        case .womenMember: return "妇女委员"
         case .member: return "委员"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .director: return "Director"
+        case .deputyDirector: return "Deputy director"
+        case .womenMember: return "Member (women's seat)"
+        case .member: return "Member"
         }
     }
 

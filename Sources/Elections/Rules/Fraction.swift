@@ -48,4 +48,21 @@ public struct Threshold: Codable, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         "\(comparison == .moreThan ? ">" : "≥") \(numerator)/\(denominator)"
     }
+
+    /// Whether the fraction lies in (0, 1] (a decoded threshold is checked by `RuleSet.validate`).
+    public var isProperFraction: Bool { denominator > 0 && numerator > 0 && numerator <= denominator }
+
+    /// Reads `>1/2`, `≥1/3` or `>=2/3` (the form `description` writes); nil for anything else.
+    public init?(text: String) {
+        var rest = Substring(text.filter { !$0.isWhitespace })
+        let comparison: Comparison
+        if rest.hasPrefix(">=") { comparison = .atLeast; rest = rest.dropFirst(2) }
+        else if rest.hasPrefix("≥") { comparison = .atLeast; rest = rest.dropFirst() }
+        else if rest.hasPrefix(">") { comparison = .moreThan; rest = rest.dropFirst() }
+        else { return nil }
+        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let numerator = Int(parts[0]), let denominator = Int(parts[1]),
+              denominator > 0, numerator > 0, numerator <= denominator, denominator <= 1000 else { return nil }
+        self.init(comparison, numerator, denominator)
+    }
 }

@@ -18,6 +18,7 @@ struct ElectionsController {
         router.get("/elections", use: list)
         router.post("/elections", use: create)
         router.get("/elections/:id", use: dashboard)
+        router.post("/elections/:id/announce", use: announce)
         router.post("/elections/:id/roll/build", use: build)
         router.post("/elections/:id/roll/publish", use: publish)
         router.post("/elections/:id/roll/changes", use: change)
@@ -53,7 +54,7 @@ struct ElectionsController {
     /// An election whose roll is public; others are not shown to the public at all.
     func publishedElection(_ context: AppRequestContext) throws -> Election {
         let election = try election(context)
-        guard election.status == .rollPublished else { throw WebError.notFound }
+        guard election.status.rollIsPublic else { throw WebError.notFound }
         return election
     }
 
@@ -123,11 +124,28 @@ struct ElectionsController {
             "deadline": election.rollPublicationDeadline.description, "late": election.rollPublishedLate,
             "pastDeadline": today > election.rollPublicationDeadline && election.status == .preparing,
             "objectionDeadline": election.objectionDeadline?.description ?? "", "applications": applications, "objections": objections,
-            "overdueCount": objections.filter { $0["overdue"] as? Bool == true }.count,
             "reasons": RollChangeReason.allCases.filter { $0 != .objectionUpheld }.map { ["value": $0.rawValue, "label": $0.chinese, "adds": $0.adds] },
             "rules": ["votingAge": rules.votingAge, "residenceMonths": rules.residenceMonths, "workerMonths": rules.workerMonths,
                       "rollPublicationDays": rules.rollPublicationDays, "objectionDays": rules.objectionDays, "objectionDecisionDays": rules.objectionDecisionDays],
         ]
+        let overdue = objections.filter { $0["overdue"] as? Bool == true }.count
+        if overdue > 0 { data["overdueCount"] = overdue }
+        let timeline = ElectionTimeline(election: election)
+        let english = context.locale != .zhHans
+        data["timeline"] = timeline.steps.map { step -> [String: Any] in
+            var item: [String: Any] = ["title": english ? step.english : step.chinese, "date": step.date.description,
+                                       "action": step.kind == .action, "late": step.isLate(today: today), "next": step.key == timeline.nextAction?.key]
+            item["doneOn"] = step.doneOn?.description
+            return item
+        }
+        if let next = timeline.nextAction {
+            data["nextAction"] = ["title": english ? next.english : next.chinese, "date": next.date.description,
+                                  "days": today.days(until: next.date), "overdue": next.date < today] as [String: Any]
+        }
+        data["lateSteps"] = timeline.late(today: today).map { english ? $0.english : $0.chinese }.joined(separator: "、").nilIfEmpty
+        data["announced"] = election.announcedOn?.description
+        data["rulesDigest"] = election.rulesDigest
+        data["candidatesPublished"] = election.status == .candidatesPublished
         data["householdMethod"] = election.method == .household
         data["representativeMethod"] = election.method == .representative
         data["groups"] = try database.residentsGroups(communityID: election.communityID, electionID: election.id!).map {
@@ -151,6 +169,13 @@ struct ElectionsController {
             return try renderDashboard(try database.election(id: election.id!), error: error.description, request: request, context: context, status: .unprocessableContent)
         } catch let error as NotaryError {
             return try renderDashboard(try database.election(id: election.id!), error: error.description, request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func announce(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context) { election, account, _ in
+            let announced = try database.announceElection(electionID: election.id!, on: Self.today(), actor: Actor(account))
+            return "选举公告已发布 Election announced on \(announced.announcedOn!)"
         }
     }
 

@@ -22,7 +22,7 @@ struct HomeController {
                 "name": community.name, "code": community.code ?? "", "streetOffice": community.streetOffice,
                 "district": community.district, "households": counts.households, "residents": counts.residents,
             ] as [String: Any]
-            data["elections"] = try database.elections(communityID: id).filter { $0.status == .rollPublished }.map {
+            data["elections"] = try database.elections(communityID: id).filter { $0.status.rollIsPublic }.map {
                 ["id": $0.id!, "title": $0.title, "electionDay": $0.electionDay.description] as [String: Any]
             }
         }
