@@ -44,6 +44,8 @@ struct NominationPagesTests {
             // The frozen rule set is public, with its digest.
             let rules = try JSONSerialization.jsonObject(with: Data(try await browser.get("/api/v1/elections/\(id)/rules").body.utf8)) as? [String: Any]
             #expect(rules?["digest"] as? String == election.rulesDigest && rules?["frozen"] as? Bool == true)
+            let home = try await browser.get("/")
+            #expect(home.body.contains("/elections/\(id)/candidates"))
             // The timeline and the committee's pages are not public.
             let timeline = try await browser.get("/api/v1/elections/\(id)/timeline")
             #expect(timeline.status == .unauthorized)

@@ -440,29 +440,16 @@ struct ElectionsController {
         let statement: String
     }
 
-    struct ObjectionResponse: Encodable {
-        let seq: Int
-        let tracking: String
-        let receipt: String
-        let statement: ReceiptStatement
-        let signature: String
-    }
-
     @Sendable func objectionAPI(request: Request, context: AppRequestContext) async throws -> Response {
         let election = try publishedElection(context)
         var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        let input: ObjectionRequest
-        do { input = try JSONDecoder().decode(ObjectionRequest.self, from: Data(body.readableBytesView)) } catch {
-            throw WebError.badRequest(field: "body", reason: "a JSON object with filerName, kind, subject, statement")
-        }
+        let input = try await request.decodeJSON(ObjectionRequest.self, context: context, expected: "a JSON object with filerName, kind, subject, statement")
         guard let kind = Objection.Kind(rawValue: input.kind) else {
             throw WebError.badRequest(field: "kind", reason: Objection.Kind.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let (objection, receipt) = try database.fileObjection(
             electionID: election.id!, NewObjection(filerName: input.filerName, filerContact: input.filerContact, kind: kind, subject: input.subject, statement: input.statement),
             signingKey: try signingKey(for: election), actor: context.account.map(Actor.init) ?? .anonymous)
-        return try JSONResponse.make(ObjectionResponse(seq: objection.seq, tracking: objection.tracking, receipt: receipt.compactText,
-                                                       statement: receipt.statement, signature: Base64.encode(receipt.signature)), status: .created)
+        return try JSONResponse.make(ReceiptResponse(seq: objection.seq, receipt), status: .created)
     }
 }

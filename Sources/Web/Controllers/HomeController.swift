@@ -23,7 +23,8 @@ struct HomeController {
                 "district": community.district, "households": counts.households, "residents": counts.residents,
             ] as [String: Any]
             data["elections"] = try database.elections(communityID: id).filter { $0.status.rollIsPublic }.map {
-                ["id": $0.id!, "title": $0.title, "electionDay": $0.electionDay.description] as [String: Any]
+                ["id": $0.id!, "title": $0.title, "electionDay": $0.electionDay.description,
+                 "candidates": $0.status == .candidatesPublished] as [String: Any]
             }
         }
         return try renderer.page("home", title: context.locale.text("home_title"), data: data, request: request, context: context)

@@ -422,23 +422,11 @@ struct NominationsController {
         let filerName: String?
     }
 
-    struct NominationResponse: Encodable {
-        let seq: Int
-        let tracking: String
-        let receipt: String
-        let statement: ReceiptStatement
-        let signature: String
-    }
-
     @Sendable func nominationAPI(request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.require(anyOf: ElectionsController.staff)
         let election = try elections.election(context)
         var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        let input: NominationRequest
-        do { input = try JSONDecoder().decode(NominationRequest.self, from: Data(body.readableBytesView)) } catch {
-            throw WebError.badRequest(field: "body", reason: "a JSON object with post, kind, nominee and nominators")
-        }
+        let input = try await request.decodeJSON(NominationRequest.self, context: context, expected: "a JSON object with post, kind, nominee and nominators")
         guard let post = Post(rawValue: input.post) else { throw WebError.badRequest(field: "post", reason: Post.allCases.map(\.rawValue).joined(separator: ", ")) }
         guard let kind = NominationKind(rawValue: input.kind) else {
             throw WebError.badRequest(field: "kind", reason: NominationKind.allCases.map(\.rawValue).joined(separator: ", "))
@@ -447,8 +435,7 @@ struct NominationsController {
             electionID: election.id!, NewNomination(post: post, kind: kind, nominee: input.nominee, nominators: input.nominators ?? [],
                                                     groupName: input.group, filerName: input.filerName),
             signingKey: try signingKey(for: election), actor: Actor(account))
-        return try JSONResponse.make(NominationResponse(seq: nomination.seq, tracking: nomination.tracking, receipt: receipt.compactText,
-                                                        statement: receipt.statement, signature: Base64.encode(receipt.signature)), status: .created)
+        return try JSONResponse.make(ReceiptResponse(seq: nomination.seq, receipt), status: .created)
     }
 
     struct CandidateListDocument: Encodable {
