@@ -118,8 +118,8 @@ public enum ElectionsSchema: SchemaModule {
                 t.column("active", .boolean).notNull()
                 t.column("leftOn", .text)
                 t.column("leftReason", .text)
-                t.uniqueKey(["electionID", "residentID"])
             }
+            try db.create(index: "committeeMemberByResident", on: "electionCommitteeMember", columns: ["electionID", "residentID"])
             try db.create(table: "declaredRelative") { t in
                 t.belongsTo("election", onDelete: .cascade).notNull()
                 t.column("residentID", .integer).notNull().references("resident", onDelete: .cascade)
@@ -193,6 +193,123 @@ public enum ElectionsSchema: SchemaModule {
                 t.uniqueKey(["electionID", "residentID"])
             }
         }
+        migrator.registerMigration("elections.v3") { db in
+            try db.alter(table: "election") { t in
+                t.add(column: "proxyListPublishedOn", .text)
+            }
+            try db.create(table: "pollingRound") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("election", onDelete: .cascade).notNull()
+                t.column("number", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("paperJSON", .text).notNull()
+                t.column("paperDigest", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("electronic", .boolean).notNull()
+                t.column("openedAt", .datetime).notNull()
+                t.uniqueKey(["electionID", "number"])
+            }
+            try db.create(table: "pollingStation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("election", onDelete: .cascade).notNull()
+                t.column("name", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.uniqueKey(["electionID", "name"])
+            }
+            try db.create(table: "ballotBox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("roundID", .integer).notNull().references("pollingRound", onDelete: .cascade)
+                t.column("stationID", .integer).references("pollingStation", onDelete: .restrict)
+                t.column("number", .integer).notNull()
+                t.column("name", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("handCount", .integer)
+                t.column("countSheet", .text)
+                t.column("closedAt", .datetime)
+                t.uniqueKey(["roundID", "number"])
+            }
+            try db.create(table: "boxScrutineer") { t in
+                t.column("boxID", .integer).notNull().references("ballotBox", onDelete: .cascade)
+                t.belongsTo("resident", onDelete: .restrict).notNull()
+                t.primaryKey(["boxID", "residentID"])
+            }
+            try db.create(table: "paperMovement") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("roundID", .integer).notNull().references("pollingRound", onDelete: .cascade)
+                t.column("stationID", .integer).notNull().references("pollingStation", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("count", .integer).notNull()
+                t.column("note", .text)
+                t.column("recordedAt", .datetime).notNull()
+            }
+            try db.create(table: "proxyAuthorisation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("election", onDelete: .cascade).notNull()
+                t.column("principalEntryID", .integer).notNull().references("rollEntry", onDelete: .cascade)
+                t.column("holderEntryID", .integer).notNull().references("rollEntry", onDelete: .cascade)
+                t.column("document", .text).notNull()
+                t.column("signedOn", .text).notNull()
+                t.column("filedOn", .text).notNull()
+                t.column("revoked", .boolean).notNull()
+            }
+            try db.create(index: "proxyByPrincipal", on: "proxyAuthorisation", columns: ["electionID", "principalEntryID"])
+            // Who received a ballot in a round. WITHOUT ROWID and keyed by roll entry, so the table
+            // keeps no insertion order that could be matched against the ballot log; electronic
+            // check-ins carry the date only (docs/decisions.md).
+            try db.execute(sql: """
+                CREATE TABLE checkIn (
+                    roundID INTEGER NOT NULL REFERENCES pollingRound(id) ON DELETE CASCADE,
+                    rollEntryID INTEGER NOT NULL REFERENCES rollEntry(id) ON DELETE RESTRICT,
+                    boxID INTEGER NOT NULL REFERENCES ballotBox(id) ON DELETE RESTRICT,
+                    method TEXT NOT NULL,
+                    proxyID INTEGER REFERENCES proxyAuthorisation(id) ON DELETE RESTRICT,
+                    assistedByID INTEGER REFERENCES resident(id) ON DELETE RESTRICT,
+                    at TEXT NOT NULL,
+                    issuedBy INTEGER,
+                    PRIMARY KEY (roundID, rollEntryID)
+                ) WITHOUT ROWID
+                """)
+            try db.create(table: "ballotLog") { t in
+                t.belongsTo("election", onDelete: .cascade).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("roundID", .integer).notNull().references("pollingRound", onDelete: .cascade)
+                t.column("boxID", .integer).notNull().references("ballotBox", onDelete: .cascade)
+                t.column("line", .text).notNull()
+                t.column("tracking", .text).notNull()
+                t.column("recordedAt", .text).notNull()
+                t.primaryKey(["electionID", "seq"])
+                t.uniqueKey(["electionID", "tracking"])
+            }
+            try db.create(table: "paperEntry") { t in
+                t.column("boxID", .integer).notNull().references("ballotBox", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("pass", .text).notNull()
+                t.column("content", .text).notNull()
+                t.column("accountID", .integer).notNull()
+                t.column("enteredAt", .datetime).notNull()
+                t.primaryKey(["boxID", "position", "pass"])
+            }
+            try db.create(table: "paperBallot") { t in
+                t.column("boxID", .integer).notNull().references("ballotBox", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.primaryKey(["boxID", "position"])
+            }
+            try db.create(table: "voterSession") { t in
+                t.column("tokenHash", .text).primaryKey()
+                t.belongsTo("election", onDelete: .cascade).notNull()
+                t.column("rollEntryID", .integer).notNull().references("rollEntry", onDelete: .cascade)
+                t.column("expiresAt", .datetime).notNull()
+            }
+            // A cast's form token → the log line it produced, so a retried submission returns the
+            // same receipt instead of a second ballot. Holds no voter.
+            try db.create(table: "electronicCast") { t in
+                t.column("token", .text).primaryKey()
+                t.belongsTo("election", onDelete: .cascade).notNull()
+                t.column("seq", .integer).notNull()
+            }
+        }
     }
 
     /// Elections made before the full rule set held only the roll's parameters; they get the
@@ -215,6 +332,9 @@ public enum ElectionsSchema: SchemaModule {
             rules.objectionDecisionDays = legacy.objectionDecisionDays
             rules.representativesPerGroupMin = legacy.representativesPerGroup.first ?? 2
             rules.representativesPerGroupMax = legacy.representativesPerGroup.last ?? 3
+            // Keep the new deadlines inside a shorter roll period than the model's.
+            rules.nominationCloseDays = max(rules.candidateListDays, min(rules.nominationCloseDays, rules.rollPublicationDays))
+            rules.announcementDays = max(rules.announcementDays, rules.rollPublicationDays)
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             let digest: String? = (row["status"] as String) == "preparing" ? nil : try rules.digest()

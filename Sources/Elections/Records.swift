@@ -56,3 +56,27 @@ extension Candidate: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "candidate"
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+extension PollingRound: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "pollingRound"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension PollingStation: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "pollingStation"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension BallotBox: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "ballotBox"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension CheckIn: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "checkIn"
+}
+
+extension ProxyAuthorisation: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "proxyAuthorisation"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -56,6 +56,9 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     ResidentsController(database: database, renderer: renderer).addRoutes(to: router)
     ElectionsController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase).addRoutes(to: router)
     NominationsController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase).addRoutes(to: router)
+    PollingController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase).addRoutes(to: router)
+    VotingController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase,
+                     secureCookies: configuration.secureCookies).addRoutes(to: router)
     return router
 }
 

@@ -115,7 +115,7 @@ extension ElectionCommand {
             let database = try options.openExisting()
             let current = try database.election(id: election)
             guard current.status == .candidatesPublished else { throw CommandError("the candidate list of election \(election) is not published") }
-            guard let community = try database.primaryCommunity() else { throw CommandError("the database has no community") }
+            let community = try database.community(id: current.communityID)
             for paper in BallotPaper.mainRound(election: current, communityName: community.name, candidates: try database.candidateList(electionID: election)) {
                 if json {
                     FileHandle.standardOutput.write(try CanonicalJSON.encode(paper))

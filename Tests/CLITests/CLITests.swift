@@ -225,6 +225,6 @@ struct CLITests {
         let paper = try JSONSerialization.jsonObject(with: Data(ballot.stdout.utf8)) as? [String: Any]
         #expect((paper?["sections"] as? [[String: Any]])?.count == 4)
         let text = try CLI.xuanyi(["election", "ballot", "--election", "1", "--database", database])
-        #expect(text.stdout.contains("另选他人") && text.stdout.contains("同意的划"))
+        #expect(text.stdout.contains("另选他人") && text.stdout.contains("三格中选择一格"))
     }
 }

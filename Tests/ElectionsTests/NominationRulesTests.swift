@@ -58,7 +58,7 @@ struct NominationRulesTests {
         #expect(byStrokes.map(\.id) == [2, 1])
     }
 
-    @Test("kinship from the household register: spouse, lineal, sibling; in-laws and cousins are not close relatives")
+    @Test("kinship from the household register: spouse, lineal, sibling, couples recorded as 儿媳/女婿; in-laws themselves are not close relatives")
     func kinship() {
         #expect(Kinship.fromRegister("户主", "配偶") == .spouse)
         #expect(Kinship.fromRegister("子", "户主") == .lineal)
@@ -67,8 +67,13 @@ struct NominationRulesTests {
         #expect(Kinship.fromRegister("父亲", "母亲") == .spouse)
         #expect(Kinship.fromRegister("孙子", "父亲") == .lineal)
         #expect(Kinship.fromRegister("弟", "母亲") == .lineal)
-        #expect(Kinship.fromRegister("户主", "儿媳") == nil)
-        #expect(Kinship.fromRegister("孙子", "孙女") == nil)
+        #expect(Kinship.fromRegister("祖父", "祖母") == .spouse)
+        #expect(Kinship.fromRegister("儿媳", "子") == .spouse)       // a son of the head and his wife
+        #expect(Kinship.fromRegister("女婿", "孙子") == .lineal)
+        #expect(Kinship.fromRegister("配偶", "岳母") == .lineal)
+        #expect(Kinship.fromRegister("嫂子", "兄") == .spouse)
+        #expect(Kinship.fromRegister("户主", "儿媳") == nil)          // in-laws are not close relatives
+        #expect(Kinship.fromRegister("孙子", "孙女") == .sibling)      // siblings or cousins: the register cannot tell, so err towards a relation
         #expect(Kinship.fromRegister("配偶", "父亲") == nil)
         #expect(Kinship.spouse.barsPollingRole && Kinship.lineal.barsPollingRole && !Kinship.sibling.barsPollingRole)
     }

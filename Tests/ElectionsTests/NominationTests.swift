@@ -14,6 +14,9 @@ final class NominationFixture {
     /// Filing time: 2026-11-28 10:00 China time, after publication (11-27), before nominations close (12-10).
     static let filing = Date(timeIntervalSince1970: 1_795_831_200)
     static let today = CivilDate(year: 2026, month: 11, day: 28)!
+    /// After nominations close (12-10), before the list's deadline (12-15).
+    static let primaryDay = CivilDate(year: 2026, month: 12, day: 11)!
+    static let listDay = CivilDate(year: 2026, month: 12, day: 12)!
 
     init(method: ElectionMethod = .direct, rules: RuleSet? = nil, committee: Int = 4) throws {
         f = try RollFixture()
@@ -184,7 +187,7 @@ struct NominationTests {
     func publish() throws {
         let x = try NominationFixture()
         try x.stand(1, .director, from: 21)
-        let short = reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.today, allowLate: false, actor: .commandLine) }
+        let short = reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine) }
         #expect(short.contains("主任: 1 accepted nominees, needs 2") && short.contains("委员: 0 accepted nominees, needs 3"))
         try x.stand(3, .director, from: 31)
         try x.stand(5, .deputyDirector, from: 21)
@@ -208,7 +211,7 @@ struct NominationTests {
         #expect(members.map(\.name) == ["石明", "刘明", "李明"])
         let first = try #require(lines.first)
         #expect(first.education == "大专" && first.occupation == "职员" && first.gender == .male)
-        #expect(throws: CommunityError.self) { try x.nominate(.member, 15, by: Array(51...60)) }
+        #expect(reason { try x.nominate(.member, 15, by: Array(51...60)) }.contains("the candidate list is published: nominations are closed"))
     }
 
     @Test("a committee member who is nominated, or whose spouse is, must step down before the list; the committee keeps its minimum")
@@ -219,16 +222,16 @@ struct NominationTests {
         try x.stand(52, .member, from: 51)
         let conflicts = try x.database.committeeConflicts(electionID: x.id)
         #expect(conflicts.count == 1 && conflicts[0].kinship == .spouse && conflicts[0].post == .member)
-        #expect(reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.today, allowLate: false, actor: .commandLine) }
+        #expect(reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine) }
             .contains("must step down first"))
         try x.database.stepDown(memberID: conflicts[0].member.id!, reason: "配偶被提名", on: NominationFixture.today, actor: .commandLine)
-        #expect(reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.today, allowLate: false, actor: .commandLine) }
+        #expect(reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine) }
             .contains("2 active members; it needs at least 3"))
         try x.addMember(household: 29, roles: [.member])
-        #expect(reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.today, allowLate: false, actor: .commandLine) }
+        #expect(reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine) }
             .contains("no chair"))
         try x.addMember(household: 30, roles: [.chair])
-        let lines = try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.today, allowLate: false, actor: .commandLine)
+        let lines = try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine)
         #expect(lines.filter { $0.post == .member }.count == 4)
         let history = try x.database.committeeMembers(electionID: x.id).first { !$0.member.active }
         #expect(history?.member.leftReason == "配偶被提名" && history?.member.leftOn == NominationFixture.today)
@@ -241,11 +244,19 @@ struct NominationTests {
         #expect(reason { try x.addMember(household: 1, roles: [.teller], spouse: true) }.contains("配偶 of nominee"))
         #expect(reason { try x.addMember(household: 1, roles: [.scrutineer]) }.contains("is a nominee"))
         try x.addMember(household: 2, roles: [.teller])
-        // A sibling recorded by the committee is a close relative (must leave the committee) but not barred from counting.
+        // A sibling the committee records after he joined: a close relative, so he must leave the
+        // committee, though a sibling is not barred from counting as a spouse would be …
+        try x.addMember(household: 5, roles: [.caller])
         let sibling = try x.resident(number: 9)
         try x.database.declareRelative(electionID: x.id, residentID: sibling.id!, relativeID: try x.resident(number: 1).id!, kinship: .sibling, actor: .commandLine)
-        try x.addMember(household: 5, roles: [.caller])
         #expect(try x.database.committeeConflicts(electionID: x.id).map(\.kinship) == [.sibling])
+        #expect(try x.database.committeeConflicts(electionID: x.id).first?.pollingRoleBarred == false)
+        // … his wife is no relative of the nominee and may join; he may not rejoin after stepping down, and the step-down stays on record.
+        #expect(reason { try x.addMember(household: 5, roles: [.member], spouse: true) }.isEmpty)
+        let member = try #require(try x.database.committeeMembers(electionID: x.id).first { $0.member.residentID == sibling.id && $0.member.active })
+        try x.database.stepDown(memberID: member.member.id!, reason: "兄弟被提名", on: NominationFixture.today, actor: .commandLine)
+        #expect(reason { try x.addMember(household: 5, roles: [.member]) }.contains("may not serve on the election committee: 兄弟姐妹 of nominee"))
+        #expect(try x.database.committeeMembers(electionID: x.id).contains { $0.member.residentID == sibling.id && $0.member.leftReason == "兄弟被提名" })
     }
 
     @Test("more nominees than seats + marginMax: a primary; a tie at the cut needs a further primary; a withdrawal after publication tops up")
@@ -256,33 +267,33 @@ struct NominationTests {
         try x.stand(17, .member, from: 11)
         try x.stand(19, .member, from: 1)
         let ids = try [9, 11, 13, 15, 17, 19].map { try x.nominee($0, .member).id! }
-        #expect(reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.today, allowLate: false, actor: .commandLine) }
+        #expect(reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine) }
             .contains("委员: 6 nominees for 5 places, hold a primary"))
-        #expect(reason { try x.database.recordPrimary(electionID: x.id, post: .member, heldOn: NominationFixture.today, participants: 40,
+        #expect(reason { try x.database.recordPrimary(electionID: x.id, post: .member, heldOn: NominationFixture.primaryDay, participants: 40,
                                                       votes: Dictionary(uniqueKeysWithValues: ids.prefix(5).map { ($0, 10) }), actor: .commandLine) }
             .contains("exactly the 6 nominees"))
-        #expect(reason { try x.database.recordPrimary(electionID: x.id, post: .member, heldOn: NominationFixture.today, participants: 30,
+        #expect(reason { try x.database.recordPrimary(electionID: x.id, post: .member, heldOn: NominationFixture.primaryDay, participants: 30,
                                                       votes: Dictionary(uniqueKeysWithValues: ids.map { ($0, 10) }), actor: .commandLine) }
             .contains("30 of 60 voters took part, it needs > 1/2 (31)"))
         let first = [ids[0]: 35, ids[1]: 30, ids[2]: 28, ids[3]: 20, ids[4]: 12, ids[5]: 12]
-        try x.database.recordPrimary(electionID: x.id, post: .member, heldOn: NominationFixture.today, participants: 40, votes: first, actor: .commandLine)
+        try x.database.recordPrimary(electionID: x.id, post: .member, heldOn: NominationFixture.primaryDay, participants: 40, votes: first, actor: .commandLine)
         let slate = try #require(try x.database.candidateSlates(electionID: x.id).first { $0.post == .member })
         #expect(slate.state == .primaryTie(tied: [ids[4], ids[5]], openPlaces: 1))
-        #expect(reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.today, allowLate: false, actor: .commandLine) }
+        #expect(reason { try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine) }
             .contains("2 tied for 1 place(s)"))
-        try x.database.recordPrimary(electionID: x.id, post: .member, heldOn: NominationFixture.today, participants: 33,
+        try x.database.recordPrimary(electionID: x.id, post: .member, heldOn: NominationFixture.primaryDay, participants: 33,
                                      votes: [ids[4]: 15, ids[5]: 18], actor: .commandLine)
-        let lines = try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.today, allowLate: false, actor: .commandLine)
+        let lines = try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine)
         let members = lines.filter { $0.post == .member }
         let names = try [9, 11, 13, 15, 19].map { try x.resident(number: $0).name }
         #expect(Set(members.map(\.name)) == Set(names))
         // The 委员 with 35 primary votes withdraws; the reserve (17, who lost the further primary) tops up.
-        let outcome = try x.database.withdrawNominee(nomineeID: ids[0], note: "书面申请", on: NominationFixture.today, actor: .commandLine)
+        let outcome = try x.database.withdrawNominee(nomineeID: ids[0], note: "书面申请", on: NominationFixture.listDay, actor: .commandLine)
         #expect(outcome.contains("Topped up: \(try x.resident(number: 17).name)"))
         let after = try x.database.candidateList(electionID: x.id, includeWithdrawn: true).filter { $0.post == .member }
         #expect(after.filter(\.active).count == 5 && after.filter(\.active).map(\.position) == [1, 2, 3, 4, 5])
         #expect(after.contains { $0.toppedUp && $0.name == (try? x.resident(number: 17).name) })
-        #expect(after.contains { !$0.active && $0.withdrawnOn == NominationFixture.today })
+        #expect(after.contains { !$0.active && $0.withdrawnOn == NominationFixture.listDay })
     }
 
     @Test("ordering by votes (nominationVotes): more nominators first")
@@ -292,7 +303,7 @@ struct NominationTests {
         let x = try NominationFixture(rules: rules)
         try x.fullSlate()
         try x.nominate(.director, 3, by: Array(41...50))     // 丁明 now has 20 nominators, 乙明 10
-        let lines = try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.today, allowLate: false, actor: .commandLine)
+        let lines = try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine)
         #expect(lines.filter { $0.post == .director }.map(\.name) == ["丁明", "乙明"])
         #expect(lines.filter { $0.post == .director }.map(\.votes) == [20, 10])
     }

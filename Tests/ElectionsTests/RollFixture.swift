@@ -54,7 +54,7 @@ final class RollFixture {
             hukouHere: hukouHere, livesHere: livesHere, workingSince: workingSince), actor: .commandLine)
     }
 
-    func election(method: ElectionMethod = .direct, day: CivilDate = RollFixture.electionDay, rules: RuleSet = RuleSet()) throws -> Election {
+    func election(method: ElectionMethod = .direct, day: CivilDate = RollFixture.electionDay, rules: RuleSet? = nil) throws -> Election {
         try database.createElection(communityID: community.id!, title: "第十二届居民委员会换届选举", method: method, electionDay: day,
                                     rules: rules, keyStore: keyStore, actor: .commandLine)
     }

@@ -124,7 +124,13 @@ struct RollPagesTests {
 
     @Test("a resident files an objection on the public form and gets a receipt that verifies with the election key")
     func objectionReceipt() async throws {
-        let (harness, election) = try demoHarness()
+        // The demo's election is held today, its objection period long over: a new election
+        // whose roll is published today is open to objections.
+        let (harness, _) = try demoHarness()
+        let fresh = try harness.database.createElection(communityID: harness.community.id!, title: "补选", method: .direct,
+                                                        electionDay: CivilDate.today().adding(days: 30), keyStore: harness.keyStore, actor: .commandLine)
+        try harness.database.buildRoll(electionID: fresh.id!, actor: .commandLine)
+        let election = try harness.database.publishRoll(electionID: fresh.id!, on: .today(), allowLate: false, actor: .commandLine)
         try await harness.test { browser in
             let form = try await browser.get("/elections/\(election.id!)/objections/new")
             let token = try #require(Browser.hiddenCSRF(in: form.body))

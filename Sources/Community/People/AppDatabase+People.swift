@@ -30,6 +30,12 @@ extension AppDatabase {
         try reader.read { db in try Community.order(Column("code")).fetchAll(db) }
     }
 
+    /// A community by id.
+    public func community(id: Int64) throws -> Community {
+        guard let community = try reader.read({ db in try Community.fetchOne(db, key: id) }) else { throw CommunityError.notFound("community \(id)") }
+        return community
+    }
+
     /// The first (for a single-community deployment, the only) community.
     public func primaryCommunity() throws -> Community? {
         try reader.read { db in try Community.order(Column("id")).fetchOne(db) }

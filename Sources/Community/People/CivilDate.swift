@@ -50,6 +50,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         from(now, utcOffsetSeconds: 8 * 3600)
     }
 
+    /// The instant of `hour`:00 China Standard Time on this date.
+    public func instant(hour: Int = 0) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(Self.daysSinceEpoch(self) * 86_400 + (hour - 8) * 3_600))
+    }
+
     /// The civil date of an instant at a fixed UTC offset.
     public static func from(_ date: Date, utcOffsetSeconds: Int) -> CivilDate {
         var calendar = Calendar(identifier: .gregorian)

@@ -76,8 +76,8 @@ public struct BallotPaper: Codable, Sendable, Equatable {
     /// The marking instructions (写票说明) that follow from the rule set.
     static func instructions(rules: RuleSet, sections: [Section]) -> [String] {
         var lines = [
-            "在候选人姓名下方对应的空格内：同意的划“○”，不同意的划“×”，弃权的不划任何符号。",
-            "如另选他人，在“另选他人”栏内写上所选人的姓名，并在其下方的空格内划“○”。",
+            "在每位候选人姓名下的“同意”“不同意”“弃权”三格中选择一格划“○”；三格都不划的，视为弃权。",
+            "如另选他人，在“另选他人”栏内写上所选人的姓名，并在其下的“同意”格内划“○”。",
             "每一职位所选人数（同意的候选人加另选他人）不得多于该职位应选人数："
                 + sections.map { "\($0.title)\($0.seats)名" }.joined(separator: "，") + "。",
             rules.overvote == .voidPost ? "某一职位所选人数多于应选人数的，该职位选票无效，其他职位仍然有效。"

@@ -11,8 +11,9 @@ extension AppDatabase {
         guard !roles.isEmpty else { throw CommunityError.invalid(field: "roles", reason: "at least one role") }
         return try writer.write { db in
             guard let election = try Election.fetchOne(db, key: electionID) else { throw CommunityError.notFound("election \(electionID)") }
-            guard let account = try Account.filter(sql: "username = ? COLLATE NOCASE", arguments: [username.trimmingCharacters(in: .whitespaces)]).fetchOne(db) else {
-                throw CommunityError.invalid(field: "username", reason: "no account \"\(username)\"; create the account first")
+            guard let account = try Account.filter(sql: "username = ? COLLATE NOCASE", arguments: [username.trimmingCharacters(in: .whitespaces)]).fetchOne(db),
+                  !account.disabled, account.communityID == nil || account.communityID == election.communityID else {
+                throw CommunityError.invalid(field: "username", reason: "no active account \"\(username)\" of this community; create the account first")
             }
             guard let resident = try Resident.fetchOne(db, key: residentID), resident.communityID == election.communityID else {
                 throw CommunityError.notFound("resident \(residentID)")
@@ -20,20 +21,22 @@ extension AppDatabase {
             if try CommitteeMember.filter(Column("electionID") == electionID && Column("residentID") == residentID && Column("active")).fetchCount(db) > 0 {
                 throw CommunityError.duplicate(field: "resident", value: resident.name)
             }
+            if try CommitteeMember.filter(Column("electionID") == electionID && Column("accountID") == account.id! && Column("active")).fetchCount(db) > 0 {
+                throw CommunityError.duplicate(field: "username", value: "\(account.username) (already a member: one account, one seat)")
+            }
             if roles.contains(.chair), try Self.activeMembers(db, electionID).contains(where: { $0.roleList.contains(.chair) }) {
                 throw CommunityError.invalid(field: "roles", reason: "the committee already has a chair; a chair who leaves is replaced after stepping down")
             }
+            // A nominee, or a nominee's close relative, may not join (V18 Art. 12); polling roles are
+            // also refused to a nominee's spouse or lineal relative.
+            try Self.refuseCommitteeConflict(db, electionID: electionID, resident: resident)
             if roles.contains(where: \.isPollingRole) {
                 try Self.refusePollingConflict(db, electionID: electionID, resident: resident)
             }
+            // A new row even for someone who stepped down before: the step-down stays on record.
             var member = CommitteeMember(electionID: electionID, accountID: account.id!, residentID: residentID,
                                          roles: roles.map(\.rawValue).joined(separator: ","), joinedOn: date, active: true)
-            if let old = try CommitteeMember.filter(Column("electionID") == electionID && Column("residentID") == residentID).fetchOne(db) {
-                member.id = old.id
-                try member.update(db)
-            } else {
-                try member.insert(db)
-            }
+            try member.insert(db)
             try AuditLog.append(db, actor: actor, action: "committee.add", subject: "election:\(electionID)", details: [
                 "member": String(member.id!), "account": account.username, "roles": member.roles,
             ])
@@ -114,10 +117,10 @@ extension AppDatabase {
         init(_ a: Int64, _ b: Int64) { self.a = a; self.b = b }
     }
 
-    static func committeeConflicts(_ db: Database, electionID: Int64) throws -> [CommitteeConflict] {
+    static func committeeConflicts(_ db: Database, electionID: Int64, acceptedOnly: Bool = false) throws -> [CommitteeConflict] {
         let members = try activeMembers(db, electionID)
         guard !members.isEmpty else { return [] }
-        let nominees = try liveNominees(db, electionID)
+        let nominees = try liveNominees(db, electionID).filter { !acceptedOnly || $0.nominee.status == .accepted }
         let declared = try declaredKinship(db, electionID)
         let residents = Dictionary(uniqueKeysWithValues: try Resident.fetchAll(db, keys: members.map(\.residentID)).map { ($0.id!, $0) })
         var conflicts: [CommitteeConflict] = []
@@ -130,6 +133,16 @@ extension AppDatabase {
             }
         }
         return conflicts
+    }
+
+    /// Refuses committee membership to a nominee or a nominee's close relative.
+    static func refuseCommitteeConflict(_ db: Database, electionID: Int64, resident: Resident) throws {
+        let declared = try declaredKinship(db, electionID)
+        for (_, nominee) in try liveNominees(db, electionID) {
+            if let kinship = Kinship.between(resident, nominee, declared: declared[Pair(resident.id!, nominee.id!)]) {
+                throw CommunityError.notAllowed("\(resident.name) may not serve on the election committee: \(kinship == .same ? "is a nominee" : "\(kinship.chinese) of nominee \(nominee.name)")")
+            }
+        }
     }
 
     /// Refuses a polling role to a nominee or a nominee's spouse or lineal relative.

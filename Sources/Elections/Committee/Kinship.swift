@@ -28,9 +28,14 @@ public enum Kinship: String, Codable, Sendable, CaseIterable {
 
     /// A place in the family relative to the head of household, read from 与户主关系.
     enum Place: Equatable {
-        case head, spouse, sibling, inLaw, unknown
+        case head, spouse, sibling, unknown
         /// Lineal relative of the head: +1 parent, −1 child, ±2 grand…
         case lineal(Int)
+        /// Married to the head's lineal relative of this generation: −1 儿媳/女婿 (married to a
+        /// child), +1 岳父/公公 … (a parent of the head's spouse).
+        case married(Int)
+        /// Married to the head's sibling (嫂子, 弟媳, 姐夫, 妹夫).
+        case siblingInLaw
 
         init(_ relation: String?) {
             let text = (relation ?? "").trimmingCharacters(in: .whitespaces)
@@ -43,7 +48,9 @@ public enum Kinship: String, Codable, Sendable, CaseIterable {
             case "父", "母", "父亲", "母亲", "养父", "养母", "继父", "继母": self = .lineal(1)
             case "祖父", "祖母", "外祖父", "外祖母": self = .lineal(2)
             case "兄", "弟", "姐", "妹", "哥哥", "弟弟", "姐姐", "妹妹", "兄弟", "姐妹": self = .sibling
-            case "儿媳", "女婿", "岳父", "岳母", "公公", "婆婆", "嫂子", "弟媳", "姐夫", "妹夫": self = .inLaw
+            case "儿媳", "女婿": self = .married(-1)
+            case "岳父", "岳母", "公公", "婆婆": self = .married(1)
+            case "嫂子", "弟媳", "姐夫", "妹夫": self = .siblingInLaw
             default: self = .unknown
             }
         }
@@ -51,8 +58,8 @@ public enum Kinship: String, Codable, Sendable, CaseIterable {
 
     /// The kinship of two members of the same household from their relations to its head, or
     /// nil where the register does not show one. Where it is ambiguous it errs towards a
-    /// relation (a child and a grandchild of the head are taken as lineal), because a missed
-    /// conflict is worse than a question the committee answers.
+    /// relation (儿媳 and a son of the head are taken as a couple, a child and a grandchild as
+    /// lineal), because a missed conflict is worse than a question the committee answers.
     static func fromRegister(_ a: String?, _ b: String?) -> Kinship? {
         let (x, y) = (Place(a), Place(b))
         switch (x, y) {
@@ -60,9 +67,15 @@ public enum Kinship: String, Codable, Sendable, CaseIterable {
         case (.head, .lineal), (.lineal, .head): return .lineal
         case (.head, .sibling), (.sibling, .head): return .sibling
         case (.spouse, .lineal(let g)), (.lineal(let g), .spouse): return g < 0 ? .lineal : nil
+        case (.spouse, .married(let g)), (.married(let g), .spouse): return g > 0 ? .lineal : nil   // the spouse's own parent
         case (.lineal(let g), .lineal(let h)):
-            if g == h { return g == -1 ? .sibling : g == 1 ? .spouse : nil }
+            if g == h { return g < 0 ? .sibling : .spouse }   // grandchildren may be cousins: err towards siblings
             return .lineal
+        case (.married(let g), .lineal(let h)), (.lineal(let h), .married(let g)):
+            if g == h { return .spouse }                      // 儿媳 and 子: a couple
+            return g < 0 && h < g ? .lineal : nil            // 儿媳 and 孙子: mother and son
+        case (.married(let g), .married(let h)): return g == h && g > 0 ? .spouse : nil
+        case (.siblingInLaw, .sibling), (.sibling, .siblingInLaw): return .spouse
         case (.sibling, .sibling): return .sibling
         case (.sibling, .lineal(let g)), (.lineal(let g), .sibling): return g == 1 ? .lineal : nil
         default: return nil

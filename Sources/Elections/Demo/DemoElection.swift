@@ -2,9 +2,10 @@ import Community
 import Foundation
 import GRDB
 
-/// The demo's election: a direct election five weeks away, announced, whose roll is built with
-/// some 人户分离 applications decided and published on time, with its election committee,
-/// nominations, a primary and a published candidate list (so the ballot paper prints).
+/// The demo's election, held today: announced 32 days ago, its roll built with some 人户分离
+/// applications decided and published 22 days ago, with its election committee, nominations,
+/// a primary and the candidate list published 7 days ago — every step on its legal date, so
+/// the timeline shows nothing late — and the ballot paper ready to print.
 public enum DemoElection {
     /// What was created.
     public struct Result: Sendable {
@@ -17,30 +18,31 @@ public enum DemoElection {
     /// Creates and prepares the demo election for `communityID`.
     @discardableResult
     public static func seed(into database: AppDatabase, communityID: Int64, keyStore: KeyStore, today: CivilDate = .today()) throws -> Result {
-        let electionDay = today.adding(days: 35)
+        let electionDay = today
+        let start = today.adding(days: -32)
         let election = try database.createElection(communityID: communityID, title: "桃园社区第十二届居民委员会换届选举", method: .direct,
                                                    electionDay: electionDay, keyStore: keyStore, actor: .system)
         let electionID = election.id!
-        try database.announceElection(electionID: electionID, on: today, actor: .system)
+        try database.announceElection(electionID: electionID, on: start, actor: .system)
         let rules = election.rules
         let residents = try database.reader.read { db in try Resident.filter(Column("communityID") == communityID).order(Column("id")).fetchAll(db) }
         let adults = residents.filter { $0.birthDate.age(on: electionDay) >= rules.votingAge && $0.politicalRights == .held }
         // Registered here but living elsewhere: every other one states they will take part (b).
         for (index, resident) in adults.filter({ $0.hukouHere && !$0.livesHere }).enumerated() where index % 2 == 0 {
-            try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .b, appliedOn: today,
+            try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .b, appliedOn: start,
                                                              statementNotRegisteredElsewhere: false), actor: .system)
         }
         // Living here with hukou elsewhere: most apply (c); the committee approves those who qualify and rejects one who does not.
         let cutoff = electionDay.adding(months: -rules.residenceMonths)
         var rejectedOne = false
         for (index, resident) in adults.filter({ !$0.hukouHere }).enumerated() where index % 4 != 3 {
-            let application = try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .c, appliedOn: today,
+            let application = try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .c, appliedOn: start,
                                                                                statementNotRegisteredElsewhere: true), actor: .system)
             let qualifies = (resident.livingSince.map { $0 <= cutoff } ?? false)
             if qualifies {
-                try database.decideRollApplication(id: application.id!, approved: true, decidedBy: "居民会议 \(today)", on: today, reason: nil, actor: .system)
+                try database.decideRollApplication(id: application.id!, approved: true, decidedBy: "居民会议 \(start.adding(days: 2))", on: start.adding(days: 2), reason: nil, actor: .system)
             } else if !rejectedOne {
-                try database.decideRollApplication(id: application.id!, approved: false, decidedBy: "居民会议 \(today)", on: today,
+                try database.decideRollApplication(id: application.id!, approved: false, decidedBy: "居民会议 \(start.adding(days: 2))", on: start.adding(days: 2),
                                                    reason: "居住未满\(rules.residenceMonths)个月", actor: .system)
                 rejectedOne = true
             }
@@ -49,13 +51,13 @@ public enum DemoElection {
         let applied = Set(try database.rollApplications(electionID: electionID).map(\.residentID))
         for resident in adults where !resident.hukouHere && resident.workingSince.map({ $0 <= electionDay.adding(months: -rules.workerMonths) }) == true {
             if applied.contains(resident.id!) { continue }
-            let application = try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .d, appliedOn: today,
+            let application = try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .d, appliedOn: start,
                                                                                statementNotRegisteredElsewhere: true), actor: .system)
-            try database.decideRollApplication(id: application.id!, approved: true, decidedBy: "选举委员会", on: today, reason: nil, actor: .system)
+            try database.decideRollApplication(id: application.id!, approved: true, decidedBy: "选举委员会", on: start.adding(days: 2), reason: nil, actor: .system)
         }
         let summary = try database.buildRoll(electionID: electionID, actor: .system)
-        let published = try database.publishRoll(electionID: electionID, on: today, allowLate: false, actor: .system)
-        let candidates = try DemoNominations.seed(into: database, election: published, keyStore: keyStore, today: today)
+        let published = try database.publishRoll(electionID: electionID, on: electionDay.adding(days: -22), allowLate: false, actor: .system)
+        let candidates = try DemoNominations.seed(into: database, election: published, keyStore: keyStore)
         return Result(election: try database.election(id: electionID), summary: summary, candidates: candidates)
     }
 }

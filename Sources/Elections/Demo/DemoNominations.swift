@@ -13,8 +13,15 @@ enum DemoNominations {
         let resident: Resident
     }
 
-    static func seed(into database: AppDatabase, election: Election, keyStore: KeyStore, today: CivilDate) throws -> Int {
+    static func seed(into database: AppDatabase, election: Election, keyStore: KeyStore) throws -> Int {
         let electionID = election.id!
+        // Dates relative to election day: the committee formed and nominations filed a fortnight
+        // before, answers the next day, the primary after nominations close, the list a week before.
+        let formed = election.electionDay.adding(days: -16)
+        let filing = election.electionDay.adding(days: -15)
+        let answered = election.electionDay.adding(days: -14)
+        let primaryDay = election.electionDay.adding(days: -9)
+        let listDay = election.electionDay.adding(days: -7)
         let voters = try database.reader.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT rollEntry.number AS rollNumber, resident.* FROM rollEntry JOIN resident ON resident.id = rollEntry.residentID
@@ -80,10 +87,10 @@ enum DemoNominations {
         }
         for (index, person) in committeePeople.prefix(4).enumerated() {
             try database.addCommitteeMember(electionID: electionID, username: try account(for: person, username: "xwh\(index + 1)"),
-                                            residentID: person.resident.id!, roles: roles[index], on: today, actor: .system)
+                                            residentID: person.resident.id!, roles: roles[index], on: formed, actor: .system)
         }
         let husbandMember = try database.addCommitteeMember(electionID: electionID, username: try account(for: husband, username: "xwh5"),
-                                                            residentID: husband.resident.id!, roles: [.member], on: today, actor: .system)
+                                                            residentID: husband.resident.id!, roles: [.member], on: formed, actor: .system)
 
         let key = try keyStore.load(keyID: election.keyID)
         let rules = election.rules
@@ -95,7 +102,7 @@ enum DemoNominations {
             case .group, .selfNomination: list = []
             }
             _ = try database.fileNomination(electionID: electionID, NewNomination(post: post, kind: kind, nominee: voter.number, nominators: list),
-                                            signingKey: key, actor: .system)
+                                            signingKey: key, now: filing.instant(hour: 10), actor: .system)
         }
         let working = [("大学本科", "社区工作者"), ("大专", "物业公司经理"), ("硕士研究生", "医生"), ("大专", "个体经营"), ("大学本科", "律师"),
                        ("中专", "社区网格员"), ("大学本科", "中学教师")]
@@ -108,7 +115,7 @@ enum DemoNominations {
             profileIndex += 1
             try database.respondToNomination(nomineeID: nominee.nominee.id!, accept: true, education: education, occupation: occupation,
                                              statement: "愿为\(voter.resident.name.prefix(1))家邻里和社区居民做实事，推动加装电梯、停车管理和垃圾分类。",
-                                             on: today, actor: .system)
+                                             on: answered, actor: .system)
         }
         for (index, person) in directors.enumerated() {
             try nominate(.director, person, kind: index == 0 ? .joint : .household)
@@ -118,7 +125,7 @@ enum DemoNominations {
             try nominate(.deputyDirector, person, kind: .joint)
             if index == 2 {
                 let nominee = try database.nominees(electionID: electionID).first { $0.nominee.residentID == person.resident.id }!
-                try database.respondToNomination(nomineeID: nominee.nominee.id!, accept: false, on: today, actor: .system)
+                try database.respondToNomination(nomineeID: nominee.nominee.id!, accept: false, on: answered, actor: .system)
             } else {
                 try accept(.deputyDirector, person)
             }
@@ -133,13 +140,13 @@ enum DemoNominations {
         }
         // One accepted 委员 nominee withdraws in writing before the list is published.
         let withdrawing = try database.nominees(electionID: electionID).first { $0.nominee.residentID == members[5].resident.id }!
-        try database.withdrawNominee(nomineeID: withdrawing.nominee.id!, note: "本人因工作调动书面申请退出", on: today, actor: .system)
+        try database.withdrawNominee(nomineeID: withdrawing.nominee.id!, note: "本人因工作调动书面申请退出", on: answered, actor: .system)
 
         // The husband steps down; a replacement joins.
-        try database.stepDown(memberID: husbandMember.id!, reason: "配偶被提名为妇女委员候选人，依法退出选举委员会", on: today, actor: .system)
+        try database.stepDown(memberID: husbandMember.id!, reason: "配偶被提名为妇女委员候选人，依法退出选举委员会", on: answered, actor: .system)
         let replacement = committeePeople[4]
         try database.addCommitteeMember(electionID: electionID, username: try account(for: replacement, username: "xwh6"),
-                                        residentID: replacement.resident.id!, roles: [.member, .writer], on: today, actor: .system)
+                                        residentID: replacement.resident.id!, roles: [.member, .writer], on: answered, actor: .system)
 
         // 委员: six accepted for 2 seats + at most 3 → a primary; two tie at the cut, a further primary settles it.
         let standing = try database.nominees(electionID: electionID).filter { $0.nominee.post == .member && $0.nominee.status == .accepted }
@@ -149,12 +156,12 @@ enum DemoNominations {
         let firstVotes = [participants * 7 / 10, participants * 6 / 10, participants * 45 / 100, participants * 4 / 10, participants / 4, participants / 4]
         var votes: [Int64: Int] = [:]
         for (line, count) in zip(standing, firstVotes) { votes[line.nominee.id!] = count }
-        try database.recordPrimary(electionID: electionID, post: .member, heldOn: today, participants: participants, votes: votes, actor: .system)
+        try database.recordPrimary(electionID: electionID, post: .member, heldOn: primaryDay, participants: participants, votes: votes, actor: .system)
         if case .primaryTie(let tied, _)? = try database.candidateSlates(electionID: electionID).first(where: { $0.post == .member })?.state {
             var further: [Int64: Int] = [:]
             for (index, id) in tied.enumerated() { further[id] = participants / 2 - index * 17 }
-            try database.recordPrimary(electionID: electionID, post: .member, heldOn: today, participants: participants, votes: further, actor: .system)
+            try database.recordPrimary(electionID: electionID, post: .member, heldOn: primaryDay, participants: participants, votes: further, actor: .system)
         }
-        return try database.publishCandidateList(electionID: electionID, on: today, allowLate: false, actor: .system).count
+        return try database.publishCandidateList(electionID: electionID, on: listDay, allowLate: false, actor: .system).count
     }
 }

@@ -45,6 +45,12 @@ extension AppDatabase {
             }
             let updated = try election.rules.updating(values)
             guard updated != election.rules else { return election }
+            let old = election.rules
+            if election.rollBuilt && (old.votingAge != updated.votingAge || old.residenceMonths != updated.residenceMonths
+                || old.workerMonths != updated.workerMonths || old.representativesPerGroup != updated.representativesPerGroup) {
+                // The roll was built by the old rules: it has to be built again before publication.
+                election.rollBuilt = false
+            }
             election.rules = updated
             try election.update(db)
             try AuditLog.append(db, actor: actor, action: "rules.update", subject: "election:\(electionID)",

@@ -42,11 +42,13 @@ public struct Election: Codable, Sendable, Equatable, Identifiable {
     public var candidateListPublishedOn: CivilDate?
     /// Published later than `candidateListDays` before election day (confirmed, shown as a warning).
     public var candidateListLate: Bool
+    /// When the proxy list (委托投票名单) was published; proxies filed before then are valid.
+    public var proxyListPublishedOn: CivilDate?
 
     enum CodingKeys: String, CodingKey {
         case id, communityID, title, method, electionDay, status, keyID, rollBuilt, rollPublishedOn, rollPublishedLate, createdAt
         case rules = "rulesJSON"
-        case rulesDigest, announcedOn, candidateListPublishedOn, candidateListLate
+        case rulesDigest, announcedOn, candidateListPublishedOn, candidateListLate, proxyListPublishedOn
     }
 
     /// Whether the rule set is frozen (from roll publication on).

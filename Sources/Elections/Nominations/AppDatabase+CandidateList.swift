@@ -39,6 +39,13 @@ extension AppDatabase {
             }
             let deadline = election.electionDay.adding(days: -rules.candidateListDays)
             guard date <= election.electionDay else { throw CommunityError.notAllowed("election day has passed") }
+            let nominationsClose = election.electionDay.adding(days: -rules.nominationCloseDays)
+            guard date > nominationsClose else {
+                throw CommunityError.notAllowed("nominations are open until \(nominationsClose); the candidate list is published after they close")
+            }
+            if let objections = election.objectionDeadline, date <= objections {
+                throw CommunityError.notAllowed("objections to the roll are open until \(objections); publish the candidate list after")
+            }
             if date > deadline && !allowLate {
                 throw CommunityError.notAllowed("the candidate list must be published by \(deadline) (\(rules.candidateListDays) days before election day); confirm to publish late")
             }
@@ -49,7 +56,7 @@ extension AppDatabase {
             guard members.contains(where: { $0.roleList.contains(.chair) }) else {
                 throw CommunityError.notAllowed("the election committee has no chair")
             }
-            let conflicts = try Self.committeeConflicts(db, electionID: electionID)
+            let conflicts = try Self.committeeConflicts(db, electionID: electionID, acceptedOnly: true)
             if !conflicts.isEmpty {
                 throw CommunityError.notAllowed("must step down first: " + conflicts.map {
                     "\($0.memberName) (\($0.kinship == .same ? "nominated for \($0.post.chinese)" : "\($0.kinship.chinese) of nominee \($0.nomineeName)"))"
@@ -122,7 +129,12 @@ extension AppDatabase {
     static func renumber(_ db: Database, election: Election, post: Post) throws {
         let candidates = try Candidate.filter(Column("electionID") == election.id! && Column("post") == post.rawValue && Column("active")).fetchAll(db)
         let names = Dictionary(uniqueKeysWithValues: try Resident.fetchAll(db, keys: candidates.map(\.residentID)).map { ($0.id!, $0.name) })
-        let ordered = CandidateOrdering.sorted(candidates.map { (id: $0, name: names[$0.residentID] ?? "", votes: $0.votes) }, by: election.rules.candidateOrder)
+        // By votes: the slate's ranking (primary rounds in order where a primary was held, so a
+        // further primary's votes are never compared with the first round's), as a descending score.
+        let rank = try slate(db, election: election, post: post).rank
+        let score = Dictionary(uniqueKeysWithValues: rank.enumerated().map { ($0.element, rank.count - $0.offset) })
+        let ordered = CandidateOrdering.sorted(candidates.map { (id: $0, name: names[$0.residentID] ?? "", votes: score[$0.nomineeID] ?? 0) },
+                                               by: election.rules.candidateOrder)
         for (index, item) in ordered.enumerated() {
             var candidate = item.id
             candidate.position = index + 1
@@ -133,12 +145,23 @@ extension AppDatabase {
     /// After a withdrawal from the published list: adds the next-highest nominee (by primary
     /// votes where a primary decided, else nomination votes) if there is one not yet listed.
     static func topUp(_ db: Database, election: Election, post: Post, on date: CivilDate) throws -> String {
+        try topUp(db, election: election, post: post, on: date, withdrawn: true)
+    }
+
+    /// Tops the list up to the slate (after a withdrawal, or after a further primary settled a tie).
+    static func topUp(_ db: Database, election: Election, post: Post, on date: CivilDate, withdrawn: Bool) throws -> String {
         let slate = try slate(db, election: election, post: post)
         let listed = Set(try Int64.fetchAll(db, sql: "SELECT nomineeID FROM candidate WHERE electionID = ? AND post = ? AND active",
                                             arguments: [election.id, post.rawValue]))
-        var message = "已退出 Withdrawn"
-        let next: Int64?
-        if case .ready(let ids) = slate.state { next = ids.first { !listed.contains($0) } } else { next = slate.reserves.first { !listed.contains($0) } }
+        var message = withdrawn ? "已退出 Withdrawn" : "已更新 Updated"
+        var next: Int64?
+        switch slate.state {
+        case .ready(let ids): next = ids.first { !listed.contains($0) }
+        case .primaryTie(let tied, _):
+            let names = try tied.compactMap { id in try Nominee.fetchOne(db, key: id).flatMap { try Resident.fetchOne(db, key: $0.residentID)?.name } }
+            message += "；\(names.joined(separator: "、")) are tied for the place: hold a further primary among them to top up the list"
+        case .tooFew, .primaryNeeded: next = nil
+        }
         if let next, let nominee = try Nominee.fetchOne(db, key: next) {
             if var old = try Candidate.filter(Column("electionID") == election.id! && Column("residentID") == nominee.residentID).fetchOne(db) {
                 old.active = true
@@ -161,6 +184,28 @@ extension AppDatabase {
             message += "；\(post.chinese) now has \(count) candidate(s) for \(seats) seat(s): no longer contested (差额), the committee must decide how to proceed"
         }
         return message
+    }
+}
+
+extension AppDatabase {
+    /// A nominee removed from the roll (died, moved out, rights deprived, objection upheld …)
+    /// no longer stands: withdrawn, and taken off a published list, which is topped up.
+    static func withdrawRemovedNominee(_ db: Database, election: Election, residentID: Int64, reason: RollChangeReason, on date: CivilDate) throws {
+        let standing = try Nominee.filter(Column("electionID") == election.id! && Column("residentID") == residentID
+                                          && ["awaiting", "accepted"].contains(Column("status"))).fetchAll(db)
+        for var nominee in standing {
+            nominee.status = .withdrawn
+            nominee.withdrawnOn = date
+            nominee.withdrawalNote = "不在选民名单 removed from the roll: \(reason.chinese)"
+            try nominee.update(db)
+            if election.status == .candidatesPublished,
+               var candidate = try Candidate.filter(Column("nomineeID") == nominee.id! && Column("active")).fetchOne(db) {
+                candidate.active = false
+                candidate.withdrawnOn = date
+                try candidate.update(db)
+                _ = try topUp(db, election: election, post: nominee.post, on: date)
+            }
+        }
     }
 }
 

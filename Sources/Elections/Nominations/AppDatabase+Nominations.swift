@@ -82,8 +82,12 @@ extension AppDatabase {
                 guard rules.allowSelfNomination else { throw CommunityError.notAllowed("the rule set does not allow self-nomination") }
             }
             for entry in entries {
-                let used = try Int.fetchOne(db, sql: "SELECT count(*) FROM nominator WHERE electionID = ? AND post = ? AND rollEntryID = ?",
-                                            arguments: [electionID, new.post.rawValue, entry.id]) ?? 0
+                // People this voter has nominated for the post, not forms: signing a second form for the same person uses no new place.
+                let used = try Int.fetchOne(db, sql: """
+                    SELECT count(DISTINCT nominee.residentID) FROM nominator JOIN nomination ON nomination.id = nominator.nominationID
+                    JOIN nominee ON nominee.id = nomination.nomineeID
+                    WHERE nominator.electionID = ? AND nominator.post = ? AND nominator.rollEntryID = ? AND nominee.residentID != ?
+                    """, arguments: [electionID, new.post.rawValue, entry.id, person.id]) ?? 0
                 guard used < seats else {
                     throw CommunityError.invalid(field: "nominators", reason: "roll number \(entry.number) has already nominated \(used) for \(new.post.chinese), which has \(seats) seat\(seats == 1 ? "" : "s")")
                 }
@@ -204,9 +208,16 @@ extension AppDatabase {
     public func recordPrimary(electionID: Int64, post: Post, heldOn: CivilDate, participants: Int, votes: [Int64: Int], actor: Actor) throws -> PrimaryRound {
         try writer.write { db in
             guard let election = try Election.fetchOne(db, key: electionID) else { throw CommunityError.notFound("election \(electionID)") }
-            guard election.status == .rollPublished else { throw CommunityError.notAllowed("primaries are held after the roll is published and before the candidate list") }
+            guard election.status.rollIsPublic else { throw CommunityError.notAllowed("primaries are held after the roll is published") }
             let rules = election.rules
+            let nominationsClose = election.electionDay.adding(days: -rules.nominationCloseDays)
+            guard heldOn > nominationsClose, heldOn <= election.electionDay else {
+                throw CommunityError.invalid(field: "heldOn", reason: "a primary is held after nominations close (\(nominationsClose)) and before election day")
+            }
             let slate = try Self.slate(db, election: election, post: post)
+            if election.status == .candidatesPublished, case .primaryTie = slate.state {} else if election.status == .candidatesPublished {
+                throw CommunityError.notAllowed("the candidate list is published: a further primary is held only to settle a tie for a place")
+            }
             let expected: Set<Int64>
             switch slate.state {
             case .primaryNeeded: expected = Set(try Self.acceptedWithVotes(db, electionID, post).map(\.nominee))
@@ -226,6 +237,10 @@ extension AppDatabase {
             for (id, count) in votes where !(0...participants).contains(count) {
                 throw CommunityError.invalid(field: "votes", reason: "nominee \(id): between 0 and the \(participants) voters who took part")
             }
+            let places = rules.seats(for: post) + rules.margin(for: post).upperBound
+            guard votes.values.reduce(0, +) <= participants * places else {
+                throw CommunityError.invalid(field: "votes", reason: "more votes than \(participants) voters choosing up to \(places) each could give")
+            }
             let round = (try Int.fetchOne(db, sql: "SELECT MAX(round) FROM primaryRound WHERE electionID = ? AND post = ?", arguments: [electionID, post.rawValue]) ?? 0) + 1
             var primary = PrimaryRound(electionID: electionID, post: post, round: round, heldOn: heldOn, participants: participants, rollSize: rollSize)
             try primary.insert(db)
@@ -236,6 +251,7 @@ extension AppDatabase {
                 "post": post.rawValue, "round": String(round), "participants": String(participants), "rollSize": String(rollSize),
                 "votes": votes.sorted(by: { $0.key < $1.key }).map { "\($0.key):\($0.value)" }.joined(separator: ","),
             ])
+            if election.status == .candidatesPublished { _ = try Self.topUp(db, election: election, post: post, on: heldOn, withdrawn: false) }
             return primary
         }
     }
@@ -354,6 +370,7 @@ extension AppDatabase {
             SELECT nominee.id, (SELECT count(DISTINCT nominator.rollEntryID) FROM nomination JOIN nominator ON nominator.nominationID = nomination.id
                                 WHERE nomination.nomineeID = nominee.id) AS votes
             FROM nominee WHERE nominee.electionID = ? AND nominee.post = ? AND nominee.status = 'accepted'
+              AND EXISTS (SELECT 1 FROM rollEntry WHERE rollEntry.electionID = nominee.electionID AND rollEntry.residentID = nominee.residentID AND rollEntry.active)
             """, arguments: [electionID, post.rawValue]).map { ($0["id"], $0["votes"]) }
     }
 

@@ -19,13 +19,17 @@ public struct PostSlate: Sendable, Equatable {
     public var seats: Int
     public var margin: ClosedRange<Int>
     public var state: State
-    /// Exactly as many candidates as seats (allowed only with `allowUncontested`).
+    /// Exactly as many candidates as seats (reachable only with `allowUncontested`).
     public var uncontested: Bool
-    /// Whether a primary decided the list (its votes order `nominationVotes` lists).
+    /// Whether a primary ranks the post's nominees.
     public var byPrimary: Bool
     /// Nominees not on the list, best first: who tops the list up after a withdrawal.
     public var reserves: [Int64]
-    /// The votes that rank each nominee (primary votes where a primary decided, else nomination votes).
+    /// Every accepted nominee, best first: primary rounds in order where a primary was held
+    /// (the winners of a further primary above its losers), else by nomination votes.
+    public var rank: [Int64]
+    /// The votes shown for each nominee: first-round primary votes where a primary was held,
+    /// else nomination votes.
     public var votes: [Int64: Int]
 
     /// `accepted`: accepted nominees with their nomination votes; `rounds`: the post's primary
@@ -36,35 +40,31 @@ public struct PostSlate: Sendable, Equatable {
         let margin = rules.margin(for: post)
         let ids = Set(accepted.map(\.nominee))
         let byNominations = accepted.sorted { $0.nominationVotes != $1.nominationVotes ? $0.nominationVotes > $1.nominationVotes : $0.nominee < $1.nominee }
+            .map(\.nominee)
         var slate = PostSlate(post: post, seats: seats, margin: margin, state: .ready([]), uncontested: false, byPrimary: false, reserves: [],
-                              votes: Dictionary(uniqueKeysWithValues: accepted.map { ($0.nominee, $0.nominationVotes) }))
+                              rank: byNominations, votes: Dictionary(uniqueKeysWithValues: accepted.map { ($0.nominee, $0.nominationVotes) }))
         let count = accepted.count
         let places = seats + margin.upperBound
-        if count < seats + margin.lowerBound {
-            if rules.allowUncontested && count >= seats {
-                slate.state = .ready(byNominations.map(\.nominee))
-                slate.uncontested = count == seats
-            } else {
-                slate.state = .tooFew(have: count, need: seats + margin.lowerBound)
-            }
-            return slate
-        }
-        if count <= places {
-            slate.state = .ready(byNominations.map(\.nominee))
+        if count < seats + margin.lowerBound && !(rules.allowUncontested && count >= seats) {
+            slate.state = .tooFew(have: count, need: seats + margin.lowerBound)
             return slate
         }
         let held = rounds.map { $0.filter { ids.contains($0.nominee) } }.filter { !$0.isEmpty }
-        guard !held.isEmpty else {
+        if !held.isEmpty {
+            let outcome = Primary.outcome(places: places, rounds: held)
+            let unranked = byNominations.filter { outcome.votes[$0] == nil }
+            slate.byPrimary = true
+            slate.rank = outcome.selected + outcome.tied + outcome.reserves + unranked
+            slate.reserves = outcome.reserves + unranked
+            for line in held[0] { slate.votes[line.nominee] = line.votes }
+            let fill = Array(unranked.prefix(max(0, places - outcome.selected.count)))
+            slate.state = outcome.decided ? .ready(outcome.selected + fill) : .primaryTie(tied: outcome.tied, openPlaces: outcome.openPlaces)
+        } else if count <= places {
+            slate.state = .ready(byNominations)
+        } else {
             slate.state = .primaryNeeded(nominees: count, places: places)
-            return slate
         }
-        let outcome = Primary.outcome(places: places, rounds: held)
-        slate.byPrimary = true
-        slate.votes = outcome.votes
-        // Accepted nominees the primary did not rank (none, when rounds are recorded correctly) go last.
-        let unranked = byNominations.map(\.nominee).filter { outcome.votes[$0] == nil }
-        slate.reserves = outcome.reserves + unranked
-        slate.state = outcome.decided ? .ready(outcome.selected) : .primaryTie(tied: outcome.tied, openPlaces: outcome.openPlaces)
+        if case .ready(let list) = slate.state { slate.uncontested = list.count == seats }
         return slate
     }
 }

@@ -54,6 +54,8 @@ public enum Primary {
             }
         }
         result.openPlaces = result.tied.isEmpty ? 0 : places - result.selected.count
+        let chosen = Set(result.selected + result.tied)
+        result.reserves = result.reserves.filter { !chosen.contains($0) }
         return result
     }
 }

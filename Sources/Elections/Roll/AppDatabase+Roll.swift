@@ -291,6 +291,7 @@ extension AppDatabase {
             existing.removedReason = reason.rawValue
             try existing.update(db)
             entry = existing
+            try Self.withdrawRemovedNominee(db, election: election, residentID: residentID, reason: reason, on: date)
         } else {
             if let existing = entry, existing.active { throw CommunityError.duplicate(field: "roll", value: resident.name) }
             let application = try RollApplication.filter(Column("electionID") == electionID && Column("residentID") == residentID).fetchOne(db)

@@ -272,7 +272,8 @@ public struct RuleSet: Codable, Sendable, Equatable {
         for (post, field) in [(Post.director, "directorMargin"), (.deputyDirector, "deputyDirectorMargin"),
                               (.womenMember, "womenMemberMargin"), (.member, "memberMargin")] {
             let range = marginBounds(post)
-            try require((0...10).contains(range.min), "\(field)Min", "between 0 and 10")
+            try require(((allowUncontested ? 0 : 1)...10).contains(range.min), "\(field)Min",
+                        allowUncontested ? "between 0 and 10" : "between 1 and 10 (candidates must outnumber seats unless allowUncontested)")
             try require((range.min...10).contains(range.max), "\(field)Max", "between \(field)Min and 10")
         }
         try require((candidateListDays...rollPublicationDays).contains(nominationCloseDays), "nominationCloseDays", "between candidateListDays and rollPublicationDays")

@@ -71,7 +71,7 @@ struct ElectionsController {
 
     func summary(_ election: Election) -> [String: Any] {
         ["id": election.id!, "title": election.title, "method": election.method.chinese, "electionDay": election.electionDay.description,
-         "published": election.status == .rollPublished, "publishedOn": election.rollPublishedOn?.description ?? ""]
+         "published": election.status.rollIsPublic, "publishedOn": election.rollPublishedOn?.description ?? ""]
     }
 
     @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {

@@ -85,7 +85,8 @@ struct NominationsController {
         let form = try await FormFields.read(request, context: context)
         var values: [String: String] = [:]
         for field in RuleSet.fields {
-            if field.kind == .flag { values[field.key] = form[field.key] == "true" ? "true" : "false" } else if let value = form[field.key] { values[field.key] = value }
+            // A flag's checkbox comes before a hidden "false" of the same name: the first value wins.
+            if let value = form[field.key] { values[field.key] = value }
         }
         do {
             let updated = try database.updateRules(electionID: election.id!, values, actor: Actor(account))
@@ -105,20 +106,22 @@ struct NominationsController {
     func renderNominations(_ election: Election, notice: String? = nil, error: String? = nil, request: Request, context: AppRequestContext,
                            status: HTTPResponse.Status = .ok) throws -> Response {
         let id = election.id!
+        let en = context.locale != .zhHans
+        func post(_ post: Post) -> String { en ? post.english : post.chinese }
         let rules = election.rules
         let nominees = try database.nominees(electionID: id)
         let names = Dictionary(uniqueKeysWithValues: nominees.map { ($0.nominee.id!, $0.name) })
         let members = try database.committeeMembers(electionID: id).map { item -> [String: Any] in
             ["id": item.member.id!, "name": item.name, "username": item.username, "active": item.member.active,
-             "roles": item.member.roleList.map(\.chinese).joined(separator: "、"), "leftOn": item.member.leftOn?.description ?? "",
+             "roles": item.member.roleList.map { en ? $0.rawValue : $0.chinese }.joined(separator: en ? ", " : "、"), "leftOn": item.member.leftOn?.description ?? "",
              "leftReason": item.member.leftReason ?? ""]
         }
         let conflicts = try database.committeeConflicts(electionID: id).map { conflict -> [String: Any] in
-            ["memberID": conflict.member.id!, "member": conflict.memberName, "nominee": conflict.nomineeName, "post": conflict.post.chinese,
-             "kinship": conflict.kinship.chinese, "self": conflict.kinship == .same, "polling": conflict.pollingRoleBarred]
+            ["memberID": conflict.member.id!, "member": conflict.memberName, "nominee": conflict.nomineeName, "post": post(conflict.post),
+             "kinship": en ? conflict.kinship.rawValue : conflict.kinship.chinese, "self": conflict.kinship == .same, "polling": conflict.pollingRoleBarred]
         }
         let slates = try database.candidateSlates(electionID: id).map { slate -> [String: Any] in
-            var item: [String: Any] = ["post": slate.post.chinese, "postKey": slate.post.rawValue, "seats": slate.seats,
+            var item: [String: Any] = ["post": post(slate.post), "postKey": slate.post.rawValue, "seats": slate.seats,
                                        "margin": "\(slate.margin.lowerBound)–\(slate.margin.upperBound)", "uncontested": slate.uncontested]
             switch slate.state {
             case .ready(let ids):
@@ -148,16 +151,16 @@ struct NominationsController {
         let open = election.status == .rollPublished
         var data: [String: Any] = [
             "election": elections.summary(election), "members": members, "conflicts": conflicts, "slates": slates,
-            "hasConflicts": !conflicts.isEmpty, "open": open, "published": election.status == .candidatesPublished,
+            "hasConflicts": !conflicts.isEmpty, "open": open, "listPublished": election.status == .candidatesPublished,
             "preparing": election.status == .preparing,
             "nominees": nominees.map { line -> [String: Any] in
-                ["id": line.nominee.id!, "name": line.name, "post": line.nominee.post.chinese, "rollNumber": line.rollNumber ?? 0,
-                 "gender": line.gender.chinese, "age": line.age, "votes": line.nominationVotes, "nominations": line.nominations,
+                ["id": line.nominee.id!, "name": line.name, "post": post(line.nominee.post), "rollNumber": line.rollNumber ?? 0,
+                 "gender": en ? (line.gender == .male ? "M" : "F") : line.gender.chinese, "age": line.age, "votes": line.nominationVotes, "nominations": line.nominations,
                  "status": context.locale.text("nominee_\(line.nominee.status.rawValue)"),
                  "awaiting": line.nominee.status == .awaiting && open, "standing": line.nominee.status == .accepted || line.nominee.status == .awaiting,
                  "education": line.nominee.education ?? "", "occupation": line.nominee.occupation ?? ""]
             },
-            "posts": rules.posts.map { ["value": $0.rawValue, "label": $0.chinese] },
+            "posts": rules.posts.map { ["value": $0.rawValue, "label": post($0)] },
             "kinds": NominationKind.allCases.filter { kind in
                 switch kind {
                 case .joint: return rules.allowJointNomination
@@ -165,9 +168,9 @@ struct NominationsController {
                 case .group: return rules.allowGroupNomination
                 case .selfNomination: return rules.allowSelfNomination
                 }
-            }.map { ["value": $0.rawValue, "label": $0.chinese] },
-            "roles": CommitteeRole.allCases.map { ["value": $0.rawValue, "label": $0.chinese] },
-            "kinships": Kinship.allCases.filter { $0 != .same }.map { ["value": $0.rawValue, "label": $0.chinese] },
+            }.map { ["value": $0.rawValue, "label": en ? $0.rawValue : $0.chinese] },
+            "roles": CommitteeRole.allCases.map { ["value": $0.rawValue, "label": en ? $0.rawValue : $0.chinese] },
+            "kinships": Kinship.allCases.filter { $0 != .same }.map { ["value": $0.rawValue, "label": en ? $0.rawValue : $0.chinese] },
             "rules": ["jointNominators": rules.jointNominators, "jointHouseholdNominators": rules.jointHouseholdNominators,
                       "minimum": rules.electionCommitteeMinimum],
             "listDeadline": election.electionDay.adding(days: -rules.candidateListDays).description,
@@ -190,6 +193,9 @@ struct NominationsController {
             let notice = try action(election, account, form)
             return try renderNominations(try database.election(id: election.id!), notice: notice, request: request, context: context)
         } catch let error as CommunityError {
+            return try renderNominations(try database.election(id: election.id!), error: error.description, request: request, context: context,
+                                         status: .unprocessableContent)
+        } catch let error as NotaryError {
             return try renderNominations(try database.election(id: election.id!), error: error.description, request: request, context: context,
                                          status: .unprocessableContent)
         }
@@ -273,9 +279,11 @@ struct NominationsController {
                 "post": post.chinese, "kind": kind.chinese, "filer": nomination.filerName, "compact": receipt.compactText,
                 "keyID": receipt.statement.key, "receiptJSON": String(decoding: receipt.jsonRepresentation, as: UTF8.self),
             ]
-            return try renderer.page("nomination_receipt", title: context.locale.text("receipt_title"), data: data, request: request,
+            return try renderer.page("nomination_receipt", title: context.locale.text("nomination_receipt_title"), data: data, request: request,
                                      context: context, status: .created)
         } catch let error as CommunityError {
+            return try renderNominations(election, error: error.description, request: request, context: context, status: .unprocessableContent)
+        } catch let error as NotaryError {
             return try renderNominations(election, error: error.description, request: request, context: context, status: .unprocessableContent)
         }
     }

@@ -1,0 +1,111 @@
+import Community
+import Foundation
+import GRDB
+import Notary
+
+/// A voter logged in to cast electronically (with roll number and voter-card access code).
+public struct VoterSession: Sendable, Equatable {
+    public var electionID: Int64
+    public var rollEntryID: Int64
+    public var number: Int
+    public var name: String
+}
+
+/// An electronic ballot as recorded: its place in the log and the receipt shown to the voter.
+public struct CastBallot: Sendable, Equatable {
+    public var seq: Int
+    public var tracking: String
+    public var receipt: SignedReceipt
+}
+
+extension AppDatabase {
+    /// How long a voter's session lasts.
+    public static let voterSessionLifetime: TimeInterval = 30 * 60
+
+    /// Logs a voter in with roll number and access code; returns the session token (to be
+    /// kept in a cookie) or nil when the number or code is wrong.
+    public func startVoterSession(electionID: Int64, number: Int, code: String, now: Date = Date()) throws -> String? {
+        guard try verifyAccessCode(electionID: electionID, number: number, code: code) else { return nil }
+        let token = try SecureRandom.token()
+        try writer.write { db in
+            guard let entry = try Self.activeEntry(db, electionID, number: number) else { throw CommunityError.notFound("roll number \(number)") }
+            try db.execute(sql: "DELETE FROM voterSession WHERE expiresAt < ?", arguments: [now])
+            try db.execute(sql: "INSERT INTO voterSession (tokenHash, electionID, rollEntryID, expiresAt) VALUES (?, ?, ?, ?)",
+                           arguments: [SHA256.hash(Data(token.utf8)).hex, electionID, entry.id, now.addingTimeInterval(Self.voterSessionLifetime)])
+        }
+        return token
+    }
+
+    /// The voter session of a token, if it is valid.
+    public func voterSession(token: String, now: Date = Date()) throws -> VoterSession? {
+        try reader.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT voterSession.electionID, voterSession.rollEntryID, rollEntry.number, resident.name FROM voterSession
+                JOIN rollEntry ON rollEntry.id = voterSession.rollEntryID JOIN resident ON resident.id = rollEntry.residentID
+                WHERE voterSession.tokenHash = ? AND voterSession.expiresAt >= ? AND rollEntry.active
+                """, arguments: [SHA256.hash(Data(token.utf8)).hex, now]).map {
+                VoterSession(electionID: $0["electionID"], rollEntryID: $0["rollEntryID"], number: $0["number"], name: $0["name"])
+            }
+        }
+    }
+
+    /// Ends a voter session (after casting, or on logout).
+    public func endVoterSession(token: String) throws {
+        try writer.write { db in try db.execute(sql: "DELETE FROM voterSession WHERE tokenHash = ?", arguments: [SHA256.hash(Data(token.utf8)).hex]) }
+    }
+
+    /// Whether the voter already received a ballot (paper or electronic) in the round.
+    public func hasBallot(roundID: Int64, rollEntryID: Int64) throws -> Bool {
+        try reader.read { db in try CheckIn.filter(Column("roundID") == roundID && Column("rollEntryID") == rollEntryID).fetchCount(db) > 0 }
+    }
+
+    /// Casts an electronic ballot: in one transaction the voter is marked as having received a
+    /// ballot in the round (so no paper ballot can follow) and the ballot is appended to the log;
+    /// the check-in keeps only the date, and nothing ties the two rows together. The receipt is
+    /// made after the commit (SQLite `synchronous = FULL`: durable when `write` returns). A retry
+    /// with the same `formToken` returns the first cast's receipt instead of a second ballot.
+    public func castElectronicBallot(roundID: Int64, rollEntryID: Int64, ballot: MarkedBallot, formToken: String,
+                                     signingKey: Ed25519PrivateKey, now: Date = Date()) throws -> CastBallot {
+        let token = formToken.trimmingCharacters(in: .whitespaces)
+        guard token.count >= 16, token.count <= 100 else { throw CommunityError.invalid(field: "formToken", reason: "missing form token") }
+        let recorded = try writer.write { db -> (seq: Int, tracking: String, at: String, round: Int, election: Int64) in
+            guard let round = try PollingRound.fetchOne(db, key: roundID) else { throw CommunityError.notFound("round \(roundID)") }
+            if let previous = try Row.fetchOne(db, sql: """
+                SELECT ballotLog.seq, ballotLog.tracking, ballotLog.recordedAt FROM electronicCast
+                JOIN ballotLog ON ballotLog.electionID = electronicCast.electionID AND ballotLog.seq = electronicCast.seq
+                WHERE electronicCast.token = ? AND electronicCast.electionID = ?
+                """, arguments: [token, round.electionID]) {
+                return (previous["seq"], previous["tracking"], previous["recordedAt"], round.number, round.electionID)
+            }
+            guard round.status == .open else { throw CommunityError.notAllowed("round \(round.number) is closed") }
+            guard round.electronic, let box = try BallotBox.filter(Column("roundID") == roundID && Column("kind") == "electronic").fetchOne(db) else {
+                throw CommunityError.notAllowed("this round has no electronic voting")
+            }
+            guard box.status == .open else { throw CommunityError.notAllowed("electronic voting in this round has ended") }
+            guard let entry = try RollEntry.fetchOne(db, key: rollEntryID), entry.active, entry.electionID == round.electionID else {
+                throw CommunityError.notAllowed("not on the roll")
+            }
+            let election = try Self.fetchElection(db, round.electionID)
+            guard signingKey.keyID == election.keyID else { throw CommunityError.notAllowed("wrong signing key for election \(election.id!)") }
+            try ballot.validate(against: try round.paper(), digest: round.paperDigest) { person in
+                (try? Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND residentID = ? AND active",
+                                   arguments: [round.electionID, person])) ?? 0 > 0
+            }
+            var checkIn = CheckIn(roundID: roundID, rollEntryID: rollEntryID, boxID: box.id!, method: .electronic, proxyID: nil,
+                                  assistedByID: nil, at: CivilDate.today(now: now).description, issuedBy: nil)
+            try Self.insertCheckIn(db, &checkIn, number: entry.number)
+            let (seq, tracking, _) = try Self.appendBallot(db, election: round.electionID, round: round, box: box, method: "electronic", ballot: ballot, at: now)
+            try db.execute(sql: "INSERT INTO electronicCast (token, electionID, seq) VALUES (?, ?, ?)", arguments: [token, round.electionID, seq])
+            return (seq, tracking, Timestamp.string(from: now), round.number, round.electionID)
+        }
+        return CastBallot(seq: recorded.seq, tracking: recorded.tracking,
+                          receipt: try Self.ballotReceipt(election: recorded.election, round: recorded.round, seq: recorded.seq,
+                                                          tracking: recorded.tracking, at: recorded.at, signingKey: signingKey))
+    }
+
+    /// The receipt of a logged ballot (Ed25519 is deterministic: the same statement gives the same signature).
+    public static func ballotReceipt(election: Int64, round: Int, seq: Int, tracking: String, at: String, signingKey: Ed25519PrivateKey) throws -> SignedReceipt {
+        try SignedReceipt.issue(ReceiptStatement(what: "ballot", subject: "election:\(election)", round: round, seq: seq, tracking: tracking,
+                                                 at: at, key: signingKey.keyID), signingKey: signingKey)
+    }
+}

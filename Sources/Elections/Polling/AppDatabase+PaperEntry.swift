@@ -1,0 +1,212 @@
+import Community
+import Foundation
+import GRDB
+import Notary
+
+/// Which clerk's entry of a paper: the two independent passes, and the third look that settles
+/// a disagreement.
+public enum EntryPass: String, Codable, Sendable, CaseIterable {
+    case first = "A"
+    case second = "B"
+    case third = "C"
+}
+
+/// Where one paper of a box stands in double entry.
+public struct PaperEntryStatus: Sendable, Equatable {
+    public var position: Int
+    public var first: Bool
+    public var second: Bool
+    /// Both passes entered and they differ, not yet settled by a third look.
+    public var mismatch: Bool
+    /// The ballot-log sequence number once agreed.
+    public var agreedSeq: Int?
+}
+
+/// What entering one pass did.
+public enum EntryOutcome: Sendable, Equatable {
+    /// Waiting for the other clerk's pass.
+    case waiting
+    /// The passes agree (or the third look settled it): the ballot is in the log.
+    case agreed(seq: Int, tracking: String)
+    /// The passes differ: the paper needs a third look.
+    case mismatch
+}
+
+/// The signed count sheet of a closed box: what it covers.
+public struct CountSheet: Codable, Sendable, Equatable {
+    public var election: Int64
+    public var round: Int
+    public var box: Int
+    public var name: String
+    /// The tellers' count of papers (for the electronic box: ballots cast).
+    public var handCount: Int
+    /// Ballots issued into the box (check-ins).
+    public var issued: Int
+    /// Tracking codes of the box's ballots, in log order.
+    public var ballots: [String]
+}
+
+extension AppDatabase {
+    /// Closes a paper box for counting with the tellers' hand count: no more check-ins into it;
+    /// its papers are then entered, positions 1 … `count`.
+    public func setHandCount(boxID: Int64, electionID: Int64, count: Int, actor: Actor) throws {
+        guard (0...100_000).contains(count) else { throw CommunityError.invalid(field: "handCount", reason: "between 0 and 100,000") }
+        try writer.write { db in
+            var (box, round) = try Self.boxAndRound(db, boxID: boxID, electionID: electionID)
+            guard box.kind != .electronic else { throw CommunityError.invalid(field: "box", reason: "the electronic box counts itself") }
+            guard box.status != .closed else { throw CommunityError.notAllowed("box \(box.name) is closed") }
+            let entered = try Int.fetchOne(db, sql: "SELECT MAX(position) FROM paperEntry WHERE boxID = ?", arguments: [boxID]) ?? 0
+            guard count >= entered else { throw CommunityError.invalid(field: "handCount", reason: "papers up to \(entered) are already entered") }
+            box.status = .counting
+            box.handCount = count
+            try box.update(db)
+            try AuditLog.append(db, actor: actor, action: "box.handCount", subject: "election:\(electionID)", details: [
+                "round": String(round.number), "box": String(box.number), "handCount": String(count),
+            ])
+        }
+    }
+
+    /// Enters one paper of a box in one pass. Two clerks enter every paper independently (the
+    /// same account cannot do both passes); when both passes agree the ballot is appended to the
+    /// log in the same transaction; when they differ the paper waits for a third look (pass C,
+    /// by someone who entered neither), whose reading counts.
+    @discardableResult
+    public func enterPaper(boxID: Int64, electionID: Int64, position: Int, pass: EntryPass, ballot: MarkedBallot, accountID: Int64,
+                           now: Date = Date(), actor: Actor) throws -> EntryOutcome {
+        try writer.write { db in
+            let (box, round) = try Self.boxAndRound(db, boxID: boxID, electionID: electionID)
+            guard box.status == .counting, let handCount = box.handCount else {
+                throw CommunityError.notAllowed("enter the tellers' hand count of box \(box.name) first")
+            }
+            guard (1...max(handCount, 1)).contains(position), handCount > 0 else {
+                throw CommunityError.invalid(field: "position", reason: "papers are numbered 1 to \(handCount)")
+            }
+            if try Int.fetchOne(db, sql: "SELECT seq FROM paperBallot WHERE boxID = ? AND position = ?", arguments: [boxID, position]) != nil {
+                throw CommunityError.notAllowed("paper \(position) is already agreed and counted")
+            }
+            try ballot.validate(against: try round.paper(), digest: round.paperDigest) { person in
+                (try? Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND residentID = ? AND active",
+                                   arguments: [electionID, person])) ?? 0 > 0
+            }
+            let existing = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT pass, content, accountID FROM paperEntry WHERE boxID = ? AND position = ?",
+                                                                              arguments: [boxID, position]).map { (($0["pass"] as String), (content: $0["content"] as String, account: $0["accountID"] as Int64)) })
+            guard existing[pass.rawValue] == nil else { throw CommunityError.notAllowed("paper \(position) already has pass \(pass.rawValue)") }
+            switch pass {
+            case .first, .second:
+                let other = existing[pass == .first ? EntryPass.second.rawValue : EntryPass.first.rawValue]
+                if other?.account == accountID {
+                    throw CommunityError.notAllowed("the same clerk cannot enter both passes of a paper")
+                }
+            case .third:
+                guard let a = existing["A"], let b = existing["B"], a.content != b.content else {
+                    throw CommunityError.notAllowed("a third look is for papers whose two entries differ")
+                }
+                guard a.account != accountID && b.account != accountID else {
+                    throw CommunityError.notAllowed("the third look is by someone who entered neither pass")
+                }
+            }
+            let content = String(decoding: try CanonicalJSON.encode(ballot), as: UTF8.self)
+            try db.execute(sql: "INSERT INTO paperEntry (boxID, position, pass, content, accountID, enteredAt) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [boxID, position, pass.rawValue, content, accountID, now])
+            let agreed: Bool
+            switch pass {
+            case .third: agreed = true
+            case .first: agreed = existing["B"].map { $0.content == content } ?? false
+            case .second: agreed = existing["A"].map { $0.content == content } ?? false
+            }
+            guard agreed else {
+                return existing[pass == .first ? "B" : "A"] == nil ? .waiting : .mismatch
+            }
+            let (seq, tracking, _) = try Self.appendBallot(db, election: electionID, round: round, box: box, method: "paper", ballot: ballot, at: now)
+            try db.execute(sql: "INSERT INTO paperBallot (boxID, position, seq) VALUES (?, ?, ?)", arguments: [boxID, position, seq])
+            return .agreed(seq: seq, tracking: tracking)
+        }
+    }
+
+    /// Every position of a box (1 … hand count) with its entry state.
+    public func paperEntries(boxID: Int64) throws -> [PaperEntryStatus] {
+        try reader.read { db in
+            guard let box = try BallotBox.fetchOne(db, key: boxID) else { throw CommunityError.notFound("box \(boxID)") }
+            let count = box.handCount ?? 0
+            var statuses = (0..<count).map { PaperEntryStatus(position: $0 + 1, first: false, second: false, mismatch: false, agreedSeq: nil) }
+            var contents: [Int: [String: String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT position, pass, content FROM paperEntry WHERE boxID = ?", arguments: [boxID]) {
+                let position: Int = row["position"]
+                guard position >= 1 && position <= count else { continue }
+                contents[position, default: [:]][row["pass"]] = row["content"]
+                if row["pass"] as String == "A" { statuses[position - 1].first = true }
+                if row["pass"] as String == "B" { statuses[position - 1].second = true }
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT position, seq FROM paperBallot WHERE boxID = ?", arguments: [boxID]) {
+                let position: Int = row["position"]
+                if position >= 1 && position <= count { statuses[position - 1].agreedSeq = row["seq"] }
+            }
+            for (position, passes) in contents where statuses[position - 1].agreedSeq == nil {
+                if let a = passes["A"], let b = passes["B"], a != b { statuses[position - 1].mismatch = true }
+            }
+            return statuses
+        }
+    }
+
+    /// The two readings of a paper whose passes differ, for the third look.
+    public func paperReadings(boxID: Int64, position: Int) throws -> [EntryPass: MarkedBallot] {
+        try reader.read { db in
+            var readings: [EntryPass: MarkedBallot] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT pass, content FROM paperEntry WHERE boxID = ? AND position = ?", arguments: [boxID, position]) {
+                if let pass = EntryPass(rawValue: row["pass"]) {
+                    readings[pass] = try JSONDecoder().decode(MarkedBallot.self, from: Data((row["content"] as String).utf8))
+                }
+            }
+            return readings
+        }
+    }
+
+    /// Closes a box: every paper up to the hand count agreed (for the electronic box: the round
+    /// is over). Signs the count sheet with the election key and returns it; refused with the
+    /// difference while entered and counted papers differ.
+    @discardableResult
+    public func closeBox(boxID: Int64, electionID: Int64, signingKey: Ed25519PrivateKey, now: Date = Date(), actor: Actor) throws -> (CountSheet, SignedReceipt) {
+        try writer.write { db in
+            var (box, round) = try Self.boxAndRound(db, boxID: boxID, electionID: electionID)
+            let election = try Self.fetchElection(db, electionID)
+            guard signingKey.keyID == election.keyID else { throw CommunityError.notAllowed("wrong signing key for election \(electionID)") }
+            guard box.status != .closed else { throw CommunityError.notAllowed("box \(box.name) is already closed") }
+            let tracking = try String.fetchAll(db, sql: "SELECT tracking FROM ballotLog WHERE boxID = ? ORDER BY seq", arguments: [boxID])
+            if box.kind == .electronic {
+                box.handCount = tracking.count
+            } else {
+                guard box.status == .counting, let handCount = box.handCount else {
+                    throw CommunityError.notAllowed("enter the tellers' hand count of box \(box.name) first")
+                }
+                guard tracking.count == handCount else {
+                    let mismatches = try Self.mismatchCount(db, boxID: boxID)
+                    throw CommunityError.notAllowed("box \(box.name): \(tracking.count) papers agreed of \(handCount) counted (difference \(handCount - tracking.count)\(mismatches > 0 ? ", \(mismatches) awaiting a third look" : "")); the box stays open")
+                }
+            }
+            let issued = try Int.fetchOne(db, sql: "SELECT count(*) FROM checkIn WHERE roundID = ? AND boxID = ?", arguments: [round.id, boxID]) ?? 0
+            let sheet = CountSheet(election: electionID, round: round.number, box: box.number, name: box.name, handCount: box.handCount ?? 0,
+                                   issued: issued, ballots: tracking)
+            let at = Timestamp.string(from: now)
+            let receipt = try SignedReceipt.issue(ReceiptStatement(what: "count-sheet", subject: "election:\(electionID)", round: round.number,
+                                                                   seq: box.number, tracking: try CanonicalJSON.digest(sheet).hex, at: at,
+                                                                   key: signingKey.keyID), signingKey: signingKey)
+            box.status = .closed
+            box.closedAt = now
+            box.countSheet = receipt.compactText
+            try box.update(db)
+            try AuditLog.append(db, actor: actor, action: "box.close", subject: "election:\(electionID)", details: [
+                "round": String(round.number), "box": String(box.number), "ballots": String(tracking.count), "issued": String(issued),
+                "sheet": receipt.statement.tracking,
+            ])
+            return (sheet, receipt)
+        }
+    }
+
+    static func mismatchCount(_ db: Database, boxID: Int64) throws -> Int {
+        try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM paperEntry a JOIN paperEntry b ON b.boxID = a.boxID AND b.position = a.position AND b.pass = 'B'
+            WHERE a.boxID = ? AND a.pass = 'A' AND a.content != b.content
+              AND NOT EXISTS (SELECT 1 FROM paperBallot WHERE paperBallot.boxID = a.boxID AND paperBallot.position = a.position)
+            """, arguments: [boxID]) ?? 0
+    }
+}

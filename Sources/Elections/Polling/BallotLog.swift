@@ -1,0 +1,84 @@
+import Community
+import Foundation
+import GRDB
+import Notary
+
+/// One line of the election's ballot log (verifiability.md §3): canonical JSON, chained to the
+/// previous line by `prev`; its tracking code is the SHA-256 of the line. Nothing in it links
+/// the ballot to a voter.
+public struct BallotLine: Codable, Sendable, Equatable {
+    public var election: Int64
+    public var round: Int
+    /// Box number within the round.
+    public var box: Int
+    /// Position in the election's log, from 1.
+    public var seq: Int
+    /// `paper` (double entry) or `electronic`.
+    public var method: String
+    public var ballot: MarkedBallot
+    /// Tracking code of the previous line; 64 zeros for the first.
+    public var prev: String
+}
+
+/// A stored log line.
+public struct BallotLogEntry: Sendable, Equatable {
+    public let seq: Int
+    public let roundID: Int64
+    public let boxID: Int64
+    public let line: String
+    public let tracking: String
+    public let recordedAt: String
+}
+
+extension AppDatabase {
+    /// Appends a ballot to the log inside the caller's transaction and returns its line.
+    static func appendBallot(_ db: Database, election: Int64, round: PollingRound, box: BallotBox, method: String,
+                             ballot: MarkedBallot, at: Date) throws -> (seq: Int, tracking: String, line: Data) {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, tracking FROM ballotLog WHERE electionID = ? ORDER BY seq DESC LIMIT 1", arguments: [election])
+        let seq = (last?["seq"] as Int? ?? 0) + 1
+        let prev: String = last?["tracking"] ?? SHA256Digest.zero.hex
+        let line = try CanonicalJSON.encode(BallotLine(election: election, round: round.number, box: box.number, seq: seq, method: method,
+                                                       ballot: ballot, prev: prev))
+        let tracking = SHA256.hash(line).hex
+        try db.execute(sql: """
+            INSERT INTO ballotLog (electionID, seq, roundID, boxID, line, tracking, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [election, seq, round.id, box.id, String(decoding: line, as: UTF8.self), tracking, Timestamp.string(from: at)])
+        return (seq, tracking, line)
+    }
+
+    /// The election's ballot log in order.
+    public func ballotLog(electionID: Int64) throws -> [BallotLogEntry] {
+        try reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, roundID, boxID, line, tracking, recordedAt FROM ballotLog WHERE electionID = ? ORDER BY seq",
+                             arguments: [electionID]).map {
+                BallotLogEntry(seq: $0["seq"], roundID: $0["roundID"], boxID: $0["boxID"], line: $0["line"], tracking: $0["tracking"], recordedAt: $0["recordedAt"])
+            }
+        }
+    }
+
+    /// Finds a ballot by its tracking code (the public inclusion check behind a receipt).
+    public func trackBallot(electionID: Int64, tracking: String) throws -> BallotLogEntry? {
+        let code = tracking.lowercased()
+        guard code.count == 64, code.allSatisfy(\.isHexDigit) else { return nil }
+        return try reader.read { db in
+            try Row.fetchOne(db, sql: "SELECT seq, roundID, boxID, line, tracking, recordedAt FROM ballotLog WHERE electionID = ? AND tracking = ?",
+                             arguments: [electionID, code]).map {
+                BallotLogEntry(seq: $0["seq"], roundID: $0["roundID"], boxID: $0["boxID"], line: $0["line"], tracking: $0["tracking"], recordedAt: $0["recordedAt"])
+            }
+        }
+    }
+
+    /// Re-reads the log and checks every tracking code and `prev` link; nil when intact, else
+    /// the first broken sequence number and why.
+    public func verifyBallotLog(electionID: Int64) throws -> (seq: Int, reason: String)? {
+        var previous = SHA256Digest.zero.hex
+        for (index, entry) in try ballotLog(electionID: electionID).enumerated() {
+            guard entry.seq == index + 1 else { return (entry.seq, "sequence gap: expected \(index + 1)") }
+            guard SHA256.hash(Data(entry.line.utf8)).hex == entry.tracking else { return (entry.seq, "line does not hash to its tracking code") }
+            let line = try JSONDecoder().decode(BallotLine.self, from: Data(entry.line.utf8))
+            guard line.prev == previous, line.seq == entry.seq else { return (entry.seq, "prev does not match the previous tracking code") }
+            previous = entry.tracking
+        }
+        return nil
+    }
+}

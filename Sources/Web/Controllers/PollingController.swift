@@ -1,0 +1,551 @@
+import Community
+import Elections
+import Foundation
+import Hummingbird
+import Notary
+
+/// Polling day for the committee and clerks: rounds, stations and boxes, paper accounting,
+/// check-in (proxies, assisted marking, mobile boxes), proxies and their public list, box
+/// closing with the tellers' count, double entry of paper ballots, signed count sheets.
+struct PollingController {
+    let database: AppDatabase
+    let renderer: PageRenderer
+    let elections: ElectionsController
+
+    init(database: AppDatabase, renderer: PageRenderer, keys: KeyStore?, keyPassphrase: String?) {
+        self.database = database
+        self.renderer = renderer
+        elections = ElectionsController(database: database, renderer: renderer, keys: keys, keyPassphrase: keyPassphrase)
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/elections/:id/polling", use: pollingPage)
+        router.post("/elections/:id/polling/open", use: openRounds)
+        router.post("/elections/:id/stations", use: addStation)
+        router.post("/elections/:id/rounds/:rid/boxes", use: addBox)
+        router.post("/elections/:id/rounds/:rid/papers", use: recordPapers)
+        router.get("/elections/:id/rounds/:rid/check-in", use: checkInPage)
+        router.post("/elections/:id/rounds/:rid/check-in", use: checkIn)
+        router.post("/elections/:id/rounds/:rid/check-in/proxy", use: checkInProxy)
+        router.get("/elections/:id/proxies", use: proxiesPage)
+        router.post("/elections/:id/proxies", use: fileProxy)
+        router.post("/elections/:id/proxies/publish", use: publishProxies)
+        router.post("/elections/:id/proxies/:pid/revoke", use: revokeProxy)
+        router.get("/elections/:id/proxies/list", use: publicProxies)
+        router.get("/elections/:id/boxes/:bid", use: boxPage)
+        router.post("/elections/:id/boxes/:bid/hand-count", use: handCount)
+        router.post("/elections/:id/boxes/:bid/entries", use: enterPaper)
+        router.post("/elections/:id/boxes/:bid/close", use: closeBox)
+        // API
+        router.get("/api/v1/elections/:id/rounds", use: roundsAPI)
+        router.post("/api/v1/elections/:id/check-ins", use: checkInAPI)
+        router.post("/api/v1/elections/:id/boxes/:bid/entries", use: entryAPI)
+    }
+
+    static func today() -> CivilDate { CivilDate.today() }
+    var staff: Set<Role> { ElectionsController.staff }
+    var committee: Set<Role> { ElectionsController.committee }
+
+    func round(_ context: AppRequestContext, _ election: Election) throws -> PollingRound {
+        guard let id = context.parameters.get("rid").flatMap(Int64.init) else { throw WebError.notFound }
+        return try database.round(id: id, electionID: election.id!)
+    }
+
+    func box(_ context: AppRequestContext, _ election: Election) throws -> (box: BallotBox, round: PollingRound) {
+        guard let id = context.parameters.get("bid").flatMap(Int64.init) else { throw WebError.notFound }
+        return try database.box(id: id, electionID: election.id!)
+    }
+
+    // MARK: Polling overview
+
+    @Sendable func pollingPage(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(anyOf: staff)
+        return try renderPolling(try elections.election(context), request: request, context: context)
+    }
+
+    func renderPolling(_ election: Election, notice: String? = nil, error: String? = nil, request: Request, context: AppRequestContext,
+                       status: HTTPResponse.Status = .ok) throws -> Response {
+        let id = election.id!
+        let stations = try database.stations(electionID: id)
+        let rounds = try database.rounds(electionID: id).map { round -> [String: Any] in
+            let counts = try database.checkInCounts(roundID: round.id!)
+            let accounts = try database.paperAccounts(roundID: round.id!)
+            return [
+                "id": round.id!, "number": round.number, "kind": round.kind.chinese, "open": round.status == .open, "electronic": round.electronic,
+                "digest": round.paperDigest,
+                "issued": counts.values.reduce(0, +),
+                "methods": CheckInMethod.allCases.map { ["label": $0.chinese, "count": counts[$0] ?? 0] as [String: Any] },
+                "boxes": try database.boxes(roundID: round.id!).map { status -> [String: Any] in
+                    ["id": status.box.id!, "number": status.box.number, "name": status.box.name, "kind": status.box.kind.chinese,
+                     "station": status.stationName, "status": context.locale.text("box_\(status.box.status.rawValue)"),
+                     "issued": status.issued, "logged": status.logged, "handCount": status.box.handCount.map(String.init) ?? "—",
+                     "scrutineers": status.scrutineers.isEmpty ? false : status.scrutineers.joined(separator: "、")]
+                },
+                "accounts": accounts.map { item -> [String: Any] in
+                    ["station": item.station.name, "received": item.account.received, "issued": item.account.issued, "spoiled": item.account.spoiled,
+                     "returned": item.account.returned, "unaccounted": item.account.unaccounted, "short": item.account.unaccounted < 0]
+                },
+            ]
+        }
+        var data: [String: Any] = [
+            "election": elections.summary(election), "rounds": rounds, "noRounds": rounds.isEmpty,
+            "canOpen": rounds.isEmpty && election.status == .candidatesPublished,
+            "stations": stations.map { ["id": $0.id!, "name": $0.name, "kind": $0.kind.chinese] as [String: Any] },
+            "hasStations": !stations.isEmpty,
+            "stationKinds": PollingStation.Kind.allCases.map { ["value": $0.rawValue, "label": $0.chinese] },
+            "movements": PaperMovement.allCases.map { ["value": $0.rawValue, "label": $0.chinese] },
+            "scrutineersNeeded": election.rules.mobileBoxScrutineers,
+        ]
+        data["proxyListPublished"] = election.proxyListPublishedOn?.description
+        if let notice { data["notice"] = notice }
+        if let error { data["error"] = error }
+        return try renderer.page("polling", title: "\(election.title) · \(context.locale.text("polling_title"))", data: data,
+                                 request: request, context: context, status: status)
+    }
+
+    func act(_ request: Request, _ context: AppRequestContext, roles: Set<Role>,
+             _ action: (Election, Account, FormFields) throws -> String) async throws -> Response {
+        let account = try context.require(anyOf: roles)
+        let election = try elections.election(context)
+        let form = try await FormFields.read(request, context: context)
+        do {
+            return try renderPolling(try database.election(id: election.id!), notice: try action(election, account, form), request: request, context: context)
+        } catch let error as CommunityError {
+            return try renderPolling(try database.election(id: election.id!), error: error.description, request: request, context: context,
+                                     status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func openRounds(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context, roles: committee) { election, account, form in
+            let rounds = try database.openMainRounds(electionID: election.id!, communityName: try database.servedCommunity().name,
+                                                     electronic: form["electronic"] == "yes", actor: Actor(account))
+            return "投票已开始 Polling open: \(rounds.count) round(s)"
+        }
+    }
+
+    @Sendable func addStation(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context, roles: committee) { election, account, form in
+            guard let kind = PollingStation.Kind(rawValue: form["kind"] ?? "") else { throw CommunityError.invalid(field: "kind", reason: "central or branch") }
+            let station = try database.addStation(electionID: election.id!, name: form["name"] ?? "", kind: kind, actor: Actor(account))
+            return "\(station.kind.chinese): \(station.name)"
+        }
+    }
+
+    @Sendable func addBox(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context, roles: committee) { election, account, form in
+            let round = try round(context, election)
+            guard let kind = BallotBox.Kind(rawValue: form["kind"] ?? ""), let stationID = Int64(form["station"] ?? "") else {
+                throw CommunityError.invalid(field: "kind", reason: "choose the station and the kind of box")
+            }
+            let numbers = (form["scrutineers"] ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0.isWhitespace }).map(String.init)
+            let scrutineers = try numbers.map { try database.resident(idNumber: $0, communityID: election.communityID).id! }
+            let box = try database.addBox(roundID: round.id!, stationID: stationID, name: form["name"] ?? "", kind: kind,
+                                          scrutineers: scrutineers, actor: Actor(account))
+            return "票箱 Box \(box.number): \(box.name)"
+        }
+    }
+
+    @Sendable func recordPapers(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context, roles: staff) { election, account, form in
+            let round = try round(context, election)
+            guard let movement = PaperMovement(rawValue: form["kind"] ?? ""), let stationID = Int64(form["station"] ?? "") else {
+                throw CommunityError.invalid(field: "kind", reason: "choose the station and what happened")
+            }
+            guard let count = Int((form["count"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw CommunityError.invalid(field: "count", reason: "a number of papers")
+            }
+            try database.recordPapers(roundID: round.id!, stationID: stationID, movement, count: count, note: form["note"], actor: Actor(account))
+            return "\(movement.chinese): \(count)"
+        }
+    }
+
+    // MARK: Check-in
+
+    @Sendable func checkInPage(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(anyOf: staff)
+        let election = try elections.election(context)
+        return try renderCheckIn(election, try round(context, election), query: request.uri.queryParameters.get("q") ?? "",
+                                 boxID: request.uri.queryParameters.get("box").flatMap { Int64($0) }, request: request, context: context)
+    }
+
+    func renderCheckIn(_ election: Election, _ round: PollingRound, query: String, boxID: Int64?, notice: String? = nil, error: String? = nil,
+                       request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok) throws -> Response {
+        let boxes = try database.boxes(roundID: round.id!).filter { $0.box.kind != .electronic && $0.box.status == .open }
+        let chosen = boxID ?? boxes.first?.box.id
+        let found = try database.findVoters(electionID: election.id!, roundID: round.id!, query: query).map { item -> [String: Any] in
+            var line: [String: Any] = ["number": item.line.number, "name": item.line.name, "maskedID": item.line.maskedID,
+                                       "place": [item.line.building, item.line.unit, item.line.room].filter { !$0.isEmpty }.joined(separator: " ")]
+            if let at = item.alreadyAt { line["alreadyAt"] = at }
+            return line
+        }
+        var data: [String: Any] = [
+            "election": elections.summary(election), "round": ["id": round.id!, "number": round.number, "kind": round.kind.chinese],
+            "boxes": boxes.map { ["id": $0.box.id!, "name": "\($0.box.number) \($0.box.name) (\($0.box.kind.chinese))", "selected": $0.box.id == chosen] as [String: Any] },
+            "query": query, "found": found, "searched": !query.isEmpty,
+        ]
+        data["box"] = chosen
+        if let notice { data["notice"] = notice }
+        if let error { data["error"] = error }
+        return try renderer.page("check_in", title: "\(election.title) · \(context.locale.text("checkin_title"))", data: data,
+                                 request: request, context: context, status: status)
+    }
+
+    func checkInAction(_ request: Request, _ context: AppRequestContext, _ action: (Election, PollingRound, Account, FormFields, Int64) throws -> String) async throws -> Response {
+        let account = try context.require(anyOf: staff)
+        let election = try elections.election(context)
+        let round = try round(context, election)
+        let form = try await FormFields.read(request, context: context)
+        let boxID = Int64(form["box"] ?? "")
+        do {
+            guard let boxID else { throw CommunityError.invalid(field: "box", reason: "choose the box") }
+            let notice = try action(election, round, account, form, boxID)
+            return try renderCheckIn(election, round, query: "", boxID: boxID, notice: notice, request: request, context: context)
+        } catch let error as CommunityError {
+            return try renderCheckIn(election, round, query: form["q"] ?? "", boxID: boxID, error: error.description, request: request, context: context,
+                                     status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func checkIn(request: Request, context: AppRequestContext) async throws -> Response {
+        try await checkInAction(request, context) { election, round, account, form, boxID in
+            guard let number = Int((form["number"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw CommunityError.invalid(field: "number", reason: "the voter's roll number")
+            }
+            var helper: Int64?
+            if let idNumber = form["assistedBy"]?.trimmingCharacters(in: .whitespaces).nilIfEmpty {
+                helper = try database.resident(idNumber: idNumber, communityID: election.communityID).id
+            }
+            try database.checkIn(roundID: round.id!, boxID: boxID, number: number, assistedBy: helper, accountID: account.id, actor: Actor(account))
+            return "已发票 Ballot issued: \(number)\(helper == nil ? "" : " (代写 assisted)")"
+        }
+    }
+
+    @Sendable func checkInProxy(request: Request, context: AppRequestContext) async throws -> Response {
+        try await checkInAction(request, context) { _, round, account, form, boxID in
+            guard let holder = Int((form["holder"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw CommunityError.invalid(field: "holder", reason: "the proxy holder's roll number")
+            }
+            let issues = try database.checkInProxies(roundID: round.id!, boxID: boxID, holderNumber: holder, accountID: account.id, actor: Actor(account))
+            return issues.map { "\($0.principalNumber) \($0.principalName): \($0.refused ?? "已发票 ballot issued")" }.joined(separator: "\n")
+        }
+    }
+
+    // MARK: Proxies
+
+    @Sendable func proxiesPage(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(anyOf: staff)
+        return try renderProxies(try elections.election(context), request: request, context: context)
+    }
+
+    func renderProxies(_ election: Election, notice: String? = nil, error: String? = nil, request: Request, context: AppRequestContext,
+                       status: HTTPResponse.Status = .ok) throws -> Response {
+        let rules = election.rules
+        var data: [String: Any] = [
+            "election": elections.summary(election),
+            "proxies": try database.proxies(electionID: election.id!).map { line -> [String: Any] in
+                ["id": line.proxy.id!, "principal": "\(line.principalNumber) \(line.principalName)", "holder": "\(line.holderNumber) \(line.holderName)",
+                 "document": line.proxy.document, "signedOn": line.proxy.signedOn.description, "filedOn": line.proxy.filedOn.description]
+            },
+            "filingDeadline": election.electionDay.adding(days: -rules.proxyFilingDays).description,
+            "listDeadline": election.electionDay.adding(days: -rules.proxyListDays).description,
+            "maxPrincipals": rules.maxPrincipalsPerProxy, "holderRule": context.locale.text("proxy_holder_\(rules.proxyHolder.rawValue)"),
+            "open": election.proxyListPublishedOn == nil, "today": Self.today().description,
+        ]
+        if let published = election.proxyListPublishedOn { data["publishedOn"] = published.description }
+        if let notice { data["notice"] = notice }
+        if let error { data["error"] = error }
+        return try renderer.page("proxies", title: "\(election.title) · \(context.locale.text("proxies_title"))", data: data,
+                                 request: request, context: context, status: status)
+    }
+
+    func proxyAction(_ request: Request, _ context: AppRequestContext, roles: Set<Role>, _ action: (Election, Account, FormFields) throws -> String) async throws -> Response {
+        let account = try context.require(anyOf: roles)
+        let election = try elections.election(context)
+        let form = try await FormFields.read(request, context: context)
+        do {
+            return try renderProxies(try database.election(id: election.id!), notice: try action(election, account, form), request: request, context: context)
+        } catch let error as CommunityError {
+            return try renderProxies(try database.election(id: election.id!), error: error.description, request: request, context: context,
+                                     status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func fileProxy(request: Request, context: AppRequestContext) async throws -> Response {
+        try await proxyAction(request, context, roles: staff) { election, account, form in
+            guard let principal = Int((form["principal"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw CommunityError.invalid(field: "principal", reason: "the principal's roll number")
+            }
+            guard let holder = Int((form["holder"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw CommunityError.invalid(field: "holder", reason: "the holder's roll number")
+            }
+            guard let signedOn = CivilDate(form["signedOn"] ?? "") else { throw CommunityError.invalid(field: "signedOn", reason: "a date (YYYY-MM-DD)") }
+            try database.fileProxy(electionID: election.id!, principal: principal, holder: holder, document: form["document"] ?? "",
+                                   signedOn: signedOn, on: Self.today(), actor: Actor(account))
+            return "委托已登记 Proxy recorded: \(principal) → \(holder)"
+        }
+    }
+
+    @Sendable func publishProxies(request: Request, context: AppRequestContext) async throws -> Response {
+        try await proxyAction(request, context, roles: committee) { election, account, _ in
+            let published = try database.publishProxyList(electionID: election.id!, on: Self.today(), actor: Actor(account))
+            return "委托投票名单已公布 Proxy list published on \(published.proxyListPublishedOn!)"
+        }
+    }
+
+    @Sendable func revokeProxy(request: Request, context: AppRequestContext) async throws -> Response {
+        try await proxyAction(request, context, roles: staff) { election, account, _ in
+            guard let id = context.parameters.get("pid").flatMap(Int64.init),
+                  try database.proxies(electionID: election.id!).contains(where: { $0.proxy.id == id }) else { throw CommunityError.notFound("proxy") }
+            try database.revokeProxy(id: id, actor: Actor(account))
+            return "委托已撤回 Proxy revoked"
+        }
+    }
+
+    /// The public list of principals and holders (published at least `proxyListDays` before).
+    @Sendable func publicProxies(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try elections.election(context)
+        guard let published = election.proxyListPublishedOn else { throw WebError.notFound }
+        let data: [String: Any] = [
+            "election": elections.summary(election), "publishedOn": published.description,
+            "proxies": try database.proxies(electionID: election.id!).filter { $0.proxy.filedOn <= published }.map {
+                ["principal": "\($0.principalNumber) \($0.principalName)", "holder": "\($0.holderNumber) \($0.holderName)"] as [String: Any]
+            },
+        ]
+        return try renderer.page("proxies_public", title: "\(election.title) · \(context.locale.text("proxies_title"))", data: data,
+                                 request: request, context: context)
+    }
+
+    // MARK: Boxes: hand count, double entry, count sheet
+
+    @Sendable func boxPage(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(anyOf: staff)
+        let election = try elections.election(context)
+        let (box, round) = try box(context, election)
+        let pass = EntryPass(rawValue: request.uri.queryParameters.get("pass") ?? "A") ?? .first
+        let position = request.uri.queryParameters.get("position").flatMap { Int($0) }
+        return try renderBox(election, box, round, pass: pass, position: position, request: request, context: context)
+    }
+
+    func renderBox(_ election: Election, _ box: BallotBox, _ round: PollingRound, pass: EntryPass, position: Int? = nil, notice: String? = nil,
+                   error: String? = nil, form: FormFields? = nil, request: Request, context: AppRequestContext,
+                   status: HTTPResponse.Status = .ok) throws -> Response {
+        let paper = try round.paper()
+        let entries = try database.paperEntries(boxID: box.id!)
+        let names = Dictionary(paper.sections.flatMap { $0.candidates.map { ($0.person, $0.name) } }, uniquingKeysWith: { a, _ in a })
+        let mismatches = entries.filter(\.mismatch)
+        // The next paper for this pass: the asked one, else the first this pass has not entered.
+        let next: Int? = position ?? entries.first { entry in
+            guard entry.agreedSeq == nil else { return false }
+            switch pass {
+            case .first: return !entry.first
+            case .second: return !entry.second
+            case .third: return entry.mismatch
+            }
+        }?.position
+        var data: [String: Any] = [
+            "election": elections.summary(election),
+            "box": ["id": box.id!, "number": box.number, "name": box.name, "kind": box.kind.chinese, "handCount": box.handCount ?? 0,
+                    "status": context.locale.text("box_\(box.status.rawValue)"), "open": box.status == .open, "counting": box.status == .counting,
+                    "closed": box.status == .closed, "electronic": box.kind == .electronic, "countSheet": box.countSheet ?? ""] as [String: Any],
+            "round": ["number": round.number, "kind": round.kind.chinese, "digest": round.paperDigest],
+            "pass": pass.rawValue, "passes": EntryPass.allCases.map { ["value": $0.rawValue, "selected": $0 == pass] },
+            "agreed": entries.filter { $0.agreedSeq != nil }.count, "total": entries.count,
+            "entries": entries.map { entry -> [String: Any] in
+                ["position": entry.position, "first": entry.first, "second": entry.second, "mismatch": entry.mismatch,
+                 "agreed": entry.agreedSeq != nil, "seq": entry.agreedSeq ?? 0]
+            },
+            "mismatches": try mismatches.map { entry -> [String: Any] in
+                let readings = try database.paperReadings(boxID: box.id!, position: entry.position)
+                return ["position": entry.position,
+                        "a": readings[.first].map { BallotForm.summary($0, paper: paper, names: names) } ?? [],
+                        "b": readings[.second].map { BallotForm.summary($0, paper: paper, names: names) } ?? []]
+            },
+            "states": MarkedBallot.State.allCases.map { ["value": $0.rawValue, "label": $0.chinese] },
+        ]
+        if box.status == .counting, let next {
+            data["next"] = next
+            data["sections"] = BallotForm.sections(paper)
+        }
+        if let notice { data["notice"] = notice }
+        if let error { data["error"] = error }
+        return try renderer.page("box", title: "\(election.title) · \(box.name)", data: data, request: request, context: context, status: status)
+    }
+
+    func boxAction(_ request: Request, _ context: AppRequestContext, roles: Set<Role>,
+                   _ action: (Election, BallotBox, PollingRound, Account, FormFields) throws -> String) async throws -> Response {
+        let account = try context.require(anyOf: roles)
+        let election = try elections.election(context)
+        let (box, round) = try box(context, election)
+        let form = try await FormFields.read(request, context: context)
+        let pass = EntryPass(rawValue: form["pass"] ?? "A") ?? .first
+        do {
+            let notice = try action(election, box, round, account, form)
+            let (updated, _) = try database.box(id: box.id!, electionID: election.id!)
+            return try renderBox(election, updated, round, pass: pass, notice: notice, request: request, context: context)
+        } catch let error as CommunityError {
+            return try renderBox(election, box, round, pass: pass, position: Int(form["position"] ?? ""), error: error.description,
+                                 request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func handCount(request: Request, context: AppRequestContext) async throws -> Response {
+        try await boxAction(request, context, roles: staff) { election, box, _, account, form in
+            guard let count = Int((form["handCount"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw CommunityError.invalid(field: "handCount", reason: "the number of papers the tellers counted")
+            }
+            try database.setHandCount(boxID: box.id!, electionID: election.id!, count: count, actor: Actor(account))
+            return "点票数 Hand count: \(count)"
+        }
+    }
+
+    /// Reads a paper from the entry form: write-ins are roll numbers (0 or "void": a write-in
+    /// that names nobody on the roll).
+    func readPaper(_ form: FormFields, round: PollingRound, electionID: Int64) throws -> MarkedBallot {
+        try BallotForm.read(form, paper: try round.paper(), digest: round.paperDigest, entry: true) { text, post in
+            if text == "0" || text.lowercased() == "void" || text == "作废" { return nil }
+            guard let number = Int(text) else {
+                throw CommunityError.invalid(field: "w.\(post.rawValue)", reason: "a write-in is the person's roll number, or 0 when nobody on the roll can be identified")
+            }
+            guard let person = try database.residentID(electionID: electionID, rollNumber: number) else {
+                throw CommunityError.invalid(field: "w.\(post.rawValue)", reason: "roll number \(number) is not on the roll")
+            }
+            return person
+        }
+    }
+
+    @Sendable func enterPaper(request: Request, context: AppRequestContext) async throws -> Response {
+        try await boxAction(request, context, roles: staff) { election, box, round, account, form in
+            guard let position = Int(form["position"] ?? ""), let pass = EntryPass(rawValue: form["pass"] ?? "") else {
+                throw CommunityError.invalid(field: "position", reason: "which paper and which pass")
+            }
+            let ballot = try readPaper(form, round: round, electionID: election.id!)
+            switch try database.enterPaper(boxID: box.id!, electionID: election.id!, position: position, pass: pass, ballot: ballot,
+                                           accountID: account.id!, actor: Actor(account)) {
+            case .waiting: return "第\(position)张已录入 Paper \(position) entered (pass \(pass.rawValue)); waiting for the other pass"
+            case .agreed(let seq, _): return "第\(position)张一致 Paper \(position) agreed: ballot \(seq)"
+            case .mismatch: return "第\(position)张两次录入不一致 Paper \(position): the two entries differ — a third look is needed"
+            }
+        }
+    }
+
+    @Sendable func closeBox(request: Request, context: AppRequestContext) async throws -> Response {
+        try await boxAction(request, context, roles: committee) { election, box, _, account, _ in
+            let (sheet, receipt) = try database.closeBox(boxID: box.id!, electionID: election.id!, signingKey: try elections.signingKey(for: election),
+                                                         actor: Actor(account))
+            return "计票单已签署 Count sheet signed: \(sheet.ballots.count) ballots\n\(receipt.compactText)"
+        }
+    }
+
+    // MARK: API
+
+    struct RoundDocument: Encodable {
+        struct Box: Encodable {
+            let number: Int
+            let name: String
+            let kind: String
+            let station: String
+            let status: String
+            let issued: Int
+            let logged: Int
+            let handCount: Int?
+            let countSheet: String?
+        }
+        struct Station: Encodable {
+            let station: String
+            let received: Int
+            let issued: Int
+            let spoiled: Int
+            let returned: Int
+            let unaccounted: Int
+        }
+        let id: Int64
+        let number: Int
+        let kind: String
+        let status: String
+        let electronic: Bool
+        let paperDigest: String
+        let checkIns: [String: Int]
+        let boxes: [Box]
+        let papers: [Station]
+    }
+
+    @Sendable func roundsAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(anyOf: staff)
+        let election = try elections.election(context)
+        return try JSONResponse.make(try database.rounds(electionID: election.id!).map { round in
+            RoundDocument(
+                id: round.id!, number: round.number, kind: round.kind.rawValue, status: round.status.rawValue, electronic: round.electronic,
+                paperDigest: round.paperDigest,
+                checkIns: Dictionary(uniqueKeysWithValues: try database.checkInCounts(roundID: round.id!).map { ($0.key.rawValue, $0.value) }),
+                boxes: try database.boxes(roundID: round.id!).map {
+                    .init(number: $0.box.number, name: $0.box.name, kind: $0.box.kind.rawValue, station: $0.stationName, status: $0.box.status.rawValue,
+                          issued: $0.issued, logged: $0.logged, handCount: $0.box.handCount, countSheet: $0.box.countSheet)
+                },
+                papers: try database.paperAccounts(roundID: round.id!).map {
+                    .init(station: $0.station.name, received: $0.account.received, issued: $0.account.issued, spoiled: $0.account.spoiled,
+                          returned: $0.account.returned, unaccounted: $0.account.unaccounted)
+                })
+        })
+    }
+
+    struct CheckInRequest: Decodable {
+        let round: Int64
+        let box: Int64
+        /// A voter's roll number, or a proxy holder's with `proxy: true`.
+        let number: Int
+        let proxy: Bool?
+        let assistedBy: String?
+    }
+
+    struct CheckInResponse: Encodable {
+        let issued: [Int]
+        let refused: [String: String]
+    }
+
+    @Sendable func checkInAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.require(anyOf: staff)
+        let election = try elections.election(context)
+        var request = request
+        let input = try await request.decodeJSON(CheckInRequest.self, context: context, expected: "a JSON object with round, box and number")
+        _ = try database.round(id: input.round, electionID: election.id!)
+        if input.proxy == true {
+            let issues = try database.checkInProxies(roundID: input.round, boxID: input.box, holderNumber: input.number, accountID: account.id, actor: Actor(account))
+            return try JSONResponse.make(CheckInResponse(issued: issues.filter { $0.refused == nil }.map(\.principalNumber),
+                                                         refused: Dictionary(uniqueKeysWithValues: issues.compactMap { issue in issue.refused.map { (String(issue.principalNumber), $0) } })),
+                                         status: .created)
+        }
+        var helper: Int64?
+        if let idNumber = input.assistedBy?.nilIfEmpty { helper = try database.resident(idNumber: idNumber, communityID: election.communityID).id }
+        try database.checkIn(roundID: input.round, boxID: input.box, number: input.number, assistedBy: helper, accountID: account.id, actor: Actor(account))
+        return try JSONResponse.make(CheckInResponse(issued: [input.number], refused: [:]), status: .created)
+    }
+
+    struct EntryRequest: Decodable {
+        let position: Int
+        let pass: String
+        let ballot: MarkedBallot
+    }
+
+    struct EntryResponse: Encodable {
+        let outcome: String
+        let seq: Int?
+        let tracking: String?
+    }
+
+    @Sendable func entryAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.require(anyOf: staff)
+        let election = try elections.election(context)
+        let (box, _) = try box(context, election)
+        var request = request
+        let input = try await request.decodeJSON(EntryRequest.self, context: context, expected: "a JSON object with position, pass (A, B or C) and ballot")
+        guard let pass = EntryPass(rawValue: input.pass) else { throw WebError.badRequest(field: "pass", reason: "A, B or C") }
+        let outcome = try database.enterPaper(boxID: box.id!, electionID: election.id!, position: input.position, pass: pass, ballot: input.ballot,
+                                              accountID: account.id!, actor: Actor(account))
+        switch outcome {
+        case .waiting: return try JSONResponse.make(EntryResponse(outcome: "waiting", seq: nil, tracking: nil), status: .created)
+        case .mismatch: return try JSONResponse.make(EntryResponse(outcome: "mismatch", seq: nil, tracking: nil), status: .created)
+        case .agreed(let seq, let tracking): return try JSONResponse.make(EntryResponse(outcome: "agreed", seq: seq, tracking: tracking), status: .created)
+        }
+    }
+}

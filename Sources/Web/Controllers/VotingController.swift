@@ -1,0 +1,240 @@
+import Community
+import Elections
+import Foundation
+import Hummingbird
+import Notary
+
+/// Electronic voting for voters (roll number + voter-card access code), the receipt, and the
+/// public inclusion check behind a receipt's tracking code. Works without JavaScript.
+struct VotingController {
+    static let voterCookie = "xy_voter"
+    let database: AppDatabase
+    let renderer: PageRenderer
+    let elections: ElectionsController
+    let throttle: LoginThrottle
+    let secureCookies: Bool
+
+    init(database: AppDatabase, renderer: PageRenderer, keys: KeyStore?, keyPassphrase: String?, secureCookies: Bool) {
+        self.database = database
+        self.renderer = renderer
+        elections = ElectionsController(database: database, renderer: renderer, keys: keys, keyPassphrase: keyPassphrase)
+        throttle = LoginThrottle(maxFailures: 5, maxFailuresPerAddress: 50)
+        self.secureCookies = secureCookies
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/elections/:id/vote", use: votePage)
+        router.post("/elections/:id/vote/login", use: login)
+        router.post("/elections/:id/vote/review", use: review)
+        router.post("/elections/:id/vote/cast", use: cast)
+        router.post("/elections/:id/vote/logout", use: logout)
+        router.get("/elections/:id/track/:code", use: track)
+        router.get("/elections/:id/track/:code/receipt.json", use: receiptDownload)
+        router.get("/api/v1/elections/:id/track/:code", use: trackAPI)
+    }
+
+    /// The open round with electronic voting in which this voter has no ballot yet.
+    func openRound(_ election: Election, voter: VoterSession?) throws -> PollingRound? {
+        for round in try database.rounds(electionID: election.id!) where round.status == .open && round.electronic {
+            if let voter, try database.hasBallot(roundID: round.id!, rollEntryID: voter.rollEntryID) { continue }
+            return round
+        }
+        return nil
+    }
+
+    func voter(_ request: Request, _ election: Election) throws -> VoterSession? {
+        guard let token = request.cookies[Self.voterCookie]?.value, let session = try database.voterSession(token: token),
+              session.electionID == election.id else { return nil }
+        return session
+    }
+
+    func page(_ template: String, _ election: Election, _ data: [String: Any], request: Request, context: AppRequestContext,
+              status: HTTPResponse.Status = .ok) throws -> Response {
+        var data = data
+        data["election"] = elections.summary(election)
+        var response = try renderer.page(template, title: "\(election.title) · \(context.locale.text("vote_title"))", data: data,
+                                         request: request, context: context, status: status)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    @Sendable func votePage(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try elections.election(context)
+        guard let voter = try voter(request, election) else {
+            return try page("vote_login", election, ["open": try openRound(election, voter: nil) != nil], request: request, context: context)
+        }
+        guard let round = try openRound(election, voter: voter) else {
+            return try page("vote_login", election, ["voter": voter.name, "nothing": true], request: request, context: context)
+        }
+        return try ballotPage(election, round, voter: voter, request: request, context: context)
+    }
+
+    func ballotPage(_ election: Election, _ round: PollingRound, voter: VoterSession, ballot: MarkedBallot? = nil, writeIns: [String: String] = [:],
+                    error: String? = nil, request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok) throws -> Response {
+        let paper = try round.paper()
+        var data: [String: Any] = ["voter": voter.name, "number": voter.number, "round": round.number, "roundKind": round.kind.chinese,
+                                   "title": paper.title, "sections": BallotForm.sections(paper, ballot: ballot, writeIns: writeIns),
+                                   "instructions": paper.instructions]
+        if let error { data["error"] = error }
+        return try page("vote_ballot", election, data, request: request, context: context, status: status)
+    }
+
+    @Sendable func login(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try elections.election(context)
+        let form = try await FormFields.read(request, context: context)
+        let key = "e\(election.id!):\(form["number"] ?? "")"
+        if await throttle.retryAfter(username: key, address: context.clientAddress) != nil {
+            return try page("vote_login", election, ["error": context.locale.text("vote_throttled"), "open": true], request: request, context: context,
+                            status: .tooManyRequests)
+        }
+        var token: String?
+        if let number = Int((form["number"] ?? "").trimmingCharacters(in: .whitespaces)) {
+            do { token = try database.startVoterSession(electionID: election.id!, number: number, code: form["code"] ?? "") } catch is NotaryError {
+                token = nil   // a mistyped code fails its check character
+            } catch let error as CommunityError {
+                if case .notFound = error { token = nil } else { throw error }
+            }
+        }
+        guard let token else {
+            await throttle.recordFailure(username: key, address: context.clientAddress)
+            return try page("vote_login", election, ["error": context.locale.text("vote_login_failed"), "open": true], request: request, context: context,
+                            status: .unauthorized)
+        }
+        await throttle.recordSuccess(username: key)
+        var response = Response(status: .seeOther, headers: [.location: "/elections/\(election.id!)/vote"])
+        response.setCookie(Cookie(name: Self.voterCookie, value: token, maxAge: Int(AppDatabase.voterSessionLifetime), path: "/elections/\(election.id!)",
+                                  secure: secureCookies, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    /// Reads the voter's marks; a write-in is a name, resolved when exactly one voter on the roll has it.
+    func readBallot(_ form: FormFields, _ round: PollingRound, _ election: Election) throws -> (MarkedBallot, [String]) {
+        var texts: [String] = []
+        let ballot = try BallotForm.read(form, paper: try round.paper(), digest: round.paperDigest, entry: false) { text, post in
+            texts.append(text)
+            guard text.count <= 50 else { throw CommunityError.invalid(field: "w.\(post.rawValue)", reason: "a name, at most 50 characters") }
+            let matches = try database.residentIDs(electionID: election.id!, name: text)
+            return matches.count == 1 ? matches[0] : nil
+        }
+        return (ballot, texts)
+    }
+
+    func sessionAndRound(_ request: Request, _ election: Election) throws -> (VoterSession, PollingRound) {
+        guard let voter = try voter(request, election) else { throw CommunityError.notAllowed("your voting session has ended; log in again with your voter card") }
+        guard let round = try openRound(election, voter: voter) else { throw CommunityError.notAllowed("you already have a ballot in this round, or voting is closed") }
+        return (voter, round)
+    }
+
+    @Sendable func review(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try elections.election(context)
+        let form = try await FormFields.read(request, context: context)
+        let voter: VoterSession, round: PollingRound
+        do { (voter, round) = try sessionAndRound(request, election) } catch let error as CommunityError {
+            return try page("vote_login", election, ["error": error.description, "open": true], request: request, context: context, status: .unauthorized)
+        }
+        do {
+            let (ballot, texts) = try readBallot(form, round, election)
+            let paper = try round.paper()
+            var names = Dictionary(paper.sections.flatMap { $0.candidates.map { ($0.person, $0.name) } }, uniquingKeysWith: { a, _ in a })
+            for text in texts {
+                for id in try database.residentIDs(electionID: election.id!, name: text) { names[id] = text }
+            }
+            let approvals = zip(ballot.posts, paper.sections).compactMap { marks, section -> String? in
+                let chosen = marks.marks.filter { $0 == .approve }.count + marks.writeIns.count
+                return chosen > section.seats ? section.title : nil
+            }
+            var data: [String: Any] = [
+                "voter": voter.name, "round": round.number, "summary": BallotForm.summary(ballot, paper: paper, names: names),
+                "formToken": try SecureRandom.token(byteCount: 24),
+                "fields": form.values.filter { $0.key.hasPrefix("m.") || $0.key.hasPrefix("w.") }.sorted { $0.key < $1.key }
+                    .map { ["name": $0.key, "value": $0.value] },
+            ]
+            if !approvals.isEmpty { data["overvoted"] = approvals.joined(separator: "、") }
+            if ballot.posts.contains(where: { $0.writeIns.contains { $0.person == nil } }) { data["voidWriteIn"] = true }
+            return try page("vote_review", election, data, request: request, context: context)
+        } catch let error as CommunityError {
+            return try ballotPage(election, round, voter: voter, error: error.description, request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func cast(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try elections.election(context)
+        let form = try await FormFields.read(request, context: context)
+        guard let voter = try voter(request, election) else {
+            return try page("vote_login", election, ["error": context.locale.text("vote_session_ended"), "open": true], request: request, context: context,
+                            status: .unauthorized)
+        }
+        // A retry of a cast that went through: the same form token answers with the same receipt.
+        let rounds = try database.rounds(electionID: election.id!).filter { $0.status == .open && $0.electronic }
+        guard let round = try rounds.first(where: { try !database.hasBallot(roundID: $0.id!, rollEntryID: voter.rollEntryID) }) ?? rounds.first else {
+            throw CommunityError.notAllowed("no round is open for electronic voting")
+        }
+        let (ballot, _) = try readBallot(form, round, election)
+        let cast = try database.castElectronicBallot(roundID: round.id!, rollEntryID: voter.rollEntryID, ballot: ballot, formToken: form["formToken"] ?? "",
+                                                     signingKey: try elections.signingKey(for: election))
+        return try page("vote_receipt", election, receiptData(election, cast.receipt), request: request, context: context, status: .created)
+    }
+
+    func receiptData(_ election: Election, _ receipt: SignedReceipt) -> [String: Any] {
+        ["seq": receipt.statement.seq, "round": receipt.statement.round ?? 0, "tracking": receipt.statement.tracking, "at": receipt.statement.at,
+         "keyID": receipt.statement.key, "compact": receipt.compactText,
+         "receiptJSON": String(decoding: receipt.jsonRepresentation, as: UTF8.self),
+         "trackURL": "/elections/\(election.id!)/track/\(receipt.statement.tracking)"]
+    }
+
+    @Sendable func logout(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try elections.election(context)
+        if let token = request.cookies[Self.voterCookie]?.value { try database.endVoterSession(token: token) }
+        var response = Response(status: .seeOther, headers: [.location: "/elections/\(election.id!)/vote"])
+        response.setCookie(Cookie(name: Self.voterCookie, value: "", maxAge: 0, path: "/elections/\(election.id!)", secure: secureCookies,
+                                  httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    // MARK: Tracking
+
+    func tracked(_ context: AppRequestContext) throws -> (Election, BallotLogEntry?, String) {
+        let election = try elections.election(context)
+        let code = (context.parameters.get("code") ?? "").lowercased()
+        return (election, try database.trackBallot(electionID: election.id!, tracking: code), code)
+    }
+
+    @Sendable func track(request: Request, context: AppRequestContext) async throws -> Response {
+        let (election, entry, code) = try tracked(context)
+        var data: [String: Any] = ["election": elections.summary(election), "code": code]
+        if let entry {
+            let line = try JSONDecoder().decode(BallotLine.self, from: Data(entry.line.utf8))
+            data["found"] = ["seq": entry.seq, "round": line.round, "box": line.box, "method": line.method, "at": entry.recordedAt,
+                             "electronic": line.method == "electronic"] as [String: Any]
+        }
+        return try renderer.page("track", title: context.locale.text("track_title"), data: data, request: request, context: context,
+                                 status: entry == nil ? .notFound : .ok)
+    }
+
+    @Sendable func receiptDownload(request: Request, context: AppRequestContext) async throws -> Response {
+        let (election, entry, code) = try tracked(context)
+        guard let entry else { throw WebError.notFound }
+        let line = try JSONDecoder().decode(BallotLine.self, from: Data(entry.line.utf8))
+        guard line.method == "electronic" else { throw WebError.notFound }
+        let receipt = try AppDatabase.ballotReceipt(election: election.id!, round: line.round, seq: entry.seq, tracking: entry.tracking, at: entry.recordedAt,
+                                                    signingKey: try elections.signingKey(for: election))
+        return Response(status: .ok, headers: [.contentType: "application/json", .contentDisposition: "attachment; filename=\"receipt-\(code.prefix(12)).json\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: receipt.jsonRepresentation)))
+    }
+
+    struct TrackDocument: Encodable {
+        let included: Bool
+        let seq: Int?
+        let round: Int?
+        let box: Int?
+        let method: String?
+        let recordedAt: String?
+    }
+
+    @Sendable func trackAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let (_, entry, _) = try tracked(context)
+        guard let entry else { return try JSONResponse.make(TrackDocument(included: false, seq: nil, round: nil, box: nil, method: nil, recordedAt: nil), status: .notFound) }
+        let line = try JSONDecoder().decode(BallotLine.self, from: Data(entry.line.utf8))
+        return try JSONResponse.make(TrackDocument(included: true, seq: entry.seq, round: line.round, box: line.box, method: line.method, recordedAt: entry.recordedAt))
+    }
+}
