@@ -47,6 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
         示范社区 Demo community: \(setup.community.name) — \(householdCount) households, \(residentCount) residents
           election:       \(election.election.title), \(election.election.electionDay); roll of \(election.summary.entries) voters published (/elections/\(election.election.id!)/roll)
           candidates:     \(election.candidates > 0 ? "\(election.candidates) on the published list (/elections/\(election.election.id!)/candidates, ballot paper /elections/\(election.election.id!)/ballot)" : "none: too few households for the nominations demo (use at least 150)")
+          polling:        \(election.checkIns) ballots issued (\(election.electronicBallots) electronic), \(election.paperBallots) paper ballots entered twice; /elections/\(election.election.id!)/polling, vote at /elections/\(election.election.id!)/vote
           database:       \(path)\(temporary ? " (deleted when the server stops)" : "")
           admin username: \(setup.adminUsername)
           admin password: \(setup.adminPassword)

@@ -13,6 +13,11 @@ public enum DemoElection {
         public let summary: RollBuildSummary
         /// Candidates on the published list.
         public let candidates: Int
+        /// Voters who received a ballot in the main round so far (electronic ones included).
+        public let checkIns: Int
+        public let electronicBallots: Int
+        /// Paper ballots entered twice and agreed.
+        public let paperBallots: Int
     }
 
     /// Creates and prepares the demo election for `communityID`.
@@ -58,6 +63,12 @@ public enum DemoElection {
         let summary = try database.buildRoll(electionID: electionID, actor: .system)
         let published = try database.publishRoll(electionID: electionID, on: electionDay.adding(days: -22), allowLate: false, actor: .system)
         let candidates = try DemoNominations.seed(into: database, election: published, keyStore: keyStore)
-        return Result(election: try database.election(id: electionID), summary: summary, candidates: candidates)
+        var polling = DemoPolling.Result(checkIns: 0, electronic: 0, paperEntered: 0)
+        if candidates > 0 {
+            polling = try DemoPolling.seed(into: database, election: try database.election(id: electionID),
+                                           communityName: try database.community(id: communityID).name, keyStore: keyStore)
+        }
+        return Result(election: try database.election(id: electionID), summary: summary, candidates: candidates, checkIns: polling.checkIns,
+                      electronicBallots: polling.electronic, paperBallots: polling.paperEntered)
     }
 }

@@ -113,6 +113,11 @@ extension AppDatabase {
         }
     }
 
+    /// The roll entry behind an active roll number, or nil.
+    public func rollEntryID(electionID: Int64, rollNumber: Int) throws -> Int64? {
+        try reader.read { db in try Self.activeEntry(db, electionID, number: rollNumber)?.id }
+    }
+
     /// The resident behind an active roll number (to resolve a write-in), or nil.
     public func residentID(electionID: Int64, rollNumber: Int) throws -> Int64? {
         try reader.read { db in try Self.activeEntry(db, electionID, number: rollNumber)?.residentID }
