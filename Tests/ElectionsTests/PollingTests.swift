@@ -1,0 +1,299 @@
+import Community
+import Foundation
+import GRDB
+import Notary
+import Testing
+@testable import Elections
+
+/// The nomination fixture taken to polling day: the list published (candidates are roll
+/// numbers 1, 2, 3, 4, 5, 7, 9, 11, 13), a central venue and a branch station, the main round
+/// open with electronic voting, box 1 at the centre and box 2 at the branch.
+final class PollingFixture {
+    let x: NominationFixture
+    let round: PollingRound
+    let central: PollingStation
+    let branch: PollingStation
+    let box1: BallotBox
+    let box2: BallotBox
+    let clerkA: Account
+    let clerkB: Account
+    let clerkC: Account
+
+    init(proxies: [(principal: Int, holder: Int)] = [], publishProxies: Bool = true) throws {
+        x = try NominationFixture()
+        try x.fullSlate()
+        try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine)
+        for (principal, holder) in proxies {
+            try x.database.fileProxy(electionID: x.id, principal: principal, holder: holder, document: "委托书\(principal)",
+                                     signedOn: NominationFixture.listDay, on: NominationFixture.listDay, actor: .commandLine)
+        }
+        if publishProxies { try x.database.publishProxyList(electionID: x.id, on: CivilDate(year: 2026, month: 12, day: 17)!, actor: .commandLine) }
+        round = try #require(try x.database.openMainRounds(electionID: x.id, communityName: "桃园社区", electronic: true, actor: .commandLine).first)
+        central = try x.database.addStation(electionID: x.id, name: "中心会场", kind: .central, actor: .commandLine)
+        branch = try x.database.addStation(electionID: x.id, name: "分会场", kind: .branch, actor: .commandLine)
+        box1 = try x.database.addBox(roundID: round.id!, stationID: central.id!, name: "1号票箱", kind: .fixed, actor: .commandLine)
+        box2 = try x.database.addBox(roundID: round.id!, stationID: branch.id!, name: "2号票箱", kind: .fixed, actor: .commandLine)
+        let (database, community) = (x.database, x.f.community.id!)
+        let clerks = try ["clerkA", "clerkB", "clerkC"].map { name in
+            try database.createAccount(NewAccount(communityID: community, username: name, displayName: name, password: "clerk-password-1",
+                                                  roles: [.clerk]), actor: .commandLine)
+        }
+        (clerkA, clerkB, clerkC) = (clerks[0], clerks[1], clerks[2])
+    }
+
+    var database: AppDatabase { x.database }
+    var id: Int64 { x.id }
+    var key: Ed25519PrivateKey { get throws { try x.f.signingKey(for: x.election) } }
+
+    func paper() throws -> BallotPaper { try round.paper() }
+
+    /// A ballot approving the first candidate of every post.
+    func ballot(approving position: Int = 0) throws -> MarkedBallot {
+        MarkedBallot(paper: round.paperDigest, state: .marked, posts: try paper().sections.map { section in
+            var marks = Array(repeating: Mark.abstain, count: section.candidates.count)
+            marks[position % marks.count] = .approve
+            return MarkedBallot.PostMarks(post: section.post, marks: marks)
+        })
+    }
+
+    func checkIn(_ number: Int, box: BallotBox? = nil) throws {
+        try database.checkIn(roundID: round.id!, boxID: (box ?? box1).id!, number: number, accountID: clerkA.id, actor: .commandLine)
+    }
+}
+
+@Suite("polling day (election-rules.md §5–§6, verifiability.md §3–§4)")
+struct PollingTests {
+    func reason(_ body: () throws -> Void) -> String {
+        do { try body(); return "" } catch { return "\(error)" }
+    }
+
+    @Test("one ballot per voter per round: a second check-in anywhere is refused, with where the first was")
+    func oneBallot() throws {
+        let p = try PollingFixture()
+        try p.checkIn(20)
+        #expect(reason { try p.checkIn(20, box: p.box2) }.contains("roll number 20 already received a ballot in this round (1号票箱, 本人领票)"))
+        #expect(reason { try p.checkIn(99) }.contains("roll number 99 is not on the roll"))
+        #expect(try p.database.checkInCounts(roundID: p.round.id!) == [.inPerson: 1])
+        let found = try p.database.findVoters(electionID: p.id, roundID: p.round.id!, query: "20")
+        #expect(found.first?.alreadyAt == "1号票箱")
+    }
+
+    @Test("two stations checking in the same voter at the same moment: exactly one ballot is issued")
+    func concurrentCheckIn() async throws {
+        let p = try PollingFixture()
+        let database = p.database, round = p.round.id!, boxes = [p.box1.id!, p.box2.id!]
+        for number in 20...29 {
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for attempt in 0..<8 {
+                    group.addTask {
+                        (try? database.checkIn(roundID: round, boxID: boxes[attempt % 2], number: number, accountID: nil, actor: .commandLine)) != nil
+                    }
+                }
+                var successes = 0
+                for await success in group where success { successes += 1 }
+                return successes
+            }
+            #expect(results == 1, "roll number \(number)")
+        }
+        #expect(try p.database.checkInCounts(roundID: p.round.id!)[.inPerson] == 10)
+    }
+
+    @Test("a candidate may not mark a ballot for a voter (代写); anyone else may, and it is recorded")
+    func assisted() throws {
+        let p = try PollingFixture()
+        let candidate = try p.x.resident(number: 1)
+        #expect(reason { try p.database.checkIn(roundID: p.round.id!, boxID: p.box1.id!, number: 20, assistedBy: candidate.id, accountID: nil, actor: .commandLine) }
+            .contains("is a candidate and may not mark a ballot"))
+        let helper = try p.x.resident(number: 30)
+        let checkIn = try p.database.checkIn(roundID: p.round.id!, boxID: p.box1.id!, number: 20, assistedBy: helper.id, accountID: nil, actor: .commandLine)
+        #expect(checkIn.assistedByID == helper.id)
+    }
+
+    @Test("a mobile box needs mobileBoxScrutineers named scrutineers, none a candidate or a candidate's spouse")
+    func mobileBox() throws {
+        let p = try PollingFixture()
+        let three = try [40, 42, 44].map { try p.x.resident(number: $0).id! }
+        #expect(reason { _ = try p.database.addBox(roundID: p.round.id!, stationID: p.central.id!, name: "流动", kind: .mobile,
+                                                   scrutineers: Array(three.prefix(2)), actor: .commandLine) }.contains("at least 3 named scrutineers (2 given)"))
+        let spouseOfCandidate = try p.x.resident(number: 6).id!   // wife of 5 (a 副主任 candidate)
+        #expect(reason { _ = try p.database.addBox(roundID: p.round.id!, stationID: p.central.id!, name: "流动", kind: .mobile,
+                                                   scrutineers: Array(three.prefix(2)) + [spouseOfCandidate], actor: .commandLine) }.contains("配偶 of nominee"))
+        let mobile = try p.database.addBox(roundID: p.round.id!, stationID: p.central.id!, name: "流动", kind: .mobile, scrutineers: three, actor: .commandLine)
+        try p.checkIn(21, box: mobile)
+        #expect(try p.database.checkInCounts(roundID: p.round.id!) == [.mobile: 1])
+        #expect(try p.database.boxes(roundID: p.round.id!).first { $0.box.id == mobile.id }?.scrutineers.count == 3)
+    }
+
+    @Test("proxies: filed in time, one holder for at most three, no re-delegation, no candidate holder; the holder's check-in issues one ballot per valid principal")
+    func proxies() throws {
+        let p = try PollingFixture(proxies: [(20, 30), (22, 30), (24, 30)], publishProxies: false)
+        let day = NominationFixture.listDay
+        #expect(reason { try p.database.fileProxy(electionID: p.id, principal: 26, holder: 30, document: "d", signedOn: day, on: day, actor: .commandLine) }
+            .contains("already holds 3 proxies"))
+        #expect(reason { try p.database.fileProxy(electionID: p.id, principal: 30, holder: 32, document: "d", signedOn: day, on: day, actor: .commandLine) }
+            .contains("holds proxies and cannot pass their vote on"))
+        #expect(reason { try p.database.fileProxy(electionID: p.id, principal: 32, holder: 20, document: "d", signedOn: day, on: day, actor: .commandLine) }
+            .contains("has given their own proxy and cannot hold one"))
+        #expect(reason { try p.database.fileProxy(electionID: p.id, principal: 32, holder: 1, document: "d", signedOn: day, on: day, actor: .commandLine) }
+            .contains("is a candidate and may not hold a proxy"))
+        #expect(reason { try p.database.fileProxy(electionID: p.id, principal: 20, holder: 34, document: "d", signedOn: day, on: day, actor: .commandLine) }
+            .contains("already has a proxy"))
+        let late = CivilDate(year: 2026, month: 12, day: 16)!
+        #expect(reason { try p.database.fileProxy(electionID: p.id, principal: 32, holder: 34, document: "d", signedOn: late, on: late, actor: .commandLine) }
+            .contains("proxies are filed by 2026-12-15"))
+        // Not yet published: the proxies are void at the polls.
+        let unpublished = try p.database.checkInProxies(roundID: p.round.id!, boxID: p.box1.id!, holderNumber: 30, accountID: nil, actor: .commandLine)
+        #expect(unpublished.allSatisfy { $0.refused?.contains("void") == true })
+        #expect(reason { try p.database.publishProxyList(electionID: p.id, on: CivilDate(year: 2026, month: 12, day: 19)!, actor: .commandLine) }
+            .contains("had to be published by 2026-12-18"))
+        try p.database.publishProxyList(electionID: p.id, on: CivilDate(year: 2026, month: 12, day: 18)!, actor: .commandLine)
+        #expect(reason { try p.database.fileProxy(electionID: p.id, principal: 32, holder: 34, document: "d", signedOn: day, on: day, actor: .commandLine) }
+            .contains("the proxy list was published"))
+        // Principal 22 came in person; the holder gets ballots for 20 and 24 only.
+        try p.checkIn(22, box: p.box2)
+        let issues = try p.database.checkInProxies(roundID: p.round.id!, boxID: p.box1.id!, holderNumber: 30, accountID: nil, actor: .commandLine)
+        #expect(issues.filter { $0.refused == nil }.map(\.principalNumber) == [20, 24])
+        #expect(issues.first { $0.principalNumber == 22 }?.refused?.contains("already received") == true)
+        #expect(try p.database.checkInCounts(roundID: p.round.id!) == [.inPerson: 1, .proxy: 2])
+    }
+
+    @Test("a proxy holder must be a close relative when the rule set says so")
+    func closeRelativeHolder() throws {
+        var rules = RuleSet()
+        rules.proxyHolder = .closeRelative
+        let x = try NominationFixture(rules: rules)
+        let day = NominationFixture.today
+        #expect(reason { try x.database.fileProxy(electionID: x.id, principal: 20, holder: 30, document: "d", signedOn: day, on: day, actor: .commandLine) }
+            .contains("requires a close relative"))
+        try x.database.fileProxy(electionID: x.id, principal: 20, holder: 19, document: "d", signedOn: day, on: day, actor: .commandLine)  // her husband
+    }
+
+    @Test("paper accounting per station: received, issued, spoiled and replaced, returned")
+    func paperAccounting() throws {
+        let p = try PollingFixture()
+        try p.database.recordPapers(roundID: p.round.id!, stationID: p.central.id!, .received, count: 50, actor: .commandLine)
+        for number in 20...29 { try p.checkIn(number) }
+        try p.database.recordPapers(roundID: p.round.id!, stationID: p.central.id!, .spoiled, count: 1, actor: .commandLine)
+        try p.database.recordPapers(roundID: p.round.id!, stationID: p.central.id!, .returned, count: 30, actor: .commandLine)
+        let account = try #require(try p.database.paperAccounts(roundID: p.round.id!).first { $0.station.id == p.central.id }?.account)
+        #expect(account == PaperAccount(received: 50, issued: 10, spoiled: 1, returned: 30))
+        #expect(account.unaccounted == 9)
+    }
+
+    @Test("double entry: agreeing passes go into the log; differing ones wait for a third look by someone else; the same clerk cannot do both")
+    func doubleEntry() throws {
+        let p = try PollingFixture()
+        for number in 20...23 { try p.checkIn(number) }
+        #expect(reason { try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: 1, pass: .first, ballot: try p.ballot(),
+                                                   accountID: p.clerkA.id!, actor: .commandLine) }.contains("hand count"))
+        try p.database.setHandCount(boxID: p.box1.id!, electionID: p.id, count: 3, actor: .commandLine)
+        #expect(reason { try p.checkIn(24) }.contains("closed for counting"))
+        func enter(_ position: Int, _ pass: EntryPass, _ ballot: MarkedBallot, by clerk: Account) throws -> EntryOutcome {
+            try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: position, pass: pass, ballot: ballot, accountID: clerk.id!, actor: .commandLine)
+        }
+        #expect(try enter(1, .first, try p.ballot(), by: p.clerkA) == .waiting)
+        #expect(reason { _ = try enter(1, .second, try p.ballot(), by: p.clerkA) }.contains("same clerk cannot enter both passes"))
+        guard case .agreed(let seq, let tracking) = try enter(1, .second, try p.ballot(), by: p.clerkB) else { Issue.record("not agreed"); return }
+        #expect(seq == 1 && tracking.count == 64)
+        #expect(try enter(2, .first, try p.ballot(approving: 0), by: p.clerkA) == .waiting)
+        #expect(try enter(2, .second, try p.ballot(approving: 1), by: p.clerkB) == .mismatch)
+        #expect(reason { _ = try enter(2, .third, try p.ballot(), by: p.clerkA) }.contains("entered neither pass"))
+        #expect(try p.database.paperEntries(boxID: p.box1.id!).map(\.mismatch) == [false, true, false])
+        // Closing now: 1 of 3 agreed, 1 awaiting a third look.
+        #expect(reason { try p.database.closeBox(boxID: p.box1.id!, electionID: p.id, signingKey: try p.key, actor: .commandLine) }
+            .contains("1 papers agreed of 3 counted (difference 2, 1 awaiting a third look); the box stays open"))
+        guard case .agreed = try enter(2, .third, try p.ballot(approving: 1), by: p.clerkC) else { Issue.record("third look did not settle"); return }
+        let blank = MarkedBallot.unmarked(.blank, paper: p.round.paperDigest)
+        _ = try enter(3, .first, blank, by: p.clerkA)
+        _ = try enter(3, .second, blank, by: p.clerkB)
+        let (sheet, receipt) = try p.database.closeBox(boxID: p.box1.id!, electionID: p.id, signingKey: try p.key, actor: .commandLine)
+        #expect(sheet.handCount == 3 && sheet.issued == 4 && sheet.ballots.count == 3)
+        let sheetDigest = try CanonicalJSON.digest(sheet).hex
+        #expect(receipt.statement.what == "count-sheet" && receipt.statement.tracking == sheetDigest)
+        let registered = try #require(try p.database.signingKeys(communityID: p.x.f.community.id!, purpose: "election:\(p.id)").first)
+        try receipt.verify(with: try Ed25519PublicKey(pem: registered.publicKeyPEM))
+        #expect(try p.database.verifyBallotLog(electionID: p.id) == nil)
+        let lines = try p.database.ballotLog(electionID: p.id).map { try JSONDecoder().decode(BallotLine.self, from: Data($0.line.utf8)) }
+        #expect(lines.map(\.ballot) == [try p.ballot(), try p.ballot(approving: 1), blank])
+        let firstTracking = try p.database.ballotLog(electionID: p.id)[0].tracking
+        #expect(lines.map(\.method) == ["paper", "paper", "paper"] && lines[1].prev == firstTracking)
+    }
+
+    @Test("a ballot must fit the paper: one mark per candidate, write-ins within the lines and on the roll")
+    func ballotValidation() throws {
+        let p = try PollingFixture()
+        try p.checkIn(20)
+        try p.database.setHandCount(boxID: p.box1.id!, electionID: p.id, count: 1, actor: .commandLine)
+        var short = try p.ballot()
+        short.posts[0].marks.removeLast()
+        var tooManyWriteIns = try p.ballot()
+        tooManyWriteIns.posts[0].writeIns = [.init(person: nil), .init(person: nil)]
+        var notOnRoll = try p.ballot()
+        notOnRoll.posts[3].writeIns = [.init(person: 999_999)]
+        var otherPaper = try p.ballot()
+        otherPaper.paper = String(repeating: "0", count: 64)
+        for (ballot, expected) in [(short, "director: 2 marks"), (tooManyWriteIns, "at most 1 write-ins"), (notOnRoll, "not on the roll"), (otherPaper, "not marked on this round's ballot paper")] {
+            #expect(reason { try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: 1, pass: .first, ballot: ballot, accountID: p.clerkA.id!,
+                                                       actor: .commandLine) }.contains(expected), "\(expected)")
+        }
+        var writeIn = try p.ballot()
+        writeIn.posts[3].writeIns = [.init(person: try p.x.resident(number: 40).id!), .init(person: nil)]
+        #expect(try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: 1, pass: .first, ballot: writeIn, accountID: p.clerkA.id!,
+                                          actor: .commandLine) == .waiting)
+    }
+
+    @Test("electronic casting: one transaction marks the voter and logs the ballot; the receipt verifies; a retry returns the same receipt; no second ballot, no paper after")
+    func electronic() throws {
+        let p = try PollingFixture()
+        let entry = try #require(try p.database.rollEntryID(electionID: p.id, rollNumber: 40))
+        let token = "form-token-0123456789abcdef"
+        let cast = try p.database.castElectronicBallot(roundID: p.round.id!, rollEntryID: entry, ballot: try p.ballot(), formToken: token, signingKey: try p.key)
+        let registered = try #require(try p.database.signingKeys(communityID: p.x.f.community.id!, purpose: "election:\(p.id)").first)
+        try cast.receipt.verify(with: try Ed25519PublicKey(pem: registered.publicKeyPEM))
+        #expect(cast.receipt.statement.what == "ballot" && cast.receipt.statement.round == 1 && cast.receipt.statement.tracking == cast.tracking)
+        let retry = try p.database.castElectronicBallot(roundID: p.round.id!, rollEntryID: entry, ballot: try p.ballot(), formToken: token, signingKey: try p.key)
+        #expect(retry == cast)
+        #expect(reason { _ = try p.database.castElectronicBallot(roundID: p.round.id!, rollEntryID: entry, ballot: try p.ballot(approving: 1),
+                                                                 formToken: "another-form-token-0123456789", signingKey: try p.key) }.contains("already received a ballot"))
+        #expect(reason { try p.checkIn(40) }.contains("already received a ballot in this round (电子投票, 电子投票)"))
+        #expect(try p.database.ballotLog(electionID: p.id).count == 1)
+        #expect(try p.database.trackBallot(electionID: p.id, tracking: cast.tracking)?.seq == cast.seq)
+        #expect(try p.database.trackBallot(electionID: p.id, tracking: String(repeating: "a", count: 64)) == nil)
+        // The check-in keeps the date only.
+        let at = try p.database.reader.read { db in try String.fetchOne(db, sql: "SELECT at FROM checkIn WHERE rollEntryID = ?", arguments: [entry]) }
+        #expect(at?.count == 10)
+    }
+
+    @Test("no table links a voter to a ballot: voter-bearing tables carry no ballot, the ballot tables carry no voter")
+    func secrecy() throws {
+        let p = try PollingFixture()
+        let tables = try p.database.reader.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'") }
+        let voterColumns: Set<String> = ["rollEntryID", "residentID", "principalEntryID", "holderEntryID", "accountID", "assistedByID", "issuedBy"]
+        let ballotColumns: Set<String> = ["line", "tracking", "content", "seq"]
+        for table in tables {
+            let columns = Set(try p.database.reader.read { db in try db.columns(in: table).map(\.name) })
+            if table == "ballotLog" || table == "electronicCast" || table == "paperBallot" {
+                #expect(columns.isDisjoint(with: voterColumns), "\(table) carries a voter column")
+            }
+            if table == "checkIn" || table == "voterSession" {
+                #expect(columns.isDisjoint(with: ballotColumns), "\(table) carries a ballot column")
+            }
+        }
+        // checkIn keeps no insertion order that could be matched against the log.
+        let sql = try p.database.reader.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'checkIn'") }
+        #expect(sql?.contains("WITHOUT ROWID") == true)
+    }
+
+    @Test("voter sessions: the access code from the voter card logs in; a wrong code does not")
+    func voterSessions() throws {
+        let p = try PollingFixture()
+        let card = try #require(try p.database.issueVoterCards(electionID: p.id, numbers: [40], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1),
+                                                               actor: .commandLine).first)
+        #expect(try p.database.startVoterSession(electionID: p.id, number: 40, code: card.accessCode.replacingOccurrences(of: "-", with: "")) != nil)
+        let token = try #require(try p.database.startVoterSession(electionID: p.id, number: 40, code: card.accessCode))
+        #expect(try p.database.voterSession(token: token)?.number == 40)
+        #expect(try p.database.startVoterSession(electionID: p.id, number: 41, code: card.accessCode) == nil)
+        try p.database.endVoterSession(token: token)
+        #expect(try p.database.voterSession(token: token) == nil)
+    }
+}
