@@ -27,7 +27,7 @@ struct ElectionCommand: AsyncParsableCommand {
 /// `xuanyi roll build|publish|export --election ID`: the voter roll from the command line.
 struct RollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "roll", abstract: "Build, publish and export an election's voter roll.",
-                                                    subcommands: [Build.self, Publish.self, Export.self])
+                                                    subcommands: [Build.self, Publish.self, Export.self, Cards.self])
 
     struct Build: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Build (or, before publication, rebuild) the base roll.")
@@ -69,6 +69,34 @@ struct RollCommand: AsyncParsableCommand {
             } else {
                 FileHandle.standardOutput.write(data)
             }
+        }
+    }
+
+    struct Cards: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue voter cards: one-time access codes for electronic voting, written once as CSV (roll number, name, code).",
+            discussion: "Without --numbers, cards for every voter who has none. With --numbers, new codes for those voters (a lost card): their old codes stop working. The codes are stored only as scrypt hashes; keep the file safe and delete it once the cards are printed.")
+        @OptionGroup var options: DatabaseOptions
+        @Option(name: .long, help: "Election id.") var election: Int64
+        @Option(name: .long, help: "Roll numbers, comma-separated (default: every voter without a card).") var numbers: String?
+        @Option(name: .long, help: "Output CSV file (created new, mode 0600).") var out: String
+
+        func run() async throws {
+            let database = try options.openExisting()
+            let wanted = try numbers.map { text in
+                try text.split(separator: ",").map { part -> Int in
+                    guard let number = Int(part.trimmingCharacters(in: .whitespaces)) else { throw CommandError("--numbers: \"\(part)\" is not a roll number") }
+                    return number
+                }
+            }
+            guard !FileManager.default.fileExists(atPath: out) else { throw CommandError("\(out) exists; the codes are written to a new file only") }
+            let cards = try database.issueVoterCards(electionID: election, numbers: wanted, actor: .commandLine)
+            var csv = "roll number,name,access code\n"
+            for card in cards { csv += "\(card.number),\(card.name),\(card.accessCode)\n" }
+            guard FileManager.default.createFile(atPath: out, contents: Data(csv.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw CommandError("cannot write \(out)")
+            }
+            say("选民证 Voter cards: \(cards.count) access codes written to \(out)")
         }
     }
 }

@@ -227,4 +227,58 @@ struct CLITests {
         let text = try CLI.xuanyi(["election", "ballot", "--election", "1", "--database", database])
         #expect(text.stdout.contains("另选他人") && text.stdout.contains("三格中选择一格"))
     }
+
+    @Test("a ballot whose receipt was shown survives kill -9 of the server: every tracking code is in the log after restart")
+    func crashSafety() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let database = workspace.path("x.sqlite")
+        #expect(try CLI.xuanyi(["demo", "--no-serve", "--database", database, "--households", "250"]).status == 0)
+        // Voters without a ballot yet: the branch box's last voters are far down the roll; take the roll's end.
+        let appDatabase = try AppDatabase.open(path: database, modules: XuanyiSchema.modules)
+        let round = try #require(try appDatabase.rounds(electionID: 1).first)
+        let candidates = Set(try appDatabase.candidateList(electionID: 1).map(\.residentID))
+        var numbers: [Int] = []
+        for line in try appDatabase.rollLines(electionID: 1, includeRemoved: false).reversed() where numbers.count < 6 {
+            let entry = try #require(try appDatabase.rollEntryID(electionID: 1, rollNumber: line.number))
+            let person = try #require(try appDatabase.residentID(electionID: 1, rollNumber: line.number))
+            if try !appDatabase.hasBallot(roundID: round.id!, rollEntryID: entry), !candidates.contains(person) { numbers.append(line.number) }
+        }
+        let paper = try round.paper()
+        let codesFile = workspace.path("codes.csv")
+        #expect(try CLI.xuanyi(["roll", "cards", "--election", "1", "--numbers", numbers.map(String.init).joined(separator: ","), "--out", codesFile,
+                                "--database", database]).status == 0)
+        let codes = Dictionary(uniqueKeysWithValues: try String(contentsOfFile: codesFile, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
+            let fields = line.split(separator: ",")
+            return (Int(fields[0])!, String(fields[2]))
+        })
+        let port = CLI.freePort()
+        let server = try ServerProcess(["serve", "--port", "\(port)", "--database", database], port: port)
+        defer { server.stop() }
+        try server.waitUntilReady()
+        let base = "http://127.0.0.1:\(port)/elections/1"
+        var receipts: [String] = []
+        for number in numbers {
+            let jar = workspace.path("voter-\(number).txt")
+            let page = try CLI.tool("curl", ["-s", "-c", jar, "-b", jar, "\(base)/vote"])
+            let token = try #require(page.stdout.components(separatedBy: #"name="_csrf" value=""#).dropFirst().first?.prefix { $0 != "\"" })
+            _ = try CLI.tool("curl", ["-s", "-o", "/dev/null", "-c", jar, "-b", jar, "--data-urlencode", "_csrf=\(token)", "--data-urlencode", "number=\(number)",
+                                      "--data-urlencode", "code=\(codes[number]!)", "\(base)/vote/login"])
+            var marks: [String] = []
+            for section in paper.sections { marks += ["--data-urlencode", "m.\(section.post.rawValue).1=approve"] }
+            let cast = try CLI.tool("curl", ["-s", "-c", jar, "-b", jar, "--data-urlencode", "_csrf=\(token)", "--data-urlencode", "formToken=crash-test-token-\(number)-0123456789"]
+                                    + marks + ["\(base)/vote/cast"])
+            let compact = try #require(cast.stdout.components(separatedBy: "<pre class=\"wrap\">").dropFirst().first?.prefix { $0 != "<" }, "no receipt for \(number)")
+            receipts.append(try SignedReceipt(compactText: String(compact)).statement.tracking)
+        }
+        // Kill the server the moment the last receipt arrived: no clean shutdown, no checkpoint.
+        kill(server.process.processIdentifier, SIGKILL)
+        server.process.waitUntilExit()
+        let reopened = try AppDatabase.open(path: database, modules: XuanyiSchema.modules)
+        for tracking in receipts {
+            #expect(try reopened.trackBallot(electionID: 1, tracking: tracking) != nil, "ballot \(tracking) lost")
+        }
+        #expect(receipts.count == numbers.count && numbers.count == 6)
+        #expect(try reopened.verifyBallotLog(electionID: 1) == nil)
+    }
 }
