@@ -1,3 +1,4 @@
+import Community
 import GRDB
 
 // GRDB conformances of Elections' types.
@@ -5,6 +6,26 @@ import GRDB
 extension Election: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "election"
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Reads a row by hand so the rule set's JSON is decoded once per distinct text
+    /// (`DecodedCache`): elections are read on almost every request.
+    public init(row: Row) throws {
+        func date(_ column: String) throws -> CivilDate? {
+            guard let text: String = row[column] else { return nil }
+            guard let date = CivilDate(text) else { throw CommunityError.invalid(field: "election.\(column)", reason: "not a date: \(text)") }
+            return date
+        }
+        guard let method = ElectionMethod(rawValue: row["method"]), let status = ElectionStatus(rawValue: row["status"]),
+              let electionDay = try date("electionDay") else {
+            throw CommunityError.invalid(field: "election", reason: "row \(row["id"] as Int64? ?? 0) is damaged")
+        }
+        self.init(id: row["id"], communityID: row["communityID"], title: row["title"], method: method, electionDay: electionDay,
+                  rules: try DecodedCache.rules.value(for: row["rulesJSON"]), rulesDigest: row["rulesDigest"], status: status,
+                  keyID: row["keyID"], rollBuilt: row["rollBuilt"], rollPublishedOn: try date("rollPublishedOn"),
+                  rollPublishedLate: row["rollPublishedLate"], createdAt: row["createdAt"], announcedOn: try date("announcedOn"),
+                  candidateListPublishedOn: try date("candidateListPublishedOn"), candidateListLate: row["candidateListLate"],
+                  proxyListPublishedOn: try date("proxyListPublishedOn"))
+    }
 }
 
 extension RollApplication: FetchableRecord, MutablePersistableRecord {

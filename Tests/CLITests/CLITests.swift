@@ -258,6 +258,7 @@ struct CLITests {
         try server.waitUntilReady()
         let base = "http://127.0.0.1:\(port)/elections/1"
         var receipts: [String] = []
+        var lastReceipt: SignedReceipt?
         for number in numbers {
             let jar = workspace.path("voter-\(number).txt")
             let page = try CLI.tool("curl", ["-s", "-c", jar, "-b", jar, "\(base)/vote"])
@@ -269,7 +270,9 @@ struct CLITests {
             let cast = try CLI.tool("curl", ["-s", "-c", jar, "-b", jar, "--data-urlencode", "_csrf=\(token)", "--data-urlencode", "formToken=crash-test-token-\(number)-0123456789"]
                                     + marks + ["\(base)/vote/cast"])
             let compact = try #require(cast.stdout.components(separatedBy: "<pre class=\"wrap\">").dropFirst().first?.prefix { $0 != "<" }, "no receipt for \(number)")
-            receipts.append(try SignedReceipt(compactText: String(compact)).statement.tracking)
+            let receipt = try SignedReceipt(compactText: String(compact))
+            receipts.append(receipt.statement.tracking)
+            lastReceipt = receipt
         }
         // Kill the server the moment the last receipt arrived: no clean shutdown, no checkpoint.
         kill(server.process.processIdentifier, SIGKILL)
@@ -280,5 +283,14 @@ struct CLITests {
         }
         #expect(receipts.count == numbers.count && numbers.count == 6)
         #expect(try reopened.verifyBallotLog(electionID: 1) == nil)
+        // The receipt checks with the openssl command line and the election's published key.
+        let receipt = try #require(lastReceipt)
+        let key = try #require(try reopened.signingKeys(communityID: 1, purpose: "election:1").first)
+        try Data(key.publicKeyPEM.utf8).write(to: URL(fileURLWithPath: workspace.path("election.pub.pem")))
+        try receipt.statementBytes.write(to: URL(fileURLWithPath: workspace.path("statement.json")))
+        try receipt.signature.write(to: URL(fileURLWithPath: workspace.path("statement.sig")))
+        let verified = try CLI.tool("openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", workspace.path("election.pub.pem"), "-rawin",
+                                                "-in", workspace.path("statement.json"), "-sigfile", workspace.path("statement.sig")])
+        #expect(verified.stdout.contains("Signature Verified Successfully"), "\(verified.stderr)")
     }
 }

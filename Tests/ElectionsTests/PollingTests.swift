@@ -296,4 +296,42 @@ struct PollingTests {
         try p.database.endVoterSession(token: token)
         #expect(try p.database.voterSession(token: token) == nil)
     }
+
+    @Test("group commit: forty concurrent casts all commit, each once, with receipts; a refused cast in the same batch leaves the others alone")
+    func groupCommit() async throws {
+        let p = try PollingFixture()
+        let caster = BallotCaster(database: p.database, maxBatch: 8)
+        let key = try p.key
+        let round = p.round.id!
+        let ballot = try p.ballot()
+        try p.checkIn(40)   // 40 already has a paper ballot: its cast is refused
+        let entries = try (20...60).map { try #require(try p.database.rollEntryID(electionID: p.id, rollNumber: $0)) }
+        let results = await withTaskGroup(of: (Int64, Result<CastBallot, any Error>).self) { group in
+            for entry in entries {
+                group.addTask {
+                    do {
+                        return (entry, .success(try await caster.cast(roundID: round, rollEntryID: entry, ballot: ballot,
+                                                                       formToken: "group-commit-token-\(entry)", signingKey: key)))
+                    } catch {
+                        return (entry, .failure(error))
+                    }
+                }
+            }
+            var all: [(Int64, Result<CastBallot, any Error>)] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        let refused = results.filter { if case .failure = $0.1 { return true } else { return false } }
+        #expect(refused.count == 1)
+        let casts = results.compactMap { try? $0.1.get() }
+        #expect(casts.count == 40 && Set(casts.map(\.seq)).count == 40 && Set(casts.map(\.tracking)).count == 40)
+        let registered = try #require(try p.database.signingKeys(communityID: p.x.f.community.id!, purpose: "election:\(p.id)").first)
+        for cast in casts {
+            try cast.receipt.verify(with: try Ed25519PublicKey(pem: registered.publicKeyPEM))
+            #expect(try p.database.trackBallot(electionID: p.id, tracking: cast.tracking)?.seq == cast.seq)
+        }
+        #expect(try p.database.ballotLog(electionID: p.id).count == 40)
+        #expect(try p.database.verifyBallotLog(electionID: p.id) == nil)
+        #expect(try p.database.checkInCounts(roundID: p.round.id!) == [.inPerson: 1, .electronic: 40])
+    }
 }

@@ -11,6 +11,29 @@ public struct VoterSession: Sendable, Equatable {
     public var name: String
 }
 
+/// One voter's electronic ballot on its way to the log.
+struct CastRequest: Sendable {
+    let roundID: Int64
+    let rollEntryID: Int64
+    let ballot: MarkedBallot
+    let formToken: String
+    let keyID: String
+}
+
+/// A cast as committed: what its receipt states.
+struct RecordedCast: Sendable {
+    let election: Int64
+    let round: Int
+    let seq: Int
+    let tracking: String
+    let at: String
+
+    func receipt(signingKey: Ed25519PrivateKey) throws -> CastBallot {
+        CastBallot(seq: seq, tracking: tracking,
+                   receipt: try AppDatabase.ballotReceipt(election: election, round: round, seq: seq, tracking: tracking, at: at, signingKey: signingKey))
+    }
+}
+
 /// An electronic ballot as recorded: its place in the log and the receipt shown to the voter.
 public struct CastBallot: Sendable, Equatable {
     public var seq: Int
@@ -49,6 +72,27 @@ extension AppDatabase {
         }
     }
 
+    /// What casting needs, in one read: the voter of a session token, and the open round with
+    /// electronic voting in which they have no ballot yet (or, when they have one in every open
+    /// round, the first such round — a retried cast is answered there). Nil without a valid session.
+    public func castingState(electionID: Int64, token: String, now: Date = Date()) throws -> (voter: VoterSession, round: PollingRound?)? {
+        try reader.read { db in
+            guard let voter = try Row.fetchOne(db, sql: """
+                SELECT voterSession.electionID, voterSession.rollEntryID, rollEntry.number, resident.name FROM voterSession
+                JOIN rollEntry ON rollEntry.id = voterSession.rollEntryID JOIN resident ON resident.id = rollEntry.residentID
+                WHERE voterSession.tokenHash = ? AND voterSession.expiresAt >= ? AND rollEntry.active AND voterSession.electionID = ?
+                """, arguments: [SHA256.hash(Data(token.utf8)).hex, now, electionID]).map({
+                VoterSession(electionID: $0["electionID"], rollEntryID: $0["rollEntryID"], number: $0["number"], name: $0["name"])
+            }) else { return nil }
+            let rounds = try PollingRound.filter(Column("electionID") == electionID && Column("status") == "open" && Column("electronic"))
+                .order(Column("number")).fetchAll(db)
+            for round in rounds where try CheckIn.filter(Column("roundID") == round.id! && Column("rollEntryID") == voter.rollEntryID).fetchCount(db) == 0 {
+                return (voter, round)
+            }
+            return (voter, rounds.first)
+        }
+    }
+
     /// Ends a voter session (after casting, or on logout).
     public func endVoterSession(token: String) throws {
         try writer.write { db in try db.execute(sql: "DELETE FROM voterSession WHERE tokenHash = ?", arguments: [SHA256.hash(Data(token.utf8)).hex]) }
@@ -64,43 +108,65 @@ extension AppDatabase {
     /// the check-in keeps only the date, and nothing ties the two rows together. The receipt is
     /// made after the commit (SQLite `synchronous = FULL`: durable when `write` returns). A retry
     /// with the same `formToken` returns the first cast's receipt instead of a second ballot.
+    /// (`BallotCaster` does the same for many concurrent voters with one commit per batch.)
     public func castElectronicBallot(roundID: Int64, rollEntryID: Int64, ballot: MarkedBallot, formToken: String,
                                      signingKey: Ed25519PrivateKey, now: Date = Date()) throws -> CastBallot {
-        let token = formToken.trimmingCharacters(in: .whitespaces)
-        guard token.count >= 16, token.count <= 100 else { throw CommunityError.invalid(field: "formToken", reason: "missing form token") }
-        let recorded = try writer.write { db -> (seq: Int, tracking: String, at: String, round: Int, election: Int64) in
-            guard let round = try PollingRound.fetchOne(db, key: roundID) else { throw CommunityError.notFound("round \(roundID)") }
-            if let previous = try Row.fetchOne(db, sql: """
-                SELECT ballotLog.seq, ballotLog.tracking, ballotLog.recordedAt FROM electronicCast
-                JOIN ballotLog ON ballotLog.electionID = electronicCast.electionID AND ballotLog.seq = electronicCast.seq
-                WHERE electronicCast.token = ? AND electronicCast.electionID = ?
-                """, arguments: [token, round.electionID]) {
-                return (previous["seq"], previous["tracking"], previous["recordedAt"], round.number, round.electionID)
+        let request = CastRequest(roundID: roundID, rollEntryID: rollEntryID, ballot: ballot, formToken: formToken, keyID: signingKey.keyID)
+        let recorded = try writer.write { db in try Self.recordCast(db, request, now: now) }
+        return try recorded.receipt(signingKey: signingKey)
+    }
+
+    /// Records a batch of casts in one write transaction, each in its own savepoint: one
+    /// refusal (a voter who already has a ballot …) leaves the others in the batch untouched.
+    func recordCasts(_ requests: [CastRequest], now: Date) async throws -> [Result<RecordedCast, any Error>] {
+        try await writer.write { db in
+            requests.map { request in
+                var outcome: Result<RecordedCast, any Error> = .failure(CommunityError.notAllowed("not recorded"))
+                do {
+                    try db.inSavepoint {
+                        outcome = .success(try Self.recordCast(db, request, now: now))
+                        return .commit
+                    }
+                } catch {
+                    outcome = .failure(error)
+                }
+                return outcome
             }
-            guard round.status == .open else { throw CommunityError.notAllowed("round \(round.number) is closed") }
-            guard round.electronic, let box = try BallotBox.filter(Column("roundID") == roundID && Column("kind") == "electronic").fetchOne(db) else {
-                throw CommunityError.notAllowed("this round has no electronic voting")
-            }
-            guard box.status == .open else { throw CommunityError.notAllowed("electronic voting in this round has ended") }
-            guard let entry = try RollEntry.fetchOne(db, key: rollEntryID), entry.active, entry.electionID == round.electionID else {
-                throw CommunityError.notAllowed("not on the roll")
-            }
-            let election = try Self.fetchElection(db, round.electionID)
-            guard signingKey.keyID == election.keyID else { throw CommunityError.notAllowed("wrong signing key for election \(election.id!)") }
-            try ballot.validate(against: try round.paper(), digest: round.paperDigest) { person in
-                (try? Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND residentID = ? AND active",
-                                   arguments: [round.electionID, person])) ?? 0 > 0
-            }
-            var checkIn = CheckIn(roundID: roundID, rollEntryID: rollEntryID, boxID: box.id!, method: .electronic, proxyID: nil,
-                                  assistedByID: nil, at: CivilDate.today(now: now).description, issuedBy: nil)
-            try Self.insertCheckIn(db, &checkIn, number: entry.number)
-            let (seq, tracking, _) = try Self.appendBallot(db, election: round.electionID, round: round, box: box, method: "electronic", ballot: ballot, at: now)
-            try db.execute(sql: "INSERT INTO electronicCast (token, electionID, seq) VALUES (?, ?, ?)", arguments: [token, round.electionID, seq])
-            return (seq, tracking, Timestamp.string(from: now), round.number, round.electionID)
         }
-        return CastBallot(seq: recorded.seq, tracking: recorded.tracking,
-                          receipt: try Self.ballotReceipt(election: recorded.election, round: recorded.round, seq: recorded.seq,
-                                                          tracking: recorded.tracking, at: recorded.at, signingKey: signingKey))
+    }
+
+    /// One cast inside the caller's transaction.
+    static func recordCast(_ db: Database, _ request: CastRequest, now: Date) throws -> RecordedCast {
+        let token = request.formToken.trimmingCharacters(in: .whitespaces)
+        guard token.count >= 16, token.count <= 100 else { throw CommunityError.invalid(field: "formToken", reason: "missing form token") }
+        guard let round = try PollingRound.fetchOne(db, key: request.roundID) else { throw CommunityError.notFound("round \(request.roundID)") }
+        if let previous = try Row.fetchOne(db, sql: """
+            SELECT ballotLog.seq, ballotLog.tracking, ballotLog.recordedAt FROM electronicCast
+            JOIN ballotLog ON ballotLog.electionID = electronicCast.electionID AND ballotLog.seq = electronicCast.seq
+            WHERE electronicCast.token = ? AND electronicCast.electionID = ?
+            """, arguments: [token, round.electionID]) {
+            return RecordedCast(election: round.electionID, round: round.number, seq: previous["seq"], tracking: previous["tracking"], at: previous["recordedAt"])
+        }
+        guard round.status == .open else { throw CommunityError.notAllowed("round \(round.number) is closed") }
+        guard round.electronic, let box = try BallotBox.filter(Column("roundID") == request.roundID && Column("kind") == "electronic").fetchOne(db) else {
+            throw CommunityError.notAllowed("this round has no electronic voting")
+        }
+        guard box.status == .open else { throw CommunityError.notAllowed("electronic voting in this round has ended") }
+        guard let entry = try RollEntry.fetchOne(db, key: request.rollEntryID), entry.active, entry.electionID == round.electionID else {
+            throw CommunityError.notAllowed("not on the roll")
+        }
+        let keyID = try String.fetchOne(db, sql: "SELECT keyID FROM election WHERE id = ?", arguments: [round.electionID])
+        guard request.keyID == keyID else { throw CommunityError.notAllowed("wrong signing key for election \(round.electionID)") }
+        try request.ballot.validate(against: try round.paper(), digest: round.paperDigest) { person in
+            (try? Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND residentID = ? AND active",
+                               arguments: [round.electionID, person])) ?? 0 > 0
+        }
+        var checkIn = CheckIn(roundID: request.roundID, rollEntryID: request.rollEntryID, boxID: box.id!, method: .electronic, proxyID: nil,
+                              assistedByID: nil, at: CivilDate.today(now: now).description, issuedBy: nil)
+        try insertCheckIn(db, &checkIn, number: entry.number)
+        let (seq, tracking, _) = try appendBallot(db, election: round.electionID, round: round, box: box, method: "electronic", ballot: request.ballot, at: now)
+        try db.execute(sql: "INSERT INTO electronicCast (token, electionID, seq) VALUES (?, ?, ?)", arguments: [token, round.electionID, seq])
+        return RecordedCast(election: round.electionID, round: round.number, seq: seq, tracking: tracking, at: Timestamp.string(from: now))
     }
 
     /// The receipt of a logged ballot (Ed25519 is deterministic: the same statement gives the same signature).

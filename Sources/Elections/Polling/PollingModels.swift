@@ -42,7 +42,7 @@ public struct PollingRound: Codable, Sendable, Equatable, Identifiable {
     public var openedAt: Date
 
     /// The decoded paper.
-    public func paper() throws -> BallotPaper { try JSONDecoder().decode(BallotPaper.self, from: Data(paperJSON.utf8)) }
+    public func paper() throws -> BallotPaper { try DecodedCache.papers.value(for: paperJSON) }
 }
 
 /// A polling station: the central venue (中心会场) or a branch station (分会场).

@@ -364,7 +364,9 @@ struct ElectionsController {
 
     func signingKey(for election: Election) throws -> Ed25519PrivateKey {
         guard let keys else { throw WebSetupError("no key store configured: receipts cannot be signed") }
-        return try keys.load(keyID: election.keyID, passphrase: keyPassphrase)
+        return try SigningKeyCache.shared.key(keys.privateKeyURL(keyID: election.keyID).path) {
+            try keys.load(keyID: election.keyID, passphrase: keyPassphrase)
+        }
     }
 
     @Sendable func fileObjection(request: Request, context: AppRequestContext) async throws -> Response {

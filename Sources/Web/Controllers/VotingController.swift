@@ -13,9 +13,12 @@ struct VotingController {
     let elections: ElectionsController
     let throttle: LoginThrottle
     let secureCookies: Bool
+    /// Group commit for casts (one per application).
+    let caster: BallotCaster
 
     init(database: AppDatabase, renderer: PageRenderer, keys: KeyStore?, keyPassphrase: String?, secureCookies: Bool) {
         self.database = database
+        caster = BallotCaster(database: database)
         self.renderer = renderer
         elections = ElectionsController(database: database, renderer: renderer, keys: keys, keyPassphrase: keyPassphrase)
         throttle = LoginThrottle(maxFailures: 5, maxFailuresPerAddress: 50)
@@ -160,18 +163,17 @@ struct VotingController {
     @Sendable func cast(request: Request, context: AppRequestContext) async throws -> Response {
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
-        guard let voter = try voter(request, election) else {
+        guard let token = request.cookies[Self.voterCookie]?.value, let state = try database.castingState(electionID: election.id!, token: token) else {
             return try page("vote_login", election, ["error": context.locale.text("vote_session_ended"), "open": true], request: request, context: context,
                             status: .unauthorized)
         }
-        // A retry of a cast that went through: the same form token answers with the same receipt.
-        let rounds = try database.rounds(electionID: election.id!).filter { $0.status == .open && $0.electronic }
-        guard let round = try rounds.first(where: { try !database.hasBallot(roundID: $0.id!, rollEntryID: voter.rollEntryID) }) ?? rounds.first else {
-            throw CommunityError.notAllowed("no round is open for electronic voting")
-        }
+        // A retry of a cast that went through lands in a round where the voter has a ballot: the
+        // same form token answers there with the same receipt.
+        let voter = state.voter
+        guard let round = state.round else { throw CommunityError.notAllowed("no round is open for electronic voting") }
         let (ballot, _) = try readBallot(form, round, election)
-        let cast = try database.castElectronicBallot(roundID: round.id!, rollEntryID: voter.rollEntryID, ballot: ballot, formToken: form["formToken"] ?? "",
-                                                     signingKey: try elections.signingKey(for: election))
+        let cast = try await caster.cast(roundID: round.id!, rollEntryID: voter.rollEntryID, ballot: ballot, formToken: form["formToken"] ?? "",
+                                         signingKey: try elections.signingKey(for: election))
         return try page("vote_receipt", election, receiptData(election, cast.receipt), request: request, context: context, status: .created)
     }
 

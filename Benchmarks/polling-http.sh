@@ -1,0 +1,61 @@
+#!/bin/bash
+# Polling over HTTP on 127.0.0.1: electronic casts per second (durable commit + signed receipt)
+# and check-ins per second, with wrk, beside `openssl speed ed25519` measured in the same run.
+# Usage (from the repository root, after `swift build -c release --product xuanyi`):
+#   Benchmarks/polling-http.sh            # HOUSEHOLDS=12000 DURATION=5 THREADS=2 CONNECTIONS=64
+# Needs: wrk, python3, curl, sqlite3, openssl (apt-get install wrk python3 curl sqlite3 openssl).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+bin=${XUANYI:-$root/.build/release/xuanyi}
+households=${HOUSEHOLDS:-12000}
+duration=${DURATION:-5}
+threads=${THREADS:-2}
+connections=${CONNECTIONS:-64}
+work=$(mktemp -d)
+server=""
+trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
+
+"$bin" demo --no-serve --database "$work/b.sqlite" --households "$households" --admin-password bench-password-1 > /dev/null
+python3 "$here/http/prepare.py" "$work/b.sqlite" "$work"
+box=$(sqlite3 "$work/b.sqlite" "SELECT ballotBox.id FROM ballotBox JOIN pollingRound ON pollingRound.id = ballotBox.roundID WHERE pollingRound.electionID = 1 AND ballotBox.kind = 'fixed' AND ballotBox.status = 'open' LIMIT 1")
+round=$(sqlite3 "$work/b.sqlite" "SELECT id FROM pollingRound WHERE electionID = 1 ORDER BY number LIMIT 1")
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin" serve --database "$work/b.sqlite" --port "$port" > "$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.2; done
+
+# A staff session for the check-in API.
+token=$(curl -s -c "$work/jar" -b "$work/jar" "http://127.0.0.1:$port/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
+curl -s -o /dev/null -c "$work/jar" -b "$work/jar" --data-urlencode "_csrf=$token" --data-urlencode username=admin --data-urlencode password=bench-password-1 "http://127.0.0.1:$port/login"
+session=$(awk '$6 == "xy_session" { print $7 }' "$work/jar")
+csrf=$(curl -s -b "$work/jar" "http://127.0.0.1:$port/" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
+
+logged() { sqlite3 "$work/b.sqlite" "SELECT count(*) FROM ballotLog WHERE electionID = 1"; }
+checked() { sqlite3 "$work/b.sqlite" "SELECT count(*) FROM checkIn WHERE roundID = $round"; }
+
+echo "== check-in: POST /api/v1/elections/1/check-ins ($threads threads, $connections connections, ${duration}s)"
+before=$(checked)
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/http/checkin.lua" "http://127.0.0.1:$port" -- \
+  "$work/checkin.txt" "$threads" "$session" "$csrf" "$round" "$box" | tee "$work/checkin.out"
+echo "check-ins recorded: $(( $(checked) - before ))"
+
+echo "== electronic casting: POST /elections/1/vote/cast ($threads threads, $connections connections, ${duration}s)"
+before=$(logged)
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/http/cast.lua" "http://127.0.0.1:$port" -- \
+  "$work/cast.txt" "$threads" "$(cat "$work/marks.txt")" | tee "$work/cast.out"
+echo "ballots logged: $(( $(logged) - before ))"
+kill "$server"; wait "$server" 2>/dev/null || true; server=""
+
+echo "== openssl speed ed25519 (same machine, same run)"
+openssl speed -seconds 3 ed25519 2>/dev/null | tee "$work/openssl.out" | tail -2
+sign=$(awk '/253 bits EdDSA/ { print $(NF-1) }' "$work/openssl.out" | tail -1)
+cast=$(awk '/Requests\/sec/ { print $2 }' "$work/cast.out")
+checkin=$(awk '/Requests\/sec/ { print $2 }' "$work/checkin.out")
+python3 - "$sign" "$cast" "$checkin" <<'PY'
+import sys
+sign, cast, checkin = (float(x) for x in sys.argv[1:4])
+print(f"openssl ed25519 sign/s: {sign:,.0f}")
+print(f"casts/s: {cast:,.0f}  = {cast / sign:.2f} of the sign rate (target ≥ 0.25)")
+print(f"check-ins/s: {checkin:,.0f}  = {checkin / sign:.2f} of the sign rate")
+PY

@@ -1,0 +1,49 @@
+import Community
+import Foundation
+import Notary
+
+/// Casts electronic ballots with group commit: casts that arrive while a write is in progress
+/// wait and are then written together in one transaction — one durable commit (one fsync) for
+/// the whole batch instead of one per voter — each in its own savepoint, so a refused cast
+/// does not affect the others. A receipt is signed only after its batch has committed.
+public actor BallotCaster {
+    private let database: AppDatabase
+    private var pending: [(CastRequest, CheckedContinuation<RecordedCast, any Error>)] = []
+    private var writing = false
+    /// Casts per transaction at most (bounds the time a batch holds the write lock).
+    public let maxBatch: Int
+
+    public init(database: AppDatabase, maxBatch: Int = 256) {
+        self.database = database
+        self.maxBatch = maxBatch
+    }
+
+    /// Casts a voter's ballot in `roundID`; the same rules and answer as
+    /// `AppDatabase.castElectronicBallot`.
+    public func cast(roundID: Int64, rollEntryID: Int64, ballot: MarkedBallot, formToken: String,
+                     signingKey: Ed25519PrivateKey) async throws -> CastBallot {
+        let request = CastRequest(roundID: roundID, rollEntryID: rollEntryID, ballot: ballot, formToken: formToken, keyID: signingKey.keyID)
+        let recorded = try await withCheckedThrowingContinuation { continuation in
+            pending.append((request, continuation))
+            if !writing {
+                writing = true
+                Task { await drain() }
+            }
+        }
+        return try recorded.receipt(signingKey: signingKey)
+    }
+
+    private func drain() async {
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(maxBatch))
+            pending.removeFirst(batch.count)
+            do {
+                let results = try await database.recordCasts(batch.map(\.0), now: Date())
+                for ((_, continuation), result) in zip(batch, results) { continuation.resume(with: result) }
+            } catch {
+                for (_, continuation) in batch { continuation.resume(throwing: error) }
+            }
+        }
+        writing = false
+    }
+}
