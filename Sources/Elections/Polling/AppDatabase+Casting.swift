@@ -77,16 +77,17 @@ extension AppDatabase {
     /// round, the first such round — a retried cast is answered there). Nil without a valid session.
     public func castingState(electionID: Int64, token: String, now: Date = Date()) throws -> (voter: VoterSession, round: PollingRound?)? {
         try reader.read { db in
-            guard let voter = try Row.fetchOne(db, sql: """
+            guard let voter = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT voterSession.electionID, voterSession.rollEntryID, rollEntry.number, resident.name FROM voterSession
                 JOIN rollEntry ON rollEntry.id = voterSession.rollEntryID JOIN resident ON resident.id = rollEntry.residentID
                 WHERE voterSession.tokenHash = ? AND voterSession.expiresAt >= ? AND rollEntry.active AND voterSession.electionID = ?
-                """, arguments: [SHA256.hash(Data(token.utf8)).hex, now, electionID]).map({
+                """), arguments: [SHA256.hash(Data(token.utf8)).hex, now, electionID]).map({
                 VoterSession(electionID: $0["electionID"], rollEntryID: $0["rollEntryID"], number: $0["number"], name: $0["name"])
             }) else { return nil }
-            let rounds = try PollingRound.filter(Column("electionID") == electionID && Column("status") == "open" && Column("electronic"))
-                .order(Column("number")).fetchAll(db)
-            for round in rounds where try CheckIn.filter(Column("roundID") == round.id! && Column("rollEntryID") == voter.rollEntryID).fetchCount(db) == 0 {
+            let rounds = try PollingRound.fetchAll(db.cachedStatement(sql: "SELECT * FROM pollingRound WHERE electionID = ? AND status = 'open' AND electronic ORDER BY number"),
+                                                   arguments: [electionID])
+            let has = try db.cachedStatement(sql: "SELECT count(*) FROM checkIn WHERE roundID = ? AND rollEntryID = ?")
+            for round in rounds where try Int.fetchOne(has, arguments: [round.id, voter.rollEntryID]) == 0 {
                 return (voter, round)
             }
             return (voter, rounds.first)
@@ -139,33 +140,38 @@ extension AppDatabase {
     static func recordCast(_ db: Database, _ request: CastRequest, now: Date) throws -> RecordedCast {
         let token = request.formToken.trimmingCharacters(in: .whitespaces)
         guard token.count >= 16, token.count <= 100 else { throw CommunityError.invalid(field: "formToken", reason: "missing form token") }
-        guard let round = try PollingRound.fetchOne(db, key: request.roundID) else { throw CommunityError.notFound("round \(request.roundID)") }
-        if let previous = try Row.fetchOne(db, sql: """
+        // Cached statements throughout: this runs for every electronic ballot.
+        guard let round = try PollingRound.fetchOne(db.cachedStatement(sql: "SELECT * FROM pollingRound WHERE id = ?"), arguments: [request.roundID]) else {
+            throw CommunityError.notFound("round \(request.roundID)")
+        }
+        if let previous = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT ballotLog.seq, ballotLog.tracking, ballotLog.recordedAt FROM electronicCast
             JOIN ballotLog ON ballotLog.electionID = electronicCast.electionID AND ballotLog.seq = electronicCast.seq
             WHERE electronicCast.token = ? AND electronicCast.electionID = ?
-            """, arguments: [token, round.electionID]) {
+            """), arguments: [token, round.electionID]) {
             return RecordedCast(election: round.electionID, round: round.number, seq: previous["seq"], tracking: previous["tracking"], at: previous["recordedAt"])
         }
         guard round.status == .open else { throw CommunityError.notAllowed("round \(round.number) is closed") }
-        guard round.electronic, let box = try BallotBox.filter(Column("roundID") == request.roundID && Column("kind") == "electronic").fetchOne(db) else {
+        guard round.electronic, let box = try BallotBox.fetchOne(db.cachedStatement(sql: "SELECT * FROM ballotBox WHERE roundID = ? AND kind = 'electronic'"),
+                                                                 arguments: [request.roundID]) else {
             throw CommunityError.notAllowed("this round has no electronic voting")
         }
         guard box.status == .open else { throw CommunityError.notAllowed("electronic voting in this round has ended") }
-        guard let entry = try RollEntry.fetchOne(db, key: request.rollEntryID), entry.active, entry.electionID == round.electionID else {
+        guard let entry = try RollEntry.fetchOne(db.cachedStatement(sql: "SELECT * FROM rollEntry WHERE id = ?"), arguments: [request.rollEntryID]),
+              entry.active, entry.electionID == round.electionID else {
             throw CommunityError.notAllowed("not on the roll")
         }
-        let keyID = try String.fetchOne(db, sql: "SELECT keyID FROM election WHERE id = ?", arguments: [round.electionID])
+        let keyID = try String.fetchOne(db.cachedStatement(sql: "SELECT keyID FROM election WHERE id = ?"), arguments: [round.electionID])
         guard request.keyID == keyID else { throw CommunityError.notAllowed("wrong signing key for election \(round.electionID)") }
         try request.ballot.validate(against: try round.paper(), digest: round.paperDigest) { person in
-            (try? Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND residentID = ? AND active",
+            (try? Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND residentID = ? AND active"),
                                arguments: [round.electionID, person])) ?? 0 > 0
         }
         var checkIn = CheckIn(roundID: request.roundID, rollEntryID: request.rollEntryID, boxID: box.id!, method: .electronic, proxyID: nil,
                               assistedByID: nil, at: CivilDate.today(now: now).description, issuedBy: nil)
         try insertCheckIn(db, &checkIn, number: entry.number)
         let (seq, tracking, _) = try appendBallot(db, election: round.electionID, round: round, box: box, method: "electronic", ballot: request.ballot, at: now)
-        try db.execute(sql: "INSERT INTO electronicCast (token, electionID, seq) VALUES (?, ?, ?)", arguments: [token, round.electionID, seq])
+        try db.cachedStatement(sql: "INSERT INTO electronicCast (token, electionID, seq) VALUES (?, ?, ?)").execute(arguments: [token, round.electionID, seq])
         return RecordedCast(election: round.electionID, round: round.number, seq: seq, tracking: tracking, at: Timestamp.string(from: now))
     }
 

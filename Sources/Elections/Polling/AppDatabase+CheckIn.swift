@@ -149,15 +149,18 @@ extension AppDatabase {
     /// Inserts a check-in; a voter already checked in this round (here, elsewhere, or by
     /// another station a moment ago) is refused with where.
     static func insertCheckIn(_ db: Database, _ checkIn: inout CheckIn, number: Int) throws {
-        if let existing = try Row.fetchOne(db, sql: """
+        if let existing = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT checkIn.method, ballotBox.name FROM checkIn JOIN ballotBox ON ballotBox.id = checkIn.boxID
             WHERE checkIn.roundID = ? AND checkIn.rollEntryID = ?
-            """, arguments: [checkIn.roundID, checkIn.rollEntryID]) {
+            """), arguments: [checkIn.roundID, checkIn.rollEntryID]) {
             let method = CheckInMethod(rawValue: existing["method"])?.chinese ?? ""
             throw CommunityError.notAllowed("roll number \(number) already received a ballot in this round (\(existing["name"] as String), \(method))")
         }
         do {
-            try checkIn.insert(db)
+            try db.cachedStatement(sql: """
+                INSERT INTO checkIn (roundID, rollEntryID, boxID, method, proxyID, assistedByID, at, issuedBy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [checkIn.roundID, checkIn.rollEntryID, checkIn.boxID, checkIn.method.rawValue, checkIn.proxyID,
+                                         checkIn.assistedByID, checkIn.at, checkIn.issuedBy])
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw CommunityError.notAllowed("roll number \(number) already received a ballot in this round")
         }

@@ -34,15 +34,15 @@ extension AppDatabase {
     /// Appends a ballot to the log inside the caller's transaction and returns its line.
     static func appendBallot(_ db: Database, election: Int64, round: PollingRound, box: BallotBox, method: String,
                              ballot: MarkedBallot, at: Date) throws -> (seq: Int, tracking: String, line: Data) {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, tracking FROM ballotLog WHERE electionID = ? ORDER BY seq DESC LIMIT 1", arguments: [election])
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, tracking FROM ballotLog WHERE electionID = ? ORDER BY seq DESC LIMIT 1"), arguments: [election])
         let seq = (last?["seq"] as Int? ?? 0) + 1
         let prev: String = last?["tracking"] ?? SHA256Digest.zero.hex
         let line = try CanonicalJSON.encode(BallotLine(election: election, round: round.number, box: box.number, seq: seq, method: method,
                                                        ballot: ballot, prev: prev))
         let tracking = SHA256.hash(line).hex
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO ballotLog (electionID, seq, roundID, boxID, line, tracking, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [election, seq, round.id, box.id, String(decoding: line, as: UTF8.self), tracking, Timestamp.string(from: at)])
+            """).execute(arguments: [election, seq, round.id, box.id, String(decoding: line, as: UTF8.self), tracking, Timestamp.string(from: at)])
         return (seq, tracking, line)
     }
 
