@@ -43,7 +43,7 @@ echo "check-ins recorded: $(( $(checked) - before ))"
 echo "== electronic casting: POST /elections/1/vote/cast ($threads threads, $connections connections, ${duration}s)"
 before=$(logged)
 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/http/cast.lua" "http://127.0.0.1:$port" -- \
-  "$work/cast.txt" "$threads" "$(cat "$work/marks.txt")" | tee "$work/cast.out"
+  "$work/cast.txt" "$threads" "$(cat "$work/marks.txt")" "$round" "$(sqlite3 "$work/b.sqlite" "SELECT paperDigest FROM pollingRound WHERE id = $round")" | tee "$work/cast.out"
 echo "ballots logged: $(( $(logged) - before ))"
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 

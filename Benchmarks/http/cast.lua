@@ -1,6 +1,7 @@
 -- wrk script: every request casts one electronic ballot (POST /elections/1/vote/cast) for a
 -- different voter, with that voter's session cookie and a fresh form token.
--- Arguments: the voters file (lines "token"), the number of wrk threads, the form fields of the marks.
+-- Arguments: the voters file (lines "token"), the number of wrk threads, the form fields of
+-- the marks, the round id and the paper's SHA-256 (what the review page puts in the form).
 local threads = {}
 
 function setup(thread)
@@ -16,7 +17,7 @@ function init(args)
     if i % n == id then table.insert(tokens, line) end
     i = i + 1
   end
-  marks = args[3]
+  marks, round, paper = args[3], args[4], args[5]
   csrf = "benchmarkbenchmarkbenchmarkbenchmarkbench00"
   counter = 0
 end
@@ -28,7 +29,9 @@ function request()
     -- Out of voters: a request that fails loudly rather than counting as a cast.
     return wrk.format("GET", "/out-of-voters")
   end
-  local body = "_csrf=" .. csrf .. "&formToken=bench-" .. token .. "&" .. marks
+  -- A form token as the review page makes them: 32 URL-safe characters, unique per request.
+  local formToken = string.format("b%d%030d", id, counter)
+  local body = "_csrf=" .. csrf .. "&formToken=" .. formToken .. "&round=" .. round .. "&paper=" .. paper .. "&" .. marks
   return wrk.format("POST", "/elections/1/vote/cast", {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "xy_voter=" .. token .. "; xy_csrf=" .. csrf,

@@ -226,6 +226,7 @@ public enum ElectionsSchema: SchemaModule {
                 t.column("status", .text).notNull()
                 t.column("handCount", .integer)
                 t.column("countSheet", .text)
+                t.column("countSheetJSON", .text)
                 t.column("closedAt", .datetime)
                 t.uniqueKey(["roundID", "number"])
             }
@@ -305,9 +306,10 @@ public enum ElectionsSchema: SchemaModule {
             // A cast's form token → the log line it produced, so a retried submission returns the
             // same receipt instead of a second ballot. Holds no voter.
             try db.create(table: "electronicCast") { t in
-                t.column("token", .text).primaryKey()
                 t.belongsTo("election", onDelete: .cascade).notNull()
+                t.column("token", .text).notNull()
                 t.column("seq", .integer).notNull()
+                t.primaryKey(["electionID", "token"])
             }
         }
     }

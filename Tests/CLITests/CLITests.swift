@@ -267,7 +267,8 @@ struct CLITests {
                                       "--data-urlencode", "code=\(codes[number]!)", "\(base)/vote/login"])
             var marks: [String] = []
             for section in paper.sections { marks += ["--data-urlencode", "m.\(section.post.rawValue).1=approve"] }
-            let cast = try CLI.tool("curl", ["-s", "-c", jar, "-b", jar, "--data-urlencode", "_csrf=\(token)", "--data-urlencode", "formToken=crash-test-token-\(number)-0123456789"]
+            let cast = try CLI.tool("curl", ["-s", "-c", jar, "-b", jar, "--data-urlencode", "_csrf=\(token)", "--data-urlencode", "formToken=\(String(format: "crashtesttoken%018d", number))",
+                                             "--data-urlencode", "round=\(round.id!)", "--data-urlencode", "paper=\(round.paperDigest)"]
                                     + marks + ["\(base)/vote/cast"])
             let compact = try #require(cast.stdout.components(separatedBy: "<pre class=\"wrap\">").dropFirst().first?.prefix { $0 != "<" }, "no receipt for \(number)")
             let receipt = try SignedReceipt(compactText: String(compact))

@@ -18,8 +18,8 @@ final class NominationFixture {
     static let primaryDay = CivilDate(year: 2026, month: 12, day: 11)!
     static let listDay = CivilDate(year: 2026, month: 12, day: 12)!
 
-    init(method: ElectionMethod = .direct, rules: RuleSet? = nil, committee: Int = 4) throws {
-        f = try RollFixture()
+    init(method: ElectionMethod = .direct, rules: RuleSet? = nil, committee: Int = 4, database: AppDatabase? = nil) throws {
+        f = try RollFixture(database: database)
         for k in 1...30 {
             let room = String(100 + k)
             try f.person("\(surnames[(k - 1) % 15])\(k <= 15 ? "明" : "华")", born: CivilDate(year: 1960 + k, month: 3, day: 1)!, household: "H\(k)", room: room)

@@ -19,8 +19,8 @@ final class PollingFixture {
     let clerkB: Account
     let clerkC: Account
 
-    init(proxies: [(principal: Int, holder: Int)] = [], publishProxies: Bool = true) throws {
-        x = try NominationFixture()
+    init(proxies: [(principal: Int, holder: Int)] = [], publishProxies: Bool = true, database: AppDatabase? = nil) throws {
+        x = try NominationFixture(database: database)
         try x.fullSlate()
         try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine)
         for (principal, holder) in proxies {
@@ -78,9 +78,12 @@ struct PollingTests {
         #expect(found.first?.alreadyAt == "1号票箱")
     }
 
-    @Test("two stations checking in the same voter at the same moment: exactly one ballot is issued")
+    @Test("two stations checking in the same voter at the same moment: exactly one ballot is issued (on-disk WAL database, as served)")
     func concurrentCheckIn() async throws {
-        let p = try PollingFixture()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("polling-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let p = try PollingFixture(database: try AppDatabase.open(path: directory.appendingPathComponent("x.sqlite").path, modules: [ElectionsSchema.self]))
         let database = p.database, round = p.round.id!, boxes = [p.box1.id!, p.box2.id!]
         for number in 20...29 {
             let results = await withTaskGroup(of: Bool.self) { group in
@@ -246,7 +249,9 @@ struct PollingTests {
     func electronic() throws {
         let p = try PollingFixture()
         let entry = try #require(try p.database.rollEntryID(electionID: p.id, rollNumber: 40))
-        let token = "form-token-0123456789abcdef"
+        let token = try AppDatabase.newFormToken()
+        #expect(reason { _ = try p.database.castElectronicBallot(roundID: p.round.id!, rollEntryID: entry, ballot: try p.ballot(), formToken: "short",
+                                                                 signingKey: try p.key) }.contains("form token"))
         let cast = try p.database.castElectronicBallot(roundID: p.round.id!, rollEntryID: entry, ballot: try p.ballot(), formToken: token, signingKey: try p.key)
         let registered = try #require(try p.database.signingKeys(communityID: p.x.f.community.id!, purpose: "election:\(p.id)").first)
         try cast.receipt.verify(with: try Ed25519PublicKey(pem: registered.publicKeyPEM))
@@ -254,7 +259,7 @@ struct PollingTests {
         let retry = try p.database.castElectronicBallot(roundID: p.round.id!, rollEntryID: entry, ballot: try p.ballot(), formToken: token, signingKey: try p.key)
         #expect(retry == cast)
         #expect(reason { _ = try p.database.castElectronicBallot(roundID: p.round.id!, rollEntryID: entry, ballot: try p.ballot(approving: 1),
-                                                                 formToken: "another-form-token-0123456789", signingKey: try p.key) }.contains("already received a ballot"))
+                                                                 formToken: try AppDatabase.newFormToken(), signingKey: try p.key) }.contains("already received a ballot"))
         #expect(reason { try p.checkIn(40) }.contains("already received a ballot in this round (电子投票, 电子投票)"))
         #expect(try p.database.ballotLog(electionID: p.id).count == 1)
         #expect(try p.database.trackBallot(electionID: p.id, tracking: cast.tracking)?.seq == cast.seq)
@@ -311,7 +316,7 @@ struct PollingTests {
                 group.addTask {
                     do {
                         return (entry, .success(try await caster.cast(roundID: round, rollEntryID: entry, ballot: ballot,
-                                                                       formToken: "group-commit-token-\(entry)", signingKey: key)))
+                                                                       formToken: String(format: "groupcommittoken%016lld", entry), signingKey: key)))
                     } catch {
                         return (entry, .failure(error))
                     }
@@ -333,5 +338,57 @@ struct PollingTests {
         #expect(try p.database.ballotLog(electionID: p.id).count == 40)
         #expect(try p.database.verifyBallotLog(electionID: p.id) == nil)
         #expect(try p.database.checkInCounts(roundID: p.round.id!) == [.inPerson: 1, .electronic: 40])
+    }
+
+    @Test("the tellers' hand count is recorded once; a round closes only when every box is closed, and then takes no more ballots")
+    func closing() throws {
+        let p = try PollingFixture()
+        try p.checkIn(20)
+        try p.database.setHandCount(boxID: p.box1.id!, electionID: p.id, count: 1, actor: .commandLine)
+        #expect(reason { try p.database.setHandCount(boxID: p.box1.id!, electionID: p.id, count: 0, actor: .commandLine) }.contains("recorded once"))
+        #expect(reason { try p.database.closeRound(roundID: p.round.id!, electionID: p.id, actor: .commandLine) }.contains("close every box first"))
+        _ = try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: 1, pass: .first, ballot: try p.ballot(), accountID: p.clerkA.id!, actor: .commandLine)
+        _ = try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: 1, pass: .second, ballot: try p.ballot(), accountID: p.clerkB.id!, actor: .commandLine)
+        try p.database.setHandCount(boxID: p.box2.id!, electionID: p.id, count: 0, actor: .commandLine)
+        for box in try p.database.boxes(roundID: p.round.id!) {
+            try p.database.closeBox(boxID: box.box.id!, electionID: p.id, signingKey: try p.key, actor: .commandLine)
+        }
+        let closedBox = try p.database.box(id: p.box1.id!, electionID: p.id).box
+        let sheet = try JSONDecoder().decode(CountSheet.self, from: Data(try #require(closedBox.countSheetJSON).utf8))
+        let signed = try SignedReceipt(compactText: try #require(closedBox.countSheet)).statement.tracking
+        let digest = try CanonicalJSON.digest(sheet).hex
+        #expect(sheet.handCount == 1 && sheet.issued == 1 && signed == digest)
+        try p.database.closeRound(roundID: p.round.id!, electionID: p.id, actor: .commandLine)
+        #expect(reason { try p.checkIn(21, box: p.box2) }.contains("round 1 is closed"))
+        let entry = try #require(try p.database.rollEntryID(electionID: p.id, rollNumber: 22))
+        #expect(reason { _ = try p.database.castElectronicBallot(roundID: p.round.id!, rollEntryID: entry, ballot: try p.ballot(),
+                                                                 formToken: try AppDatabase.newFormToken(), signingKey: try p.key) }.contains("round 1 is closed"))
+    }
+
+    @Test("a nominee still standing may not hold a proxy, even before the candidate list is published")
+    func nomineeHolder() throws {
+        let x = try NominationFixture()
+        try x.stand(30, .member, from: 41)
+        let day = NominationFixture.today
+        #expect(reason { try x.database.fileProxy(electionID: x.id, principal: 20, holder: 30, document: "d", signedOn: day, on: day, actor: .commandLine) }
+            .contains("is a candidate and may not hold a proxy"))
+    }
+
+    @Test("casting ends the voter's session in the same transaction; a retry by form token alone finds the receipt")
+    func sessionEnds() throws {
+        let p = try PollingFixture()
+        try p.database.issueVoterCards(electionID: p.id, numbers: [40], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1), actor: .commandLine)
+        let code = try #require(try p.database.issueVoterCards(electionID: p.id, numbers: [40], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1),
+                                                               actor: .commandLine).first?.accessCode)
+        let session = try #require(try p.database.startVoterSession(electionID: p.id, number: 40, code: code))
+        let state = try #require(try p.database.castingState(electionID: p.id, token: session))
+        let token = try AppDatabase.newFormToken()
+        let cast = try p.database.castElectronicBallot(roundID: try #require(state.round?.id), rollEntryID: state.voter.rollEntryID, ballot: try p.ballot(),
+                                                       formToken: token, signingKey: try p.key, sessionToken: session)
+        #expect(try p.database.voterSession(token: session) == nil)
+        #expect(try p.database.previousCast(electionID: p.id, formToken: token, signingKey: try p.key) == cast)
+        #expect(try p.database.previousCast(electionID: p.id, formToken: try AppDatabase.newFormToken(), signingKey: try p.key) == nil)
+        let stored = try p.database.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM voterSession") }
+        #expect(stored == 0)
     }
 }

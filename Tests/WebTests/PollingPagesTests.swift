@@ -115,12 +115,16 @@ struct PollingPagesTests {
             let review = try await browser.post("/elections/\(id)/vote/review", form: choices)
             #expect(review.status == .ok && review.body.contains("请核对您的选票"))
             let token = try #require(review.body.components(separatedBy: "name=\"formToken\" value=\"").dropFirst().first?.prefix { $0 != "\"" })
-            let cast = try await browser.post("/elections/\(id)/vote/cast", form: [("formToken", String(token))] + choices)
+            let reviewed = [("round", String(round.id!)), ("paper", round.paperDigest)]
+            let wrongRound = try await browser.post("/elections/\(id)/vote/cast", form: [("formToken", String(token)), ("round", "999"), ("paper", round.paperDigest)] + choices)
+            #expect(wrongRound.status == .conflict)
+            let cast = try await browser.post("/elections/\(id)/vote/cast", form: [("formToken", String(token))] + reviewed + choices)
             #expect(cast.status == .created && cast.body.contains("您的选票已记录"))
             let compact = try #require(cast.body.components(separatedBy: "<pre class=\"wrap\">").dropFirst().first?.prefix { $0 != "<" })
             let receipt = try SignedReceipt(compactText: String(compact))
             try receipt.verify(with: try Ed25519PublicKey(pem: key.publicKeyPEM))
             #expect(receipt.statement.what == "ballot" && receipt.statement.round == 1)
+            // The session ended with the cast: a retried submission is answered from the form token alone.
             let retry = try await browser.post("/elections/\(id)/vote/cast", form: [("formToken", String(token))] + choices)
             #expect(retry.status == .created && retry.body.contains(String(compact)))
             let tracked = try await browser.get("/elections/\(id)/track/\(receipt.statement.tracking)")
@@ -129,9 +133,12 @@ struct PollingPagesTests {
             #expect(try SignedReceipt(json: Data(download.body.utf8)).statement == receipt.statement)
             let unknown = try await browser.get("/elections/\(id)/track/\(String(repeating: "0", count: 64))")
             #expect(unknown.status == .notFound)
-            // Done: the vote page says so, and the voter cannot get a second ballot.
+            // Done: the session is over (the login form again); logging in again shows the ballot is already cast.
             let after = try await browser.get("/elections/\(id)/vote")
-            #expect(after.body.contains("已领取或投出选票"))
+            #expect(after.body.contains("name=\"code\""))
+            _ = try await browser.post("/elections/\(id)/vote/login", form: [("number", String(number)), ("code", card.accessCode)])
+            let again = try await browser.get("/elections/\(id)/vote")
+            #expect(again.body.contains("已领取或投出选票"))
         }
         let line = try #require(try harness.database.ballotLog(electionID: id).last)
         #expect(try JSONDecoder().decode(BallotLine.self, from: Data(line.line.utf8)).method == "electronic")

@@ -18,6 +18,9 @@ struct CastRequest: Sendable {
     let ballot: MarkedBallot
     let formToken: String
     let keyID: String
+    /// The voter's session, ended in the same transaction as the cast: no row is left that
+    /// holds the voter's login time beside the ballot's.
+    var sessionToken: String? = nil
 }
 
 /// A cast as committed: what its receipt states.
@@ -53,8 +56,10 @@ extension AppDatabase {
         try writer.write { db in
             guard let entry = try Self.activeEntry(db, electionID, number: number) else { throw CommunityError.notFound("roll number \(number)") }
             try db.execute(sql: "DELETE FROM voterSession WHERE expiresAt < ?", arguments: [now])
+            // The expiry is rounded up to the next quarter hour: the row does not record the login time to the second.
+            let expires = (now.addingTimeInterval(Self.voterSessionLifetime).timeIntervalSince1970 / 900).rounded(.up) * 900
             try db.execute(sql: "INSERT INTO voterSession (tokenHash, electionID, rollEntryID, expiresAt) VALUES (?, ?, ?, ?)",
-                           arguments: [SHA256.hash(Data(token.utf8)).hex, electionID, entry.id, now.addingTimeInterval(Self.voterSessionLifetime)])
+                           arguments: [SHA256.hash(Data(token.utf8)).hex, electionID, entry.id, Date(timeIntervalSince1970: expires)])
         }
         return token
     }
@@ -84,8 +89,11 @@ extension AppDatabase {
                 """), arguments: [SHA256.hash(Data(token.utf8)).hex, now, electionID]).map({
                 VoterSession(electionID: $0["electionID"], rollEntryID: $0["rollEntryID"], number: $0["number"], name: $0["name"])
             }) else { return nil }
-            let rounds = try PollingRound.fetchAll(db.cachedStatement(sql: "SELECT * FROM pollingRound WHERE electionID = ? AND status = 'open' AND electronic ORDER BY number"),
-                                                   arguments: [electionID])
+            let rounds = try PollingRound.fetchAll(db.cachedStatement(sql: """
+                SELECT pollingRound.* FROM pollingRound JOIN ballotBox ON ballotBox.roundID = pollingRound.id AND ballotBox.kind = 'electronic'
+                WHERE pollingRound.electionID = ? AND pollingRound.status = 'open' AND pollingRound.electronic AND ballotBox.status = 'open'
+                ORDER BY pollingRound.number
+                """), arguments: [electionID])
             let has = try db.cachedStatement(sql: "SELECT count(*) FROM checkIn WHERE roundID = ? AND rollEntryID = ?")
             for round in rounds where try Int.fetchOne(has, arguments: [round.id, voter.rollEntryID]) == 0 {
                 return (voter, round)
@@ -111,8 +119,9 @@ extension AppDatabase {
     /// with the same `formToken` returns the first cast's receipt instead of a second ballot.
     /// (`BallotCaster` does the same for many concurrent voters with one commit per batch.)
     public func castElectronicBallot(roundID: Int64, rollEntryID: Int64, ballot: MarkedBallot, formToken: String,
-                                     signingKey: Ed25519PrivateKey, now: Date = Date()) throws -> CastBallot {
-        let request = CastRequest(roundID: roundID, rollEntryID: rollEntryID, ballot: ballot, formToken: formToken, keyID: signingKey.keyID)
+                                     signingKey: Ed25519PrivateKey, sessionToken: String? = nil, now: Date = Date()) throws -> CastBallot {
+        let request = CastRequest(roundID: roundID, rollEntryID: rollEntryID, ballot: ballot, formToken: formToken, keyID: signingKey.keyID,
+                                  sessionToken: sessionToken)
         let recorded = try writer.write { db in try Self.recordCast(db, request, now: now) }
         return try recorded.receipt(signingKey: signingKey)
     }
@@ -139,18 +148,12 @@ extension AppDatabase {
     /// One cast inside the caller's transaction.
     static func recordCast(_ db: Database, _ request: CastRequest, now: Date) throws -> RecordedCast {
         let token = request.formToken.trimmingCharacters(in: .whitespaces)
-        guard token.count >= 16, token.count <= 100 else { throw CommunityError.invalid(field: "formToken", reason: "missing form token") }
+        guard Self.isFormToken(token) else { throw CommunityError.invalid(field: "formToken", reason: "missing or malformed form token; review your ballot again") }
         // Cached statements throughout: this runs for every electronic ballot.
         guard let round = try PollingRound.fetchOne(db.cachedStatement(sql: "SELECT * FROM pollingRound WHERE id = ?"), arguments: [request.roundID]) else {
             throw CommunityError.notFound("round \(request.roundID)")
         }
-        if let previous = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT ballotLog.seq, ballotLog.tracking, ballotLog.recordedAt FROM electronicCast
-            JOIN ballotLog ON ballotLog.electionID = electronicCast.electionID AND ballotLog.seq = electronicCast.seq
-            WHERE electronicCast.token = ? AND electronicCast.electionID = ?
-            """), arguments: [token, round.electionID]) {
-            return RecordedCast(election: round.electionID, round: round.number, seq: previous["seq"], tracking: previous["tracking"], at: previous["recordedAt"])
-        }
+        if let previous = try Self.previousCast(db, electionID: round.electionID, token: token) { return previous }
         guard round.status == .open else { throw CommunityError.notAllowed("round \(round.number) is closed") }
         guard round.electronic, let box = try BallotBox.fetchOne(db.cachedStatement(sql: "SELECT * FROM ballotBox WHERE roundID = ? AND kind = 'electronic'"),
                                                                  arguments: [request.roundID]) else {
@@ -163,16 +166,50 @@ extension AppDatabase {
         }
         let keyID = try String.fetchOne(db.cachedStatement(sql: "SELECT keyID FROM election WHERE id = ?"), arguments: [round.electionID])
         guard request.keyID == keyID else { throw CommunityError.notAllowed("wrong signing key for election \(round.electionID)") }
-        try request.ballot.validate(against: try round.paper(), digest: round.paperDigest) { person in
+        let ballot = request.ballot.normalized()
+        try ballot.validate(against: try round.paper(), digest: round.paperDigest) { person in
             (try? Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND residentID = ? AND active"),
                                arguments: [round.electionID, person])) ?? 0 > 0
         }
         var checkIn = CheckIn(roundID: request.roundID, rollEntryID: request.rollEntryID, boxID: box.id!, method: .electronic, proxyID: nil,
                               assistedByID: nil, at: CivilDate.today(now: now).description, issuedBy: nil)
         try insertCheckIn(db, &checkIn, number: entry.number)
-        let (seq, tracking, _) = try appendBallot(db, election: round.electionID, round: round, box: box, method: "electronic", ballot: request.ballot, at: now)
+        let (seq, tracking, _) = try appendBallot(db, election: round.electionID, round: round, box: box, method: "electronic", ballot: ballot, at: now)
         try db.cachedStatement(sql: "INSERT INTO electronicCast (token, electionID, seq) VALUES (?, ?, ?)").execute(arguments: [token, round.electionID, seq])
+        if let session = request.sessionToken {
+            try db.cachedStatement(sql: "DELETE FROM voterSession WHERE tokenHash = ?").execute(arguments: [SHA256.hash(Data(session.utf8)).hex])
+        }
         return RecordedCast(election: round.electionID, round: round.number, seq: seq, tracking: tracking, at: Timestamp.string(from: now))
+    }
+
+    /// A form token as the review page issues it: 32 base64url characters (24 random bytes),
+    /// so nobody can guess another voter's and fetch their receipt with it.
+    public static func isFormToken(_ token: String) -> Bool {
+        token.utf8.count == 32 && token.utf8.allSatisfy { c in
+            (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45 || c == 95
+        }
+    }
+
+    /// A new form token for the confirmation page.
+    public static func newFormToken() throws -> String { try SecureRandom.token(byteCount: 24) }
+
+    static func previousCast(_ db: Database, electionID: Int64, token: String) throws -> RecordedCast? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT ballotLog.seq, ballotLog.tracking, ballotLog.recordedAt, pollingRound.number FROM electronicCast
+            JOIN ballotLog ON ballotLog.electionID = electronicCast.electionID AND ballotLog.seq = electronicCast.seq
+            JOIN pollingRound ON pollingRound.id = ballotLog.roundID
+            WHERE electronicCast.electionID = ? AND electronicCast.token = ?
+            """), arguments: [electionID, token]).map {
+            RecordedCast(election: electionID, round: $0["number"], seq: $0["seq"], tracking: $0["tracking"], at: $0["recordedAt"])
+        }
+    }
+
+    /// The receipt of an electronic ballot already cast with this form token (a retried
+    /// submission whose answer was lost), or nil. The voter's session ended with the cast, so
+    /// the form token — random, known only to the voter's browser — is what finds it.
+    public func previousCast(electionID: Int64, formToken: String, signingKey: Ed25519PrivateKey) throws -> CastBallot? {
+        guard Self.isFormToken(formToken) else { return nil }
+        return try reader.read { db in try Self.previousCast(db, electionID: electionID, token: formToken) }?.receipt(signingKey: signingKey)
     }
 
     /// The receipt of a logged ballot (Ed25519 is deterministic: the same statement gives the same signature).

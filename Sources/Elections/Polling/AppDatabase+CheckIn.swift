@@ -61,7 +61,7 @@ extension AppDatabase {
                 guard let principal = try RollEntry.fetchOne(db, key: proxy.principalEntryID) else { continue }
                 let name = try Resident.fetchOne(db, key: principal.residentID)?.name ?? ""
                 var issue = ProxyIssue(principalNumber: principal.number, principalName: name)
-                if let void = Self.proxyVoidReason(proxy, election: election, principal: principal) {
+                if let void = try Self.proxyVoidReason(db, proxy, election: election, principal: principal, holder: holder) {
                     issue.refused = void
                 } else if try CheckIn.filter(Column("roundID") == roundID && Column("rollEntryID") == principal.id!).fetchCount(db) > 0 {
                     issue.refused = "已领票 already received a ballot"
@@ -161,7 +161,7 @@ extension AppDatabase {
                 INSERT INTO checkIn (roundID, rollEntryID, boxID, method, proxyID, assistedByID, at, issuedBy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [checkIn.roundID, checkIn.rollEntryID, checkIn.boxID, checkIn.method.rawValue, checkIn.proxyID,
                                          checkIn.assistedByID, checkIn.at, checkIn.issuedBy])
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
             throw CommunityError.notAllowed("roll number \(number) already received a ballot in this round")
         }
     }

@@ -54,9 +54,11 @@ extension AppDatabase {
         try writer.write { db in
             var (box, round) = try Self.boxAndRound(db, boxID: boxID, electionID: electionID)
             guard box.kind != .electronic else { throw CommunityError.invalid(field: "box", reason: "the electronic box counts itself") }
-            guard box.status != .closed else { throw CommunityError.notAllowed("box \(box.name) is closed") }
-            let entered = try Int.fetchOne(db, sql: "SELECT MAX(position) FROM paperEntry WHERE boxID = ?", arguments: [boxID]) ?? 0
-            guard count >= entered else { throw CommunityError.invalid(field: "handCount", reason: "papers up to \(entered) are already entered") }
+            // The tellers' count is recorded once, when the box is opened for counting; it is
+            // what the entered papers are checked against, so it cannot be edited afterwards.
+            guard box.status == .open else {
+                throw CommunityError.notAllowed("box \(box.name) was counted already (\(box.handCount ?? 0) papers); the hand count is recorded once")
+            }
             box.status = .counting
             box.handCount = count
             try box.update(db)
@@ -73,7 +75,8 @@ extension AppDatabase {
     @discardableResult
     public func enterPaper(boxID: Int64, electionID: Int64, position: Int, pass: EntryPass, ballot: MarkedBallot, accountID: Int64,
                            now: Date = Date(), actor: Actor) throws -> EntryOutcome {
-        try writer.write { db in
+        let ballot = ballot.normalized()
+        return try writer.write { db in
             let (box, round) = try Self.boxAndRound(db, boxID: boxID, electionID: electionID)
             guard box.status == .counting, let handCount = box.handCount else {
                 throw CommunityError.notAllowed("enter the tellers' hand count of box \(box.name) first")
@@ -193,6 +196,7 @@ extension AppDatabase {
             box.status = .closed
             box.closedAt = now
             box.countSheet = receipt.compactText
+            box.countSheetJSON = String(decoding: try CanonicalJSON.encode(sheet), as: UTF8.self)
             try box.update(db)
             try AuditLog.append(db, actor: actor, action: "box.close", subject: "election:\(electionID)", details: [
                 "round": String(round.number), "box": String(box.number), "ballots": String(tracking.count), "issued": String(issued),

@@ -44,7 +44,9 @@ extension AppDatabase {
             let papers = BallotPaper.mainRound(election: election, communityName: communityName,
                                                candidates: try Self.candidateLines(db, election: election, includeWithdrawn: false))
             return try papers.enumerated().map { index, paper in
-                try Self.insertRound(db, election: election, number: index + 1, kind: .main, paper: paper, electronic: electronic, actor: actor)
+                var paper = paper
+                paper.round = index + 1
+                return try Self.insertRound(db, election: election, number: index + 1, kind: .main, paper: paper, electronic: electronic, actor: actor)
             }
         }
     }
@@ -54,6 +56,9 @@ extension AppDatabase {
     public func openRound(electionID: Int64, kind: RoundKind, paper: BallotPaper, electronic: Bool, actor: Actor) throws -> PollingRound {
         try writer.write { db in
             let election = try Self.fetchElection(db, electionID)
+            if let open = try PollingRound.filter(Column("electionID") == electionID && Column("status") == "open").fetchOne(db) {
+                throw CommunityError.notAllowed("round \(open.number) is still open; close it before the next round")
+            }
             let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM pollingRound WHERE electionID = ?", arguments: [electionID]) ?? 0) + 1
             var paper = paper
             paper.round = number
@@ -75,6 +80,20 @@ extension AppDatabase {
             "round": String(number), "kind": kind.rawValue, "paper": round.paperDigest, "electronic": electronic ? "yes" : "no",
         ])
         return round
+    }
+
+    /// Closes a round once every box (the electronic one included) is closed with its count
+    /// sheet: no more ballots are issued or cast in it.
+    public func closeRound(roundID: Int64, electionID: Int64, actor: Actor) throws {
+        try writer.write { db in
+            guard var round = try PollingRound.fetchOne(db, key: roundID), round.electionID == electionID else { throw CommunityError.notFound("round \(roundID)") }
+            guard round.status == .open else { throw CommunityError.notAllowed("round \(round.number) is already closed") }
+            let open = try String.fetchAll(db, sql: "SELECT name FROM ballotBox WHERE roundID = ? AND status != 'closed' ORDER BY number", arguments: [roundID])
+            guard open.isEmpty else { throw CommunityError.notAllowed("close every box first: \(open.joined(separator: "、"))") }
+            round.status = .closed
+            try round.update(db)
+            try AuditLog.append(db, actor: actor, action: "round.close", subject: "election:\(electionID)", details: ["round": String(round.number)])
+        }
     }
 
     /// The election's rounds in order.

@@ -59,9 +59,9 @@ extension AppDatabase {
             }
             let principalPerson = try Resident.fetchOne(db, key: principalEntry.residentID)!
             let holderPerson = try Resident.fetchOne(db, key: holderEntry.residentID)!
-            let isCandidate = try Int.fetchOne(db, sql: "SELECT count(*) FROM candidate WHERE electionID = ? AND residentID = ? AND active",
-                                               arguments: [electionID, holderPerson.id]) ?? 0
-            guard isCandidate == 0 else { throw CommunityError.invalid(field: "holder", reason: "\(holderPerson.name) is a candidate and may not hold a proxy") }
+            guard try !Self.isStanding(db, electionID: electionID, residentID: holderPerson.id!) else {
+                throw CommunityError.invalid(field: "holder", reason: "\(holderPerson.name) is a candidate and may not hold a proxy")
+            }
             if rules.proxyHolder == .closeRelative {
                 let declared = try Self.declaredKinship(db, electionID)[Pair(principalPerson.id!, holderPerson.id!)]
                 guard Kinship.between(principalPerson, holderPerson, declared: declared) != nil else {
@@ -128,7 +128,21 @@ extension AppDatabase {
         }
     }
 
+    /// Whether a resident is a nominee still standing or on the candidate list.
+    static func isStanding(_ db: Database, electionID: Int64, residentID: Int64) throws -> Bool {
+        try Int.fetchOne(db, sql: """
+            SELECT (SELECT count(*) FROM candidate WHERE electionID = ? AND residentID = ? AND active)
+                 + (SELECT count(*) FROM nominee WHERE electionID = ? AND residentID = ? AND status IN ('awaiting', 'accepted'))
+            """, arguments: [electionID, residentID, electionID, residentID]) ?? 0 > 0
+    }
+
     /// Why a proxy cannot be used at the polls, or nil when it can.
+    static func proxyVoidReason(_ db: Database, _ proxy: ProxyAuthorisation, election: Election, principal: RollEntry, holder: RollEntry) throws -> String? {
+        if try isStanding(db, electionID: election.id!, residentID: holder.residentID) { return "受托人是候选人，委托无效 the holder is a candidate: void" }
+        return proxyVoidReason(proxy, election: election, principal: principal)
+    }
+
+    /// Why a proxy cannot be used at the polls (revoked, principal off the roll, not published), or nil.
     static func proxyVoidReason(_ proxy: ProxyAuthorisation, election: Election, principal: RollEntry) -> String? {
         if proxy.revoked { return "委托已撤回 revoked" }
         if !principal.active { return "委托人已不在选民名单 principal no longer on the roll" }

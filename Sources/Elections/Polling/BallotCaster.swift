@@ -21,8 +21,9 @@ public actor BallotCaster {
     /// Casts a voter's ballot in `roundID`; the same rules and answer as
     /// `AppDatabase.castElectronicBallot`.
     public func cast(roundID: Int64, rollEntryID: Int64, ballot: MarkedBallot, formToken: String,
-                     signingKey: Ed25519PrivateKey) async throws -> CastBallot {
-        let request = CastRequest(roundID: roundID, rollEntryID: rollEntryID, ballot: ballot, formToken: formToken, keyID: signingKey.keyID)
+                     signingKey: Ed25519PrivateKey, sessionToken: String? = nil) async throws -> CastBallot {
+        let request = CastRequest(roundID: roundID, rollEntryID: rollEntryID, ballot: ballot, formToken: formToken, keyID: signingKey.keyID,
+                                  sessionToken: sessionToken)
         let recorded = try await withCheckedThrowingContinuation { continuation in
             pending.append((request, continuation))
             if !writing {

@@ -63,6 +63,14 @@ public struct MarkedBallot: Codable, Sendable, Equatable {
         self.posts = posts
     }
 
+    /// The one way of writing this reading (an unreadable flag that is false is left out), so
+    /// that two clerks' entries of the same paper compare equal byte for byte.
+    public func normalized() -> MarkedBallot {
+        var copy = self
+        for index in copy.posts.indices where copy.posts[index].unreadable == false { copy.posts[index].unreadable = nil }
+        return copy
+    }
+
     /// An empty ballot of `state` (blank, not official, unreadable) on `paper`.
     public static func unmarked(_ state: State, paper: String) -> MarkedBallot {
         MarkedBallot(paper: paper, state: state, posts: [])

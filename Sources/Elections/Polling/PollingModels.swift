@@ -92,6 +92,8 @@ public struct BallotBox: Codable, Sendable, Equatable, Identifiable {
     public var handCount: Int?
     /// The signed count sheet, compact receipt form, once closed.
     public var countSheet: String?
+    /// The count sheet itself (canonical JSON of `CountSheet`), whose SHA-256 the receipt signs.
+    public var countSheetJSON: String?
     public var closedAt: Date?
 }
 

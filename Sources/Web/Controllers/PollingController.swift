@@ -24,6 +24,7 @@ struct PollingController {
         router.post("/elections/:id/stations", use: addStation)
         router.post("/elections/:id/rounds/:rid/boxes", use: addBox)
         router.post("/elections/:id/rounds/:rid/papers", use: recordPapers)
+        router.post("/elections/:id/rounds/:rid/close", use: closeRound)
         router.get("/elections/:id/rounds/:rid/check-in", use: checkInPage)
         router.post("/elections/:id/rounds/:rid/check-in", use: checkIn)
         router.post("/elections/:id/rounds/:rid/check-in/proxy", use: checkInProxy)
@@ -160,6 +161,14 @@ struct PollingController {
         }
     }
 
+    @Sendable func closeRound(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context, roles: committee) { election, account, _ in
+            let round = try round(context, election)
+            try database.closeRound(roundID: round.id!, electionID: election.id!, actor: Actor(account))
+            return "第\(round.number)轮投票结束 Round \(round.number) closed"
+        }
+    }
+
     // MARK: Check-in
 
     @Sendable func checkInPage(request: Request, context: AppRequestContext) async throws -> Response {
@@ -252,7 +261,7 @@ struct PollingController {
             "maxPrincipals": rules.maxPrincipalsPerProxy, "holderRule": context.locale.text("proxy_holder_\(rules.proxyHolder.rawValue)"),
             "open": election.proxyListPublishedOn == nil, "today": Self.today().description,
         ]
-        if let published = election.proxyListPublishedOn { data["publishedOn"] = published.description }
+        if let published = election.proxyListPublishedOn { data["proxyListPublishedOn"] = published.description }
         if let notice { data["notice"] = notice }
         if let error { data["error"] = error }
         return try renderer.page("proxies", title: "\(election.title) · \(context.locale.text("proxies_title"))", data: data,
@@ -294,7 +303,7 @@ struct PollingController {
     }
 
     @Sendable func revokeProxy(request: Request, context: AppRequestContext) async throws -> Response {
-        try await proxyAction(request, context, roles: staff) { election, account, _ in
+        try await proxyAction(request, context, roles: committee) { election, account, _ in
             guard let id = context.parameters.get("pid").flatMap(Int64.init),
                   try database.proxies(electionID: election.id!).contains(where: { $0.proxy.id == id }) else { throw CommunityError.notFound("proxy") }
             try database.revokeProxy(id: id, actor: Actor(account))
@@ -347,7 +356,8 @@ struct PollingController {
             "election": elections.summary(election),
             "box": ["id": box.id!, "number": box.number, "name": box.name, "kind": box.kind.chinese, "handCount": box.handCount ?? 0,
                     "status": context.locale.text("box_\(box.status.rawValue)"), "open": box.status == .open, "counting": box.status == .counting,
-                    "closed": box.status == .closed, "electronic": box.kind == .electronic, "countSheet": box.countSheet ?? ""] as [String: Any],
+                    "closed": box.status == .closed, "electronic": box.kind == .electronic, "countSheet": box.countSheet ?? "",
+                    "countSheetJSON": box.countSheetJSON ?? ""] as [String: Any],
             "round": ["number": round.number, "kind": round.kind.chinese, "digest": round.paperDigest],
             "pass": pass.rawValue, "passes": EntryPass.allCases.map { ["value": $0.rawValue, "selected": $0 == pass] },
             "agreed": entries.filter { $0.agreedSeq != nil }.count, "total": entries.count,

@@ -85,13 +85,15 @@ struct VotingController {
     @Sendable func login(request: Request, context: AppRequestContext) async throws -> Response {
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
-        let key = "e\(election.id!):\(form["number"] ?? "")"
+        let number = Int((form["number"] ?? "").trimmingCharacters(in: .whitespaces))
+        // Throttled per voter (the parsed roll number, so "042" and " 42" are the same voter) and per address.
+        let key = "e\(election.id!):\(number.map(String.init) ?? "?")"
         if await throttle.retryAfter(username: key, address: context.clientAddress) != nil {
             return try page("vote_login", election, ["error": context.locale.text("vote_throttled"), "open": true], request: request, context: context,
                             status: .tooManyRequests)
         }
         var token: String?
-        if let number = Int((form["number"] ?? "").trimmingCharacters(in: .whitespaces)) {
+        if let number {
             do { token = try database.startVoterSession(electionID: election.id!, number: number, code: form["code"] ?? "") } catch is NotaryError {
                 token = nil   // a mistyped code fails its check character
             } catch let error as CommunityError {
@@ -147,8 +149,9 @@ struct VotingController {
                 return chosen > section.seats ? section.title : nil
             }
             var data: [String: Any] = [
-                "voter": voter.name, "round": round.number, "summary": BallotForm.summary(ballot, paper: paper, names: names),
-                "formToken": try SecureRandom.token(byteCount: 24),
+                "voter": voter.name, "round": round.number, "roundID": round.id!, "paper": round.paperDigest,
+                "summary": BallotForm.summary(ballot, paper: paper, names: names),
+                "formToken": try AppDatabase.newFormToken(),
                 "fields": form.values.filter { $0.key.hasPrefix("m.") || $0.key.hasPrefix("w.") }.sorted { $0.key < $1.key }
                     .map { ["name": $0.key, "value": $0.value] },
             ]
@@ -163,18 +166,34 @@ struct VotingController {
     @Sendable func cast(request: Request, context: AppRequestContext) async throws -> Response {
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
+        let formToken = form["formToken"] ?? ""
+        let key = try elections.signingKey(for: election)
+        // A retried submission whose answer was lost: the cast went through and ended the
+        // session; the form token, known only to this browser, finds the receipt.
+        if let previous = try database.previousCast(electionID: election.id!, formToken: formToken, signingKey: key) {
+            return try receiptPage(election, previous.receipt, request: request, context: context)
+        }
         guard let token = request.cookies[Self.voterCookie]?.value, let state = try database.castingState(electionID: election.id!, token: token) else {
             return try page("vote_login", election, ["error": context.locale.text("vote_session_ended"), "open": true], request: request, context: context,
                             status: .unauthorized)
         }
-        // A retry of a cast that went through lands in a round where the voter has a ballot: the
-        // same form token answers there with the same receipt.
-        let voter = state.voter
-        guard let round = state.round else { throw CommunityError.notAllowed("no round is open for electronic voting") }
+        // The ballot is cast in the round whose paper the voter reviewed, or not at all.
+        guard let round = state.round, form["round"] == String(round.id!), form["paper"] == round.paperDigest else {
+            return try page("vote_login", election, ["error": context.locale.text("vote_round_changed"), "open": true], request: request, context: context,
+                            status: .conflict)
+        }
         let (ballot, _) = try readBallot(form, round, election)
-        let cast = try await caster.cast(roundID: round.id!, rollEntryID: voter.rollEntryID, ballot: ballot, formToken: form["formToken"] ?? "",
-                                         signingKey: try elections.signingKey(for: election))
-        return try page("vote_receipt", election, receiptData(election, cast.receipt), request: request, context: context, status: .created)
+        let cast = try await caster.cast(roundID: round.id!, rollEntryID: state.voter.rollEntryID, ballot: ballot, formToken: formToken,
+                                         signingKey: key, sessionToken: token)
+        return try receiptPage(election, cast.receipt, request: request, context: context)
+    }
+
+    /// The receipt page; the voter's session ended with the cast, so its cookie goes too.
+    func receiptPage(_ election: Election, _ receipt: SignedReceipt, request: Request, context: AppRequestContext) throws -> Response {
+        var response = try page("vote_receipt", election, receiptData(election, receipt), request: request, context: context, status: .created)
+        response.setCookie(Cookie(name: Self.voterCookie, value: "", maxAge: 0, path: "/elections/\(election.id!)", secure: secureCookies,
+                                  httpOnly: true, sameSite: .strict))
+        return response
     }
 
     func receiptData(_ election: Election, _ receipt: SignedReceipt) -> [String: Any] {
