@@ -54,11 +54,11 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     AdminController(database: database, renderer: renderer).addRoutes(to: router)
     APIController(database: database).addRoutes(to: router)
     ResidentsController(database: database, renderer: renderer).addRoutes(to: router)
-    ElectionsController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase).addRoutes(to: router)
-    NominationsController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase).addRoutes(to: router)
-    PollingController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase).addRoutes(to: router)
-    VotingController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase,
-                     secureCookies: configuration.secureCookies).addRoutes(to: router)
+    let elections = ElectionsController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase)
+    elections.addRoutes(to: router)
+    NominationsController(elections: elections).addRoutes(to: router)
+    PollingController(elections: elections).addRoutes(to: router)
+    VotingController(elections: elections, secureCookies: configuration.secureCookies).addRoutes(to: router)
     return router
 }
 

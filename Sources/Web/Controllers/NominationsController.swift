@@ -8,19 +8,10 @@ import Notary
 /// primaries, the candidate list and the ballot paper — the committee's pages, the public
 /// candidate list and ballot specimen, and their JSON API.
 struct NominationsController {
-    let database: AppDatabase
-    let renderer: PageRenderer
-    let keys: KeyStore?
-    let keyPassphrase: String?
+    /// The elections controller: finding an election, its summary, its signing key.
     let elections: ElectionsController
-
-    init(database: AppDatabase, renderer: PageRenderer, keys: KeyStore?, keyPassphrase: String?) {
-        self.database = database
-        self.renderer = renderer
-        self.keys = keys
-        self.keyPassphrase = keyPassphrase
-        elections = ElectionsController(database: database, renderer: renderer, keys: keys, keyPassphrase: keyPassphrase)
-    }
+    var database: AppDatabase { elections.database }
+    var renderer: PageRenderer { elections.renderer }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/elections/:id/rules", use: rulesPage)

@@ -8,15 +8,10 @@ import Notary
 /// check-in (proxies, assisted marking, mobile boxes), proxies and their public list, box
 /// closing with the tellers' count, double entry of paper ballots, signed count sheets.
 struct PollingController {
-    let database: AppDatabase
-    let renderer: PageRenderer
+    /// The elections controller: finding an election, its summary, its signing key.
     let elections: ElectionsController
-
-    init(database: AppDatabase, renderer: PageRenderer, keys: KeyStore?, keyPassphrase: String?) {
-        self.database = database
-        self.renderer = renderer
-        elections = ElectionsController(database: database, renderer: renderer, keys: keys, keyPassphrase: keyPassphrase)
-    }
+    var database: AppDatabase { elections.database }
+    var renderer: PageRenderer { elections.renderer }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/elections/:id/polling", use: pollingPage)

@@ -8,21 +8,19 @@ import Notary
 /// public inclusion check behind a receipt's tracking code. Works without JavaScript.
 struct VotingController {
     static let voterCookie = "xy_voter"
-    let database: AppDatabase
-    let renderer: PageRenderer
+    /// The elections controller: finding an election, its summary, its signing key.
     let elections: ElectionsController
-    let throttle: LoginThrottle
     let secureCookies: Bool
+    let throttle = LoginThrottle(maxFailures: 5, maxFailuresPerAddress: 50)
     /// Group commit for casts (one per application).
     let caster: BallotCaster
+    var database: AppDatabase { elections.database }
+    var renderer: PageRenderer { elections.renderer }
 
-    init(database: AppDatabase, renderer: PageRenderer, keys: KeyStore?, keyPassphrase: String?, secureCookies: Bool) {
-        self.database = database
-        caster = BallotCaster(database: database)
-        self.renderer = renderer
-        elections = ElectionsController(database: database, renderer: renderer, keys: keys, keyPassphrase: keyPassphrase)
-        throttle = LoginThrottle(maxFailures: 5, maxFailuresPerAddress: 50)
+    init(elections: ElectionsController, secureCookies: Bool) {
+        self.elections = elections
         self.secureCookies = secureCookies
+        caster = BallotCaster(database: elections.database)
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
