@@ -74,7 +74,7 @@ struct VotingController {
                     error: String? = nil, request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok) throws -> Response {
         let paper = try round.paper()
         var data: [String: Any] = ["voter": voter.name, "number": voter.number, "round": round.number, "roundKind": round.kind.chinese,
-                                   "title": paper.title, "sections": BallotForm.sections(paper, ballot: ballot, writeIns: writeIns),
+                                   "paperTitle": paper.title, "sections": BallotForm.sections(paper, ballot: ballot, writeIns: writeIns),
                                    "instructions": paper.instructions]
         if let error { data["error"] = error }
         return try page("vote_ballot", election, data, request: request, context: context, status: status)
