@@ -32,6 +32,9 @@ session=$(awk '$6 == "xy_session" { print $7 }' "$work/jar")
 csrf=$(curl -s -b "$work/jar" "http://127.0.0.1:$port/" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
 
 logged() { sqlite3 "$work/b.sqlite" "SELECT count(*) FROM ballotLog WHERE electionID = 1"; }
+
+echo "== baseline: GET /health through the same server and middleware ($threads threads, $connections connections, ${duration}s)"
+wrk -t"$threads" -c"$connections" -d"${duration}s" "http://127.0.0.1:$port/health" | tee "$work/health.out"
 checked() { sqlite3 "$work/b.sqlite" "SELECT count(*) FROM checkIn WHERE roundID = $round"; }
 
 echo "== check-in: POST /api/v1/elections/1/check-ins ($threads threads, $connections connections, ${duration}s)"
@@ -44,18 +47,30 @@ echo "== electronic casting: POST /elections/1/vote/cast ($threads threads, $con
 before=$(logged)
 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/http/cast.lua" "http://127.0.0.1:$port" -- \
   "$work/cast.txt" "$threads" "$(cat "$work/marks.txt")" "$round" "$(sqlite3 "$work/b.sqlite" "SELECT paperDigest FROM pollingRound WHERE id = $round")" | tee "$work/cast.out"
-echo "ballots logged: $(( $(logged) - before ))"
+cast_logged=$(( $(logged) - before ))
+echo "ballots logged: $cast_logged"
+
+echo "== electronic casting, JSON API: POST /api/v1/elections/1/ballots ($threads threads, $connections connections, ${duration}s)"
+before=$(logged)
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/http/castapi.lua" "http://127.0.0.1:$port" -- \
+  "$work/castapi.txt" "$threads" "$round" "$(sqlite3 "$work/b.sqlite" "SELECT paperDigest FROM pollingRound WHERE id = $round")" "$(cat "$work/ballot.json")" | tee "$work/castapi.out"
+api_logged=$(( $(logged) - before ))
+echo "ballots logged: $api_logged"
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
 echo "== openssl speed ed25519 (same machine, same run)"
 openssl speed -seconds 3 ed25519 2>/dev/null | tee "$work/openssl.out" | tail -2
 sign=$(awk '/253 bits EdDSA/ { print $(NF-1) }' "$work/openssl.out" | tail -1)
-cast=$(awk '/Requests\/sec/ { print $2 }' "$work/cast.out")
-checkin=$(awk '/Requests\/sec/ { print $2 }' "$work/checkin.out")
-python3 - "$sign" "$cast" "$checkin" <<'PY'
-import sys
-sign, cast, checkin = (float(x) for x in sys.argv[1:4])
-print(f"openssl ed25519 sign/s: {sign:,.0f}")
-print(f"casts/s: {cast:,.0f}  = {cast / sign:.2f} of the sign rate (target ≥ 0.25)")
-print(f"check-ins/s: {checkin:,.0f}  = {checkin / sign:.2f} of the sign rate")
+# Rates of what was recorded (ballots in the log, check-ins), over the run's length: a request
+# that failed or found no voter left does not count.
+health=$(awk '/Requests\/sec/ { print $2 }' "$work/health.out")
+python3 - "$sign" "$health" "$cast_logged" "$api_logged" "$(( $(checked) - 0 ))" "$duration" "$work/checkin.out" <<'PY'
+import re, sys
+sign, health, cast, api, _, duration = (float(x) for x in sys.argv[1:7])
+checkin = float(re.search(r"Requests/sec:\s+([0-9.]+)", open(sys.argv[7]).read()).group(1))
+print(f"openssl ed25519 sign/s: {sign:,.0f}    GET /health: {health:,.0f}/s")
+for name, count in (("web form, receipt page", cast), ("JSON API", api)):
+    rate = count / duration
+    print(f"casts/s, {name}: {rate:,.0f}  = {rate / sign:.2f} of the sign rate (target ≥ 0.25), {rate / health:.2f} of GET /health")
+print(f"check-ins/s: {checkin:,.0f}  = {checkin / sign:.2f} of the sign rate, {checkin / health:.2f} of GET /health")
 PY

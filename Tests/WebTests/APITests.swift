@@ -68,7 +68,8 @@ struct APITests {
                                         "/api/v1/elections/{id}/roll", "/api/v1/elections/{id}/roll/lookup", "/api/v1/elections/{id}/objections",
                                         "/api/v1/elections/{id}/rules", "/api/v1/elections/{id}/timeline", "/api/v1/elections/{id}/nominations",
                                         "/api/v1/elections/{id}/candidates", "/api/v1/elections/{id}/ballot-paper", "/api/v1/elections/{id}/rounds",
-                                        "/api/v1/elections/{id}/check-ins", "/api/v1/elections/{id}/boxes/{box}/entries", "/api/v1/elections/{id}/track/{code}"])
+                                        "/api/v1/elections/{id}/check-ins", "/api/v1/elections/{id}/boxes/{box}/entries", "/api/v1/elections/{id}/track/{code}",
+                                        "/api/v1/elections/{id}/ballots"])
         }
     }
 }

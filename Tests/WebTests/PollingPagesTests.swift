@@ -143,4 +143,42 @@ struct PollingPagesTests {
         let line = try #require(try harness.database.ballotLog(electionID: id).last)
         #expect(try JSONDecoder().decode(BallotLine.self, from: Data(line.line.utf8)).method == "electronic")
     }
+
+    @Test("the ballot API: a voter session from the card login casts JSON, gets the signed receipt; a retry by form token gets it again; no session, no cast")
+    func ballotAPI() async throws {
+        let (harness, election, round) = try demo()
+        let id = election.id!
+        let number = try voterWithoutBallot(harness, election, round)
+        let card = try #require(try harness.database.issueVoterCards(electionID: id, numbers: [number], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1),
+                                                                     actor: .commandLine).first)
+        let paper = try round.paper()
+        let ballot = MarkedBallot(paper: round.paperDigest, state: .marked, posts: paper.sections.map { section in
+            MarkedBallot.PostMarks(post: section.post, marks: section.candidates.indices.map { $0 == 0 ? .approve : .abstain })
+        })
+        let formToken = try AppDatabase.newFormToken()
+        struct Submission: Encodable { let round: Int64; let paper: String; let formToken: String; let ballot: MarkedBallot }
+        let body = String(decoding: try JSONEncoder().encode(Submission(round: round.id!, paper: round.paperDigest, formToken: formToken, ballot: ballot)), as: UTF8.self)
+        let key = try #require(try harness.database.signingKeys(communityID: harness.community.id!, purpose: "election:\(id)").first)
+        try await harness.test { browser in
+            _ = try await browser.get("/elections/\(id)/vote")
+            let csrf = try #require(browser.cookie("xy_csrf"))
+            let headers: HTTPFields = [.contentType: "application/json", HTTPField.Name("X-CSRF-Token")!: csrf]
+            let anonymous = try await browser.send("/api/v1/elections/\(id)/ballots", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(anonymous.status == .unauthorized)
+            _ = try await browser.post("/elections/\(id)/vote/login", form: [("number", String(number)), ("code", card.accessCode)])
+            let cast = try await browser.send("/api/v1/elections/\(id)/ballots", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(cast.status == .created)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(cast.body.utf8)) as? [String: Any])
+            let receipt = try SignedReceipt(compactText: try #require(json["receipt"] as? String))
+            try receipt.verify(with: try Ed25519PublicKey(pem: key.publicKeyPEM))
+            #expect(receipt.statement.what == "ballot" && json["tracking"] as? String == receipt.statement.tracking)
+            let retry = try await browser.send("/api/v1/elections/\(id)/ballots", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(retry.status == .ok && retry.body.contains(receipt.compactText))
+            let other = String(decoding: try JSONEncoder().encode(Submission(round: round.id!, paper: round.paperDigest, formToken: try AppDatabase.newFormToken(),
+                                                                             ballot: ballot)), as: UTF8.self)
+            let second = try await browser.send("/api/v1/elections/\(id)/ballots", method: .post, headers: headers, body: ByteBuffer(string: other))
+            #expect(second.status == .unauthorized)   // the session ended with the cast
+        }
+        #expect(try harness.database.ballotLog(electionID: id).last.map { try JSONDecoder().decode(BallotLine.self, from: Data($0.line.utf8)).ballot } == ballot)
+    }
 }

@@ -32,6 +32,7 @@ struct VotingController {
         router.get("/elections/:id/track/:code", use: track)
         router.get("/elections/:id/track/:code/receipt.json", use: receiptDownload)
         router.get("/api/v1/elections/:id/track/:code", use: trackAPI)
+        router.post("/api/v1/elections/:id/ballots", use: castAPI)
     }
 
     /// The open round with electronic voting in which this voter has no ballot yet.
@@ -105,7 +106,7 @@ struct VotingController {
         }
         await throttle.recordSuccess(username: key)
         var response = Response(status: .seeOther, headers: [.location: "/elections/\(election.id!)/vote"])
-        response.setCookie(Cookie(name: Self.voterCookie, value: token, maxAge: Int(AppDatabase.voterSessionLifetime), path: "/elections/\(election.id!)",
+        response.setCookie(Cookie(name: Self.voterCookie, value: token, maxAge: Int(AppDatabase.voterSessionLifetime), path: "/",
                                   secure: secureCookies, httpOnly: true, sameSite: .strict))
         return response
     }
@@ -189,7 +190,7 @@ struct VotingController {
     /// The receipt page; the voter's session ended with the cast, so its cookie goes too.
     func receiptPage(_ election: Election, _ receipt: SignedReceipt, request: Request, context: AppRequestContext) throws -> Response {
         var response = try page("vote_receipt", election, receiptData(election, receipt), request: request, context: context, status: .created)
-        response.setCookie(Cookie(name: Self.voterCookie, value: "", maxAge: 0, path: "/elections/\(election.id!)", secure: secureCookies,
+        response.setCookie(Cookie(name: Self.voterCookie, value: "", maxAge: 0, path: "/", secure: secureCookies,
                                   httpOnly: true, sameSite: .strict))
         return response
     }
@@ -205,7 +206,44 @@ struct VotingController {
         let election = try elections.election(context)
         if let token = request.cookies[Self.voterCookie]?.value { try database.endVoterSession(token: token) }
         var response = Response(status: .seeOther, headers: [.location: "/elections/\(election.id!)/vote"])
-        response.setCookie(Cookie(name: Self.voterCookie, value: "", maxAge: 0, path: "/elections/\(election.id!)", secure: secureCookies,
+        response.setCookie(Cookie(name: Self.voterCookie, value: "", maxAge: 0, path: "/", secure: secureCookies,
+                                  httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    // MARK: API
+
+    /// An electronic ballot as a program sends it (a polling-station tablet, a voter's app):
+    /// the round and paper it was marked on, a form token of 24 random bytes (URL-safe base64,
+    /// chosen by the client: it finds the receipt again after a lost answer), and the marks.
+    struct BallotSubmission: Decodable {
+        let round: Int64
+        let paper: String
+        let formToken: String
+        let ballot: MarkedBallot
+    }
+
+    /// `POST /api/v1/elections/:id/ballots` with the voter's session cookie (from the voter-card
+    /// login) and the CSRF header: the same cast as the web form, answered with the receipt.
+    @Sendable func castAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try elections.election(context)
+        var request = request
+        let input = try await request.decodeJSON(BallotSubmission.self, context: context, expected: "a JSON object with round, paper, formToken and ballot")
+        guard AppDatabase.isFormToken(input.formToken) else { throw WebError.badRequest(field: "formToken", reason: "24 random bytes as URL-safe base64 (32 characters)") }
+        let key = try elections.signingKey(for: election)
+        if let previous = try database.previousCast(electionID: election.id!, formToken: input.formToken, signingKey: key) {
+            return try JSONResponse.make(ReceiptResponse(seq: previous.seq, previous.receipt), status: .ok)
+        }
+        guard let token = request.cookies[Self.voterCookie]?.value, let state = try database.castingState(electionID: election.id!, token: token) else {
+            throw WebError.loginRequired
+        }
+        guard let round = state.round, round.id == input.round, round.paperDigest == input.paper else {
+            throw CommunityError.notAllowed("round \(input.round) with this paper is not open for this voter's ballot")
+        }
+        let cast = try await caster.cast(roundID: round.id!, rollEntryID: state.voter.rollEntryID, ballot: input.ballot, formToken: input.formToken,
+                                         signingKey: key, sessionToken: token)
+        var response = try JSONResponse.make(ReceiptResponse(seq: cast.seq, cast.receipt), status: .created)
+        response.setCookie(Cookie(name: Self.voterCookie, value: "", maxAge: 0, path: "/", secure: secureCookies,
                                   httpOnly: true, sameSite: .strict))
         return response
     }
