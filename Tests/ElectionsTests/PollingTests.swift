@@ -338,6 +338,9 @@ struct PollingTests {
         #expect(try p.database.ballotLog(electionID: p.id).count == 40)
         #expect(try p.database.verifyBallotLog(electionID: p.id) == nil)
         #expect(try p.database.checkInCounts(roundID: p.round.id!) == [.inPerson: 1, .electronic: 40])
+        // Grouped: 41 casts took fewer transactions than casts, none larger than maxBatch.
+        let batches = await caster.batches
+        #expect(batches >= 6 && batches < 41, "\(batches) transactions")
     }
 
     @Test("the tellers' hand count is recorded once; a round closes only when every box is closed, and then takes no more ballots")

@@ -181,4 +181,24 @@ struct PollingPagesTests {
         }
         #expect(try harness.database.ballotLog(electionID: id).last.map { try JSONDecoder().decode(BallotLine.self, from: Data($0.line.utf8)).ballot } == ballot)
     }
+
+    @Test("a round's result: provisional for the committee while open, counted from the log with the tally's steps; not public until closed")
+    func roundResult() async throws {
+        let (harness, election, round) = try demo()
+        let id = election.id!
+        let result = try harness.database.tallyRound(roundID: round.id!, electionID: id)
+        let logged = try harness.database.ballotLog(electionID: id).count
+        #expect(result.provisional && result.count.collected == logged)
+        try await harness.test { browser in
+            let anonymous = try await browser.get("/api/v1/elections/\(id)/rounds/\(round.id!)/result")
+            #expect(anonymous.status == .unauthorized)
+            try await browser.login("clerk", WebHarness.clerkPassword)
+            let page = try await browser.get("/elections/\(id)/rounds/\(round.id!)/result")
+            #expect(page.status == .ok && page.body.contains("临时计票结果") && page.body.contains("收回选票"))
+            let top = try #require(result.count.votes[.director]?.max { $0.value < $1.value })
+            #expect(page.body.contains("<td>\(try #require(result.names[top.key]))</td><td>\(top.value)</td>"))
+            let api = try JSONSerialization.jsonObject(with: Data(try await browser.get("/api/v1/elections/\(id)/rounds/\(round.id!)/result").body.utf8)) as? [String: Any]
+            #expect(api?["collected"] as? Int == result.count.collected && api?["provisional"] as? Bool == true)
+        }
+    }
 }

@@ -12,6 +12,8 @@ public actor BallotCaster {
     private var writing = false
     /// Casts per transaction at most (bounds the time a batch holds the write lock).
     public let maxBatch: Int
+    /// Transactions written so far (fewer than casts when casts arrive together).
+    public private(set) var batches = 0
 
     public init(database: AppDatabase, maxBatch: Int = 256) {
         self.database = database
@@ -38,6 +40,7 @@ public actor BallotCaster {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
+            batches += 1
             do {
                 let results = try await database.recordCasts(batch.map(\.0), now: Date())
                 for ((_, continuation), result) in zip(batch, results) { continuation.resume(with: result) }

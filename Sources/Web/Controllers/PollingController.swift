@@ -20,6 +20,8 @@ struct PollingController {
         router.post("/elections/:id/rounds/:rid/boxes", use: addBox)
         router.post("/elections/:id/rounds/:rid/papers", use: recordPapers)
         router.post("/elections/:id/rounds/:rid/close", use: closeRound)
+        router.get("/elections/:id/rounds/:rid/result", use: resultPage)
+        router.get("/api/v1/elections/:id/rounds/:rid/result", use: resultAPI)
         router.get("/elections/:id/rounds/:rid/check-in", use: checkInPage)
         router.post("/elections/:id/rounds/:rid/check-in", use: checkIn)
         router.post("/elections/:id/rounds/:rid/check-in/proxy", use: checkInProxy)
@@ -162,6 +164,74 @@ struct PollingController {
             try database.closeRound(roundID: round.id!, electionID: election.id!, actor: Actor(account))
             return "第\(round.number)轮投票结束 Round \(round.number) closed"
         }
+    }
+
+    // MARK: Result of a round
+
+    /// A round's result: public once the round is closed; before, the committee and clerks see
+    /// it marked provisional.
+    func result(_ context: AppRequestContext) throws -> (Election, RoundResult) {
+        let election = try elections.election(context)
+        let round = try round(context, election)
+        if round.status == .open { _ = try context.require(anyOf: staff) }
+        return (election, try database.tallyRound(roundID: round.id!, electionID: election.id!))
+    }
+
+    @Sendable func resultPage(request: Request, context: AppRequestContext) async throws -> Response {
+        let (election, result) = try result(context)
+        let english = context.locale != .zhHans
+        let name: (Int64) -> String = { result.names[$0] ?? "#\($0)" }
+        let elected = Set(result.outcome.elected.values.flatMap { $0 })
+        let data: [String: Any] = [
+            "election": elections.summary(election), "round": result.round.number, "kind": result.round.kind.chinese,
+            "provisional": result.provisional, "issued": result.issued, "collected": result.count.collected, "rollSize": result.rollSize,
+            "invalid": result.count.invalid, "blank": result.count.blank, "voided": result.count.voided, "valid": result.outcome.valid,
+            "final": result.outcome.isFinal,
+            "posts": result.paper.sections.map { section -> [String: Any] in
+                let votes = (result.count.votes[section.post] ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                return ["title": english ? section.post.english : section.title, "seats": section.seats,
+                        "voidPosts": result.count.voidPosts[section.post] ?? 0,
+                        "lines": votes.map { ["name": name($0.key), "votes": $0.value, "elected": elected.contains($0.key)] as [String: Any] }]
+            },
+            "steps": result.outcome.steps.map { english ? $0.english(name) : $0.chinese(name) },
+        ]
+        return try renderer.page("round_result", title: "\(election.title) · \(context.locale.text("result_title"))", data: data, request: request, context: context)
+    }
+
+    struct ResultDocument: Encodable {
+        let round: Int
+        let kind: String
+        let provisional: Bool
+        let valid: Bool
+        let issued: Int
+        let collected: Int
+        let rollSize: Int
+        let invalid: Int
+        let blank: Int
+        let voided: Int
+        let votes: [String: [String: Int]]
+        let elected: [String: [Int64]]
+        let steps: [TallyStep]
+        let next: [String]
+    }
+
+    @Sendable func resultAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let (_, result) = try result(context)
+        return try JSONResponse.make(ResultDocument(
+            round: result.round.number, kind: result.round.kind.rawValue, provisional: result.provisional, valid: result.outcome.valid,
+            issued: result.issued, collected: result.count.collected, rollSize: result.rollSize, invalid: result.count.invalid, blank: result.count.blank,
+            voided: result.count.voided,
+            votes: Dictionary(uniqueKeysWithValues: result.count.votes.map { post, votes in (post.rawValue, Dictionary(uniqueKeysWithValues: votes.map { (String($0.key), $0.value) })) }),
+            elected: Dictionary(uniqueKeysWithValues: result.outcome.elected.map { ($0.key.rawValue, $0.value) }),
+            steps: result.outcome.steps,
+            next: result.outcome.next.map { next in
+                switch next {
+                case .tieBreak(let post, let persons, let seats): return "tieBreak \(post.rawValue) \(seats) among \(persons.map(String.init).joined(separator: ","))"
+                case .runoff(let post, let persons, let seats): return "runoff \(post.rawValue) \(seats) among \(persons.map(String.init).joined(separator: ","))"
+                case .womenOnly(let seats): return "womenOnly member \(seats)"
+                case .repeatRound: return "repeatRound"
+                }
+            }))
     }
 
     // MARK: Check-in
