@@ -6,7 +6,8 @@ import Notary
 /// Polling day in the demo: the central venue and a branch station, proxies filed and their
 /// list published, the main round open with electronic voting, a fixed box at each station
 /// and a mobile box carried by three scrutineers; voters checked in (some by proxy, one with
-/// a helper), electronic ballots cast with receipts, and the central and mobile boxes counted,
+/// a helper), electronic ballots cast with receipts (enough for more than half of the roll to
+/// have voted), and the central and mobile boxes counted,
 /// entered twice by two clerks (with a disagreement settled by a third look) and closed with
 /// signed count sheets. The branch box and electronic voting stay open to try.
 enum DemoPolling {
@@ -23,10 +24,13 @@ enum DemoPolling {
         let numbers = try database.rollLines(electionID: electionID, includeRemoved: false).map(\.number)
         let candidates = Set(try database.candidateList(electionID: electionID).map(\.residentID))
         var voters: [Int] = []
-        for number in numbers where voters.count < 420 {
+        for number in numbers {
             if let person = try database.residentID(electionID: electionID, rollNumber: number), !candidates.contains(person) { voters.append(number) }
         }
-        guard voters.count == 420 else { return Result(checkIns: 0, electronic: 0, paperEntered: 0) }
+        guard voters.count >= 420 else { return Result(checkIns: 0, electronic: 0, paperEntered: 0) }
+        // Enough electronic ballots that, with the 253 papers counted, more than half of the roll
+        // has voted: the round's (provisional) result is then a real one.
+        let electronicCount = min(voters.count - 420, max(40, numbers.count / 2 + 1 - 253 + 20))
 
         // Clerks who enter the papers (two passes and a third look).
         let clerks = try ["lr1", "lr2", "lr3"].map { username in
@@ -68,10 +72,10 @@ enum DemoPolling {
         try database.checkIn(roundID: round.id!, boxID: box1.id!, number: voters[401], accountID: nil, now: tick(), actor: .system)
         _ = try database.checkInProxies(roundID: round.id!, boxID: box1.id!, holderNumber: voters[401], accountID: nil, now: tick(), actor: .system)
 
-        // Electronic ballots (40 voters) with receipts.
+        // Electronic ballots with receipts.
         let paper = try round.paper()
         var generator = SeededGenerator(seed: 20261126)
-        for number in voters[342..<382] {
+        for number in voters[420..<(420 + electronicCount)] {
             guard let entry = try database.rollEntryID(electionID: electionID, rollNumber: number) else { continue }
             _ = try database.castElectronicBallot(roundID: round.id!, rollEntryID: entry, ballot: randomBallot(paper, digest: round.paperDigest, using: &generator),
                                                   formToken: try SecureRandom.token(byteCount: 24), signingKey: key, now: tick())
@@ -105,20 +109,28 @@ enum DemoPolling {
         return Result(checkIns: counts.values.reduce(0, +), electronic: counts[.electronic] ?? 0, paperEntered: entered)
     }
 
-    /// A plausible ballot: mostly approvals for up to the seats, some disapprovals, the odd
-    /// blank or invalid paper, now and then a void write-in.
+    /// A plausible ballot: each candidate approved with a chance that falls along the list (in
+    /// the demo the first on the list is the favourite), usually no more than the seats, some
+    /// disapprovals, the odd over-marked post, blank or invalid paper, now and then a void write-in.
     static func randomBallot(_ paper: BallotPaper, digest: String, using generator: inout SeededGenerator) -> MarkedBallot {
         let roll = Int.random(in: 0..<100, using: &generator)
         if roll < 2 { return .unmarked(.blank, paper: digest) }
         if roll < 3 { return .unmarked(.notOfficial, paper: digest) }
+        let chances = [66, 34, 58, 30, 24, 20, 16, 12]   // percent, by place on the list
         let posts = paper.sections.map { section -> MarkedBallot.PostMarks in
             var marks = Array(repeating: Mark.abstain, count: section.candidates.count)
-            // Earlier candidates on the list are a little more popular in the demo.
-            let order = section.candidates.indices.sorted { a, b in
-                Int.random(in: 0..<(100 + 15 * b), using: &generator) < Int.random(in: 0..<(100 + 15 * a), using: &generator)
+            for index in marks.indices {
+                let draw = Int.random(in: 0..<100, using: &generator)
+                if draw < chances[min(index, chances.count - 1)] { marks[index] = .approve } else if draw > 90 { marks[index] = .disapprove }
             }
-            for index in order.prefix(section.seats) where Int.random(in: 0..<10, using: &generator) < 8 { marks[index] = .approve }
-            for index in order.dropFirst(section.seats) where Int.random(in: 0..<10, using: &generator) < 2 { marks[index] = .disapprove }
+            // Most voters keep to the seats (dropping their later choices); a few over-mark.
+            if Int.random(in: 0..<100, using: &generator) >= 3 {
+                var approved = 0
+                for index in marks.indices where marks[index] == .approve {
+                    approved += 1
+                    if approved > section.seats { marks[index] = .abstain }
+                }
+            }
             let writeIn = Int.random(in: 0..<40, using: &generator) == 0 && section.writeInLines > 0
             return MarkedBallot.PostMarks(post: section.post, marks: marks, writeIns: writeIn ? [MarkedBallot.WriteIn(person: nil)] : [])
         }
