@@ -112,15 +112,17 @@ struct VotingController {
     }
 
     /// Reads the voter's marks; a write-in is a name, resolved when exactly one voter on the roll has it.
-    func readBallot(_ form: FormFields, _ round: PollingRound, _ election: Election) throws -> (MarkedBallot, [String]) {
-        var texts: [String] = []
+    /// Reads the voter's marks; also returns the names of the write-ins it resolved (person → name).
+    func readBallot(_ form: FormFields, _ round: PollingRound, _ election: Election) throws -> (MarkedBallot, [Int64: String]) {
+        var resolved: [Int64: String] = [:]
         let ballot = try BallotForm.read(form, paper: try round.paper(), digest: round.paperDigest, entry: false) { text, post in
-            texts.append(text)
             guard text.count <= 50 else { throw CommunityError.invalid(field: "w.\(post.rawValue)", reason: "a name, at most 50 characters") }
             let matches = try database.residentIDs(electionID: election.id!, name: text)
-            return matches.count == 1 ? matches[0] : nil
+            guard matches.count == 1 else { return nil }
+            resolved[matches[0]] = text
+            return matches[0]
         }
-        return (ballot, texts)
+        return (ballot, resolved)
     }
 
     func sessionAndRound(_ request: Request, _ election: Election) throws -> (VoterSession, PollingRound) {
@@ -137,12 +139,10 @@ struct VotingController {
             return try page("vote_login", election, ["error": error.description, "open": true], request: request, context: context, status: .unauthorized)
         }
         do {
-            let (ballot, texts) = try readBallot(form, round, election)
+            let (ballot, writeInNames) = try readBallot(form, round, election)
             let paper = try round.paper()
-            var names = Dictionary(paper.sections.flatMap { $0.candidates.map { ($0.person, $0.name) } }, uniquingKeysWith: { a, _ in a })
-            for text in texts {
-                for id in try database.residentIDs(electionID: election.id!, name: text) { names[id] = text }
-            }
+            let names = Dictionary(paper.sections.flatMap { $0.candidates.map { ($0.person, $0.name) } }, uniquingKeysWith: { a, _ in a })
+                .merging(writeInNames) { listed, _ in listed }
             let approvals = zip(ballot.posts, paper.sections).compactMap { marks, section -> String? in
                 let chosen = marks.marks.filter { $0 == .approve }.count + marks.writeIns.count
                 return chosen > section.seats ? section.title : nil
