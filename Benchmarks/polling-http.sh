@@ -39,21 +39,21 @@ checked() { sqlite3 "$work/b.sqlite" "SELECT count(*) FROM checkIn WHERE roundID
 
 echo "== check-in: POST /api/v1/elections/1/check-ins ($threads threads, $connections connections, ${duration}s)"
 before=$(checked)
-wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/http/checkin.lua" "http://127.0.0.1:$port" -- \
-  "$work/checkin.txt" "$threads" "$session" "$csrf" "$round" "$box" | tee "$work/checkin.out"
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/http/polling.lua" "http://127.0.0.1:$port" -- \
+  checkin "$work/checkin.txt" "$threads" "$session" "$csrf" "$round" "$box" | tee "$work/checkin.out"
 echo "check-ins recorded: $(( $(checked) - before ))"
 
 echo "== electronic casting: POST /elections/1/vote/cast ($threads threads, $connections connections, ${duration}s)"
 before=$(logged)
-wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/http/cast.lua" "http://127.0.0.1:$port" -- \
-  "$work/cast.txt" "$threads" "$(cat "$work/marks.txt")" "$round" "$(sqlite3 "$work/b.sqlite" "SELECT paperDigest FROM pollingRound WHERE id = $round")" | tee "$work/cast.out"
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/http/polling.lua" "http://127.0.0.1:$port" -- \
+  cast "$work/cast.txt" "$threads" "$(cat "$work/marks.txt")" "$round" "$(sqlite3 "$work/b.sqlite" "SELECT paperDigest FROM pollingRound WHERE id = $round")" | tee "$work/cast.out"
 cast_logged=$(( $(logged) - before ))
 echo "ballots logged: $cast_logged"
 
 echo "== electronic casting, JSON API: POST /api/v1/elections/1/ballots ($threads threads, $connections connections, ${duration}s)"
 before=$(logged)
-wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/http/castapi.lua" "http://127.0.0.1:$port" -- \
-  "$work/castapi.txt" "$threads" "$round" "$(sqlite3 "$work/b.sqlite" "SELECT paperDigest FROM pollingRound WHERE id = $round")" "$(cat "$work/ballot.json")" | tee "$work/castapi.out"
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/http/polling.lua" "http://127.0.0.1:$port" -- \
+  castapi "$work/castapi.txt" "$threads" "$round" "$(sqlite3 "$work/b.sqlite" "SELECT paperDigest FROM pollingRound WHERE id = $round")" "$(cat "$work/ballot.json")" | tee "$work/castapi.out"
 api_logged=$(( $(logged) - before ))
 echo "ballots logged: $api_logged"
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
