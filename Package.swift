@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // OpenSSL's libcrypto, reached only from Notary.
@@ -54,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "Elections",
-            dependencies: ["Notary", "Community", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Notary", "Community", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
         .target(

@@ -312,6 +312,24 @@ public enum ElectionsSchema: SchemaModule {
                 t.primaryKey(["electionID", "token"])
             }
         }
+        migrator.registerMigration("elections.v4") { db in
+            // The result statement, signed with the election key when the result is certified
+            // (one per election), and the committee members' countersignatures on it.
+            try db.create(table: "resultStatement") { t in
+                t.primaryKey("electionID", .integer).references("election", onDelete: .cascade)
+                t.column("statementJSON", .text).notNull()
+                t.column("signature", .blob).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "resultCountersignature") { t in
+                t.column("electionID", .integer).notNull().references("resultStatement", column: "electionID", onDelete: .cascade)
+                t.column("memberID", .integer).notNull().references("electionCommitteeMember", onDelete: .restrict)
+                t.column("countersignatureJSON", .text).notNull()
+                t.column("signature", .blob).notNull()
+                t.column("publicKeyPEM", .text).notNull()
+                t.primaryKey(["electionID", "memberID"])
+            }
+        }
     }
 
     /// Elections made before the full rule set held only the roll's parameters; they get the

@@ -1,27 +1,83 @@
 import ArgumentParser
 import Community
+import Elections
 import Foundation
 
-/// `xuanyi verify --audit`: checks the hash-chained audit log of a database.
+/// `xuanyi verify RECORD [--receipt FILE]… [--json] [--lang zh|en]`: verifies a public election
+/// record (a directory or its `.zip`) without the database; `xuanyi verify --audit` checks the
+/// hash-chained audit log of a database.
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify the audit log of a database (election records: see ballots/README.md)."
+        abstract: "Verify a public election record (directory or .zip), or with --audit a database's audit log.",
+        discussion: "Exit status 0 only when every check passes. The record format is specified in ballots/README.md."
     )
 
     @OptionGroup var options: DatabaseOptions
 
-    @Flag(name: .long, help: "Verify the hash-chained audit log.")
+    @Argument(help: "The election record: a directory or a .zip made by `xuanyi export-record`.")
+    var record: String?
+
+    @Option(name: .long, help: "A ballot receipt (receipt.json or its xyr1. text) to check for inclusion; repeat for several.")
+    var receipt: [String] = []
+
+    @Flag(name: .long, help: "Verify the hash-chained audit log of the database instead.")
     var audit = false
 
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @Option(name: .long, help: "Language of the report: zh or en.")
+    var lang: String = "zh"
+
     func validate() throws {
-        guard audit else { throw ValidationError("say what to verify: --audit") }
+        guard audit != (record != nil) else { throw ValidationError("give a record to verify, or --audit") }
+        guard lang == "zh" || lang == "en" else { throw ValidationError("--lang is zh or en") }
     }
 
     func run() async throws {
+        if audit { return try verifyAudit() }
+        let path = URL(fileURLWithPath: record!)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else { throw CommandError("no record at \(path.path)") }
+        var directory = path
+        var scratch: URL?
+        if !isDirectory.boolValue {
+            do { (directory, scratch) = try RecordArchive.unzip(path) } catch { throw CommandError("\(path.path): not a directory or a readable .zip (\(error))") }
+        }
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+        let receipts = try receipt.map { file -> (name: String, data: Data) in
+            guard let data = FileManager.default.contents(atPath: file) else { throw CommandError("cannot read receipt \(file)") }
+            return (file, data)
+        }
+        var report = RecordVerifier(directory: directory, receipts: receipts).verify()
+        report.record = path.path
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(JSONForm(report: report)))
+            say("")
+        } else {
+            FileHandle.standardOutput.write(Data(report.text(language: lang).utf8))
+        }
+        if !report.passed { throw ExitCode(1) }
+    }
+
+    struct JSONForm: Encodable {
+        let report: VerificationReport
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(report.record, forKey: .record)
+            try container.encode(report.format, forKey: .format)
+            try container.encode(report.ballots, forKey: .ballots)
+            try container.encode(report.final, forKey: .final)
+            try container.encode(report.checks, forKey: .checks)
+            try container.encode(report.passed ? "pass" : "fail", forKey: .verdict)
+        }
+        enum Key: String, CodingKey { case record, format, ballots, final, checks, verdict }
+    }
+
+    func verifyAudit() throws {
         let result = try options.openExisting().verifyAudit()
         if json {
             let encoder = JSONEncoder()

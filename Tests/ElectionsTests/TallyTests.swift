@@ -116,11 +116,11 @@ struct TallyTests {
         let low = counts(collected: 600, [.member: [3: 450, 4: 420, 5: 350, 8: 280]])
         let second = RoundTally.decide(count: low, seats: [(.member, 3)], rules: rules, stage: .main, issued: 600, rollSize: 1000, isWoman: women.contains)
         #expect(Set(second.elected[.member] ?? []) == [3, 4])
-        #expect(second.next == [.womenOnly(seats: 1)])
+        #expect(second.next == [.womenOnly(persons: [8], seats: 1)])
         // An unfilled seat becomes the women's seat, so nobody is displaced.
         let unfilled = counts(collected: 600, [.member: [3: 450, 4: 420, 5: 250, 8: 280]])
         let third = RoundTally.decide(count: unfilled, seats: [(.member, 3)], rules: rules, stage: .main, issued: 600, rollSize: 1000, isWoman: women.contains)
-        #expect(Set(third.elected[.member] ?? []) == [3, 4] && third.next == [.womenOnly(seats: 1)])
+        #expect(Set(third.elected[.member] ?? []) == [3, 4] && third.next == [.womenOnly(persons: [8], seats: 1)])
     }
 
     @Test("a second round that still leaves a seat empty: vacant when at least minimumMembers are elected, another round otherwise")

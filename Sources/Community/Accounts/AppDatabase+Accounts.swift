@@ -38,6 +38,7 @@ extension AppDatabase {
         }
         guard !new.roles.isEmpty else { throw CommunityError.invalid(field: "roles", reason: "choose at least one role") }
         let hash = try passwordHasher.hash(new.password)
+        var key = try newAccountKey(password: new.password)
         return try writer.write { db in
             if try Account.filter(Column("username").collating(.nocase) == username).fetchCount(db) > 0 {
                 throw CommunityError.duplicate(field: "username", value: username)
@@ -45,8 +46,10 @@ extension AppDatabase {
             var account = Account(communityID: new.communityID, username: username, displayName: new.displayName,
                                   passwordHash: hash, roles: new.roles, residentID: new.residentID)
             try account.insert(db)
+            key.accountID = account.id!
+            try key.insert(db)
             try AuditLog.append(db, actor: actor, action: "account.create", subject: "account:\(account.id!)",
-                                details: ["username": username, "roles": account.roles])
+                                details: ["username": username, "roles": account.roles, "key": try key.publicKey().keyID])
             return account
         }
     }
@@ -71,6 +74,7 @@ extension AppDatabase {
                 try db.execute(sql: "UPDATE account SET passwordHash = ? WHERE id = ?", arguments: [upgraded, account.id])
             }
         }
+        try ensureAccountKey(accountID: account.id!, password: password)
         return account
     }
 
@@ -84,8 +88,12 @@ extension AppDatabase {
         }
         guard try PasswordHasher.verify(current, against: account.passwordHash) else { throw CommunityError.authenticationFailed }
         let hash = try passwordHasher.hash(new)
+        let resealed = try accountKey(accountID: accountID).map {
+            try SealedSigningKey.seal(try SealedSigningKey.open($0.sealedPrivateKey, password: current), password: new, hasher: passwordHasher)
+        }
         try writer.write { db in
             try db.execute(sql: "UPDATE account SET passwordHash = ? WHERE id = ?", arguments: [hash, accountID])
+            try Self.resealAccountKey(db, accountID: accountID, sealed: resealed)
             // Every other session of this account ends: a changed password locks out whoever else was in.
             try db.execute(sql: "DELETE FROM session WHERE accountID = ?", arguments: [accountID])
             try AuditLog.append(db, actor: actor, action: "account.password", subject: "account:\(accountID)", details: [String: String]())

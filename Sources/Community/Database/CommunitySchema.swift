@@ -94,5 +94,14 @@ public enum CommunitySchema: SchemaModule {
             }
             try db.create(index: "resident_on_household", on: "resident", columns: ["householdID"])
         }
+        migrator.registerMigration("community.v3") { db in
+            // Each account's own Ed25519 key (countersigning results), sealed under its password.
+            try db.create(table: "accountKey") { t in
+                t.primaryKey("accountID", .integer).references("account", onDelete: .cascade)
+                t.column("publicKeyPEM", .text).notNull()
+                t.column("sealedPrivateKey", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
     }
 }

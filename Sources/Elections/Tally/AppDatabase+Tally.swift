@@ -19,52 +19,60 @@ public struct RoundResult: Sendable {
     public var provisional: Bool { round.status == .open }
 }
 
+/// What the tally reads from the database for an election's rounds.
+struct TallyInputs {
+    var election: Election
+    var rounds: [PollingRound]
+    var inputs: [RoundInput]
+    var rollSize: Int
+    var names: [Int64: String]
+    var genders: [Int64: Gender]
+
+    func isWoman(_ person: Int64) -> Bool { genders[person] == .female }
+}
+
 extension AppDatabase {
+    /// Reads and counts the election's rounds (those `include` admits) from the ballot log.
+    static func tallyInputs(_ db: Database, electionID: Int64, include: (PollingRound) -> Bool = { _ in true }) throws -> TallyInputs {
+        let election = try fetchElection(db, electionID)
+        let rounds = try PollingRound.filter(Column("electionID") == electionID).order(Column("number")).fetchAll(db).filter(include)
+        let rollSize = try Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND active", arguments: [electionID]) ?? 0
+        var tally = TallyInputs(election: election, rounds: rounds, inputs: [], rollSize: rollSize, names: [:], genders: [:])
+        var ballotsByRound: [Int64: [MarkedBallot]] = [:]
+        var persons: Set<Int64> = []
+        for round in rounds {
+            let paper = try round.paper()
+            let ballots = try String.fetchAll(db, sql: "SELECT line FROM ballotLog WHERE electionID = ? AND roundID = ? ORDER BY seq",
+                                              arguments: [electionID, round.id]).map {
+                try JSONDecoder().decode(BallotLine.self, from: Data($0.utf8)).ballot
+            }
+            ballotsByRound[round.id!] = ballots
+            persons.formUnion(paper.sections.flatMap { $0.candidates.map(\.person) })
+            persons.formUnion(ballots.flatMap { $0.posts.flatMap { $0.writeIns.compactMap(\.person) } })
+        }
+        for resident in try Resident.fetchAll(db, keys: Array(persons)) {
+            tally.names[resident.id!] = resident.name
+            tally.genders[resident.id!] = resident.gender
+        }
+        for round in rounds {
+            let paper = try round.paper()
+            let count = BallotCount.count(ballotsByRound[round.id!] ?? [], paper: paper, rules: election.rules, isWoman: tally.isWoman)
+            let issued = try Int.fetchOne(db, sql: "SELECT count(*) FROM checkIn WHERE roundID = ?", arguments: [round.id]) ?? 0
+            tally.inputs.append(RoundInput(number: round.number, kind: round.kind, paper: paper, count: count, issued: issued))
+        }
+        return tally
+    }
+
     /// Counts a round from the ballot log and decides it by election-rules.md §7. Earlier
     /// rounds are decided first (in order), so that persons they elected are skipped here.
     public func tallyRound(roundID: Int64, electionID: Int64) throws -> RoundResult {
         try reader.read { db in
-            let election = try Self.fetchElection(db, electionID)
-            let rounds = try PollingRound.filter(Column("electionID") == electionID).order(Column("number")).fetchAll(db)
-            guard let target = rounds.first(where: { $0.id == roundID }) else { throw CommunityError.notFound("round \(roundID)") }
-            let rollSize = try Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND active", arguments: [electionID]) ?? 0
-            var electedBefore: [Int64: Post] = [:]
-            var genders: [Int64: Gender] = [:]
-            var names: [Int64: String] = [:]
-            func people(_ ids: some Sequence<Int64>) throws {
-                let missing = Set(ids).subtracting(names.keys)
-                guard !missing.isEmpty else { return }
-                for resident in try Resident.fetchAll(db, keys: Array(missing)) {
-                    names[resident.id!] = resident.name
-                    genders[resident.id!] = resident.gender
-                }
-            }
-            for round in rounds where round.number <= target.number {
-                let paper = try round.paper()
-                let ballots = try String.fetchAll(db, sql: "SELECT line FROM ballotLog WHERE electionID = ? AND roundID = ? ORDER BY seq",
-                                                  arguments: [electionID, round.id]).map {
-                    try JSONDecoder().decode(BallotLine.self, from: Data($0.utf8)).ballot
-                }
-                let writeIns = ballots.flatMap { $0.posts.flatMap { $0.writeIns.compactMap(\.person) } }
-                try people(paper.sections.flatMap { $0.candidates.map(\.person) } + writeIns)
-                let isWoman: (Int64) -> Bool = { genders[$0] == .female }
-                let count = BallotCount.count(ballots, paper: paper, rules: election.rules, isWoman: isWoman)
-                let issued = try Int.fetchOne(db, sql: "SELECT count(*) FROM checkIn WHERE roundID = ?", arguments: [round.id]) ?? 0
-                let stage: RoundTally.Stage
-                switch round.kind {
-                case .main: stage = .main
-                case .tieBreak: stage = .tieBreak
-                case .runoff, .womenOnly: stage = .runoff
-                }
-                let outcome = RoundTally.decide(count: count, seats: paper.sections.map { ($0.post, $0.seats) }, rules: election.rules, stage: stage,
-                                                issued: issued, rollSize: rollSize, electedBefore: electedBefore, isWoman: isWoman,
-                                                listed: Dictionary(uniqueKeysWithValues: paper.sections.map { ($0.post, $0.candidates.map(\.person)) }))
-                if round.id == roundID {
-                    return RoundResult(round: round, paper: paper, count: count, issued: issued, rollSize: rollSize, outcome: outcome, names: names)
-                }
-                for (post, persons) in outcome.elected { for person in persons { electedBefore[person] = post } }
-            }
-            throw CommunityError.notFound("round \(roundID)")
+            guard let target = try PollingRound.fetchOne(db, key: roundID), target.electionID == electionID else { throw CommunityError.notFound("round \(roundID)") }
+            let tally = try Self.tallyInputs(db, electionID: electionID) { $0.number <= target.number }
+            let decided = ElectionTally.decide(tally.inputs, rules: tally.election.rules, rollSize: tally.rollSize, isWoman: tally.isWoman)
+            guard let input = tally.inputs.last, let outcome = decided.rounds.last?.outcome else { throw CommunityError.notFound("round \(roundID)") }
+            return RoundResult(round: target, paper: input.paper, count: input.count, issued: input.issued, rollSize: tally.rollSize,
+                               outcome: outcome, names: tally.names)
         }
     }
 }

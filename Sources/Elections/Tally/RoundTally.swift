@@ -65,7 +65,7 @@ public struct TallyStep: Sendable, Equatable, Codable {
         case .runoff: return "\(postName)尚缺 \(seats ?? 0) 名 → 另行选举，候选人：\(who)"
         case .vacant: return "\(postName)缺额 \(seats ?? 0) 名；当选成员已达最低人数，可以缺额"
         case .womanReplaces: return "当选委员中没有妇女：\(who)"
-        case .womenOnlyRound: return "当选委员中没有妇女，且没有妇女过票 → 委员 1 个名额留待妇女另行选举"
+        case .womenOnlyRound: return "当选委员中没有妇女，且没有妇女过票 → 委员 1 个名额留待妇女另行选举" + (persons.isEmpty ? "" : "，候选人：\(who)")
         case .acting: return persons.isEmpty ? "未选出主任" : "未选出主任，由 \(who) 主持工作"
         }
     }
@@ -85,7 +85,7 @@ public struct TallyStep: Sendable, Equatable, Codable {
         case .runoff: return "\(postName): \(seats ?? 0) seat(s) unfilled → second round between \(who)"
         case .vacant: return "\(postName): \(seats ?? 0) seat(s) left vacant (the minimum number of members is elected)"
         case .womanReplaces: return "No woman among the members elected: \(who)"
-        case .womenOnlyRound: return "No woman elected and none above the threshold → one member seat goes to a women-only round"
+        case .womenOnlyRound: return "No woman elected and none above the threshold → one member seat goes to a women-only round" + (persons.isEmpty ? "" : " between \(who)")
         case .acting: return persons.isEmpty ? "No director elected" : "No director elected: \(who) acts"
         }
     }
@@ -99,8 +99,9 @@ public struct RoundOutcome: Sendable, Equatable {
         case tieBreak(post: Post, persons: [Int64], seats: Int)
         /// 另行选举 for unfilled seats of a post, among these persons.
         case runoff(post: Post, persons: [Int64], seats: Int)
-        /// A women-only round for one 委员 seat (`guaranteeAfterCount`).
-        case womenOnly(seats: Int)
+        /// A women-only round for one 委员 seat (`guaranteeAfterCount`), among the women with the
+        /// most 委员 votes (seats + `runoffMargin` of them, all tied at the cut).
+        case womenOnly(persons: [Int64], seats: Int)
         /// The whole round is void (over-collection or turnout) and is held again.
         case repeatRound
     }
@@ -233,7 +234,8 @@ public enum RoundTally {
             }
         }
         if rules.womenRule == .guaranteeAfterCount && stage == .main {
-            applyWomenGuarantee(&outcome, count: count, rules: rules, collected: collected, taken: taken, isWoman: isWoman)
+            applyWomenGuarantee(&outcome, count: count, rules: rules, collected: collected, taken: taken, isWoman: isWoman,
+                                listedWomen: (listed[.member] ?? []).filter(isWoman))
         }
         if stage == .main, seats.contains(where: { $0.post == .director && $0.seats > 0 }), outcome.elected[.director, default: []].isEmpty,
            !outcome.next.contains(where: { if case .tieBreak(.director, _, _) = $0 { return true } else { return false } }) {
@@ -252,7 +254,7 @@ public enum RoundTally {
     /// it, one 委员 seat (an unfilled one if there is one, so nobody is displaced) goes to a
     /// women-only round.
     static func applyWomenGuarantee(_ outcome: inout RoundOutcome, count: BallotCount, rules: RuleSet, collected: Int, taken: [Int64: Post],
-                                    isWoman: (Int64) -> Bool) {
+                                    isWoman: (Int64) -> Bool, listedWomen: [Int64]) {
         guard !taken.keys.contains(where: isWoman) else { return }
         let memberVotes = count.votes[.member] ?? [:]
         let women = memberVotes.filter { isWoman($0.key) && taken[$0.key] == nil && rules.electedThreshold.isMet($0.value, of: collected) }
@@ -278,8 +280,14 @@ public enum RoundTally {
                 members.removeAll { $0 == lowest }
                 outcome.elected[.member] = members
             }
-            outcome.steps.append(TallyStep(.womenOnlyRound, post: .member, seats: 1))
-            outcome.next.append(.womenOnly(seats: 1))
+            let pool = memberVotes.filter { isWoman($0.key) && taken[$0.key] == nil }
+                .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            let size = 1 + rules.runoffMargin
+            var persons = pool.prefix(size).map(\.key)
+            if let last = pool.prefix(size).last { persons += pool.dropFirst(size).filter { $0.value == last.value }.map(\.key) }
+            for person in listedWomen where persons.count < size && !persons.contains(person) && taken[person] == nil { persons.append(person) }
+            outcome.steps.append(TallyStep(.womenOnlyRound, post: .member, persons: persons, seats: 1))
+            outcome.next.append(.womenOnly(persons: persons, seats: 1))
         }
     }
 }

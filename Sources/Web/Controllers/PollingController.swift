@@ -228,7 +228,7 @@ struct PollingController {
                 switch next {
                 case .tieBreak(let post, let persons, let seats): return "tieBreak \(post.rawValue) \(seats) among \(persons.map(String.init).joined(separator: ","))"
                 case .runoff(let post, let persons, let seats): return "runoff \(post.rawValue) \(seats) among \(persons.map(String.init).joined(separator: ","))"
-                case .womenOnly(let seats): return "womenOnly member \(seats)"
+                case .womenOnly(_, let seats): return "womenOnly member \(seats)"
                 case .repeatRound: return "repeatRound"
                 }
             }))

@@ -1,0 +1,536 @@
+import Community
+import Foundation
+import Notary
+
+/// One check of a record's verification, with where it failed.
+public struct VerificationCheck: Codable, Sendable, Equatable {
+    public var ok: Bool
+    public var zh: String
+    public var en: String
+    public var file: String?
+    public var line: Int?
+    public var field: String?
+
+    /// `file:line field`, as far as known.
+    public var location: String {
+        var text = file ?? ""
+        if let line { text += ":\(line)" }
+        if let field { text += text.isEmpty ? field : " \(field)" }
+        return text
+    }
+}
+
+/// The outcome of `xuanyi verify`: every check, and one verdict.
+public struct VerificationReport: Codable, Sendable {
+    public var record: String
+    public var format: String?
+    public var ballots: Int
+    /// Enough committee members countersigned the statement.
+    public var final: Bool
+    public var checks: [VerificationCheck]
+    public var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.ok) }
+    public var failures: [VerificationCheck] { checks.filter { !$0.ok } }
+
+    /// The report for people, in `zh` or `en`, ending in one verdict line.
+    public func text(language: String) -> String {
+        let zh = language != "en"
+        var lines = [zh ? "核验选举记录：\(record)" : "Verifying election record: \(record)"]
+        for check in checks {
+            let mark = check.ok ? "✓" : "✗"
+            let location = check.location.isEmpty ? "" : " [\(check.location)]"
+            lines.append("\(mark) \(zh ? check.zh : check.en)\(check.ok ? "" : location)")
+        }
+        let failed = failures.count
+        if passed {
+            lines.append(zh ? "结论：通过 — 全部 \(checks.count) 项核验通过，\(ballots) 张选票，结果\(final ? "已生效" : "尚待足够的选举委员会成员会签")"
+                            : "VERDICT: PASS — all \(checks.count) checks passed, \(ballots) ballots, result \(final ? "final" : "still awaiting enough countersignatures")")
+        } else {
+            lines.append(zh ? "结论：不通过 — \(failed) 项核验失败（共 \(checks.count) 项）"
+                            : "VERDICT: FAIL — \(failed) of \(checks.count) checks failed")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Verifies a public election record without the database (verifiability.md §7): recomputes
+/// every file digest, every tracking code and the chain, recounts the ballots with the frozen
+/// rule set and compares every published figure, checks the box accounting, every signature,
+/// the certificates and any receipts. The ballot log is streamed: memory does not grow with it.
+public struct RecordVerifier {
+    public let directory: URL
+    /// Receipts to check for inclusion: JSON (`receipt.json`) or the compact `xyr1.` text.
+    public let receipts: [(name: String, data: Data)]
+
+    public init(directory: URL, receipts: [(name: String, data: Data)] = []) {
+        self.directory = directory
+        self.receipts = receipts
+    }
+
+    /// Runs every check.
+    public func verify() -> VerificationReport {
+        var run = Run(directory: directory)
+        run.verify(receipts: receipts)
+        return VerificationReport(record: directory.path, format: run.manifest?.format, ballots: run.ballotCount, final: run.final, checks: run.checks)
+    }
+}
+
+/// One verification in progress.
+private struct Run {
+    let directory: URL
+    var checks: [VerificationCheck] = []
+    var manifest: RecordManifest?
+    var ballotCount = 0
+    var final = false
+    var contents: [String: Data] = [:]
+
+    init(directory: URL) { self.directory = directory }
+
+    mutating func pass(_ zh: String, _ en: String) { checks.append(VerificationCheck(ok: true, zh: zh, en: en)) }
+
+    mutating func fail(_ zh: String, _ en: String, file: String?, line: Int? = nil, field: String? = nil) {
+        checks.append(VerificationCheck(ok: false, zh: zh, en: en, file: file, line: line, field: field))
+    }
+
+    func read(_ path: String) -> Data? { try? Data(contentsOf: directory.appendingPathComponent(path)) }
+
+    /// Decodes a JSON file, failing the check with the file and the decoder's reason.
+    mutating func decode<T: Decodable>(_ type: T.Type, _ path: String, data: Data? = nil) -> T? {
+        guard let data = data ?? contents[path] ?? read(path) else {
+            fail("缺少文件 \(path)", "file \(path) is missing", file: path)
+            return nil
+        }
+        do { return try JSONDecoder().decode(T.self, from: data) } catch {
+            fail("\(path) 不是有效的 JSON：\(Self.reason(error))", "\(path) is not valid: \(Self.reason(error))", file: path, field: Self.field(error))
+            return nil
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "missing field \(key.stringValue)"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context): return context.debugDescription
+        case DecodingError.dataCorrupted(let context): return context.debugDescription
+        default: return "\(error)"
+        }
+    }
+
+    static func field(_ error: any Error) -> String? {
+        let path: [any CodingKey]
+        switch error {
+        case DecodingError.keyNotFound(let key, let context): path = context.codingPath + [key]
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context), DecodingError.dataCorrupted(let context): path = context.codingPath
+        default: return nil
+        }
+        return path.isEmpty ? nil : path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+
+    mutating func verify(receipts: [(name: String, data: Data)]) {
+        // 1. Manifest and file digests.
+        guard let manifestBytes = read(ElectionRecordFormat.manifestFile) else {
+            fail("缺少 manifest.json，不是选举记录", "manifest.json is missing: not an election record", file: ElectionRecordFormat.manifestFile)
+            return
+        }
+        guard let manifest = decode(RecordManifest.self, ElectionRecordFormat.manifestFile, data: manifestBytes) else { return }
+        self.manifest = manifest
+        guard manifest.format == ElectionRecordFormat.version else {
+            fail("记录格式为 \(manifest.format)，本程序只核验 \(ElectionRecordFormat.version)",
+                 "record format is \(manifest.format); this verifier reads \(ElectionRecordFormat.version) only", file: ElectionRecordFormat.manifestFile, field: "format")
+            return
+        }
+        pass("记录格式 \(manifest.format)", "record format \(manifest.format)")
+        var digestsOK = true
+        for file in manifest.files where file.path != ElectionRecordFormat.ballotsFile {
+            guard let data = read(file.path) else {
+                fail("缺少文件 \(file.path)", "file \(file.path) is missing", file: file.path)
+                digestsOK = false
+                continue
+            }
+            contents[file.path] = data
+            let digest = SHA256.hash(data).hex
+            if data.count != file.bytes || digest != file.sha256 {
+                fail("\(file.path) 的 SHA-256 为 \(digest)，清单记载 \(file.sha256)", "\(file.path) hashes to \(digest), the manifest says \(file.sha256)",
+                     file: file.path)
+                digestsOK = false
+            }
+        }
+        if digestsOK { pass("清单所列 \(manifest.files.count - 1) 个文件的 SHA-256 均一致（选票日志另行逐行核验）",
+                            "SHA-256 of the \(manifest.files.count - 1) listed files match (the ballot log is checked line by line below)") }
+        if read(ElectionRecordFormat.sumsFile) == manifest.sums {
+            pass("SHA256SUMS 与清单一致（可用 sha256sum -c 核对）", "SHA256SUMS agrees with the manifest (checkable with sha256sum -c)")
+        } else {
+            fail("SHA256SUMS 与清单不一致", "SHA256SUMS does not agree with the manifest", file: ElectionRecordFormat.sumsFile)
+        }
+        checkNoStrayFiles(manifest)
+
+        // 2. Definition: election, rules, roll, persons, rounds, papers.
+        guard let election = decode(RecordElection.self, ElectionRecordFormat.electionFile),
+              let rules = decode(RuleSet.self, ElectionRecordFormat.rulesFile),
+              let roll = decode(RecordRoll.self, ElectionRecordFormat.rollFile),
+              let persons = decode([RecordPerson].self, ElectionRecordFormat.personsFile),
+              let rounds = decode([RecordRound].self, ElectionRecordFormat.roundsFile),
+              decode([RecordCandidate].self, ElectionRecordFormat.candidatesFile) != nil else { return }
+        let rulesDigest = contents[ElectionRecordFormat.rulesFile].map { SHA256.hash($0).hex } ?? ""
+        if rulesDigest == election.rulesDigest, (try? CanonicalJSON.encode(rules)) == contents[ElectionRecordFormat.rulesFile] {
+            pass("规则集摘要 \(rulesDigest.prefix(16))… 与选举定义一致", "rule set digest \(rulesDigest.prefix(16))… matches the election definition")
+        } else {
+            fail("rules.json 的摘要 \(rulesDigest) 与 election.json 记载的 \(election.rulesDigest) 不符", "rules.json digest \(rulesDigest) ≠ election.json rulesDigest \(election.rulesDigest)",
+                 file: ElectionRecordFormat.rulesFile, field: "rulesDigest")
+        }
+        var papers: [Int: BallotPaper] = [:]
+        for round in rounds {
+            let path = ElectionRecordFormat.paperFile(round: round.number)
+            guard let data = contents[path] ?? read(path), let paper = decode(BallotPaper.self, path, data: data) else { continue }
+            if SHA256.hash(data).hex != round.paper {
+                fail("第 \(round.number) 轮选票样式的摘要与 rounds.json 不符", "round \(round.number): the paper's digest ≠ rounds.json", file: path)
+            }
+            papers[round.number] = paper
+        }
+        let women = Set(persons.filter { $0.gender == Gender.female.rawValue }.map(\.person))
+        let known = Set(persons.map(\.person))
+
+        // 3. The ballot log, streamed.
+        guard let keyPEM = contents[ElectionRecordFormat.electionKeyFile].map({ String(decoding: $0, as: UTF8.self) }),
+              let electionKey = try? Ed25519PublicKey(pem: keyPEM) else {
+            fail("选举公钥缺失或无效", "the election public key is missing or not an Ed25519 key", file: ElectionRecordFormat.electionKeyFile)
+            return
+        }
+        var wanted: [String: (name: String, receipt: SignedReceipt)] = [:]
+        for (name, data) in receipts {
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let receipt = (try? SignedReceipt(json: data)) ?? (try? SignedReceipt(compactText: text)) else {
+                fail("回执 \(name) 无法读取", "receipt \(name) cannot be read", file: name)
+                continue
+            }
+            guard (try? receipt.verify(with: electionKey)) != nil else {
+                fail("回执 \(name) 的签名与本选举公钥不符", "receipt \(name): signature does not verify with this election's key", file: name, field: "signature")
+                continue
+            }
+            guard receipt.statement.what == "ballot", receipt.statement.subject == "election:\(election.id)" else {
+                fail("回执 \(name) 不是本选举的选票回执", "receipt \(name) is not a ballot receipt of this election", file: name, field: "subject")
+                continue
+            }
+            wanted[receipt.statement.tracking] = (name, receipt)
+        }
+        guard let fileEntry = manifest.files.first(where: { $0.path == ElectionRecordFormat.ballotsFile }) else {
+            fail("清单未列出选票日志", "the manifest does not list the ballot log", file: ElectionRecordFormat.manifestFile)
+            return
+        }
+        var log = LogScan(election: election.id, rounds: rounds, papers: papers, rules: rules, isWoman: { women.contains($0) }, known: known, wanted: wanted)
+        log.scan(directory.appendingPathComponent(ElectionRecordFormat.ballotsFile))
+        ballotCount = log.lines
+        if let (line, field, zh, en) = log.failure {
+            fail(zh, en, file: ElectionRecordFormat.ballotsFile, line: line, field: field)
+        } else {
+            pass("选票日志 \(log.lines) 行：每行的追踪码与链接（prev）均正确，日志头 \(log.head.prefix(16))…",
+                 "ballot log: \(log.lines) lines, every tracking code and prev link correct, head \(log.head.prefix(16))…")
+        }
+        if log.bytes != fileEntry.bytes || log.digest != fileEntry.sha256 {
+            fail("ballots.jsonl 的 SHA-256 为 \(log.digest)，清单记载 \(fileEntry.sha256)", "ballots.jsonl hashes to \(log.digest), the manifest says \(fileEntry.sha256)",
+                 file: ElectionRecordFormat.ballotsFile)
+        }
+        for (tracking, wantedReceipt) in wanted {
+            if let found = log.found[tracking], found.seq == wantedReceipt.receipt.statement.seq, found.round == wantedReceipt.receipt.statement.round {
+                pass("回执 \(wantedReceipt.name)：选票在日志第 \(found.seq) 行，签名有效", "receipt \(wantedReceipt.name): ballot is line \(found.seq) of the log, signature valid")
+            } else {
+                fail("回执 \(wantedReceipt.name) 的选票（追踪码 \(tracking.prefix(16))…）不在日志中", "receipt \(wantedReceipt.name): tracking code \(tracking.prefix(16))… is not in the log at seq \(wantedReceipt.receipt.statement.seq)",
+                     file: wantedReceipt.name, field: "tracking")
+            }
+        }
+
+        // 4. Box accounting.
+        var accountingOK = true
+        for round in rounds {
+            for box in round.boxes {
+                let counted = log.perBox[BoxKey(round: round.number, box: box.number)] ?? 0
+                if counted != box.collected {
+                    fail("第 \(round.number) 轮 \(box.name)：日志中有 \(counted) 张选票，rounds.json 记载收回 \(box.collected) 张",
+                         "round \(round.number), \(box.name): \(counted) ballots in the log, rounds.json says \(box.collected) collected",
+                         file: ElectionRecordFormat.roundsFile, field: "[\(round.number)].boxes[\(box.number)].collected")
+                    accountingOK = false
+                }
+            }
+            if round.boxes.map(\.issued).reduce(0, +) != round.issued || round.boxes.map(\.collected).reduce(0, +) != round.collected {
+                fail("第 \(round.number) 轮各票箱之和与本轮合计不符", "round \(round.number): the boxes do not add up to the round's figures",
+                     file: ElectionRecordFormat.roundsFile, field: "[\(round.number)]")
+                accountingOK = false
+            }
+        }
+        if accountingOK {
+            let detail = rounds.map { "第\($0.number)轮 发出\($0.issued) 收回\($0.collected)" }.joined(separator: "，")
+            let detailEN = rounds.map { "round \($0.number): \($0.issued) issued, \($0.collected) collected" }.joined(separator: "; ")
+            pass("票箱核对：\(detail)", "box accounting: \(detailEN)")
+        }
+
+        // 5. Recount and compare.
+        let inputs = rounds.compactMap { round -> RoundInput? in
+            guard let paper = papers[round.number] else { return nil }
+            return RoundInput(number: round.number, kind: round.kind, paper: paper, count: log.counts[round.number] ?? BallotCount(), issued: round.issued)
+        }
+        let outcome = ElectionTally.decide(inputs, rules: rules, rollSize: roll.voters, isWoman: { women.contains($0) })
+        let tallies = zip(inputs, outcome.rounds).map { RecordTally(input: $0, outcome: $1.outcome) }
+        compare(tallies, with: ElectionRecordFormat.tallyFile, zh: "按冻结的规则集重新计票，各轮票数与每一步判定与 tally.json 一致",
+                en: "recount with the frozen rule set: every round's figures and decisions match tally.json")
+        let result = RecordResult(outcome)
+        compare(result, with: ElectionRecordFormat.resultFile, zh: "选举结果与 result.json 一致（\(result.elected.count) 人当选）",
+                en: "the result matches result.json (\(result.elected.count) elected)")
+
+        // 6. Statement, countersignatures, certificates.
+        let names = Dictionary(persons.map { ($0.person, $0.name) }, uniquingKeysWith: { a, _ in a })
+        guard let statementBytes = read(ElectionRecordFormat.statementFile),
+              let statement = decode(ResultStatement.self, ElectionRecordFormat.statementFile, data: statementBytes) else { return }
+        let expected = ResultStatement(
+            format: ElectionRecordFormat.statementFormat, election: election.id, community: election.community.name, title: election.title,
+            manifest: SHA256.hash(manifestBytes).hex, logHead: log.head, ballots: log.lines, rulesDigest: rulesDigest,
+            rounds: inputs.map { .init(round: $0.number, kind: $0.kind, issued: $0.issued, collected: $0.count.collected) },
+            elected: outcome.elected.map { .init(post: $0.post, person: $0.person, name: names[$0.person] ?? "", votes: $0.votes, round: $0.round) },
+            vacant: result.vacant, acting: outcome.acting, at: statement.at, key: electionKey.keyID)
+        compare(expected, with: ElectionRecordFormat.statementFile, data: statementBytes,
+                zh: "结果声明与记录一致：清单摘要、日志头 \(log.head.prefix(12))…、票数与当选人", en: "the result statement matches the record: manifest digest, log head, counts and winners")
+        if let signature = read(ElectionRecordFormat.statementSignatureFile), electionKey.isValidSignature(signature, for: statementBytes) {
+            pass("结果声明的选举委员会签名有效（密钥 \(electionKey.keyID)）", "the result statement's election-key signature is valid (key \(electionKey.keyID))")
+        } else {
+            fail("结果声明的签名无效", "the result statement's signature does not verify", file: ElectionRecordFormat.statementSignatureFile)
+        }
+        checkCountersignatures(election: election, statementBytes: statementBytes)
+        checkCertificates(statement: statement, statementBytes: statementBytes, key: electionKey)
+    }
+
+    /// Compares a recomputed value with a file's bytes; on a difference names the first field
+    /// that differs.
+    mutating func compare<T: Encodable>(_ value: T, with path: String, data: Data? = nil, zh: String, en: String) {
+        guard let expected = try? CanonicalJSON.encode(value), let actual = data ?? contents[path] ?? read(path) else {
+            fail("缺少文件 \(path)", "file \(path) is missing", file: path)
+            return
+        }
+        if expected == actual { pass(zh, en); return }
+        let (field, want, got) = JSONDifference.first(expected: expected, actual: actual)
+        fail("\(path) 与重新计算的结果不符：\(field) 应为 \(want)，记录为 \(got)", "\(path) differs from the recomputation: \(field) should be \(want), the record says \(got)",
+             file: path, field: field)
+    }
+
+    mutating func checkNoStrayFiles(_ manifest: RecordManifest) {
+        let listed = Set(manifest.files.map(\.path) + [ElectionRecordFormat.manifestFile, ElectionRecordFormat.sumsFile, ElectionRecordFormat.statementFile,
+                                                       ElectionRecordFormat.statementSignatureFile, ElectionRecordFormat.certificatesFile])
+        let root = directory.standardizedFileURL.path
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+        var stray: [String] = []
+        while let url = enumerator?.nextObject() as? URL {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            var path = url.standardizedFileURL.path
+            if path.hasPrefix(root) { path = String(path.dropFirst(root.count).drop { $0 == "/" }) }
+            if listed.contains(path) || path.hasPrefix("countersignatures/member-") || (path.hasPrefix("keys/member-") && path.hasSuffix(".pub.pem")) { continue }
+            stray.append(path)
+        }
+        for path in stray.sorted() {
+            fail("记录中有未列入清单的文件 \(path)", "\(path) is in the record but not in the manifest", file: path)
+        }
+    }
+
+    mutating func checkCountersignatures(election: RecordElection, statementBytes: Data) {
+        let statementDigest = SHA256.hash(statementBytes).hex
+        var signed: Set<Int64> = []
+        for member in election.committee {
+            let path = ElectionRecordFormat.countersignatureFile(member: member.member)
+            guard let data = read(path) else { continue }
+            guard let countersignature = decode(Countersignature.self, path, data: data) else { continue }
+            guard let pem = member.publicKey, let key = try? Ed25519PublicKey(pem: pem) else {
+                fail("\(member.name) 没有登记的公钥", "\(member.name) has no registered public key", file: path)
+                continue
+            }
+            let keyFile = read(ElectionRecordFormat.memberKeyFile(member: member.member)).map { String(decoding: $0, as: UTF8.self) }
+            if countersignature.format != ElectionRecordFormat.countersignatureFormat || countersignature.election != election.id
+                || countersignature.statement != statementDigest || countersignature.member != member.member || countersignature.key != key.keyID
+                || keyFile != pem {
+                fail("\(member.name) 的会签与结果声明或登记的公钥不符", "\(member.name)'s countersignature does not name this statement, member or key", file: path)
+                continue
+            }
+            guard let signature = read(ElectionRecordFormat.countersignatureSignatureFile(member: member.member)),
+                  key.isValidSignature(signature, for: data) else {
+                fail("\(member.name) 的会签签名无效", "\(member.name)'s countersignature does not verify", file: ElectionRecordFormat.countersignatureSignatureFile(member: member.member))
+                continue
+            }
+            signed.insert(member.member)
+        }
+        let enumerator = FileManager.default.enumerator(atPath: directory.appendingPathComponent("countersignatures").path)
+        let committee = Set(election.committee.map { ElectionRecordFormat.countersignatureFile(member: $0.member) })
+        while let name = enumerator?.nextObject() as? String {
+            if name.hasSuffix(".json"), !committee.contains("countersignatures/\(name)") {
+                fail("会签 \(name) 不属于选举委员会成员", "countersignature \(name) is not by a member of the election committee", file: "countersignatures/\(name)")
+            }
+        }
+        final = signed.count >= election.signaturesRequired
+        let names = election.committee.filter { signed.contains($0.member) }.map(\.name).joined(separator: "、")
+        if final {
+            pass("\(signed.count) 名选举委员会成员会签有效（需 \(election.signaturesRequired) 名）：\(names)",
+                 "\(signed.count) valid countersignatures by election committee members (\(election.signaturesRequired) needed)")
+        } else {
+            pass("已有 \(signed.count) 名成员会签，需 \(election.signaturesRequired) 名：结果尚未生效",
+                 "\(signed.count) countersignatures of \(election.signaturesRequired) needed: the result is not final yet")
+        }
+    }
+
+    mutating func checkCertificates(statement: ResultStatement, statementBytes: Data, key: Ed25519PublicKey) {
+        let path = ElectionRecordFormat.certificatesFile
+        guard let data = read(path) else { return }
+        guard let certificates = decode([SignedCertificate].self, path, data: data) else { return }
+        let digest = SHA256.hash(statementBytes).hex
+        var ok = certificates.count == statement.elected.count
+        if !ok { fail("当选证书 \(certificates.count) 份，当选人 \(statement.elected.count) 名", "\(certificates.count) certificates for \(statement.elected.count) elected", file: path) }
+        for (index, signed) in certificates.enumerated() {
+            let c = signed.certificate
+            let winner = statement.elected.first { $0.person == c.person && $0.post == c.post }
+            let valid = Data(base64Encoded: signed.signature).map { key.isValidSignature($0, for: (try? CanonicalJSON.encode(c)) ?? Data()) } ?? false
+            guard valid, let winner, c.statement == digest, c.election == statement.election, c.name == winner.name, c.votes == winner.votes,
+                  c.round == winner.round, c.title == statement.title, c.format == ElectionRecordFormat.certificateFormat else {
+                fail("第 \(index + 1) 份当选证书（\(c.name)）与结果声明不符或签名无效", "certificate \(index + 1) (\(c.name)) does not match the statement or its signature",
+                     file: path, field: "[\(index)]")
+                ok = false
+                continue
+            }
+        }
+        if ok { pass("\(certificates.count) 份当选证书签名有效，与当选人一致", "\(certificates.count) certificates of election: signatures valid, matching the winners") }
+    }
+}
+
+struct BoxKey: Hashable {
+    var round: Int
+    var box: Int
+}
+
+/// Streams `ballots.jsonl`: hashes each line, follows the chain, checks each ballot against its
+/// round's paper and counts it. Stops at the first broken line.
+private struct LogScan {
+    let election: Int64
+    let roundNumbers: Set<Int>
+    let boxes: Set<BoxKey>
+    let digests: [Int: String]
+    let papers: [Int: BallotPaper]
+    let rules: RuleSet
+    let isWoman: (Int64) -> Bool
+    let known: Set<Int64>
+    let wanted: [String: (name: String, receipt: SignedReceipt)]
+
+    var lines = 0
+    var bytes = 0
+    var head = SHA256Digest.zero.hex
+    var digest = ""
+    var counts: [Int: BallotCount] = [:]
+    var perBox: [BoxKey: Int] = [:]
+    var found: [String: (seq: Int, round: Int)] = [:]
+    var failure: (line: Int, field: String?, zh: String, en: String)?
+
+    init(election: Int64, rounds: [RecordRound], papers: [Int: BallotPaper], rules: RuleSet, isWoman: @escaping (Int64) -> Bool, known: Set<Int64>,
+         wanted: [String: (name: String, receipt: SignedReceipt)]) {
+        self.election = election
+        roundNumbers = Set(rounds.map(\.number))
+        boxes = Set(rounds.flatMap { round in round.boxes.map { BoxKey(round: round.number, box: $0.number) } })
+        digests = Dictionary(rounds.map { ($0.number, $0.paper) }, uniquingKeysWith: { a, _ in a })
+        self.papers = papers
+        self.rules = rules
+        self.isWoman = isWoman
+        self.known = known
+        self.wanted = wanted
+    }
+
+    mutating func scan(_ url: URL) {
+        let whole = SHA256Hasher()
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            failure = (0, nil, "缺少选票日志 ballots.jsonl", "the ballot log ballots.jsonl is missing")
+            digest = ""
+            return
+        }
+        defer { try? handle.close() }
+        var pending = Data()
+        let decoder = JSONDecoder()
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            whole.update(chunk)
+            bytes += chunk.count
+            pending.append(chunk)
+            var start = pending.startIndex
+            while let newline = pending[start...].firstIndex(of: 0x0A) {
+                line(pending[start..<newline], decoder: decoder)
+                start = newline + 1
+            }
+            pending.removeSubrange(pending.startIndex..<start)
+        }
+        if !pending.isEmpty, failure == nil {
+            failure = (lines + 1, nil, "日志最后一行缺少换行符", "the last line does not end with a newline")
+        }
+        digest = whole.finalize().hex
+    }
+
+    /// Checks and counts one line. After the first failure the scan goes on counting (so the
+    /// recount shows what a change did) but reports only that first failure.
+    mutating func line(_ bytes: Data, decoder: JSONDecoder) {
+        let number = lines + 1
+        let tracking = SHA256.hash(bytes).hex
+        defer {
+            head = tracking
+            lines = number
+        }
+        func broken(_ field: String?, _ zh: String, _ en: String) { if failure == nil { failure = (number, field, zh, en) } }
+        let line: BallotLine
+        do { line = try decoder.decode(BallotLine.self, from: bytes) } catch {
+            return broken(Run.field(error), "第 \(number) 行不是有效的选票记录：\(Run.reason(error))", "line \(number) is not a ballot line: \(Run.reason(error))")
+        }
+        if line.prev != head {
+            broken("prev", "第 \(number) 行的 prev 不是上一行的追踪码：上一行或本行被改动", "prev is not the tracking code of line \(number - 1): that line or this one was changed")
+        }
+        if line.seq != number { broken("seq", "序号应为 \(number)，记录为 \(line.seq)", "seq should be \(number), is \(line.seq)") }
+        if line.election != election { broken("election", "不是本选举的选票", "the ballot is of another election") }
+        guard roundNumbers.contains(line.round), let paper = papers[line.round] else { return broken("round", "没有第 \(line.round) 轮", "there is no round \(line.round)") }
+        guard boxes.contains(BoxKey(round: line.round, box: line.box)) else { return broken("box", "第 \(line.round) 轮没有 \(line.box) 号票箱", "round \(line.round) has no box \(line.box)") }
+        if (try? CanonicalJSON.encode(line)) != bytes {
+            broken(nil, "第 \(number) 行不是规范 JSON（或含未知字段）", "line \(number) is not canonical JSON (or has unknown fields)")
+        }
+        do {
+            try line.ballot.validate(against: paper, digest: digests[line.round] ?? "", isOnRoll: { known.contains($0) })
+        } catch {
+            return broken("ballot", "选票与第 \(line.round) 轮选票样式不符：\(error)", "the ballot does not fit round \(line.round)'s paper: \(error)")
+        }
+        counts[line.round, default: BallotCount()].collected += 1
+        counts[line.round]!.add(line.ballot, paper: paper, rules: rules, isWoman: isWoman)
+        perBox[BoxKey(round: line.round, box: line.box), default: 0] += 1
+        if wanted[tracking] != nil { found[tracking] = (line.seq, line.round) }
+    }
+}
+
+/// The first difference between two JSON documents, as a field path and the two values.
+enum JSONDifference {
+    static func first(expected: Data, actual: Data) -> (field: String, expected: String, actual: String) {
+        guard let a = try? JSONSerialization.jsonObject(with: expected, options: [.fragmentsAllowed]),
+              let b = try? JSONSerialization.jsonObject(with: actual, options: [.fragmentsAllowed]) else {
+            return ("(file)", "valid JSON", "unreadable JSON")
+        }
+        return walk(a, b, path: "") ?? ("(bytes)", "canonical JSON", "other spacing or key order")
+    }
+
+    static func walk(_ a: Any, _ b: Any, path: String) -> (String, String, String)? {
+        switch (a, b) {
+        case let (x as [String: Any], y as [String: Any]):
+            for key in Set(x.keys).union(y.keys).sorted() {
+                guard let u = x[key] else { return ("\(path).\(key)", "(absent)", describe(y[key]!)) }
+                guard let v = y[key] else { return ("\(path).\(key)", describe(u), "(absent)") }
+                if let found = walk(u, v, path: "\(path).\(key)") { return found }
+            }
+            return nil
+        case let (x as [Any], y as [Any]):
+            for index in 0..<max(x.count, y.count) {
+                guard index < x.count else { return ("\(path)[\(index)]", "(absent)", describe(y[index])) }
+                guard index < y.count else { return ("\(path)[\(index)]", describe(x[index]), "(absent)") }
+                if let found = walk(x[index], y[index], path: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        default:
+            let (u, v) = (describe(a), describe(b))
+            return u == v ? nil : (path.isEmpty ? "(value)" : path, u, v)
+        }
+    }
+
+    static func describe(_ value: Any) -> String {
+        if let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) {
+            return String(decoding: data, as: UTF8.self)
+        }
+        return "\(value)"
+    }
+}

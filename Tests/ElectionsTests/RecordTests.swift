@@ -1,0 +1,249 @@
+import Community
+import Foundation
+import GRDB
+import Notary
+import Testing
+@testable import Elections
+
+/// One example election run in memory, its record exported to a temporary directory.
+final class RecordFixture {
+    let database: AppDatabase
+    let keyStore: KeyStore
+    let result: ExampleElections.Result
+    let scratch: URL
+    let record: URL
+
+    init(_ kind: ExampleElections.Kind) throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("record-\(UUID().uuidString)")
+        keyStore = KeyStore(directory: scratch.appendingPathComponent("keys"))
+        database = try AppDatabase.inMemory(modules: [ElectionsSchema.self])
+        result = try ExampleElections.run(kind, database: database, keyStore: keyStore)
+        record = scratch.appendingPathComponent("record")
+        _ = try database.exportRecord(electionID: result.election.id!, to: record, keyStore: keyStore)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: scratch) }
+
+    var id: Int64 { result.election.id! }
+
+    /// A fresh copy of the record to tamper with.
+    func copy() throws -> URL {
+        let target = scratch.appendingPathComponent("copy-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: record, to: target)
+        return target
+    }
+
+    /// Every file of the record, relative paths, sorted.
+    func files() -> [String] {
+        let root = record.standardizedFileURL.path
+        var paths: [String] = []
+        let enumerator = FileManager.default.enumerator(at: record, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = enumerator?.nextObject() as? URL {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            paths.append(String(url.standardizedFileURL.path.dropFirst(root.count + 1)))
+        }
+        return paths.sorted()
+    }
+}
+
+@Suite("public election record: export, certify, countersign, verify (verifiability.md)")
+struct RecordTests {
+    func reason(_ body: () throws -> Void) -> String {
+        do { try body(); return "" } catch { return "\(error)" }
+    }
+
+    @Test("the direct example needs a second round (另行选举) for one 委员 seat; the record of both rounds verifies")
+    func directRunoff() throws {
+        let f = try RecordFixture(.directRunoff)
+        let rounds = try f.database.rounds(electionID: f.id)
+        #expect(rounds.map(\.kind) == [.main, .runoff])
+        let runoffPaper = try rounds[1].paper()
+        #expect(runoffPaper.sections.map(\.post) == [.member] && runoffPaper.sections[0].seats == 1 && runoffPaper.sections[0].candidates.count == 2)
+        let report = RecordVerifier(directory: f.record).verify()
+        #expect(report.passed, "\(report.failures)")
+        #expect(report.ballots == 80 && report.final)
+        let result = try f.database.electionResult(electionID: f.id)
+        #expect(result.outcome.elected.contains { $0.post == .member && $0.round == 2 })
+        // Winners hold more than half of the ballots collected in their round (a third in a runoff).
+        for member in result.outcome.elected {
+            let collected = result.rounds.first { $0.number == member.round }!.count.collected
+            #expect(member.round == 1 ? member.votes * 2 > collected : member.votes * 3 >= collected)
+        }
+    }
+
+    @Test("household and electronic examples verify; receipts prove inclusion, a foreign receipt does not")
+    func householdAndElectronic() throws {
+        let household = try RecordFixture(.household)
+        #expect(household.result.election.method == .household)
+        #expect(RecordVerifier(directory: household.record).verify().passed)
+
+        let electronic = try RecordFixture(.electronic)
+        #expect(electronic.result.receipts.count == 20)
+        let receipts = electronic.result.receipts.prefix(3).map { (name: "r\($0.statement.seq).json", data: $0.jsonRepresentation) }
+        let report = RecordVerifier(directory: electronic.record, receipts: Array(receipts)).verify()
+        #expect(report.passed, "\(report.failures)")
+        #expect(report.checks.filter { $0.en.hasPrefix("receipt ") && $0.ok }.count == 3)
+        // A receipt of another election (signed with another key) fails, named.
+        let foreign = household.result.receipts.first ?? electronic.result.receipts[0]
+        let other = try SignedReceipt.issue(ReceiptStatement(what: "ballot", subject: "election:\(electronic.id)", round: 1, seq: 1,
+                                                             tracking: String(repeating: "ab", count: 32), at: foreign.statement.at,
+                                                             key: try electronic.keyStore.load(keyID: electronic.result.election.keyID).keyID),
+                                            signingKey: try electronic.keyStore.load(keyID: electronic.result.election.keyID))
+        let missing = RecordVerifier(directory: electronic.record, receipts: [("missing.json", other.jsonRepresentation)]).verify()
+        #expect(!missing.passed && missing.failures.contains { $0.file == "missing.json" && $0.field == "tracking" })
+        let impostor = try Ed25519PrivateKey.generate()
+        let forged = RecordVerifier(directory: electronic.record, receipts: [("forged.json", try SignedReceipt.issue(
+            ReceiptStatement(what: "ballot", subject: "election:\(electronic.id)", round: 1, seq: 1, tracking: electronic.result.receipts[0].statement.tracking,
+                             at: "x", key: impostor.keyID), signingKey: impostor).jsonRepresentation)]).verify()
+        #expect(!forged.passed && forged.failures.contains { $0.file == "forged.json" })
+    }
+
+    @Test("any single changed byte anywhere in a record fails verification, naming where")
+    func singleByteChanges() throws {
+        let f = try RecordFixture(.directRunoff)
+        var generator = SeededGenerator(seed: 7)
+        let manifest = try JSONDecoder().decode(RecordManifest.self, from: Data(contentsOf: f.record.appendingPathComponent("manifest.json")))
+        let listed = Set(manifest.files.map(\.path))
+        for path in f.files() {
+            for _ in 0..<3 {
+                let copy = try f.copy()
+                let url = copy.appendingPathComponent(path)
+                var data = try Data(contentsOf: url)
+                let offset = Int(generator.next() % UInt64(data.count))
+                data[offset] ^= UInt8(1 + generator.next() % 255)
+                try data.write(to: url)
+                let report = RecordVerifier(directory: copy).verify()
+                #expect(!report.passed, "changing byte \(offset) of \(path) went unnoticed")
+                if listed.contains(path) {
+                    #expect(report.failures.contains { $0.file == path }, "\(path) byte \(offset): \(report.failures.map(\.location))")
+                }
+                try FileManager.default.removeItem(at: copy)
+            }
+        }
+        // A file added to the record, and one removed, are named too.
+        let added = try f.copy()
+        try Data("x".utf8).write(to: added.appendingPathComponent("notes.txt"))
+        #expect(RecordVerifier(directory: added).verify().failures.contains { $0.file == "notes.txt" })
+        let removed = try f.copy()
+        try FileManager.default.removeItem(at: removed.appendingPathComponent("rounds.json"))
+        #expect(RecordVerifier(directory: removed).verify().failures.contains { $0.file == "rounds.json" })
+    }
+
+    @Test("a changed ballot is named by its line and the recount shows its effect")
+    func changedBallot() throws {
+        let f = try RecordFixture(.directRunoff)
+        let copy = try f.copy()
+        let url = copy.appendingPathComponent("ballots.jsonl")
+        var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let index = try #require(lines.firstIndex { $0.contains("\"approve\"") })
+        lines[index] = lines[index].replacingOccurrences(of: "\"approve\"", with: "\"disapprove\"")
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        let failures = RecordVerifier(directory: copy).verify().failures
+        #expect(failures.contains { $0.file == "ballots.jsonl" && $0.line == index + 2 && $0.field == "prev" })
+        #expect(failures.contains { $0.file == "tally.json" && ($0.field ?? "").contains("votes") })
+    }
+
+    @Test("certifying needs every round closed and nothing pending; countersigning needs a serving member's own password, once")
+    func certifyAndCountersign() throws {
+        let f = try RecordFixture(.household)
+        let key = try f.keyStore.load(keyID: f.result.election.keyID)
+        #expect(reason { try f.database.certifyResult(electionID: f.id, signingKey: key, actor: .commandLine) }.contains("already certified"))
+        let members = try f.database.committeeMembers(electionID: f.id)
+        let certified = try #require(try f.database.certifiedResult(electionID: f.id))
+        #expect(certified.required == 2 && certified.countersignatures.count == 2 && certified.isFinal)
+        let third = members[2].member.accountID
+        #expect(reason { try f.database.countersignResult(electionID: f.id, accountID: third, password: "wrong-password", actor: .commandLine) }
+            .contains("wrong username or password"))
+        #expect(reason { try f.database.countersignResult(electionID: f.id, accountID: members[0].member.accountID,
+                                                          password: ExampleElections.committeePassword, actor: .commandLine) }.contains("already countersigned"))
+        let clerk = try #require(try f.database.accounts().first { $0.username == "lr1" })
+        #expect(reason { try f.database.countersignResult(electionID: f.id, accountID: clerk.id!, password: ExampleElections.committeePassword,
+                                                          actor: .commandLine) }.contains("only a serving member"))
+        let after = try f.database.countersignResult(electionID: f.id, accountID: third, password: ExampleElections.committeePassword, actor: .commandLine)
+        #expect(after.countersignatures.count == 3)
+        // Each countersignature verifies with the member's own key, which the server cannot use without the password.
+        for counter in after.countersignatures {
+            #expect(try Ed25519PublicKey(pem: counter.publicKeyPEM).isValidSignature(counter.signature, for: counter.bytes))
+            #expect(counter.countersignature.statement == after.statementDigest)
+        }
+        let sealed = try #require(try f.database.accountKey(accountID: third))
+        #expect(reason { _ = try SealedSigningKey.open(sealed.sealedPrivateKey, password: "wrong-password") }.contains("wrong passphrase"))
+    }
+
+    @Test("a changed password re-seals the same key; an account made before keys gets one at login")
+    func accountKeys() throws {
+        let database = try AppDatabase.inMemory(modules: [ElectionsSchema.self])
+        let account = try database.createAccount(NewAccount(communityID: nil, username: "member1", displayName: "m", password: "first-password-1",
+                                                            roles: [.committee]), actor: .commandLine)
+        let before = try #require(try database.accountKey(accountID: account.id!))
+        try database.changePassword(accountID: account.id!, current: "first-password-1", new: "second-password-2", actor: .commandLine)
+        let key = try database.unlockAccountKey(accountID: account.id!, password: "second-password-2")
+        #expect(key.publicKey.pemRepresentation == before.publicKeyPEM)
+        #expect(reason { _ = try database.unlockAccountKey(accountID: account.id!, password: "first-password-1") }.contains("wrong username or password"))
+        try database.writer.write { db in try db.execute(sql: "DELETE FROM accountKey") }
+        _ = try database.authenticate(username: "member1", password: "second-password-2")
+        #expect(try database.accountKey(accountID: account.id!) != nil)
+    }
+
+    @Test("certificates: each elected member's code verifies; a changed code does not")
+    func certificates() throws {
+        let f = try RecordFixture(.directRunoff)
+        let key = try f.keyStore.load(keyID: f.result.election.keyID)
+        let certificates = try f.database.certificates(electionID: f.id, signingKey: key)
+        #expect(certificates.count == f.result.certified.statement.elected.count)
+        let first = try #require(certificates.first)
+        let checked = try #require(try f.database.verifyCertificate(code: first.code, keyStore: f.keyStore))
+        #expect(checked.certificate == first && checked.final)
+        var altered = Array(first.code)
+        altered[altered.count - 3] = altered[altered.count - 3] == "A" ? "B" : "A"
+        #expect(try f.database.verifyCertificate(code: String(altered), keyStore: f.keyStore) == nil)
+        let otherPerson = first.code.replacingOccurrences(of: ".\(first.certificate.person).", with: ".\(first.certificate.person + 1).")
+        #expect(try f.database.verifyCertificate(code: otherPerson, keyStore: f.keyStore) == nil)
+    }
+
+    @Test("property: shuffling the ballots never changes the count or the result")
+    func shuffling() throws {
+        var generator = SeededGenerator(seed: 11)
+        let paper = BallotPaper(election: 1, title: "t", electionDay: "2026-12-20", round: 1, roundKind: "main", sections: [
+            .init(post: .director, title: "主任", seats: 1, womenOnly: false, candidates: (1...3).map { .init(position: Int($0), name: "", person: $0) }, writeInLines: 1),
+            .init(post: .member, title: "委员", seats: 3, womenOnly: false, candidates: (4...9).map { .init(position: Int($0), name: "", person: $0) }, writeInLines: 3),
+        ], marks: Mark.allCases, instructions: [], sealLabel: "")
+        for trial in 0..<20 {
+            var ballots: [MarkedBallot] = []
+            for _ in 0..<(50 + trial * 7) {
+                if generator.next() % 20 == 0 { ballots.append(.unmarked(.blank, paper: "p")); continue }
+                ballots.append(MarkedBallot(paper: "p", state: .marked, posts: paper.sections.map { section in
+                    MarkedBallot.PostMarks(post: section.post, marks: section.candidates.map { _ in [Mark.approve, .abstain, .disapprove][Int(generator.next() % 3)] },
+                                           writeIns: generator.next() % 10 == 0 ? [.init(person: Int64(generator.next() % 12 + 1))] : [])
+                }))
+            }
+            let rules = RuleSet()
+            let count = BallotCount.count(ballots, paper: paper, rules: rules, isWoman: { _ in false })
+            var shuffled = ballots
+            shuffled.shuffle(using: &generator)
+            #expect(BallotCount.count(shuffled, paper: paper, rules: rules, isWoman: { _ in false }) == count)
+            let outcome = RoundTally.decide(count: count, seats: [(.director, 1), (.member, 3)], rules: rules, stage: .main,
+                                            issued: ballots.count, rollSize: ballots.count)
+            for (post, persons) in outcome.elected {
+                for person in persons { #expect(count.votes(person, in: post) * 2 > count.collected) }
+            }
+        }
+    }
+
+    @Test("the example records in ballots/examples verify, and their receipts prove inclusion")
+    func committedExamples() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ballots/examples")
+        for kind in ExampleElections.Kind.allCases {
+            let receipts = (try? FileManager.default.contentsOfDirectory(at: examples.appendingPathComponent("\(kind.rawValue)-receipts"),
+                                                                          includingPropertiesForKeys: nil)) ?? []
+            let report = RecordVerifier(directory: examples.appendingPathComponent(kind.rawValue),
+                                        receipts: try receipts.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }).verify()
+            #expect(report.passed, "\(kind.rawValue): \(report.failures.map(\.en))")
+            #expect(kind != .electronic || receipts.count == 20)
+            let (unzipped, scratch) = try RecordArchive.unzip(examples.appendingPathComponent("\(kind.rawValue).zip"))
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            #expect(RecordVerifier(directory: unzipped).verify().passed)
+        }
+    }
+}
