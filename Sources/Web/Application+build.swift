@@ -58,6 +58,7 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     elections.addRoutes(to: router)
     NominationsController(elections: elections).addRoutes(to: router)
     PollingController(elections: elections).addRoutes(to: router)
+    ResultsController(elections: elections).addRoutes(to: router)
     VotingController(elections: elections, secureCookies: configuration.secureCookies).addRoutes(to: router)
     return router
 }

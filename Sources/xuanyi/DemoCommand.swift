@@ -2,6 +2,7 @@ import ArgumentParser
 import Community
 import Elections
 import Foundation
+import Notary
 import Web
 
 /// `xuanyi demo`: a throw-away community with sample residents, served at once.
@@ -43,11 +44,18 @@ struct DemoCommand: AsyncParsableCommand {
             streetOffice: "安和街道办事处", district: "和平区", adminPassword: adminPassword)
         let (householdCount, residentCount) = try DemoCommunity.seed(into: appDatabase, communityID: setup.community.id!, householdCount: households)
         let election = try DemoElection.seed(into: appDatabase, communityID: setup.community.id!, keyStore: KeyStore.beside(databasePath: path))
+        // The previous term's election, held three years ago and complete: result certified and
+        // countersigned, certificates, the public record.
+        let previous = election.candidates > 0 ? try ExampleElections.conduct(
+            .electronic, database: appDatabase, community: setup.community, keyStore: KeyStore.beside(databasePath: path),
+            electionDay: CivilDate.today().adding(months: -36), title: "\(setup.community.name)第十一届居民委员会换届选举", usernamePrefix: "t11-",
+            password: try SecureRandom.token(byteCount: 18), voters: nil) : nil
         say("""
         示范社区 Demo community: \(setup.community.name) — \(householdCount) households, \(residentCount) residents
           election:       \(election.election.title), \(election.election.electionDay); roll of \(election.summary.entries) voters published (/elections/\(election.election.id!)/roll)
           candidates:     \(election.candidates > 0 ? "\(election.candidates) on the published list (/elections/\(election.election.id!)/candidates, ballot paper /elections/\(election.election.id!)/ballot)" : "none: too few households for the nominations demo (use at least 150)")
           polling:        \(election.checkIns) ballots issued (\(election.electronicBallots) electronic), \(election.paperBallots) paper ballots entered twice; /elections/\(election.election.id!)/polling, vote at /elections/\(election.election.id!)/vote
+          previous term:  \(previous.map { "\($0.election.title), \($0.election.electionDay): result certified and countersigned (\($0.certified?.countersignatures.count ?? 0)/\($0.certified?.required ?? 0)); /elections/\($0.election.id!)/result, record /elections/\($0.election.id!)/record.zip" } ?? "not seeded (too few households)")
           database:       \(path)\(temporary ? " (deleted when the server stops)" : "")
           admin username: \(setup.adminUsername)
           admin password: \(setup.adminPassword)

@@ -15,14 +15,26 @@ public enum ExampleElections {
         case directRunoff = "direct-runoff"
         /// Household representatives vote (户代表选举), decided in one round.
         case household
-        /// Direct election with electronic ballots beside a paper box; receipts kept.
+        /// Direct election with electronic ballots beside a paper box in both rounds (the main
+        /// round leaves a 委员 seat to a second round, as in `directRunoff`); receipts kept.
         case electronic
+    }
+
+    /// How far `conduct` goes.
+    public enum Stage: Sendable {
+        /// The main round held and closed; later rounds still pending.
+        case mainRound
+        /// Every round the result asks for held; not yet certified.
+        case allRounds
+        /// Certified and countersigned by as many members as needed.
+        case countersigned
     }
 
     /// What was made.
     public struct Result: Sendable {
         public let election: Election
-        public let certified: CertifiedResult
+        /// The certified result (stage `countersigned`).
+        public let certified: CertifiedResult?
         /// Receipts of electronic ballots (the electronic example), as their JSON files.
         public let receipts: [SignedReceipt]
     }
@@ -35,7 +47,13 @@ public enum ExampleElections {
     /// Runs the example in `database` (an empty one) with keys in `keyStore`.
     public static func run(_ kind: Kind, database: AppDatabase, keyStore: KeyStore) throws -> Result {
         let community = try database.createCommunity(code: "110101001001", name: "桃园社区", streetOffice: "安和街道", district: "和平区", actor: .system)
-        let communityID = community.id!
+        try seedHouseholds(database: database, communityID: community.id!)
+        return try conduct(kind, database: database, community: community, keyStore: keyStore, electionDay: electionDay,
+                           title: "桃园社区第十二届居民委员会换届选举", usernamePrefix: "", password: committeePassword, voters: kind == .household ? 24 : 44)
+    }
+
+    /// Thirty households of two, every third headed by the woman.
+    public static func seedHouseholds(database: AppDatabase, communityID: Int64) throws {
         var generator = SeededGenerator(seed: 2026)
         for k in 1...30 {
             let address = try database.writer.write { db in
@@ -54,29 +72,41 @@ public enum ExampleElections {
                     hukouHere: true, livesHere: true), actor: .system)
             }
         }
+    }
+
+    /// Holds a whole election in `community` through every step on its legal date before
+    /// `electionDay`: announcement, roll, committee (with `usernamePrefix` on its accounts),
+    /// nominations and the list, polling with `voters` ballots (default: half the roll and 30;
+    /// most cast electronically in the electronic example), later rounds as the result asks,
+    /// certification and countersignatures (the committee's and clerks' accounts get `password`).
+    public static func conduct(_ kind: Kind, database: AppDatabase, community: Community, keyStore: KeyStore, electionDay: CivilDate,
+                               title: String, usernamePrefix: String, password: String, voters: Int?,
+                               through stage: Stage = .countersigned) throws -> Result {
+        let communityID = community.id!
         let method: ElectionMethod = kind == .household ? .household : .direct
-        var election = try database.createElection(communityID: communityID, title: "桃园社区第十二届居民委员会换届选举", method: method,
+        var election = try database.createElection(communityID: communityID, title: title, method: method,
                                                    electionDay: electionDay, keyStore: keyStore, actor: .system)
         let id = election.id!
         let key = try keyStore.load(keyID: election.keyID)
-        try database.announceElection(electionID: id, on: CivilDate(year: 2026, month: 11, day: 18)!, actor: .system)
+        try database.announceElection(electionID: id, on: electionDay.adding(days: -32), actor: .system)
         try database.buildRoll(electionID: id, actor: .system)
-        election = try database.publishRoll(electionID: id, on: CivilDate(year: 2026, month: 11, day: 27)!, allowLate: false, actor: .system)
+        election = try database.publishRoll(electionID: id, on: electionDay.adding(days: -23), allowLate: false, actor: .system)
         let numbers = try database.rollLines(electionID: id, includeRemoved: false).map(\.number).sorted()
+        let voters = voters ?? numbers.count / 2 + 30
         func person(_ index: Int) throws -> Int64 { try database.residentID(electionID: id, rollNumber: numbers[index])! }
 
         // The election committee: three members with their own accounts (and keys).
-        let listDay = CivilDate(year: 2026, month: 12, day: 12)!
+        let listDay = electionDay.adding(days: -8)
         for (offset, index) in (numbers.count - 3..<numbers.count).enumerated() {
-            let username = "wy\(offset + 1)"
+            let username = "\(usernamePrefix)wy\(offset + 1)"
             try database.createAccount(NewAccount(communityID: communityID, username: username, displayName: "选委会成员\(offset + 1)",
-                                                  password: committeePassword, roles: [.committee], residentID: try person(index)), actor: .system)
+                                                  password: password, roles: [.committee], residentID: try person(index)), actor: .system)
             try database.addCommitteeMember(electionID: id, username: username, residentID: try person(index), roles: offset == 0 ? [.chair] : [.member],
-                                            on: CivilDate(year: 2026, month: 11, day: 28)!, actor: .system)
+                                            on: electionDay.adding(days: -22), actor: .system)
         }
 
         // Nominations: one more candidate than seats for every post.
-        let filing = Date(timeIntervalSince1970: 1_795_831_200)
+        let filing = electionDay.adding(days: -22).instant(hour: 10)
         let rules = election.rules
         var slate: [(Post, Int)] = []
         var next = 0
@@ -101,13 +131,13 @@ public enum ExampleElections {
                                         signingKey: key, now: filing, actor: .system)
             let nominee = try database.nominees(electionID: id).first { $0.nominee.residentID == (try? person(candidate)) && $0.nominee.post == post }!.nominee
             try database.respondToNomination(nomineeID: nominee.id!, accept: true, education: "大专", occupation: "社区志愿者", statement: "为居民服务",
-                                             on: CivilDate(year: 2026, month: 11, day: 29)!, actor: .system)
+                                             on: electionDay.adding(days: -21), actor: .system)
         }
         try database.publishCandidateList(electionID: id, on: listDay, allowLate: false, actor: .system)
 
         // Polling day.
-        let clerks = try ["lr1", "lr2"].map { username in
-            try database.createAccount(NewAccount(communityID: communityID, username: username, displayName: "录入员", password: committeePassword,
+        let clerks = try ["\(usernamePrefix)lr1", "\(usernamePrefix)lr2"].map { username in
+            try database.createAccount(NewAccount(communityID: communityID, username: username, displayName: "录入员", password: password,
                                                   roles: [.clerk]), actor: .system)
         }
         let station = try database.addStation(electionID: id, name: "社区服务中心", kind: .central, actor: .system)
@@ -150,44 +180,44 @@ public enum ExampleElections {
 
         let candidates = Dictionary(grouping: slate, by: \.0).mapValues { try! $0.map { try person($0.1) } }
         let main = try database.openMainRounds(electionID: id, communityName: community.name, electronic: kind == .electronic, actor: .system).first!
-        let voters = kind == .household ? 24 : 44
         // The first candidate of each post wins clearly; the second 委员 seat, where the runoff
         // example wants it, is won by nobody: its best gets fewer than half.
-        try hold(main, voters: voters, electronic: kind == .electronic ? 20 : 0) { voter, post in
+        try hold(main, voters: voters, electronic: kind == .electronic ? voters - 24 : 0) { voter, post in
             let list = candidates[post] ?? []
             guard !list.isEmpty else { return [] }
             let seats = rules.seats(for: post)
-            if post == .member && kind == .directRunoff {
-                // 委员, 2 seats: [0] 30 votes, [1] 18, [2] 16 → one elected, one to a second round.
+            if post == .member && kind != .household {
+                // 委员, 2 seats, of 44 voters: [0] 30 votes, [1] 18, [2] 16 → one elected, one to a second round.
                 var chosen: [Int64] = []
-                if voter < 30 { chosen.append(list[0]) }
-                if voter < 18 { chosen.append(list[1]) }
-                if voter >= 18 && voter < 34 && chosen.count < seats { chosen.append(list[2]) }
+                if voter * 44 < voters * 30 { chosen.append(list[0]) }
+                if voter * 44 < voters * 18 { chosen.append(list[1]) }
+                if voter * 44 >= voters * 18 && voter * 44 < voters * 34 && chosen.count < seats { chosen.append(list[2]) }
                 return chosen
             }
             // Everyone approves the first `seats` listed; a few approve the spare one instead.
             return voter % 7 == 6 ? Array(list.suffix(seats)) : Array(list.prefix(seats))
         }
         var result = try database.electionResult(electionID: id)
-        while !result.outcome.pending.isEmpty {
+        while !result.outcome.pending.isEmpty && stage != .mainRound {
             let pending = result.outcome.pending[0]
-            let round = try database.openPendingRound(electionID: id, index: 0, electronic: false, actor: .system)
+            let round = try database.openPendingRound(electionID: id, index: 0, electronic: kind == .electronic, actor: .system)
             let persons: [Int64]
             switch pending.next {
             case .runoff(_, let pool, _), .tieBreak(_, let pool, _), .womenOnly(let pool, _): persons = pool
             case .repeatRound: persons = []
             }
-            try hold(round, voters: 36) { voter, _ in
+            try hold(round, voters: voters - 8, electronic: kind == .electronic ? voters - 8 - 24 : 0) { voter, _ in
                 guard !persons.isEmpty else { return [] }
-                return [persons[voter < 22 || persons.count == 1 ? 0 : 1]]
+                return [persons[voter * 8 < (voters - 8) * 5 || persons.count == 1 ? 0 : 1]]
             }
             result = try database.electionResult(electionID: id)
         }
+        guard stage == .countersigned else { return Result(election: try database.election(id: id), certified: nil, receipts: receipts) }
         try database.certifyResult(electionID: id, signingKey: key, now: electionDay.instant(hour: 20), actor: .system)
         var certified = try database.certifiedResult(electionID: id)!
         let members = try database.committeeMembers(electionID: id)
         for member in members.prefix(certified.required) {
-            certified = try database.countersignResult(electionID: id, accountID: member.member.accountID, password: committeePassword,
+            certified = try database.countersignResult(electionID: id, accountID: member.member.accountID, password: password,
                                                        now: electionDay.instant(hour: 21), actor: .system)
         }
         return Result(election: try database.election(id: id), certified: certified, receipts: receipts)

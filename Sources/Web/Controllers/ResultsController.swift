@@ -1,0 +1,275 @@
+import Community
+import Elections
+import Foundation
+import Hummingbird
+import NIOCore
+import Notary
+
+/// The election's result: the announcement (公告) with every round and decision, the rounds
+/// still to hold (opened from here), certifying with the election key, committee members'
+/// countersignatures with their own keys, certificates of election with a public verify page,
+/// and the public election record for download.
+struct ResultsController {
+    let elections: ElectionsController
+    var database: AppDatabase { elections.database }
+    var renderer: PageRenderer { elections.renderer }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/elections/:id/result", use: resultPage)
+        router.post("/elections/:id/result/next-round", use: openNextRound)
+        router.post("/elections/:id/result/certify", use: certify)
+        router.get("/elections/:id/result/countersign", use: countersignPage)
+        router.post("/elections/:id/result/countersign", use: countersign)
+        router.get("/elections/:id/record.zip", use: recordArchive)
+        router.get("/elections/:id/certificates/:person", use: certificatePage)
+        router.get("/certificates/verify", use: verifyCertificatePage)
+        router.get("/api/v1/elections/:id/result", use: resultAPI)
+        router.get("/api/v1/certificates/verify", use: verifyCertificateAPI)
+    }
+
+    /// The result is public once certified; before, the committee and clerks see it.
+    func visibleResult(_ context: AppRequestContext) throws -> (Election, ElectionResult, CertifiedResult?) {
+        let election = try elections.election(context)
+        let certified = try database.certifiedResult(electionID: election.id!)
+        if certified == nil { _ = try context.require(anyOf: ElectionsController.staff) }
+        return (election, try database.electionResult(electionID: election.id!), certified)
+    }
+
+    // MARK: Page
+
+    @Sendable func resultPage(request: Request, context: AppRequestContext) async throws -> Response {
+        try render(request, context)
+    }
+
+    func render(_ request: Request, _ context: AppRequestContext, notice: String? = nil, error: String? = nil,
+                status: HTTPResponse.Status = .ok) throws -> Response {
+        let (election, result, certified) = try visibleResult(context)
+        let english = context.locale != .zhHans
+        let name = result.name
+        let isCommittee = context.account?.has(anyOf: ElectionsController.committee) ?? false
+        var data: [String: Any] = [
+            "election": elections.summary(election),
+            "electionID": election.id!,
+            "rounds": result.rounds.enumerated().map { index, input -> [String: Any] in
+                let outcome = result.outcome.rounds[index].outcome
+                return ["number": input.number, "kind": english ? input.kind.rawValue : input.kind.chinese, "issued": input.issued,
+                        "collected": input.count.collected, "invalid": input.count.invalid, "blank": input.count.blank,
+                        "steps": outcome.steps.map { english ? $0.english(name) : $0.chinese(name) }]
+            },
+            "elected": result.outcome.elected.map { member -> [String: Any] in
+                ["post": english ? member.post.english : member.post.chinese, "name": name(member.person), "votes": member.votes,
+                 "round": member.round, "person": member.person]
+            },
+            "vacant": result.outcome.vacant.sorted { $0.key < $1.key }.map { ["post": english ? $0.key.english : $0.key.chinese, "seats": $0.value] as [String: Any] },
+            "resultFinal": result.outcome.isFinal && result.openRound == nil,
+            "canAct": isCommittee && certified == nil,
+        ]
+        if let acting = result.outcome.acting { data["acting"] = name(acting) }
+        if let open = result.openRound { data["openRound"] = open }
+        if certified == nil, result.openRound == nil {
+            data["pending"] = result.outcome.pending.enumerated().map { index, pending -> [String: Any] in
+                ["index": index, "kind": english ? pending.kind.rawValue : pending.kind.chinese, "from": pending.from,
+                 "what": Self.describe(pending.next, name: name, english: english)]
+            }
+        }
+        if let certified {
+            data["certified"] = [
+                "statementDigest": certified.statementDigest, "manifest": certified.statement.manifest, "logHead": certified.statement.logHead,
+                "at": certified.statement.at, "signed": certified.countersignatures.count, "required": certified.required,
+                "isFinal": certified.isFinal,
+            ] as [String: Any]
+            if !certified.countersignatures.isEmpty {
+                data["signers"] = certified.countersignatures.map(\.countersignature.name).joined(separator: "、")
+            }
+            let mine = try context.account.flatMap { account in
+                try database.committeeMembers(electionID: election.id!).first { $0.member.accountID == account.id && $0.member.active }?.member
+            }
+            if let mine, !certified.countersignatures.contains(where: { $0.countersignature.member == mine.id }) { data["mayCountersign"] = true }
+        }
+        if let notice { data["notice"] = notice }
+        if let error { data["error"] = error }
+        return try renderer.page("election_result", title: "\(election.title) · \(context.locale.text("res_title"))", data: data,
+                                 request: request, context: context, status: status)
+    }
+
+    static func describe(_ next: RoundOutcome.Next, name: (Int64) -> String, english: Bool) -> String {
+        let join = english ? ", " : "、"
+        switch next {
+        case .tieBreak(let post, let persons, let seats), .runoff(let post, let persons, let seats):
+            return english ? "\(post.english), \(seats) seat(s): \(persons.map(name).joined(separator: join))"
+                           : "\(post.chinese) \(seats) 名：\(persons.map(name).joined(separator: join))"
+        case .womenOnly(let persons, let seats):
+            return english ? "Member (women only), \(seats) seat(s): \(persons.map(name).joined(separator: join))"
+                           : "妇女委员 \(seats) 名：\(persons.map(name).joined(separator: join))"
+        case .repeatRound: return english ? "the void round is held again" : "本轮无效，重新投票"
+        }
+    }
+
+    /// Runs a committee action and shows the page with its notice or error.
+    func act(_ request: Request, _ context: AppRequestContext, _ action: (Election, Account, FormFields) throws -> String) async throws -> Response {
+        let account = try context.require(anyOf: ElectionsController.committee)
+        let election = try elections.election(context)
+        let form = try await FormFields.read(request, context: context)
+        do {
+            return try render(request, context, notice: try action(election, account, form))
+        } catch let error as CommunityError {
+            return try render(request, context, error: error.description, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func openNextRound(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context) { election, account, form in
+            let round = try database.openPendingRound(electionID: election.id!, index: Int(form["pending"] ?? "") ?? -1,
+                                                      electronic: form["electronic"] == "yes", actor: Actor(account))
+            return "第\(round.number)轮（\(round.kind.chinese)）已开始，请在投票页面设置票箱 Round \(round.number) opened: add its boxes on the polling page"
+        }
+    }
+
+    @Sendable func certify(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context) { election, account, _ in
+            let certified = try database.certifyResult(electionID: election.id!, signingKey: try elections.signingKey(for: election), actor: Actor(account))
+            return "结果已确认并签名，需 \(certified.required) 名选举委员会成员会签 Result certified: \(certified.required) countersignatures make it final"
+        }
+    }
+
+    // MARK: Countersigning
+
+    @Sendable func countersignPage(request: Request, context: AppRequestContext) async throws -> Response {
+        try renderCountersign(request, context)
+    }
+
+    func renderCountersign(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+        _ = try context.require(anyOf: ElectionsController.committee)
+        let election = try elections.election(context)
+        guard let certified = try database.certifiedResult(electionID: election.id!) else { throw HTTPError(.notFound, message: "the result is not certified yet") }
+        var data: [String: Any] = [
+            "election": elections.summary(election), "electionID": election.id!,
+            "statementDigest": certified.statementDigest, "statementJSON": String(decoding: certified.statementBytes, as: UTF8.self),
+            "winners": certified.statement.elected.map { ["post": $0.post.chinese, "name": $0.name, "votes": $0.votes, "round": $0.round] as [String: Any] },
+            "rounds": certified.statement.rounds.map { ["round": $0.round, "kind": $0.kind.chinese, "issued": $0.issued, "collected": $0.collected] as [String: Any] },
+            "ballots": certified.statement.ballots, "logHead": certified.statement.logHead, "manifest": certified.statement.manifest,
+        ]
+        if let error { data["error"] = error }
+        return try renderer.page("countersign", title: "\(election.title) · \(context.locale.text("res_countersign"))", data: data,
+                                 request: request, context: context, status: status)
+    }
+
+    @Sendable func countersign(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.require(anyOf: ElectionsController.committee)
+        let election = try elections.election(context)
+        let form = try await FormFields.read(request, context: context)
+        do {
+            let certified = try database.countersignResult(electionID: election.id!, accountID: account.id!, password: form["password"] ?? "",
+                                                           actor: Actor(account))
+            return try render(request, context, notice: "已会签（\(certified.countersignatures.count)/\(certified.required)） Countersigned (\(certified.countersignatures.count) of \(certified.required))")
+        } catch let error as CommunityError {
+            return try renderCountersign(request, context, error: error.description, status: .unprocessableContent)
+        }
+    }
+
+    // MARK: Record
+
+    @Sendable func recordArchive(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try elections.election(context)
+        guard try database.certifiedResult(electionID: election.id!) != nil, let keys = elections.keys else {
+            throw HTTPError(.notFound, message: "the record is published once the result is certified")
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("xuanyi-export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let name = "xuanyi-record-election-\(election.id!)"
+        let directory = scratch.appendingPathComponent(name)
+        _ = try database.exportRecord(electionID: election.id!, to: directory, keyStore: keys)
+        let zip = scratch.appendingPathComponent(name + ".zip")
+        try RecordArchive.zip(directory, to: zip)
+        let data = try Data(contentsOf: zip)
+        return Response(status: .ok, headers: [.contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(name).zip\"",
+                                               .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    // MARK: Certificates
+
+    @Sendable func certificatePage(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try elections.election(context)
+        guard let person = context.parameters.get("person", as: Int64.self),
+              let certificate = try database.certificates(electionID: election.id!, signingKey: try elections.signingKey(for: election))
+                .first(where: { $0.certificate.person == person }) else { throw HTTPError(.notFound) }
+        let c = certificate.certificate
+        let data: [String: Any] = [
+            "election": elections.summary(election), "name": c.name, "post": c.post.chinese, "postEnglish": c.post.english, "votes": c.votes,
+            "round": c.round, "code": certificate.code, "statement": c.statement, "certificateTitle": c.title,
+            "final": try database.certifiedResult(electionID: election.id!)?.isFinal ?? false,
+        ]
+        return try renderer.page("certificate", title: "\(c.name) · \(context.locale.text("res_certificate"))", data: data, request: request, context: context)
+    }
+
+    func checkCertificate(_ request: Request) throws -> (code: String, found: (certificate: SignedCertificate, final: Bool)?) {
+        let code = (request.uri.queryParameters.get("code") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !code.isEmpty, code.count <= 200, let keys = elections.keys else { return (code, nil) }
+        return (code, try database.verifyCertificate(code: code, keyStore: keys))
+    }
+
+    @Sendable func verifyCertificatePage(request: Request, context: AppRequestContext) async throws -> Response {
+        let (code, found) = try checkCertificate(request)
+        var data: [String: Any] = ["code": code, "checked": !code.isEmpty]
+        if let found {
+            data["valid"] = ["name": found.certificate.certificate.name, "post": found.certificate.certificate.post.chinese,
+                             "title": found.certificate.certificate.title, "votes": found.certificate.certificate.votes,
+                             "final": found.final, "election": found.certificate.certificate.election] as [String: Any]
+        }
+        return try renderer.page("certificate_verify", title: context.locale.text("res_verify_title"), data: data, request: request, context: context)
+    }
+
+    struct CertificateCheck: Encodable {
+        let code: String
+        let valid: Bool
+        let final: Bool
+        let certificate: Certificate?
+    }
+
+    @Sendable func verifyCertificateAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let (code, found) = try checkCertificate(request)
+        return try JSONResponse.make(CertificateCheck(code: code, valid: found != nil, final: found?.final ?? false, certificate: found?.certificate.certificate))
+    }
+
+    // MARK: API
+
+    struct ResultDocument: Encodable {
+        struct Counter: Encodable {
+            let member: Int64
+            let name: String
+            let key: String
+            let at: String
+        }
+        let election: Int64
+        let final: Bool
+        let openRound: Int?
+        let elected: [ElectedMember]
+        let names: [String: String]
+        let vacant: [String: Int]
+        let acting: Int64?
+        let pending: [String]
+        let certified: Bool
+        let statement: String?
+        let statementDigest: String?
+        let countersignatures: [Counter]
+        let countersignaturesRequired: Int?
+        let record: String?
+    }
+
+    @Sendable func resultAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let (election, result, certified) = try visibleResult(context)
+        let persons = Set(result.outcome.elected.map(\.person))
+        return try JSONResponse.make(ResultDocument(
+            election: election.id!, final: (certified?.isFinal ?? false), openRound: result.openRound, elected: result.outcome.elected,
+            names: Dictionary(uniqueKeysWithValues: persons.map { (String($0), result.name($0)) }),
+            vacant: Dictionary(uniqueKeysWithValues: result.outcome.vacant.map { ($0.key.rawValue, $0.value) }), acting: result.outcome.acting,
+            pending: result.outcome.pending.map { "\($0.kind.rawValue): " + Self.describe($0.next, name: result.name, english: true) },
+            certified: certified != nil, statement: certified.map { String(decoding: $0.statementBytes, as: UTF8.self) },
+            statementDigest: certified?.statementDigest,
+            countersignatures: certified?.countersignatures.map {
+                ResultDocument.Counter(member: $0.countersignature.member, name: $0.countersignature.name, key: $0.countersignature.key, at: $0.countersignature.at)
+            } ?? [],
+            countersignaturesRequired: certified?.required, record: certified.map { _ in "/elections/\(election.id!)/record.zip" }))
+    }
+}
