@@ -98,8 +98,15 @@ struct RecordExamplesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "record-examples",
                                                     abstract: "Run the small example elections in memory and write their public records (ballots/examples).")
     @Option(name: .long, help: "Directory to write the examples into.") var out: String = "ballots/examples"
+    @Option(name: .long, help: "Instead: write one generated record of this many ballots (for benchmarks) into --out.") var generated: Int?
 
     func run() async throws {
+        if let generated {
+            guard generated > 0 else { throw CommandError("--generated needs a positive number of ballots") }
+            let manifest = try SyntheticRecord.write(to: URL(fileURLWithPath: out), ballots: generated)
+            say("\(out): generated record of \(generated) ballots, \(manifest.files.count) listed files")
+            return
+        }
         let written = try ExampleElections.writeAll(to: URL(fileURLWithPath: out))
         for (kind, manifest) in written.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             say("\(out)/\(kind.rawValue): \(manifest.files.count) listed files")

@@ -246,4 +246,15 @@ struct RecordTests {
             #expect(RecordVerifier(directory: unzipped).verify().passed)
         }
     }
+
+    @Test("property: generated records of any size and seed verify, and their recount is what the generator tallied")
+    func generated() throws {
+        for (size, seed) in [(1, UInt64(1)), (37, 2), (2_000, 3)] {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("generated-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try SyntheticRecord.write(to: folder, ballots: size, seed: seed)
+            let report = RecordVerifier(directory: folder).verify()
+            #expect(report.passed && report.ballots == size, "\(size): \(report.failures.map(\.en))")
+        }
+    }
 }

@@ -1,0 +1,137 @@
+import Community
+import Foundation
+import Notary
+
+/// A generated election record of any size, for the verifier's benchmark and tests: one round,
+/// three posts (主任 1 of 3, 副主任 1 of 3, 委员 3 of 6 — a dozen candidates), ten boxes,
+/// ballots with some write-ins (valid and void), over-marked posts, unreadable parts and blank
+/// papers; tallied, signed with a fresh election key and countersigned by a one-member
+/// committee, exactly as an exported record. Deterministic for a seed except for the keys.
+/// Never used for a real election.
+public enum SyntheticRecord {
+    /// Writes the record into `directory` and returns its manifest.
+    @discardableResult
+    public static func write(to directory: URL, ballots count: Int, seed: UInt64 = 2026) throws -> RecordManifest {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var generator = SeededGenerator(seed: seed)
+        let rules = RuleSet()
+        let electionKey = try Ed25519PrivateKey.generate()
+        let memberKey = try Ed25519PrivateKey.generate()
+        let electionID: Int64 = 1
+        let names = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙"]
+        var persons: [RecordPerson] = (1...12).map { RecordPerson(person: Int64($0), name: names[$0 - 1] + "某", gender: $0 % 3 == 0 ? "female" : "male") }
+        persons += (101...110).map { RecordPerson(person: Int64($0), name: "居民\($0)", gender: $0 % 2 == 0 ? "female" : "male") }
+        func entries(_ ids: ClosedRange<Int64>) -> [BallotPaper.Entry] {
+            ids.enumerated().map { BallotPaper.Entry(position: $0.offset + 1, name: names[Int($0.element) - 1] + "某", person: $0.element) }
+        }
+        let sections = [
+            BallotPaper.Section(post: .director, title: "主任", seats: 1, womenOnly: false, candidates: entries(1...3), writeInLines: 1),
+            BallotPaper.Section(post: .deputyDirector, title: "副主任", seats: 1, womenOnly: false, candidates: entries(4...6), writeInLines: 1),
+            BallotPaper.Section(post: .member, title: "委员", seats: 3, womenOnly: false, candidates: entries(7...12), writeInLines: 3),
+        ]
+        let paper = BallotPaper(election: electionID, title: "基准社区居民委员会成员选举选票", electionDay: "2026-12-20", round: 1, roundKind: "main",
+                                sections: sections, marks: Mark.allCases, instructions: BallotPaper.instructions(rules: rules, sections: sections),
+                                sealLabel: "选举委员会（盖章）")
+        let paperBytes = try CanonicalJSON.encode(paper)
+        let paperDigest = SHA256.hash(paperBytes).hex
+        let rulesBytes = try CanonicalJSON.encode(rules)
+        let committee = [RecordElection.CommitteeMember(member: 1, name: "委员甲", roles: ["chair"], publicKey: memberKey.publicKey.pemRepresentation)]
+        let election = RecordElection(
+            id: electionID, community: .init(code: "", name: "基准社区", streetOffice: "", district: ""), title: "基准社区居民委员会换届选举（生成数据）",
+            method: "direct", electionDay: "2026-12-20", posts: sections.map { .init(post: $0.post, seats: $0.seats) },
+            rulesDigest: SHA256.hash(rulesBytes).hex, announcedOn: nil, rollPublishedOn: nil, candidateListPublishedOn: nil,
+            committee: committee, signaturesRequired: 1)
+        let writer = RecordWriter(directory: directory)
+        try writer.write(ElectionRecordFormat.electionFile, try CanonicalJSON.encode(election))
+        try writer.write(ElectionRecordFormat.rulesFile, rulesBytes)
+        let rollSize = count + count / 2
+        try writer.write(ElectionRecordFormat.rollFile, try CanonicalJSON.encode(RecordRoll(method: "direct", voters: rollSize, lines: rollSize,
+                                                                                           csvSHA256: SHA256.hash(Data("generated".utf8)).hex)))
+        try writer.write(ElectionRecordFormat.candidatesFile, try CanonicalJSON.encode(sections.flatMap { section in
+            section.candidates.map { RecordCandidate(post: section.post, position: $0.position, person: $0.person, name: $0.name) }
+        }))
+        try writer.write(ElectionRecordFormat.personsFile, try CanonicalJSON.encode(persons))
+        try writer.write(ElectionRecordFormat.paperFile(round: 1), paperBytes)
+
+        // Ballots: each candidate approved with its own likelihood (the first of each post the favourite).
+        let women = Set(persons.filter { $0.gender == "female" }.map(\.person))
+        var tally = BallotCount()
+        let boxes = 10
+        var perBox = [Int](repeating: 0, count: boxes + 1)
+        var head = SHA256Digest.zero.hex
+        try writer.stream(ElectionRecordFormat.ballotsFile) { append in
+            var chunk = Data()
+            for seq in 1...max(count, 1) where count > 0 {
+                let roll = generator.next() % 1000
+                let ballot: MarkedBallot
+                if roll < 5 {
+                    ballot = .unmarked(.blank, paper: paperDigest)
+                } else {
+                    ballot = MarkedBallot(paper: paperDigest, state: .marked, posts: sections.map { section in
+                        var marks: [Mark] = section.candidates.enumerated().map { index, _ in
+                            let chance = UInt64(section.seats == 1 ? [620, 260, 90][index] : [700, 640, 560, 300, 200, 120][index])
+                            let draw = generator.next() % 1000
+                            return draw < chance ? .approve : draw < chance + 100 ? .disapprove : .abstain
+                        }
+                        var approved = marks.filter { $0 == .approve }.count
+                        // Mostly within the seats; 1 % over-mark (void post).
+                        while approved > section.seats && generator.next() % 100 != 0, let index = marks.lastIndex(of: .approve) {
+                            marks[index] = .abstain
+                            approved -= 1
+                        }
+                        var writeIns: [MarkedBallot.WriteIn] = []
+                        let extra = generator.next() % 1000
+                        if approved < section.seats && extra < 12 { writeIns.append(.init(person: Int64(101 + generator.next() % 10))) }
+                        if approved < section.seats && extra >= 12 && extra < 14 { writeIns.append(.init(person: nil)) }
+                        return MarkedBallot.PostMarks(post: section.post, marks: marks, writeIns: writeIns, unreadable: extra == 999 ? true : nil)
+                    })
+                }
+                let box = 1 + (seq - 1) * boxes / count
+                let line = try CanonicalJSON.encode(BallotLine(election: electionID, round: 1, box: box, seq: seq, method: "paper", ballot: ballot, prev: head))
+                head = SHA256.hash(line).hex
+                tally.collected += 1
+                tally.add(ballot, paper: paper, rules: rules, isWoman: { women.contains($0) })
+                perBox[box] += 1
+                chunk.append(line)
+                chunk.append(0x0A)
+                if chunk.count >= 1 << 20 { try append(chunk); chunk.removeAll(keepingCapacity: true) }
+            }
+            try append(chunk)
+        }
+        let rounds = [RecordRound(number: 1, kind: .main, paper: paperDigest, issued: count + boxes, collected: count,
+                                  boxes: (1...boxes).map { RecordRound.Box(number: $0, name: "\($0)号票箱", kind: "fixed", issued: perBox[$0] + 1, collected: perBox[$0]) })]
+        try writer.write(ElectionRecordFormat.roundsFile, try CanonicalJSON.encode(rounds))
+        let input = RoundInput(number: 1, kind: .main, paper: paper, count: tally, issued: count + boxes)
+        let outcome = ElectionTally.decide([input], rules: rules, rollSize: rollSize, isWoman: { women.contains($0) })
+        try writer.write(ElectionRecordFormat.tallyFile, try CanonicalJSON.encode([RecordTally(input: input, outcome: outcome.rounds[0].outcome)]))
+        let result = RecordResult(outcome)
+        try writer.write(ElectionRecordFormat.resultFile, try CanonicalJSON.encode(result))
+        try writer.write(ElectionRecordFormat.electionKeyFile, Data(electionKey.publicKey.pemRepresentation.utf8))
+        let manifest = RecordManifest(format: ElectionRecordFormat.version, election: electionID, files: writer.files)
+        let manifestBytes = try CanonicalJSON.encode(manifest)
+        try writer.write(ElectionRecordFormat.manifestFile, manifestBytes, listed: false)
+        try writer.write(ElectionRecordFormat.sumsFile, manifest.sums, listed: false)
+
+        let name = Dictionary(persons.map { ($0.person, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let statement = ResultStatement(
+            format: ElectionRecordFormat.statementFormat, election: electionID, community: election.community.name, title: election.title,
+            manifest: SHA256.hash(manifestBytes).hex, logHead: head, ballots: count, rulesDigest: election.rulesDigest,
+            rounds: [.init(round: 1, kind: .main, issued: input.issued, collected: count)],
+            elected: outcome.elected.map { .init(post: $0.post, person: $0.person, name: name[$0.person] ?? "", votes: $0.votes, round: $0.round) },
+            vacant: result.vacant, acting: outcome.acting, at: "2026-12-20T12:00:00Z", key: electionKey.keyID)
+        let statementBytes = try CanonicalJSON.encode(statement)
+        try writer.write(ElectionRecordFormat.statementFile, statementBytes, listed: false)
+        try writer.write(ElectionRecordFormat.statementSignatureFile, try electionKey.sign(statementBytes), listed: false)
+        let statementDigest = SHA256.hash(statementBytes).hex
+        let countersignature = try CanonicalJSON.encode(Countersignature(format: ElectionRecordFormat.countersignatureFormat, election: electionID,
+                                                                         statement: statementDigest, member: 1, name: "委员甲",
+                                                                         at: "2026-12-20T13:00:00Z", key: memberKey.keyID))
+        try writer.write(ElectionRecordFormat.countersignatureFile(member: 1), countersignature, listed: false)
+        try writer.write(ElectionRecordFormat.countersignatureSignatureFile(member: 1), try memberKey.sign(countersignature), listed: false)
+        try writer.write(ElectionRecordFormat.memberKeyFile(member: 1), Data(memberKey.publicKey.pemRepresentation.utf8), listed: false)
+        let certified = CertifiedResult(statement: statement, statementBytes: statementBytes, signature: Data(), countersignatures: [], required: 1)
+        try writer.write(ElectionRecordFormat.certificatesFile, try CanonicalJSON.encode(try AppDatabase.signCertificates(certified, signingKey: electionKey)),
+                         listed: false)
+        return manifest
+    }
+}
