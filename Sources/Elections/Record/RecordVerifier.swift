@@ -440,20 +440,26 @@ private struct LogScan {
             return
         }
         defer { try? handle.close() }
-        var pending = Data()
+        // Lines are found with memchr in a byte buffer and read in place: no copy per line.
+        var carry: [UInt8] = []
         let decoder = JSONDecoder()
         while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             whole.update(chunk)
             bytes += chunk.count
-            pending.append(chunk)
-            var start = pending.startIndex
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
-                line(pending[start..<newline], decoder: decoder)
-                start = newline + 1
+            carry.append(contentsOf: chunk)
+            let consumed = carry.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                var start = 0
+                while start < buffer.count, let found = memchr(base + start, 0x0A, buffer.count - start) {
+                    let end = base.distance(to: UnsafeRawPointer(found))
+                    line(UnsafeRawBufferPointer(rebasing: buffer[start..<end]), decoder: decoder)
+                    start = end + 1
+                }
+                return start
             }
-            pending.removeSubrange(pending.startIndex..<start)
+            carry.removeFirst(consumed)
         }
-        if !pending.isEmpty, failure == nil {
+        if !carry.isEmpty, failure == nil {
             failure = (lines + 1, nil, "日志最后一行缺少换行符", "the last line does not end with a newline")
         }
         digest = whole.finalize().hex
@@ -461,7 +467,7 @@ private struct LogScan {
 
     /// Checks and counts one line. After the first failure the scan goes on counting (so the
     /// recount shows what a change did) but reports only that first failure.
-    mutating func line(_ bytes: Data, decoder: JSONDecoder) {
+    mutating func line(_ bytes: UnsafeRawBufferPointer, decoder: JSONDecoder) {
         let number = lines + 1
         let tracking = SHA256.hash(bytes).hex
         defer {
@@ -470,8 +476,17 @@ private struct LogScan {
         }
         func broken(_ field: String?, _ zh: String, _ en: String) { if failure == nil { failure = (number, field, zh, en) } }
         let line: BallotLine
-        do { line = try decoder.decode(BallotLine.self, from: bytes) } catch {
-            return broken(Run.field(error), "第 \(number) 行不是有效的选票记录：\(Run.reason(error))", "line \(number) is not a ballot line: \(Run.reason(error))")
+        var canonical = true
+        if let parsed = BallotLineParser.parse(bytes) {
+            line = parsed
+        } else {
+            // Not in canonical form: the general decoder says what is wrong, or the line is read
+            // and reported as not canonical.
+            let data = Data(bytes)
+            do { line = try decoder.decode(BallotLine.self, from: data) } catch {
+                return broken(Run.field(error), "第 \(number) 行不是有效的选票记录：\(Run.reason(error))", "line \(number) is not a ballot line: \(Run.reason(error))")
+            }
+            canonical = (try? CanonicalJSON.encode(line)) == data
         }
         if line.prev != head {
             broken("prev", "第 \(number) 行的 prev 不是上一行的追踪码：上一行或本行被改动", "prev is not the tracking code of line \(number - 1): that line or this one was changed")
@@ -480,7 +495,7 @@ private struct LogScan {
         if line.election != election { broken("election", "不是本选举的选票", "the ballot is of another election") }
         guard roundNumbers.contains(line.round), let paper = papers[line.round] else { return broken("round", "没有第 \(line.round) 轮", "there is no round \(line.round)") }
         guard boxes.contains(BoxKey(round: line.round, box: line.box)) else { return broken("box", "第 \(line.round) 轮没有 \(line.box) 号票箱", "round \(line.round) has no box \(line.box)") }
-        if (try? CanonicalJSON.encode(line)) != bytes {
+        if !canonical {
             broken(nil, "第 \(number) 行不是规范 JSON（或含未知字段）", "line \(number) is not canonical JSON (or has unknown fields)")
         }
         do {

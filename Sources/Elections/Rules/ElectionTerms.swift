@@ -54,10 +54,18 @@ public enum Post: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
-    /// Posts are counted from the highest (主任) down.
-    public static func < (lhs: Post, rhs: Post) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// The post's place in `allCases`, from 0 for 主任.
+    public var ordinal: Int {
+        switch self {
+        case .director: return 0
+        case .deputyDirector: return 1
+        case .womenMember: return 2
+        case .member: return 3
+        }
     }
+
+    /// Posts are counted from the highest (主任) down.
+    public static func < (lhs: Post, rhs: Post) -> Bool { lhs.ordinal < rhs.ordinal }
 }
 
 /// A voter's mark next to a candidate's name (同意 / 不同意 / 弃权).

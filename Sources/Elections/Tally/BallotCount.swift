@@ -15,14 +15,25 @@ public struct BallotCount: Sendable, Equatable {
     /// Per post: ballots on which that post was void (over-marked or unreadable).
     public var voidPosts: [Post: Int] = [:]
     /// Per post: votes per person (listed candidates and written-in persons alike).
-    public var votes: [Post: [Int64: Int]] = [:]
+    public var votes: [Post: [Int64: Int]] {
+        get {
+            var result: [Post: [Int64: Int]] = [:]
+            for (index, persons) in byPost.enumerated() where !persons.isEmpty { result[Post.allCases[index]] = persons }
+            return result
+        }
+        set {
+            byPost = Post.allCases.map { newValue[$0] ?? [:] }
+        }
+    }
+    /// `votes`, stored by the post's place in `Post.allCases` (one hash lookup per vote).
+    private var byPost: [[Int64: Int]] = Array(repeating: [:], count: Post.allCases.count)
     /// Write-ins that named nobody on the roll (or a man on a women-only line), per post.
     public var voidWriteIns: [Post: Int] = [:]
 
     public init() {}
 
     /// A person's votes in a post.
-    public func votes(_ person: Int64, in post: Post) -> Int { votes[post]?[person] ?? 0 }
+    public func votes(_ person: Int64, in post: Post) -> Int { byPost[post.ordinal][person] ?? 0 }
 
     /// Counts `ballots` marked on `paper` by `rules`. `isWoman` tells whether a written-in
     /// person may stand on a women-only line. The ballots are counted as they are; which boxes
@@ -36,56 +47,79 @@ public struct BallotCount: Sendable, Equatable {
 
     /// Adds one ballot (§6 with the readings of election-rules.md: the over-mark check counts
     /// distinct persons plus void write-ins, runs first, and the same-person check runs over the
-    /// posts still valid).
+    /// posts still valid). Works in stack buffers: a million ballots are counted without a heap
+    /// allocation each.
     mutating func add(_ ballot: MarkedBallot, paper: BallotPaper, rules: RuleSet, isWoman: (Int64) -> Bool) {
         switch ballot.state {
         case .blank: blank += 1; return
         case .notOfficial, .unreadable: invalid += 1; return
         case .marked: break
         }
-        // Each post's chosen persons, or nil where the post is void on this ballot.
-        var chosen: [Post: [Int64]] = [:]
-        var voidHere: [Post] = []
-        for (marks, section) in zip(ballot.posts, paper.sections) {
-            if marks.unreadable == true { voidHere.append(section.post); continue }
-            var persons: [Int64] = []
-            for (mark, candidate) in zip(marks.marks, section.candidates) where mark == .approve && !persons.contains(candidate.person) {
-                persons.append(candidate.person)
-            }
-            var voidMarks = 0
-            for writeIn in marks.writeIns {
-                guard let person = writeIn.person, !(section.womenOnly && !isWoman(person)) else {
-                    voidMarks += 1
-                    voidWriteIns[section.post, default: 0] += 1
-                    continue
+        let sections = paper.sections
+        let used = min(ballot.posts.count, sections.count)
+        guard used > 0 else { return }
+        var capacity = 0
+        for index in 0..<used { capacity += ballot.posts[index].marks.count + ballot.posts[index].writeIns.count }
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(capacity, 1)) { persons in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: used * 2) { bounds in
+                // bounds[2i] ..< bounds[2i+1]: post i's chosen persons; bounds[2i+1] == -1: the post is void.
+                func chosen(_ person: Int64, from start: Int, to end: Int) -> Bool {
+                    var index = start
+                    while index < end { if persons[index] == person { return true }; index += 1 }
+                    return false
                 }
-                if !persons.contains(person) { persons.append(person) }
-            }
-            if persons.count + voidMarks > section.seats {
-                if rules.overvote == .voidBallot { voided += 1; return }
-                voidHere.append(section.post)
-                continue
-            }
-            chosen[section.post] = persons
-        }
-        // The same person chosen for two posts still valid on the ballot.
-        let posts = paper.sections.map(\.post).filter { chosen[$0] != nil }
-        var seen: Set<Int64> = []
-        for post in posts {
-            var keep: [Int64] = []
-            for person in chosen[post]! {
-                if seen.contains(person) {
-                    if rules.samePersonTwoPosts == .voidBallot { voided += 1; return }
-                    continue    // highestPostOnly: the mark for the higher post (seen first) counts
+                var count = 0
+                for index in 0..<used {
+                    let marks = ballot.posts[index], section = sections[index]
+                    let start = count
+                    bounds[2 * index] = start
+                    bounds[2 * index + 1] = -1
+                    if marks.unreadable == true { continue }
+                    for (mark, candidate) in zip(marks.marks, section.candidates) where mark == .approve && !chosen(candidate.person, from: start, to: count) {
+                        persons[count] = candidate.person
+                        count += 1
+                    }
+                    var voidMarks = 0
+                    for writeIn in marks.writeIns {
+                        guard let person = writeIn.person, !(section.womenOnly && !isWoman(person)) else {
+                            voidMarks += 1
+                            voidWriteIns[section.post, default: 0] += 1
+                            continue
+                        }
+                        if !chosen(person, from: start, to: count) { persons[count] = person; count += 1 }
+                    }
+                    if count - start + voidMarks > section.seats {
+                        if rules.overvote == .voidBallot { voided += 1; return }
+                        count = start
+                        continue
+                    }
+                    bounds[2 * index + 1] = count
                 }
-                seen.insert(person)
-                keep.append(person)
+                // The same person chosen for two posts still valid on the ballot: the mark for the
+                // higher post (earlier on the paper) counts, or the whole ballot is void.
+                let skipped = Int64.min
+                for index in 0..<used where bounds[2 * index + 1] >= 0 {
+                    for slot in bounds[2 * index]..<bounds[2 * index + 1] {
+                        var earlier = 0
+                        while earlier < index {
+                            if bounds[2 * earlier + 1] >= 0 && chosen(persons[slot], from: bounds[2 * earlier], to: bounds[2 * earlier + 1]) {
+                                if rules.samePersonTwoPosts == .voidBallot { voided += 1; return }
+                                persons[slot] = skipped
+                                break
+                            }
+                            earlier += 1
+                        }
+                    }
+                }
+                for index in 0..<used {
+                    let post = sections[index].post
+                    guard bounds[2 * index + 1] >= 0 else { voidPosts[post, default: 0] += 1; continue }
+                    let ordinal = post.ordinal
+                    for slot in bounds[2 * index]..<bounds[2 * index + 1] where persons[slot] != skipped {
+                        byPost[ordinal][persons[slot], default: 0] += 1
+                    }
+                }
             }
-            chosen[post] = keep
-        }
-        for post in voidHere { voidPosts[post, default: 0] += 1 }
-        for (post, persons) in chosen {
-            for person in persons { votes[post, default: [:]][person, default: 0] += 1 }
         }
     }
 }
