@@ -134,6 +134,30 @@ public final class SHA256Hasher {
     }
 }
 
+/// SHA-256 of many short messages one after another (the lines of a ballot log), with one
+/// OpenSSL context reused and the digest written into the caller's buffer: no allocation per
+/// message. Not thread-safe: use one per task.
+public final class SHA256Reusable {
+    private let context: OpaquePointer
+
+    public init() {
+        guard let context = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new: out of memory") }
+        self.context = context
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    /// Hashes `message` into the first 32 bytes of `digest`.
+    public func hash(_ message: UnsafeRawBufferPointer, into digest: UnsafeMutableRawBufferPointer) {
+        precondition(digest.count >= 32, "a SHA-256 digest needs 32 bytes")
+        var length: UInt32 = 32
+        let ok = EVP_DigestInit_ex(context, FetchedDigest.sha256.pointer, nil) == 1
+            && EVP_DigestUpdate(context, message.baseAddress, message.count) == 1
+            && EVP_DigestFinal_ex(context, digest.baseAddress?.assumingMemoryBound(to: UInt8.self), &length) == 1
+        precondition(ok, "SHA-256 failed: \(drainOpenSSLErrors())")
+    }
+}
+
 /// Constant-time comparison through OpenSSL's CRYPTO_memcmp.
 public enum ConstantTime {
     /// True when both byte strings are equal; the time taken depends only on their lengths.

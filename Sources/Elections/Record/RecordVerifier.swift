@@ -410,9 +410,14 @@ private struct LogScan {
     let known: Set<Int64>
     let wanted: [String: (name: String, receipt: SignedReceipt)]
 
+    let paperDigests: [Int: [UInt8]]
+    let hasher = SHA256Reusable()
     var lines = 0
     var bytes = 0
-    var head = SHA256Digest.zero.hex
+    /// The last line's digest (32 zero bytes before the first line).
+    var previous = [UInt8](repeating: 0, count: 32)
+    /// The log head: the last line's tracking code.
+    var head: String { Hex.encode(previous) }
     var digest = ""
     var counts: [Int: BallotCount] = [:]
     var perBox: [BoxKey: Int] = [:]
@@ -425,6 +430,7 @@ private struct LogScan {
         roundNumbers = Set(rounds.map(\.number))
         boxes = Set(rounds.flatMap { round in round.boxes.map { BoxKey(round: round.number, box: $0.number) } })
         digests = Dictionary(rounds.map { ($0.number, $0.paper) }, uniquingKeysWith: { a, _ in a })
+        paperDigests = digests.compactMapValues { $0.utf8.count == 64 ? Array($0.utf8) : nil }
         self.papers = papers
         self.rules = rules
         self.isWoman = isWoman
@@ -466,47 +472,69 @@ private struct LogScan {
     }
 
     /// Checks and counts one line. After the first failure the scan goes on counting (so the
-    /// recount shows what a change did) but reports only that first failure.
+    /// recount shows what a change did) but reports only that first failure. Digests are
+    /// compared as bytes; hex text is made only for the log head and for receipts.
     mutating func line(_ bytes: UnsafeRawBufferPointer, decoder: JSONDecoder) {
         let number = lines + 1
-        let tracking = SHA256.hash(bytes).hex
+        var digest = [UInt8](repeating: 0, count: 32)
+        digest.withUnsafeMutableBytes { hasher.hash(bytes, into: $0) }
         defer {
-            head = tracking
+            previous = digest
             lines = number
         }
         func broken(_ field: String?, _ zh: String, _ en: String) { if failure == nil { failure = (number, field, zh, en) } }
-        let line: BallotLine
+        let election: Int64, round: Int, box: Int, seq: Int, ballot: MarkedBallot
+        var prevOK: Bool, paperOK: Bool
         var canonical = true
         if let parsed = BallotLineParser.parse(bytes) {
-            line = parsed
+            (election, round, box, seq, ballot) = (parsed.election, parsed.round, parsed.box, parsed.seq, parsed.ballot)
+            prevOK = Self.hex(bytes, at: parsed.prevOffset, equals: previous)
+            paperOK = paperDigests[round].map { expected in memcmp(bytes.baseAddress! + parsed.paperOffset, expected, 64) == 0 } ?? false
         } else {
             // Not in canonical form: the general decoder says what is wrong, or the line is read
             // and reported as not canonical.
             let data = Data(bytes)
+            let line: BallotLine
             do { line = try decoder.decode(BallotLine.self, from: data) } catch {
                 return broken(Run.field(error), "第 \(number) 行不是有效的选票记录：\(Run.reason(error))", "line \(number) is not a ballot line: \(Run.reason(error))")
             }
             canonical = (try? CanonicalJSON.encode(line)) == data
+            (election, round, box, seq, ballot) = (line.election, line.round, line.box, line.seq, line.ballot)
+            prevOK = line.prev == Hex.encode(previous)
+            paperOK = line.ballot.paper == digests[round]
         }
-        if line.prev != head {
+        if !prevOK {
             broken("prev", "第 \(number) 行的 prev 不是上一行的追踪码：上一行或本行被改动", "prev is not the tracking code of line \(number - 1): that line or this one was changed")
         }
-        if line.seq != number { broken("seq", "序号应为 \(number)，记录为 \(line.seq)", "seq should be \(number), is \(line.seq)") }
-        if line.election != election { broken("election", "不是本选举的选票", "the ballot is of another election") }
-        guard roundNumbers.contains(line.round), let paper = papers[line.round] else { return broken("round", "没有第 \(line.round) 轮", "there is no round \(line.round)") }
-        guard boxes.contains(BoxKey(round: line.round, box: line.box)) else { return broken("box", "第 \(line.round) 轮没有 \(line.box) 号票箱", "round \(line.round) has no box \(line.box)") }
+        if seq != number { broken("seq", "序号应为 \(number)，记录为 \(seq)", "seq should be \(number), is \(seq)") }
+        if election != self.election { broken("election", "不是本选举的选票", "the ballot is of another election") }
+        guard roundNumbers.contains(round), let paper = papers[round] else { return broken("round", "没有第 \(round) 轮", "there is no round \(round)") }
+        guard boxes.contains(BoxKey(round: round, box: box)) else { return broken("box", "第 \(round) 轮没有 \(box) 号票箱", "round \(round) has no box \(box)") }
         if !canonical {
             broken(nil, "第 \(number) 行不是规范 JSON（或含未知字段）", "line \(number) is not canonical JSON (or has unknown fields)")
         }
-        do {
-            try line.ballot.validate(against: paper, digest: digests[line.round] ?? "", isOnRoll: { known.contains($0) })
-        } catch {
-            return broken("ballot", "选票与第 \(line.round) 轮选票样式不符：\(error)", "the ballot does not fit round \(line.round)'s paper: \(error)")
+        guard paperOK else {
+            return broken("ballot.paper", "选票不是第 \(round) 轮的选票样式", "the ballot names another paper than round \(round)'s")
         }
-        counts[line.round, default: BallotCount()].collected += 1
-        counts[line.round]!.add(line.ballot, paper: paper, rules: rules, isWoman: isWoman)
-        perBox[BoxKey(round: line.round, box: line.box), default: 0] += 1
-        if wanted[tracking] != nil { found[tracking] = (line.seq, line.round) }
+        do {
+            try ballot.validate(against: paper, digest: ballot.paper, isOnRoll: { known.contains($0) })
+        } catch {
+            return broken("ballot", "选票与第 \(round) 轮选票样式不符：\(error)", "the ballot does not fit round \(round)'s paper: \(error)")
+        }
+        counts[round, default: BallotCount()].collected += 1
+        counts[round]!.add(ballot, paper: paper, rules: rules, isWoman: isWoman)
+        perBox[BoxKey(round: round, box: box), default: 0] += 1
+        if !wanted.isEmpty {
+            let tracking = Hex.encode(digest)
+            if wanted[tracking] != nil { found[tracking] = (seq, round) }
+        }
+    }
+
+    /// Whether the 64 hex digits at `offset` spell `digest`.
+    static func hex(_ bytes: UnsafeRawBufferPointer, at offset: Int, equals digest: [UInt8]) -> Bool {
+        func value(_ byte: UInt8) -> UInt8 { byte <= 0x39 ? byte &- 0x30 : byte &- 0x61 &+ 10 }
+        for index in 0..<32 where (value(bytes[offset + 2 * index]) << 4 | value(bytes[offset + 2 * index + 1])) != digest[index] { return false }
+        return true
     }
 }
 
