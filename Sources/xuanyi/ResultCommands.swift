@@ -63,6 +63,29 @@ extension ElectionCommand {
     }
 }
 
+extension ElectionCommand {
+    /// `xuanyi election statistics --election ID [--csv]`: the official statistics (§9).
+    struct Statistics: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The election's official statistics (换届选举统计表), as text or CSV.")
+        @OptionGroup var options: DatabaseOptions
+        @Option(name: .long, help: "Election id.") var election: Int64
+        @Flag(name: .long, help: "Print CSV (UTF-8 with BOM) instead of text.") var csv = false
+
+        func run() async throws {
+            let statistics = try options.openExisting().electionStatistics(electionID: election)
+            if csv {
+                FileHandle.standardOutput.write(statistics.csv)
+                return
+            }
+            var section = ""
+            for row in statistics.rows {
+                if row.section != section { section = row.section; say("[\(section)]") }
+                say("  \(row.item)\t\(row.value)")
+            }
+        }
+    }
+}
+
 /// `xuanyi export-record --election ID --out DIR`: the public election record, as a directory
 /// and as `DIR.zip`.
 struct ExportRecordCommand: AsyncParsableCommand {

@@ -5,7 +5,7 @@ import Foundation
 
 /// `xuanyi election list`: the community's elections.
 struct ElectionCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "election", abstract: "Elections of the community.", subcommands: [ListElections.self, Rules.self, Timeline.self, Candidates.self, Ballot.self, Result.self, NextRound.self, Certify.self])
+    static let configuration = CommandConfiguration(commandName: "election", abstract: "Elections of the community.", subcommands: [ListElections.self, Rules.self, Timeline.self, Candidates.self, Ballot.self, Result.self, NextRound.self, Certify.self, Statistics.self])
 
     struct ListElections: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List the elections with their roll status.")

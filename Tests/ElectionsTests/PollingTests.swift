@@ -380,7 +380,7 @@ struct PollingTests {
     @Test("casting ends the voter's session in the same transaction; a retry by form token alone finds the receipt")
     func sessionEnds() throws {
         let p = try PollingFixture()
-        try p.database.issueVoterCards(electionID: p.id, numbers: [40], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1), actor: .commandLine)
+        _ = try p.database.issueVoterCards(electionID: p.id, numbers: [40], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1), actor: .commandLine)
         let code = try #require(try p.database.issueVoterCards(electionID: p.id, numbers: [40], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1),
                                                                actor: .commandLine).first?.accessCode)
         let session = try #require(try p.database.startVoterSession(electionID: p.id, number: 40, code: code))

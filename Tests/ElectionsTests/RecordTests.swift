@@ -258,3 +258,33 @@ struct RecordTests {
         }
     }
 }
+
+@Suite("official statistics (election-rules.md §9)")
+struct StatisticsTests {
+    @Test("figures come from the roll, the rounds and the result; a member elected again in a later election counts as re-elected")
+    func figures() throws {
+        let f = try RecordFixture(.directRunoff)
+        let statistics = try f.database.electionStatistics(electionID: f.id)
+        #expect(statistics.roll.totalActive == 60 && statistics.rounds.count == 2)
+        #expect(statistics.rounds[0].issued == 44 && statistics.rounds[0].collected == 44 && statistics.rounds[0].blank == 1)
+        #expect(statistics.rounds[0].valid == 43 && statistics.rounds[1].collected == 36)
+        #expect(statistics.members.count == 5 && statistics.members.allSatisfy { !$0.reElected })
+        #expect(statistics.members.filter { $0.gender == .female }.count == f.result.certified!.statement.elected.filter { winner in
+            (try? f.database.reader.read { db in try Resident.fetchOne(db, key: winner.person)?.gender }) == .female }.count)
+        #expect(statistics.members.allSatisfy { $0.education == "大专" })
+        let csv = String(decoding: statistics.csv, as: UTF8.self)
+        #expect(csv.hasPrefix("\u{FEFF}项目分类,项目,数值\r\n") && csv.contains("\"选民登记\",\"合计\",\"60\""))
+        #expect(statistics.rows.contains { $0.item == "中共党员" })
+
+        // The next term's election three years on elects the same people: they are re-elected there.
+        let next = try ExampleElections.conduct(.household, database: f.database, community: try f.database.community(id: f.result.election.communityID),
+                                                keyStore: f.keyStore, electionDay: CivilDate(year: 2029, month: 12, day: 16)!, title: "第十三届",
+                                                usernamePrefix: "n-", password: "next-term-password", voters: 24)
+        let later = try f.database.electionStatistics(electionID: next.election.id!)
+        let again = Set(f.result.certified!.statement.elected.map(\.name))
+        #expect(later.members.filter(\.reElected).map(\.name).allSatisfy(again.contains))
+        #expect(later.members.contains { $0.reElected })
+        let first = try f.database.electionStatistics(electionID: f.id)
+        #expect(first.members.allSatisfy { !$0.reElected })
+    }
+}

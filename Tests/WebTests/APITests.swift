@@ -70,7 +70,7 @@ struct APITests {
                                         "/api/v1/elections/{id}/candidates", "/api/v1/elections/{id}/ballot-paper", "/api/v1/elections/{id}/rounds",
                                         "/api/v1/elections/{id}/check-ins", "/api/v1/elections/{id}/boxes/{box}/entries", "/api/v1/elections/{id}/track/{code}",
                                         "/api/v1/elections/{id}/ballots", "/api/v1/elections/{id}/rounds/{round}/result",
-                                        "/api/v1/elections/{id}/result", "/api/v1/certificates/verify"])
+                                        "/api/v1/elections/{id}/result", "/api/v1/certificates/verify", "/api/v1/elections/{id}/statistics"])
         }
     }
 }

@@ -88,6 +88,15 @@ struct ResultPagesTests {
             #expect(check.body.contains("\"valid\":true") && check.body.contains("\"final\":true"))
             let bad = try await browser.get("/certificates/verify?code=\(certificate.code.dropLast(2))AA")
             #expect(bad.body.contains("核验码无效"))
+
+            // The statistics (§9): print page, CSV and JSON with the same rows.
+            let statistics = try await browser.get("/elections/\(id)/statistics")
+            #expect(statistics.status == .ok && statistics.body.contains("换届选举统计表"))
+            let csv = try await browser.get("/elections/\(id)/statistics.csv")
+            #expect(csv.body.contains("\"投票\",\"第2轮（另行选举） 收回选票\",\"36\""))
+            #expect(csv.body.contains("\"当选成员\",\"合计\",\"5\""))
+            let rows = try await browser.get("/api/v1/elections/\(id)/statistics")
+            #expect(rows.body.contains("\"item\":\"第1轮（正式选举） 发出选票\",\"section\":\"投票\",\"value\":\"44\""))
         }
     }
 }

@@ -428,17 +428,19 @@ public struct RollCounts: Sendable, Equatable {
 extension AppDatabase {
     /// Active entries by category and removed entries, without loading the roll.
     public func rollCounts(electionID: Int64) throws -> RollCounts {
-        try reader.read { db in
-            var counts = RollCounts()
-            for row in try Row.fetchAll(db, sql: "SELECT category, active, count(*) AS n FROM rollEntry WHERE electionID = ? GROUP BY category, active", arguments: [electionID]) {
-                if row["active"] as Bool {
-                    if let category = RegistrationCategory(rawValue: row["category"]) { counts.active[category, default: 0] += row["n"] as Int }
-                } else {
-                    counts.removed += row["n"] as Int
-                }
+        try reader.read { db in try Self.rollCounts(db, electionID: electionID) }
+    }
+
+    static func rollCounts(_ db: Database, electionID: Int64) throws -> RollCounts {
+        var counts = RollCounts()
+        for row in try Row.fetchAll(db, sql: "SELECT category, active, count(*) AS n FROM rollEntry WHERE electionID = ? GROUP BY category, active", arguments: [electionID]) {
+            if row["active"] as Bool {
+                if let category = RegistrationCategory(rawValue: row["category"]) { counts.active[category, default: 0] += row["n"] as Int }
+            } else {
+                counts.removed += row["n"] as Int
             }
-            return counts
         }
+        return counts
     }
 
     /// The applications of an election with the applicant's name.

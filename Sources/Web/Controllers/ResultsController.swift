@@ -25,6 +25,9 @@ struct ResultsController {
         router.get("/certificates/verify", use: verifyCertificatePage)
         router.get("/api/v1/elections/:id/result", use: resultAPI)
         router.get("/api/v1/certificates/verify", use: verifyCertificateAPI)
+        router.get("/elections/:id/statistics", use: statisticsPage)
+        router.get("/elections/:id/statistics.csv", use: statisticsCSV)
+        router.get("/api/v1/elections/:id/statistics", use: statisticsAPI)
     }
 
     /// The result is public once certified; before, the committee and clerks see it.
@@ -271,5 +274,50 @@ struct ResultsController {
                 ResultDocument.Counter(member: $0.countersignature.member, name: $0.countersignature.name, key: $0.countersignature.key, at: $0.countersignature.at)
             } ?? [],
             countersignaturesRequired: certified?.required, record: certified.map { _ in "/elections/\(election.id!)/record.zip" }))
+    }
+
+    // MARK: Statistics (§9)
+
+    func statistics(_ context: AppRequestContext) throws -> (Election, ElectionStatistics) {
+        let (election, _, _) = try visibleResult(context)
+        return (election, try database.electionStatistics(electionID: election.id!))
+    }
+
+    @Sendable func statisticsPage(request: Request, context: AppRequestContext) async throws -> Response {
+        let (election, statistics) = try statistics(context)
+        var sections: [[String: Any]] = []
+        for row in statistics.rows {
+            if sections.last?["section"] as? String != row.section { sections.append(["section": row.section, "rows": [[String: Any]]()]) }
+            var rows = sections[sections.count - 1]["rows"] as! [[String: Any]]
+            rows.append(["item": row.item, "value": row.value])
+            sections[sections.count - 1]["rows"] = rows
+        }
+        let data: [String: Any] = ["election": elections.summary(election), "electionID": election.id!, "sections": sections,
+                                   "members": statistics.members.map { ["post": $0.post.chinese, "name": $0.name, "gender": $0.gender.chinese, "age": $0.age,
+                                                                         "education": $0.education ?? "未登记", "ethnicity": $0.ethnicity,
+                                                                         "reElected": $0.reElected ? "连任" : "新当选"] as [String: Any] }]
+        return try renderer.page("statistics", title: "\(election.title) · \(context.locale.text("stats_title"))", data: data, request: request, context: context)
+    }
+
+    @Sendable func statisticsCSV(request: Request, context: AppRequestContext) async throws -> Response {
+        let (election, statistics) = try statistics(context)
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"statistics-election-\(election.id!).csv\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: statistics.csv)))
+    }
+
+    struct StatisticsDocument: Encodable {
+        struct Row: Encodable {
+            let section: String
+            let item: String
+            let value: String
+        }
+        let election: Int64
+        let rows: [Row]
+    }
+
+    @Sendable func statisticsAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let (election, statistics) = try statistics(context)
+        return try JSONResponse.make(StatisticsDocument(election: election.id!, rows: statistics.rows.map { .init(section: $0.section, item: $0.item, value: $0.value) }))
     }
 }
