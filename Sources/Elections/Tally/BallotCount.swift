@@ -3,6 +3,12 @@ import Community
 /// What the ballots of a round add up to (election-rules.md §6), before any decision: per post,
 /// each person's votes, and how many ballots were collected, invalid, blank or void per post.
 public struct BallotCount: Sendable, Equatable {
+    /// Counts are equal when every published figure is (however the votes are stored).
+    public static func == (lhs: BallotCount, rhs: BallotCount) -> Bool {
+        lhs.collected == rhs.collected && lhs.invalid == rhs.invalid && lhs.blank == rhs.blank && lhs.voided == rhs.voided
+            && lhs.voidPosts == rhs.voidPosts && lhs.voidWriteIns == rhs.voidWriteIns && lhs.votes == rhs.votes
+    }
+
     /// Papers in the boxes (the tellers' counts): the base of turnout and thresholds, invalid
     /// and blank papers included.
     public var collected = 0
@@ -18,22 +24,48 @@ public struct BallotCount: Sendable, Equatable {
     public var votes: [Post: [Int64: Int]] {
         get {
             var result: [Post: [Int64: Int]] = [:]
-            for (index, persons) in byPost.enumerated() where !persons.isEmpty { result[Post.allCases[index]] = persons }
+            for (index, post) in Post.allCases.enumerated() {
+                var persons = byPost[index]
+                for (slot, person) in listedPersons[index].enumerated() where listed[index][slot] > 0 { persons[person, default: 0] += listed[index][slot] }
+                if !persons.isEmpty { result[post] = persons }
+            }
             return result
         }
         set {
             byPost = Post.allCases.map { newValue[$0] ?? [:] }
+            listed = Array(repeating: [], count: Post.allCases.count)
+            listedPersons = listed.map { _ in [] }
         }
     }
-    /// `votes`, stored by the post's place in `Post.allCases` (one hash lookup per vote).
+    /// Votes for persons not listed on the paper (write-ins), by the post's place in `Post.allCases`.
     private var byPost: [[Int64: Int]] = Array(repeating: [:], count: Post.allCases.count)
+    /// Votes for the listed candidates, by post ordinal and place on the paper (no hashing per
+    /// vote); `listedPersons` are the persons of those places.
+    private var listed: [[Int]] = Array(repeating: [], count: Post.allCases.count)
+    private var listedPersons: [[Int64]] = Array(repeating: [], count: Post.allCases.count)
     /// Write-ins that named nobody on the roll (or a man on a women-only line), per post.
     public var voidWriteIns: [Post: Int] = [:]
 
     public init() {}
 
     /// A person's votes in a post.
-    public func votes(_ person: Int64, in post: Post) -> Int { byPost[post.ordinal][person] ?? 0 }
+    public func votes(_ person: Int64, in post: Post) -> Int {
+        let index = post.ordinal
+        var total = byPost[index][person] ?? 0
+        for (slot, listedPerson) in listedPersons[index].enumerated() where listedPerson == person { total += listed[index][slot] }
+        return total
+    }
+
+    /// Makes the listed counters of `section` ready: the first time a post is seen, or (never in a
+    /// normal count) when another paper lists other persons, whose counts then move to `byPost`.
+    private mutating func prepareListed(_ section: BallotPaper.Section) {
+        let index = section.post.ordinal
+        if listedPersons[index].count == section.candidates.count
+            && zip(listedPersons[index], section.candidates).allSatisfy({ $0 == $1.person }) { return }
+        for (slot, person) in listedPersons[index].enumerated() where listed[index][slot] > 0 { byPost[index][person, default: 0] += listed[index][slot] }
+        listedPersons[index] = section.candidates.map(\.person)
+        listed[index] = Array(repeating: 0, count: section.candidates.count)
+    }
 
     /// Counts `ballots` marked on `paper` by `rules`. `isWoman` tells whether a written-in
     /// person may stand on a women-only line. The ballots are counted as they are; which boxes
@@ -60,7 +92,10 @@ public struct BallotCount: Sendable, Equatable {
         guard used > 0 else { return }
         var capacity = 0
         for index in 0..<used { capacity += ballot.posts[index].marks.count + ballot.posts[index].writeIns.count }
+        for index in 0..<used { prepareListed(sections[index]) }
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(capacity, 1)) { persons in
+          withUnsafeTemporaryAllocation(of: Int.self, capacity: max(capacity, 1)) { slots in
+            // slots[k]: the place on the paper of persons[k], or -1 for a person not listed.
             withUnsafeTemporaryAllocation(of: Int.self, capacity: used * 2) { bounds in
                 // bounds[2i] ..< bounds[2i+1]: post i's chosen persons; bounds[2i+1] == -1: the post is void.
                 func chosen(_ person: Int64, from start: Int, to end: Int) -> Bool {
@@ -75,8 +110,10 @@ public struct BallotCount: Sendable, Equatable {
                     bounds[2 * index] = start
                     bounds[2 * index + 1] = -1
                     if marks.unreadable == true { continue }
-                    for (mark, candidate) in zip(marks.marks, section.candidates) where mark == .approve && !chosen(candidate.person, from: start, to: count) {
+                    for (slot, (mark, candidate)) in zip(marks.marks, section.candidates).enumerated()
+                    where mark == .approve && !chosen(candidate.person, from: start, to: count) {
                         persons[count] = candidate.person
+                        slots[count] = slot
                         count += 1
                     }
                     var voidMarks = 0
@@ -86,7 +123,11 @@ public struct BallotCount: Sendable, Equatable {
                             voidWriteIns[section.post, default: 0] += 1
                             continue
                         }
-                        if !chosen(person, from: start, to: count) { persons[count] = person; count += 1 }
+                        if !chosen(person, from: start, to: count) {
+                            persons[count] = person
+                            slots[count] = section.candidates.firstIndex { $0.person == person } ?? -1
+                            count += 1
+                        }
                     }
                     if count - start + voidMarks > section.seats {
                         if rules.overvote == .voidBallot { voided += 1; return }
@@ -116,10 +157,11 @@ public struct BallotCount: Sendable, Equatable {
                     guard bounds[2 * index + 1] >= 0 else { voidPosts[post, default: 0] += 1; continue }
                     let ordinal = post.ordinal
                     for slot in bounds[2 * index]..<bounds[2 * index + 1] where persons[slot] != skipped {
-                        byPost[ordinal][persons[slot], default: 0] += 1
+                        if slots[slot] >= 0 { listed[ordinal][slots[slot]] += 1 } else { byPost[ordinal][persons[slot], default: 0] += 1 }
                     }
                 }
             }
+          }
         }
     }
 }
