@@ -86,6 +86,8 @@ struct BallotCountReferenceTests {
                 rules.samePersonTwoPosts = same
                 var fast = BallotCount()
                 var reference = ReferenceCount()
+                var packed = PackedBallots()
+                var all: [MarkedBallot] = []
                 for _ in 0..<3_000 {
                     let ballot: MarkedBallot
                     switch generator.next() % 40 {
@@ -101,12 +103,17 @@ struct BallotCountReferenceTests {
                         })
                     }
                     fast.add(ballot, paper: paper, rules: rules, isWoman: { women.contains($0) })
+                    packed.append(ballot)
+                    all.append(ballot)
                     reference.add(ballot, paper: paper, rules: rules, isWoman: { women.contains($0) })
                 }
                 #expect(fast.votes == reference.votes, "\(overvote) \(same)")
                 #expect(fast.voidPosts == reference.voidPosts && fast.voidWriteIns == reference.voidWriteIns)
                 #expect(fast.voided == reference.voided && fast.blank == reference.blank && fast.invalid == reference.invalid)
                 #expect(fast.voided > 0 || (overvote == .voidPost && same == .highestPostOnly))
+                // Packed in memory, the same ballots count the same.
+                let fromPacked = BallotCount.count(packed, paper: paper, rules: rules, isWoman: { women.contains($0) })
+                #expect(packed.count == all.count && fromPacked == BallotCount.count(all, paper: paper, rules: rules, isWoman: { women.contains($0) }))
             }
         }
     }

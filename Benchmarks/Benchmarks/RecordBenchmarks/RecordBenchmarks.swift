@@ -42,7 +42,21 @@ let benchmarks: @Sendable () -> Void = {
         precondition(report.passed, "the generated record does not verify: \(report.failures.map(\.en))")
     }
 
-    Benchmark("Tally: count \(ballotCount) parsed ballots (§6) and decide (§7)", configuration: .init(metrics: [.wallClock], maxIterations: 5)) { benchmark in
+    Benchmark("Tally: count \(ballotCount) ballots packed in memory (§6) and decide (§7)", configuration: .init(metrics: [.wallClock], maxIterations: 5)) { benchmark in
+        try ensureRecord()
+        let (paper, ballots) = try parsedBallots()
+        var packed = PackedBallots()
+        for ballot in ballots { packed.append(ballot) }
+        let rules = RuleSet()
+        benchmark.startMeasurement()
+        let count = BallotCount.count(packed, paper: paper, rules: rules, isWoman: { $0 % 3 == 0 })
+        let outcome = RoundTally.decide(count: count, seats: paper.sections.map { ($0.post, $0.seats) }, rules: rules, stage: .main,
+                                        issued: packed.count + 10, rollSize: packed.count + packed.count / 2)
+        benchmark.stopMeasurement()
+        blackHole(outcome)
+    }
+
+    Benchmark("Tally: count \(ballotCount) ballots as [MarkedBallot] objects (§6) and decide (§7)", configuration: .init(metrics: [.wallClock], maxIterations: 3)) { benchmark in
         try ensureRecord()
         let (paper, ballots) = try parsedBallots()
         let rules = RuleSet()

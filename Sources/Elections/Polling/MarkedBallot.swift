@@ -84,7 +84,7 @@ public struct MarkedBallot: Codable, Sendable, Equatable {
             guard posts.isEmpty else { throw CommunityError.invalid(field: "posts", reason: "a \(state.rawValue) ballot carries no marks") }
             return
         }
-        guard posts.map(\.post) == paper.sections.map(\.post) else {
+        guard posts.count == paper.sections.count, zip(posts, paper.sections).allSatisfy({ $0.post == $1.post }) else {
             throw CommunityError.invalid(field: "posts", reason: "one entry for each post of the paper: " + paper.sections.map(\.post.rawValue).joined(separator: ", "))
         }
         for (marks, section) in zip(posts, paper.sections) {

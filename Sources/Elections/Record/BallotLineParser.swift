@@ -9,28 +9,37 @@ import Foundation
 /// re-encoding, which is what lets `xuanyi verify` stream a million ballots in seconds.
 struct BallotLineParser {
     /// A line as read: the digests are left in place (offsets of their 64 hex digits in the
-    /// line) and compared as bytes; the ballot's `paper` is left empty.
+    /// line) and compared as bytes; the ballot goes into the caller's buffer in the
+    /// `PackedBallots` form.
     struct Line {
         var election: Int64
         var round: Int
         var box: Int
         var seq: Int
-        var ballot: MarkedBallot
         var paperOffset: Int
         var prevOffset: Int
     }
 
     private var bytes: UnsafeRawBufferPointer
     private var index = 0
+    private var packed: [UInt8]
 
-    /// Parses a whole line, or nil when it is not a canonical ballot line.
-    static func parse(_ line: UnsafeRawBufferPointer) -> Line? {
-        var parser = BallotLineParser(bytes: line)
-        guard let value = parser.line(), parser.index == line.count else { return nil }
+    /// Parses a whole line, or nil when it is not a canonical ballot line; the ballot replaces
+    /// the contents of `ballot` (packed).
+    static func parse(_ line: UnsafeRawBufferPointer, ballot: inout [UInt8]) -> Line? {
+        ballot.removeAll(keepingCapacity: true)
+        var parser = BallotLineParser(bytes: line, packed: ballot)
+        ballot = []
+        let value = parser.line()
+        swap(&ballot, &parser.packed)
+        guard let value, parser.index == line.count else { return nil }
         return value
     }
 
-    private init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    private init(bytes: UnsafeRawBufferPointer, packed: [UInt8]) {
+        self.bytes = bytes
+        self.packed = packed
+    }
 
     private mutating func literal(_ text: StaticString) -> Bool {
         let count = text.utf8CodeUnitCount
@@ -71,10 +80,10 @@ struct BallotLineParser {
         return index + 1
     }
 
-    private mutating func mark() -> Mark? {
-        if literal("\"approve\"") { return .approve }
-        if literal("\"abstain\"") { return .abstain }
-        if literal("\"disapprove\"") { return .disapprove }
+    private mutating func mark() -> UInt8? {
+        if literal("\"approve\"") { return PackedBallots.approve }
+        if literal("\"abstain\"") { return PackedBallots.abstain }
+        if literal("\"disapprove\"") { return PackedBallots.disapprove }
         return nil
     }
 
@@ -86,28 +95,42 @@ struct BallotLineParser {
         return nil
     }
 
-    private mutating func postMarks() -> MarkedBallot.PostMarks? {
-        guard literal("{\"marks\":[") else { return nil }
-        var marks: [Mark] = []
+    /// One post's marks, appended packed: header, marks, write-ins.
+    private mutating func postMarks() -> Bool {
+        guard literal("{\"marks\":[") else { return false }
+        let header = packed.count
+        packed.append(contentsOf: [0, 0, 0, 0, 0, 0] as [UInt8])
+        var marks = 0
         if !peek(UInt8(ascii: "]")) {
             repeat {
-                guard let mark = mark() else { return nil }
-                marks.append(mark)
+                guard let mark = mark() else { return false }
+                packed.append(mark)
+                marks += 1
             } while literal(",")
         }
-        guard literal("],\"post\":"), let post = post() else { return nil }
-        let unreadable: Bool? = literal(",\"unreadable\":true") ? true : nil
-        guard literal(",\"writeIns\":[") else { return nil }
-        var writeIns: [MarkedBallot.WriteIn] = []
+        guard marks <= 0xFFFF, literal("],\"post\":"), let post = post() else { return false }
+        let unreadable = literal(",\"unreadable\":true")
+        guard literal(",\"writeIns\":[") else { return false }
+        var writeIns = 0
         if !peek(UInt8(ascii: "]")) {
             repeat {
-                if literal("{}") { writeIns.append(.init(person: nil)); continue }
-                guard literal("{\"person\":"), let person = integer(signed: true), literal("}") else { return nil }
-                writeIns.append(.init(person: person))
+                if literal("{}") {
+                    PackedBallots.append64(PackedBallots.voidWriteIn, to: &packed)
+                } else {
+                    guard literal("{\"person\":"), let person = integer(signed: true), literal("}") else { return false }
+                    PackedBallots.append64(person, to: &packed)
+                }
+                writeIns += 1
             } while literal(",")
         }
-        guard literal("]}") else { return nil }
-        return MarkedBallot.PostMarks(post: post, marks: marks, writeIns: writeIns, unreadable: unreadable)
+        guard writeIns <= 0xFFFF, literal("]}") else { return false }
+        packed[header] = UInt8(post.ordinal)
+        packed[header + 1] = unreadable ? 1 : 0
+        packed[header + 2] = UInt8(marks & 0xFF)
+        packed[header + 3] = UInt8(marks >> 8)
+        packed[header + 4] = UInt8(writeIns & 0xFF)
+        packed[header + 5] = UInt8(writeIns >> 8)
+        return true
     }
 
     private mutating func state() -> MarkedBallot.State? {
@@ -120,18 +143,21 @@ struct BallotLineParser {
 
     private mutating func line() -> Line? {
         guard literal("{\"ballot\":{\"paper\":"), let paper = digest(), literal(",\"posts\":[") else { return nil }
-        var posts: [MarkedBallot.PostMarks] = []
+        packed.append(PackedBallots.marked)
+        packed.append(0)
+        var posts = 0
         if !peek(UInt8(ascii: "]")) {
             repeat {
-                guard let marks = postMarks() else { return nil }
-                posts.append(marks)
+                guard postMarks() else { return nil }
+                posts += 1
             } while literal(",")
         }
-        guard literal("],\"state\":"), let state = state(), literal("},\"box\":"), let box = integer(),
-              literal(",\"election\":"), let election = integer(signed: true), literal(",\"method\":") else { return nil }
-        guard literal("\"paper\"") || literal("\"electronic\""), literal(",\"prev\":"), let prev = digest(), literal(",\"round\":"),
+        guard posts <= 255, literal("],\"state\":"), let state = state() else { return nil }
+        packed[0] = PackedBallots.code(state)
+        packed[1] = UInt8(posts)
+        guard literal("},\"box\":"), let box = integer(), literal(",\"election\":"), let election = integer(signed: true), literal(",\"method\":"),
+              literal("\"paper\"") || literal("\"electronic\""), literal(",\"prev\":"), let prev = digest(), literal(",\"round\":"),
               let round = integer(), literal(",\"seq\":"), let seq = integer(), literal("}") else { return nil }
-        return Line(election: election, round: Int(round), box: Int(box), seq: Int(seq), ballot: MarkedBallot(paper: "", state: state, posts: posts),
-                    paperOffset: paper, prevOffset: prev)
+        return Line(election: election, round: Int(round), box: Int(box), seq: Int(seq), paperOffset: paper, prevOffset: prev)
     }
 }

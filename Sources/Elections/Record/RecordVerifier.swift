@@ -416,6 +416,10 @@ private struct LogScan {
     var bytes = 0
     /// The last line's digest (32 zero bytes before the first line).
     var previous = [UInt8](repeating: 0, count: 32)
+    /// The line being read's digest (swapped with `previous` after each line: no allocation).
+    var current = [UInt8](repeating: 0, count: 32)
+    /// The line being read's ballot, packed (reused for every line).
+    var packed: [UInt8] = []
     /// The log head: the last line's tracking code.
     var head: String { Hex.encode(previous) }
     var digest = ""
@@ -476,20 +480,22 @@ private struct LogScan {
     /// compared as bytes; hex text is made only for the log head and for receipts.
     mutating func line(_ bytes: UnsafeRawBufferPointer, decoder: JSONDecoder) {
         let number = lines + 1
-        var digest = [UInt8](repeating: 0, count: 32)
-        digest.withUnsafeMutableBytes { hasher.hash(bytes, into: $0) }
+        let hasher = self.hasher
+        current.withUnsafeMutableBytes { hasher.hash(bytes, into: $0) }
         defer {
-            previous = digest
+            swap(&previous, &current)
             lines = number
         }
         func broken(_ field: String?, _ zh: String, _ en: String) { if failure == nil { failure = (number, field, zh, en) } }
-        let election: Int64, round: Int, box: Int, seq: Int, ballot: MarkedBallot
+        let election: Int64, round: Int, box: Int, seq: Int
         var prevOK: Bool, paperOK: Bool
         var canonical = true
-        if let parsed = BallotLineParser.parse(bytes) {
-            (election, round, box, seq, ballot) = (parsed.election, parsed.round, parsed.box, parsed.seq, parsed.ballot)
+        var fits: String?
+        if let parsed = BallotLineParser.parse(bytes, ballot: &packed) {
+            (election, round, box, seq) = (parsed.election, parsed.round, parsed.box, parsed.seq)
             prevOK = Self.hex(bytes, at: parsed.prevOffset, equals: previous)
             paperOK = paperDigests[round].map { expected in memcmp(bytes.baseAddress! + parsed.paperOffset, expected, 64) == 0 } ?? false
+            if let paper = papers[round] { fits = packed.withUnsafeBytes { Self.fits($0, paper: paper, known: known) } }
         } else {
             // Not in canonical form: the general decoder says what is wrong, or the line is read
             // and reported as not canonical.
@@ -499,9 +505,14 @@ private struct LogScan {
                 return broken(Run.field(error), "第 \(number) 行不是有效的选票记录：\(Run.reason(error))", "line \(number) is not a ballot line: \(Run.reason(error))")
             }
             canonical = (try? CanonicalJSON.encode(line)) == data
-            (election, round, box, seq, ballot) = (line.election, line.round, line.box, line.seq, line.ballot)
+            (election, round, box, seq) = (line.election, line.round, line.box, line.seq)
             prevOK = line.prev == Hex.encode(previous)
             paperOK = line.ballot.paper == digests[round]
+            if let paper = papers[round] {
+                do { try line.ballot.validate(against: paper, digest: line.ballot.paper, isOnRoll: { known.contains($0) }) } catch { fits = "\(error)" }
+            }
+            packed.removeAll(keepingCapacity: true)
+            PackedBallots.pack(line.ballot, into: &packed)
         }
         if !prevOK {
             broken("prev", "第 \(number) 行的 prev 不是上一行的追踪码：上一行或本行被改动", "prev is not the tracking code of line \(number - 1): that line or this one was changed")
@@ -516,18 +527,39 @@ private struct LogScan {
         guard paperOK else {
             return broken("ballot.paper", "选票不是第 \(round) 轮的选票样式", "the ballot names another paper than round \(round)'s")
         }
-        do {
-            try ballot.validate(against: paper, digest: ballot.paper, isOnRoll: { known.contains($0) })
-        } catch {
-            return broken("ballot", "选票与第 \(round) 轮选票样式不符：\(error)", "the ballot does not fit round \(round)'s paper: \(error)")
+        if let fits {
+            return broken("ballot", "选票与第 \(round) 轮选票样式不符：\(fits)", "the ballot does not fit round \(round)'s paper: \(fits)")
         }
         counts[round, default: BallotCount()].collected += 1
-        counts[round]!.add(ballot, paper: paper, rules: rules, isWoman: isWoman)
+        let rules = self.rules, isWoman = self.isWoman
+        packed.withUnsafeBytes { ballot in counts[round]!.add(packed: ballot, paper: paper, rules: rules, isWoman: isWoman) }
         perBox[BoxKey(round: round, box: box), default: 0] += 1
         if !wanted.isEmpty {
-            let tracking = Hex.encode(digest)
+            let tracking = Hex.encode(current)
             if wanted[tracking] != nil { found[tracking] = (seq, round) }
         }
+    }
+
+    /// Why a packed ballot does not fit its round's paper (as `MarkedBallot.validate` says for
+    /// entered ballots), or nil when it does.
+    static func fits(_ ballot: UnsafeRawBufferPointer, paper: BallotPaper, known: Set<Int64>) -> String? {
+        let posts = Int(ballot[1])
+        guard ballot[0] == PackedBallots.marked else { return posts == 0 ? nil : "posts: a \(ballot[0]) ballot carries no marks" }
+        guard posts == paper.sections.count else { return "posts: one entry for each post of the paper" }
+        var offset = 2
+        for section in paper.sections {
+            let marks = PackedBallots.count16(ballot, offset + 2), writeIns = PackedBallots.count16(ballot, offset + 4)
+            guard Int(ballot[offset]) == section.post.ordinal else { return "posts: one entry for each post of the paper" }
+            guard marks == section.candidates.count else { return "\(section.post.rawValue): \(section.candidates.count) marks, one per candidate" }
+            guard writeIns <= section.writeInLines else { return "\(section.post.rawValue): at most \(section.writeInLines) write-ins" }
+            let start = offset + PackedBallots.postHeader + marks
+            for item in 0..<writeIns {
+                let person = ballot.loadUnaligned(fromByteOffset: start + 8 * item, as: Int64.self)
+                if person != PackedBallots.voidWriteIn && !known.contains(person) { return "\(section.post.rawValue): write-in \(person) is not a person of persons.json" }
+            }
+            offset = start + 8 * writeIns
+        }
+        return nil
     }
 
     /// Whether the 64 hex digits at `offset` spell `digest`.

@@ -77,23 +77,49 @@ public struct BallotCount: Sendable, Equatable {
         return count
     }
 
-    /// Adds one ballot (§6 with the readings of election-rules.md: the over-mark check counts
-    /// distinct persons plus void write-ins, runs first, and the same-person check runs over the
-    /// posts still valid). Works in stack buffers: a million ballots are counted without a heap
-    /// allocation each.
+    /// Counts ballots held packed in memory (`PackedBallots`): the same rules, without
+    /// following a pointer per post and mark.
+    public static func count(_ ballots: PackedBallots, paper: BallotPaper, rules: RuleSet, isWoman: (Int64) -> Bool) -> BallotCount {
+        var count = BallotCount()
+        count.collected = ballots.count
+        ballots.forEach { count.add(packed: $0, paper: paper, rules: rules, isWoman: isWoman) }
+        return count
+    }
+
+    /// Adds one ballot.
     mutating func add(_ ballot: MarkedBallot, paper: BallotPaper, rules: RuleSet, isWoman: (Int64) -> Bool) {
-        switch ballot.state {
-        case .blank: blank += 1; return
-        case .notOfficial, .unreadable: invalid += 1; return
-        case .marked: break
+        var packed: [UInt8] = []
+        PackedBallots.pack(ballot, into: &packed)
+        packed.withUnsafeBytes { add(packed: $0, paper: paper, rules: rules, isWoman: isWoman) }
+    }
+
+    /// Adds one ballot in the packed form (§6 with the readings of election-rules.md: the
+    /// over-mark check counts distinct persons plus void write-ins, runs first, and the
+    /// same-person check runs over the posts still valid). Works in stack buffers: a million
+    /// ballots are counted without a heap allocation each. One `BallotCount` counts the ballots
+    /// of one paper.
+    mutating func add(packed ballot: UnsafeRawBufferPointer, paper: BallotPaper, rules: RuleSet, isWoman: (Int64) -> Bool) {
+        switch ballot[0] {
+        case PackedBallots.blank: blank += 1; return
+        case PackedBallots.marked: break
+        default: invalid += 1; return
         }
         let sections = paper.sections
-        let used = min(ballot.posts.count, sections.count)
+        let used = min(Int(ballot[1]), sections.count)
         guard used > 0 else { return }
-        var capacity = 0
-        for index in 0..<used { capacity += ballot.posts[index].marks.count + ballot.posts[index].writeIns.count }
-        for index in 0..<used { prepareListed(sections[index]) }
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(capacity, 1)) { persons in
+        for index in 0..<used where listedPersons[sections[index].post.ordinal].count != sections[index].candidates.count {
+            prepareListed(sections[index])
+        }
+        // Where each post starts, and room for every chosen person.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: used) { offsets in
+            var offset = 2, capacity = 0
+            for index in 0..<used {
+                offsets[index] = offset
+                let marks = PackedBallots.count16(ballot, offset + 2), writeIns = PackedBallots.count16(ballot, offset + 4)
+                capacity += marks + writeIns
+                offset += PackedBallots.postHeader + marks + 8 * writeIns
+            }
+          withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(capacity, 1)) { persons in
           withUnsafeTemporaryAllocation(of: Int.self, capacity: max(capacity, 1)) { slots in
             // slots[k]: the place on the paper of persons[k], or -1 for a person not listed.
             withUnsafeTemporaryAllocation(of: Int.self, capacity: used * 2) { bounds in
@@ -105,20 +131,26 @@ public struct BallotCount: Sendable, Equatable {
                 }
                 var count = 0
                 for index in 0..<used {
-                    let marks = ballot.posts[index], section = sections[index]
+                    let section = sections[index], at = offsets[index]
                     let start = count
                     bounds[2 * index] = start
                     bounds[2 * index + 1] = -1
-                    if marks.unreadable == true { continue }
-                    for (slot, (mark, candidate)) in zip(marks.marks, section.candidates).enumerated()
-                    where mark == .approve && !chosen(candidate.person, from: start, to: count) {
-                        persons[count] = candidate.person
+                    if ballot[at + 1] != 0 { continue }    // unreadable
+                    let markCount = min(PackedBallots.count16(ballot, at + 2), section.candidates.count)
+                    let writeInCount = PackedBallots.count16(ballot, at + 4)
+                    let marks = at + PackedBallots.postHeader
+                    for slot in 0..<markCount where ballot[marks + slot] == PackedBallots.approve {
+                        let person = section.candidates[slot].person
+                        if chosen(person, from: start, to: count) { continue }
+                        persons[count] = person
                         slots[count] = slot
                         count += 1
                     }
                     var voidMarks = 0
-                    for writeIn in marks.writeIns {
-                        guard let person = writeIn.person, !(section.womenOnly && !isWoman(person)) else {
+                    let writeIns = marks + PackedBallots.count16(ballot, at + 2)
+                    for item in 0..<writeInCount {
+                        let person = ballot.loadUnaligned(fromByteOffset: writeIns + 8 * item, as: Int64.self)
+                        guard person != PackedBallots.voidWriteIn, !(section.womenOnly && !isWoman(person)) else {
                             voidMarks += 1
                             voidWriteIns[section.post, default: 0] += 1
                             continue
@@ -161,6 +193,7 @@ public struct BallotCount: Sendable, Equatable {
                     }
                 }
             }
+          }
           }
         }
     }
