@@ -20,13 +20,17 @@ func ensureRecord() throws {
 
 /// The record's ballots parsed into memory once (the tally benchmark counts them, as the votelib
 /// baseline counts its parsed ballots).
+nonisolated(unsafe) var parsedCache: (paper: BallotPaper, ballots: [MarkedBallot])?
+
 func parsedBallots() throws -> (paper: BallotPaper, ballots: [MarkedBallot]) {
+    if let parsedCache { return parsedCache }
     let paper = try JSONDecoder().decode(BallotPaper.self, from: Data(contentsOf: record.appendingPathComponent("papers/round-1.json")))
     var ballots: [MarkedBallot] = []
     ballots.reserveCapacity(ballotCount)
     let decoder = JSONDecoder()
     let text = try String(contentsOf: record.appendingPathComponent("ballots.jsonl"), encoding: .utf8)
     for line in text.split(separator: "\n") { ballots.append(try decoder.decode(BallotLine.self, from: Data(line.utf8)).ballot) }
+    parsedCache = (paper, ballots)
     return (paper, ballots)
 }
 

@@ -411,6 +411,7 @@ private struct LogScan {
     let wanted: [String: (name: String, receipt: SignedReceipt)]
 
     let paperDigests: [Int: [UInt8]]
+    let layouts: [Int: PaperLayout]
     let hasher = SHA256Reusable()
     var lines = 0
     var bytes = 0
@@ -435,6 +436,7 @@ private struct LogScan {
         boxes = Set(rounds.flatMap { round in round.boxes.map { BoxKey(round: round.number, box: $0.number) } })
         digests = Dictionary(rounds.map { ($0.number, $0.paper) }, uniquingKeysWith: { a, _ in a })
         paperDigests = digests.compactMapValues { $0.utf8.count == 64 ? Array($0.utf8) : nil }
+        layouts = papers.mapValues(PaperLayout.init)
         self.papers = papers
         self.rules = rules
         self.isWoman = isWoman
@@ -450,26 +452,36 @@ private struct LogScan {
             return
         }
         defer { try? handle.close() }
-        // Lines are found with memchr in a byte buffer and read in place: no copy per line.
-        var carry: [UInt8] = []
+        // The file is read straight into one buffer; lines are found with memchr and read in
+        // place (no copy per line); a partial last line moves to the front for the next read.
+        var buffer = [UInt8](repeating: 0, count: 1 << 21)
+        var filled = 0
         let decoder = JSONDecoder()
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            whole.update(chunk)
-            bytes += chunk.count
-            carry.append(contentsOf: chunk)
-            let consumed = carry.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                var start = 0
-                while start < buffer.count, let found = memchr(base + start, 0x0A, buffer.count - start) {
+        let descriptor = handle.fileDescriptor
+        while true {
+            if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }    // a line longer than the buffer
+            let start = filled
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + start, $0.count - start) }
+            guard count > 0 else { break }
+            filled += count
+            bytes += count
+            let consumed = buffer.withUnsafeBytes { all -> Int in
+                whole.update(UnsafeRawBufferPointer(rebasing: all[start..<(start + count)]))
+                let base = all.baseAddress!
+                var begin = 0
+                while begin < filled, let found = memchr(base + begin, 0x0A, filled - begin) {
                     let end = base.distance(to: UnsafeRawPointer(found))
-                    line(UnsafeRawBufferPointer(rebasing: buffer[start..<end]), decoder: decoder)
-                    start = end + 1
+                    line(UnsafeRawBufferPointer(rebasing: all[begin..<end]), decoder: decoder)
+                    begin = end + 1
                 }
-                return start
+                return begin
             }
-            carry.removeFirst(consumed)
+            if consumed > 0 {
+                buffer.withUnsafeMutableBytes { all in _ = memmove(all.baseAddress!, all.baseAddress! + consumed, filled - consumed) }
+                filled -= consumed
+            }
         }
-        if !carry.isEmpty, failure == nil {
+        if filled > 0, failure == nil {
             failure = (lines + 1, nil, "日志最后一行缺少换行符", "the last line does not end with a newline")
         }
         digest = whole.finalize().hex
@@ -530,9 +542,15 @@ private struct LogScan {
         if let fits {
             return broken("ballot", "选票与第 \(round) 轮选票样式不符：\(fits)", "the ballot does not fit round \(round)'s paper: \(fits)")
         }
-        counts[round, default: BallotCount()].collected += 1
+        guard let layout = layouts[round] else { return }
+        if counts[round] == nil {
+            var count = BallotCount()
+            count.prepare(layout)
+            counts[round] = count
+        }
+        counts[round]!.collected += 1
         let rules = self.rules, isWoman = self.isWoman
-        packed.withUnsafeBytes { ballot in counts[round]!.add(packed: ballot, paper: paper, rules: rules, isWoman: isWoman) }
+        packed.withUnsafeBytes { ballot in counts[round]!.add(packed: ballot, layout: layout, rules: rules, isWoman: isWoman) }
         perBox[BoxKey(round: round, box: box), default: 0] += 1
         if !wanted.isEmpty {
             let tracking = Hex.encode(current)

@@ -58,13 +58,19 @@ public struct BallotCount: Sendable, Equatable {
 
     /// Makes the listed counters of `section` ready: the first time a post is seen, or (never in a
     /// normal count) when another paper lists other persons, whose counts then move to `byPost`.
-    private mutating func prepareListed(_ section: BallotPaper.Section) {
-        let index = section.post.ordinal
-        if listedPersons[index].count == section.candidates.count
-            && zip(listedPersons[index], section.candidates).allSatisfy({ $0 == $1.person }) { return }
+    /// Makes the listed counters ready for `layout`'s paper (called once per count; `add` only
+    /// checks the number of candidates per post).
+    mutating func prepare(_ layout: PaperLayout) {
+        for index in layout.posts.indices {
+            prepareListed(ordinal: layout.ordinals[index], persons: Array(layout.persons[layout.starts[index]..<(layout.starts[index] + layout.counts[index])]))
+        }
+    }
+
+    private mutating func prepareListed(ordinal index: Int, persons: [Int64]) {
+        if listedPersons[index] == persons { return }
         for (slot, person) in listedPersons[index].enumerated() where listed[index][slot] > 0 { byPost[index][person, default: 0] += listed[index][slot] }
-        listedPersons[index] = section.candidates.map(\.person)
-        listed[index] = Array(repeating: 0, count: section.candidates.count)
+        listedPersons[index] = persons
+        listed[index] = Array(repeating: 0, count: persons.count)
     }
 
     /// Counts `ballots` marked on `paper` by `rules`. `isWoman` tells whether a written-in
@@ -82,7 +88,9 @@ public struct BallotCount: Sendable, Equatable {
     public static func count(_ ballots: PackedBallots, paper: BallotPaper, rules: RuleSet, isWoman: (Int64) -> Bool) -> BallotCount {
         var count = BallotCount()
         count.collected = ballots.count
-        ballots.forEach { count.add(packed: $0, paper: paper, rules: rules, isWoman: isWoman) }
+        let layout = PaperLayout(paper)
+        count.prepare(layout)
+        ballots.forEach { count.add(packed: $0, layout: layout, rules: rules, isWoman: isWoman) }
         return count
     }
 
@@ -90,7 +98,9 @@ public struct BallotCount: Sendable, Equatable {
     mutating func add(_ ballot: MarkedBallot, paper: BallotPaper, rules: RuleSet, isWoman: (Int64) -> Bool) {
         var packed: [UInt8] = []
         PackedBallots.pack(ballot, into: &packed)
-        packed.withUnsafeBytes { add(packed: $0, paper: paper, rules: rules, isWoman: isWoman) }
+        let layout = PaperLayout(paper)
+        prepare(layout)
+        packed.withUnsafeBytes { add(packed: $0, layout: layout, rules: rules, isWoman: isWoman) }
     }
 
     /// Adds one ballot in the packed form (§6 with the readings of election-rules.md: the
@@ -98,17 +108,16 @@ public struct BallotCount: Sendable, Equatable {
     /// same-person check runs over the posts still valid). Works in stack buffers: a million
     /// ballots are counted without a heap allocation each. One `BallotCount` counts the ballots
     /// of one paper.
-    mutating func add(packed ballot: UnsafeRawBufferPointer, paper: BallotPaper, rules: RuleSet, isWoman: (Int64) -> Bool) {
+    mutating func add(packed ballot: UnsafeRawBufferPointer, layout: borrowing PaperLayout, rules: RuleSet, isWoman: (Int64) -> Bool) {
         switch ballot[0] {
         case PackedBallots.blank: blank += 1; return
         case PackedBallots.marked: break
         default: invalid += 1; return
         }
-        let sections = paper.sections
-        let used = min(Int(ballot[1]), sections.count)
+        let used = min(Int(ballot[1]), layout.posts.count)
         guard used > 0 else { return }
-        for index in 0..<used where listedPersons[sections[index].post.ordinal].count != sections[index].candidates.count {
-            prepareListed(sections[index])
+        for index in 0..<used where listedPersons[layout.ordinals[index]].count != layout.counts[index] {
+            prepareListed(ordinal: layout.ordinals[index], persons: Array(layout.persons[layout.starts[index]..<(layout.starts[index] + layout.counts[index])]))
         }
         // Where each post starts, and room for every chosen person.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: used) { offsets in
@@ -131,16 +140,16 @@ public struct BallotCount: Sendable, Equatable {
                 }
                 var count = 0
                 for index in 0..<used {
-                    let section = sections[index], at = offsets[index]
+                    let at = offsets[index], post = layout.posts[index], first = layout.starts[index]
                     let start = count
                     bounds[2 * index] = start
                     bounds[2 * index + 1] = -1
                     if ballot[at + 1] != 0 { continue }    // unreadable
-                    let markCount = min(PackedBallots.count16(ballot, at + 2), section.candidates.count)
+                    let markCount = min(PackedBallots.count16(ballot, at + 2), layout.counts[index])
                     let writeInCount = PackedBallots.count16(ballot, at + 4)
                     let marks = at + PackedBallots.postHeader
                     for slot in 0..<markCount where ballot[marks + slot] == PackedBallots.approve {
-                        let person = section.candidates[slot].person
+                        let person = layout.persons[first + slot]
                         if chosen(person, from: start, to: count) { continue }
                         persons[count] = person
                         slots[count] = slot
@@ -150,18 +159,18 @@ public struct BallotCount: Sendable, Equatable {
                     let writeIns = marks + PackedBallots.count16(ballot, at + 2)
                     for item in 0..<writeInCount {
                         let person = ballot.loadUnaligned(fromByteOffset: writeIns + 8 * item, as: Int64.self)
-                        guard person != PackedBallots.voidWriteIn, !(section.womenOnly && !isWoman(person)) else {
+                        guard person != PackedBallots.voidWriteIn, !(layout.womenOnly[index] && !isWoman(person)) else {
                             voidMarks += 1
-                            voidWriteIns[section.post, default: 0] += 1
+                            voidWriteIns[post, default: 0] += 1
                             continue
                         }
                         if !chosen(person, from: start, to: count) {
                             persons[count] = person
-                            slots[count] = section.candidates.firstIndex { $0.person == person } ?? -1
+                            slots[count] = layout.slot(of: person, in: index)
                             count += 1
                         }
                     }
-                    if count - start + voidMarks > section.seats {
+                    if count - start + voidMarks > layout.seats[index] {
                         if rules.overvote == .voidBallot { voided += 1; return }
                         count = start
                         continue
@@ -185,9 +194,8 @@ public struct BallotCount: Sendable, Equatable {
                     }
                 }
                 for index in 0..<used {
-                    let post = sections[index].post
-                    guard bounds[2 * index + 1] >= 0 else { voidPosts[post, default: 0] += 1; continue }
-                    let ordinal = post.ordinal
+                    guard bounds[2 * index + 1] >= 0 else { voidPosts[layout.posts[index], default: 0] += 1; continue }
+                    let ordinal = layout.ordinals[index]
                     for slot in bounds[2 * index]..<bounds[2 * index + 1] where persons[slot] != skipped {
                         if slots[slot] >= 0 { listed[ordinal][slots[slot]] += 1 } else { byPost[ordinal][persons[slot], default: 0] += 1 }
                     }
@@ -196,5 +204,39 @@ public struct BallotCount: Sendable, Equatable {
           }
           }
         }
+    }
+}
+
+/// A paper's sections flattened into plain arrays, made once per count: the per-ballot loop
+/// then reads integers instead of copying section structs (and retaining their arrays).
+struct PaperLayout {
+    let posts: [Post]
+    let ordinals: [Int]
+    let seats: [Int]
+    let womenOnly: [Bool]
+    /// Where each section's candidates start in `persons`, and how many there are.
+    let starts: [Int]
+    let counts: [Int]
+    let persons: [Int64]
+
+    init(_ paper: BallotPaper) {
+        posts = paper.sections.map(\.post)
+        ordinals = posts.map(\.ordinal)
+        seats = paper.sections.map(\.seats)
+        womenOnly = paper.sections.map(\.womenOnly)
+        counts = paper.sections.map(\.candidates.count)
+        var starts: [Int] = [], persons: [Int64] = []
+        for section in paper.sections {
+            starts.append(persons.count)
+            persons += section.candidates.map(\.person)
+        }
+        self.starts = starts
+        self.persons = persons
+    }
+
+    /// The place of `person` among section `index`'s candidates, or -1.
+    func slot(of person: Int64, in index: Int) -> Int {
+        for slot in 0..<counts[index] where persons[starts[index] + slot] == person { return slot }
+        return -1
     }
 }
