@@ -79,7 +79,14 @@ public struct BallotCount: Sendable, Equatable {
     public static func count(_ ballots: [MarkedBallot], paper: BallotPaper, rules: RuleSet, isWoman: (Int64) -> Bool) -> BallotCount {
         var count = BallotCount()
         count.collected = ballots.count
-        for ballot in ballots { count.add(ballot, paper: paper, rules: rules, isWoman: isWoman) }
+        let layout = PaperLayout(paper)
+        count.prepare(layout)
+        var packed: [UInt8] = []
+        for ballot in ballots {
+            packed.removeAll(keepingCapacity: true)
+            PackedBallots.pack(ballot, into: &packed)
+            packed.withUnsafeBytes { count.add(packed: $0, layout: layout, rules: rules, isWoman: isWoman) }
+        }
         return count
     }
 

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@Suite("xuanyi export-record and xuanyi verify on the command line", .serialized)
+struct RecordCLITests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("ballots/examples")
+
+    @Test("verify passes an example record and its receipt (exit 0, one verdict line), and fails a changed copy naming the file (exit 1)")
+    func verify() throws {
+        let record = Self.examples.appendingPathComponent("electronic").path
+        let receipt = Self.examples.appendingPathComponent("electronic-receipts/receipt-3.json").path
+        let passed = try CLI.xuanyi(["verify", record, "--receipt", receipt, "--lang", "en"])
+        #expect(passed.status == 0, "\(passed.stdout)\(passed.stderr)")
+        #expect(passed.stdout.split(separator: "\n").last?.hasPrefix("VERDICT: PASS") == true)
+        #expect(passed.stdout.contains("receipt \(receipt): ballot is line"))
+        let zh = try CLI.xuanyi(["verify", Self.examples.appendingPathComponent("household.zip").path])
+        #expect(zh.status == 0 && zh.stdout.split(separator: "\n").last?.hasPrefix("结论：通过") == true)
+
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let copy = workspace.url.appendingPathComponent("changed")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: record), to: copy)
+        let result = copy.appendingPathComponent("result.json")
+        try String(contentsOf: result, encoding: .utf8).replacingOccurrences(of: "\"round\":2", with: "\"round\":1").write(to: result, atomically: true, encoding: .utf8)
+        let failed = try CLI.xuanyi(["verify", copy.path, "--lang", "en", "--json"])
+        #expect(failed.status == 1)
+        let report = try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)) as? [String: Any]
+        #expect(report?["verdict"] as? String == "fail")
+        let failures = (report?["checks"] as? [[String: Any]] ?? []).filter { $0["ok"] as? Bool == false }
+        #expect(failures.contains { $0["file"] as? String == "result.json" })
+    }
+
+    @Test("export-record writes a directory and a .zip that verify; an uncertified election is refused with the reason")
+    func export() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let database = workspace.path("demo.sqlite")
+        let demo = try CLI.xuanyi(["demo", "--database", database, "--households", "250", "--no-serve"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let out = workspace.path("record")
+        let exported = try CLI.xuanyi(["export-record", "--database", database, "--election", "2", "--out", out])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let verified = try CLI.xuanyi(["verify", out + ".zip"])
+        #expect(verified.status == 0 && verified.stdout.contains("结论：通过"), "\(verified.stdout)")
+        let refused = try CLI.xuanyi(["export-record", "--database", database, "--election", "1", "--out", workspace.path("open")])
+        #expect(refused.status != 0 && refused.stderr.contains("certify the result before exporting the record"))
+        let statistics = try CLI.xuanyi(["election", "statistics", "--database", database, "--election", "2", "--csv"])
+        #expect(statistics.status == 0 && statistics.stdout.contains("\"当选成员\",\"合计\",\"5\""))
+    }
+}
