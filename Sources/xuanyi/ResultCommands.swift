@@ -53,10 +53,11 @@ extension ElectionCommand {
         static let configuration = CommandConfiguration(abstract: "Certify the final result: sign the result statement with the election key.")
         @OptionGroup var options: DatabaseOptions
         @Option(name: .long, help: "Election id.") var election: Int64
+        @Option(name: .long, help: "File whose first line is the passphrase of an encrypted election key.") var keyPassphraseFile: String?
 
         func run() async throws {
             let database = try options.openExisting()
-            let key = try options.keyStore.load(keyID: try database.election(id: election).keyID)
+            let key = try options.keyStore.load(keyID: try database.election(id: election).keyID, passphrase: try readPassphrase(file: keyPassphraseFile))
             let certified = try database.certifyResult(electionID: election, signingKey: key, actor: .commandLine)
             say("certified: statement SHA-256 \(certified.statementDigest); \(certified.required) committee countersignatures make it final")
         }
@@ -94,10 +95,13 @@ struct ExportRecordCommand: AsyncParsableCommand {
     @OptionGroup var options: DatabaseOptions
     @Option(name: .long, help: "Election id.") var election: Int64
     @Option(name: .long, help: "Directory to write (a .zip of it is written beside it).") var out: String
+    @Option(name: .long, help: "File whose first line is the passphrase of an encrypted election key.") var keyPassphraseFile: String?
 
     func run() async throws {
         let directory = URL(fileURLWithPath: out)
-        let manifest = try options.openExisting().exportRecord(electionID: election, to: directory, keyStore: options.keyStore)
+        let database = try options.openExisting()
+        let key = try options.keyStore.load(keyID: try database.election(id: election).keyID, passphrase: try readPassphrase(file: keyPassphraseFile))
+        let manifest = try database.exportRecord(electionID: election, to: directory, signingKey: key)
         let zip = directory.deletingLastPathComponent().appendingPathComponent(directory.lastPathComponent + ".zip")
         try RecordArchive.zip(directory, to: zip)
         say("record written: \(directory.path) (\(manifest.files.count) listed files) and \(zip.path)")

@@ -19,7 +19,7 @@ final class RecordFixture {
         database = try AppDatabase.inMemory(modules: [ElectionsSchema.self])
         result = try ExampleElections.run(kind, database: database, keyStore: keyStore)
         record = scratch.appendingPathComponent("record")
-        _ = try database.exportRecord(electionID: result.election.id!, to: record, keyStore: keyStore)
+        _ = try database.exportRecord(electionID: result.election.id!, to: record, signingKey: try keyStore.load(keyID: result.election.keyID))
     }
 
     deinit { try? FileManager.default.removeItem(at: scratch) }
@@ -124,9 +124,12 @@ struct RecordTests {
         let added = try f.copy()
         try Data("x".utf8).write(to: added.appendingPathComponent("notes.txt"))
         #expect(RecordVerifier(directory: added).verify().failures.contains { $0.file == "notes.txt" })
-        let removed = try f.copy()
-        try FileManager.default.removeItem(at: removed.appendingPathComponent("rounds.json"))
-        #expect(RecordVerifier(directory: removed).verify().failures.contains { $0.file == "rounds.json" })
+        for path in ["rounds.json", "statement.json", "statement.sig", "certificates.json", "ballots.jsonl"] {
+            let removed = try f.copy()
+            try FileManager.default.removeItem(at: removed.appendingPathComponent(path))
+            let report = RecordVerifier(directory: removed).verify()
+            #expect(!report.passed && report.failures.contains { $0.file == path }, "removing \(path): \(report.failures.map(\.location))")
+        }
     }
 
     @Test("a changed ballot is named by its line and the recount shows its effect")
@@ -192,13 +195,13 @@ struct RecordTests {
         let certificates = try f.database.certificates(electionID: f.id, signingKey: key)
         #expect(certificates.count == f.result.certified!.statement.elected.count)
         let first = try #require(certificates.first)
-        let checked = try #require(try f.database.verifyCertificate(code: first.code, keyStore: f.keyStore))
+        let checked = try #require(try f.database.verifyCertificate(code: first.code))
         #expect(checked.certificate == first && checked.final)
         var altered = Array(first.code)
         altered[altered.count - 3] = altered[altered.count - 3] == "A" ? "B" : "A"
-        #expect(try f.database.verifyCertificate(code: String(altered), keyStore: f.keyStore) == nil)
+        #expect(try f.database.verifyCertificate(code: String(altered)) == nil)
         let otherPerson = first.code.replacingOccurrences(of: ".\(first.certificate.person).", with: ".\(first.certificate.person + 1).")
-        #expect(try f.database.verifyCertificate(code: otherPerson, keyStore: f.keyStore) == nil)
+        #expect(try f.database.verifyCertificate(code: otherPerson) == nil)
     }
 
     @Test("property: shuffling the ballots never changes the count or the result")

@@ -126,7 +126,7 @@ public enum ExampleElections {
         let nominators = rules.jointNominators
         for (index, (post, candidate)) in slate.enumerated() {
             let from = (index * nominators) % max(1, numbers.count - nominators)
-            try database.fileNomination(electionID: id, NewNomination(post: post, kind: .joint, nominee: numbers[candidate],
+            _ = try database.fileNomination(electionID: id, NewNomination(post: post, kind: .joint, nominee: numbers[candidate],
                                                                       nominators: Array(numbers[from..<(from + nominators)])),
                                         signingKey: key, now: filing, actor: .system)
             let nominee = try database.nominees(electionID: id).first { $0.nominee.residentID == (try? person(candidate)) && $0.nominee.post == post }!.nominee
@@ -236,7 +236,7 @@ public enum ExampleElections {
             let result = try run(kind, database: database, keyStore: keyStore)
             let target = directory.appendingPathComponent(kind.rawValue)
             try? FileManager.default.removeItem(at: target)
-            written[kind] = try database.exportRecord(electionID: result.election.id!, to: target, keyStore: keyStore)
+            written[kind] = try database.exportRecord(electionID: result.election.id!, to: target, signingKey: try keyStore.load(keyID: result.election.keyID))
             try RecordArchive.zip(target, to: directory.appendingPathComponent(kind.rawValue + ".zip"))
             if !result.receipts.isEmpty {
                 let folder = directory.appendingPathComponent(kind.rawValue + "-receipts")

@@ -221,24 +221,25 @@ extension AppDatabase {
         return try Self.signCertificates(certified, signingKey: signingKey)
     }
 
-    /// Checks a certificate's compact code: the certificate it stands for, or nil when the code
-    /// names no elected member of a certified election or its signature does not match.
-    public func verifyCertificate(code: String, keyStore: KeyStore) throws -> (certificate: SignedCertificate, final: Bool)? {
+    /// Checks a certificate's compact code with the election's *public* key: the certificate it
+    /// stands for (rebuilt from the certified statement), or nil when the code names no elected
+    /// member of a certified election or its signature does not match.
+    public func verifyCertificate(code: String) throws -> (certificate: SignedCertificate, final: Bool)? {
         let parts = code.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".")
         guard parts.count == 4, parts[0] == "xyc1", let election = Int64(parts[1]), let person = Int64(parts[2]),
               let signature = Base64.decodeURL(String(parts[3])), signature.count == 64,
-              let certified = try certifiedResult(electionID: election) else { return nil }
-        let key = try keyStore.load(keyID: certified.statement.key)
-        guard let match = try certificates(electionID: election, signingKey: key).first(where: { $0.certificate.person == person }),
-              match.signature == Base64.encode(signature),
-              key.publicKey.isValidSignature(signature, for: try CanonicalJSON.encode(match.certificate)) else { return nil }
-        return (match, certified.isFinal)
+              let certified = try certifiedResult(electionID: election),
+              let certificate = Self.certificateBodies(certified).first(where: { $0.person == person }),
+              let pem = try reader.read({ db in try SigningKeyRecord.filter(Column("keyID") == certified.statement.key).fetchOne(db)?.publicKeyPEM }),
+              try Ed25519PublicKey(pem: pem).isValidSignature(signature, for: try CanonicalJSON.encode(certificate)) else { return nil }
+        return (SignedCertificate(certificate: certificate, signature: Base64.encode(signature)), certified.isFinal)
     }
 
     // MARK: Export
 
     /// Writes the whole record of a certified election into `directory` (created if needed).
-    public func exportRecord(electionID: Int64, to directory: URL, keyStore: KeyStore) throws -> RecordManifest {
+    /// `signingKey` is the election's key (the certificates in the record are signed with it).
+    public func exportRecord(electionID: Int64, to directory: URL, signingKey: Ed25519PrivateKey) throws -> RecordManifest {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return try reader.read { db in
             guard let certified = try Self.certifiedResult(db, electionID: electionID) else {
@@ -257,19 +258,25 @@ extension AppDatabase {
                 try writer.write(ElectionRecordFormat.countersignatureSignatureFile(member: member), counter.signature, listed: false)
                 try writer.write(ElectionRecordFormat.memberKeyFile(member: member), Data(counter.publicKeyPEM.utf8), listed: false)
             }
-            let key = try keyStore.load(keyID: certified.statement.key)
-            let certificates = try Self.signCertificates(certified, signingKey: key)
+            guard signingKey.keyID == certified.statement.key else { throw CommunityError.notAllowed("not this election's key") }
+            let certificates = try Self.signCertificates(certified, signingKey: signingKey)
             try writer.write(ElectionRecordFormat.certificatesFile, try CanonicalJSON.encode(certificates), listed: false)
             return content.manifest
         }
     }
 
+    /// The certificates a certified statement gives, unsigned.
+    static func certificateBodies(_ certified: CertifiedResult) -> [Certificate] {
+        certified.statement.elected.map { winner in
+            Certificate(format: ElectionRecordFormat.certificateFormat, election: certified.statement.election, title: certified.statement.title,
+                        person: winner.person, name: winner.name, post: winner.post, votes: winner.votes, round: winner.round,
+                        statement: certified.statementDigest)
+        }
+    }
+
     static func signCertificates(_ certified: CertifiedResult, signingKey: Ed25519PrivateKey) throws -> [SignedCertificate] {
-        try certified.statement.elected.map { winner in
-            let certificate = Certificate(format: ElectionRecordFormat.certificateFormat, election: certified.statement.election, title: certified.statement.title,
-                                          person: winner.person, name: winner.name, post: winner.post, votes: winner.votes, round: winner.round,
-                                          statement: certified.statementDigest)
-            return SignedCertificate(certificate: certificate, signature: Base64.encode(try signingKey.sign(try CanonicalJSON.encode(certificate))))
+        try certificateBodies(certified).map { certificate in
+            SignedCertificate(certificate: certificate, signature: Base64.encode(try signingKey.sign(try CanonicalJSON.encode(certificate))))
         }
     }
 }

@@ -276,8 +276,11 @@ private struct Run {
 
         // 6. Statement, countersignatures, certificates.
         let names = Dictionary(persons.map { ($0.person, $0.name) }, uniquingKeysWith: { a, _ in a })
-        guard let statementBytes = read(ElectionRecordFormat.statementFile),
-              let statement = decode(ResultStatement.self, ElectionRecordFormat.statementFile, data: statementBytes) else { return }
+        guard let statementBytes = read(ElectionRecordFormat.statementFile) else {
+            fail("缺少结果声明 statement.json", "statement.json (the signed result statement) is missing", file: ElectionRecordFormat.statementFile)
+            return
+        }
+        guard let statement = decode(ResultStatement.self, ElectionRecordFormat.statementFile, data: statementBytes) else { return }
         let expected = ResultStatement(
             format: ElectionRecordFormat.statementFormat, election: election.id, community: election.community.name, title: election.title,
             manifest: SHA256.hash(manifestBytes).hex, logHead: log.head, ballots: log.lines, rulesDigest: rulesDigest,
@@ -371,7 +374,10 @@ private struct Run {
 
     mutating func checkCertificates(statement: ResultStatement, statementBytes: Data, key: Ed25519PublicKey) {
         let path = ElectionRecordFormat.certificatesFile
-        guard let data = read(path) else { return }
+        guard let data = read(path) else {
+            fail("缺少当选证书 certificates.json", "certificates.json is missing", file: path)
+            return
+        }
         guard let certificates = decode([SignedCertificate].self, path, data: data) else { return }
         let digest = SHA256.hash(statementBytes).hex
         var ok = certificates.count == statement.elected.count

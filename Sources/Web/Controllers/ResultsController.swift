@@ -174,14 +174,14 @@ struct ResultsController {
 
     @Sendable func recordArchive(request: Request, context: AppRequestContext) async throws -> Response {
         let election = try elections.election(context)
-        guard try database.certifiedResult(electionID: election.id!) != nil, let keys = elections.keys else {
+        guard try database.certifiedResult(electionID: election.id!) != nil else {
             throw HTTPError(.notFound, message: "the record is published once the result is certified")
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("xuanyi-export-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let name = "xuanyi-record-election-\(election.id!)"
         let directory = scratch.appendingPathComponent(name)
-        _ = try database.exportRecord(electionID: election.id!, to: directory, keyStore: keys)
+        _ = try database.exportRecord(electionID: election.id!, to: directory, signingKey: try elections.signingKey(for: election))
         let zip = scratch.appendingPathComponent(name + ".zip")
         try RecordArchive.zip(directory, to: zip)
         let data = try Data(contentsOf: zip)
@@ -208,8 +208,8 @@ struct ResultsController {
 
     func checkCertificate(_ request: Request) throws -> (code: String, found: (certificate: SignedCertificate, final: Bool)?) {
         let code = (request.uri.queryParameters.get("code") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !code.isEmpty, code.count <= 200, let keys = elections.keys else { return (code, nil) }
-        return (code, try database.verifyCertificate(code: code, keyStore: keys))
+        guard !code.isEmpty, code.count <= 200 else { return (code, nil) }
+        return (code, try database.verifyCertificate(code: code))
     }
 
     @Sendable func verifyCertificatePage(request: Request, context: AppRequestContext) async throws -> Response {
