@@ -277,6 +277,8 @@ struct StatisticsTests {
         #expect(statistics.members.allSatisfy { $0.education == "大专" })
         let csv = String(decoding: statistics.csv, as: UTF8.self)
         #expect(csv.hasPrefix("\u{FEFF}项目分类,项目,数值\r\n") && csv.contains("\"选民登记\",\"合计\",\"60\""))
+        #expect(csv.contains("\"名单变动\",\"\(RollChangeReason.cameOfAge.chinese)\",\"0\"") && csv.contains("\"选举方式\",\"\(ElectionMethod.direct.chinese)\""))
+        #expect(!csv.contains("cameOfAge") && !csv.contains(",\"direct\""))
         #expect(statistics.rows.contains { $0.item == "中共党员" })
 
         // The next term's election three years on elects the same people: they are re-elected there.

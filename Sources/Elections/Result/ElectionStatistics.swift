@@ -52,12 +52,12 @@ public struct ElectionStatistics: Sendable, Equatable {
     /// Rows of the report as (section, item, value), the same for the print page and the CSV.
     public var rows: [(section: String, item: String, value: String)] {
         var rows: [(String, String, String)] = [
-            ("选举", "选举名称", title), ("选举", "选举方式", method.rawValue), ("选举", "选举日", electionDay.description),
+            ("选举", "选举名称", title), ("选举", "选举方式", method.chinese), ("选举", "选举日", electionDay.description),
         ]
         for category in RegistrationCategory.allCases { rows.append(("选民登记", "类别 \(category.rawValue)", String(roll.active[category] ?? 0))) }
         rows.append(("选民登记", "合计", String(roll.totalActive)))
         rows.append(("选民登记", "已除名", String(roll.removed)))
-        for reason in RollChangeReason.allCases { rows.append(("名单变动", reason.rawValue, String(changes[reason] ?? 0))) }
+        for reason in RollChangeReason.allCases { rows.append(("名单变动", reason.chinese, String(changes[reason] ?? 0))) }
         for round in rounds {
             let name = "第\(round.number)轮（\(round.kind.chinese)）"
             rows += [("投票", "\(name) 发出选票", String(round.issued)), ("投票", "\(name) 收回选票", String(round.collected)),
