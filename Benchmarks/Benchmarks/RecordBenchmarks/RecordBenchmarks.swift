@@ -34,6 +34,12 @@ func parsedBallots() throws -> (paper: BallotPaper, ballots: [MarkedBallot]) {
     return (paper, ballots)
 }
 
+/// §7 on a count of the generated round (roll and issued as `SyntheticRecord` sets them).
+func decide(_ count: BallotCount, paper: BallotPaper, rules: RuleSet) -> RoundOutcome {
+    RoundTally.decide(count: count, seats: paper.sections.map { ($0.post, $0.seats) }, rules: rules, stage: .main,
+                      issued: count.collected + 10, rollSize: count.collected + count.collected / 2)
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal], maxDuration: .seconds(120), maxIterations: 5)
 
@@ -53,9 +59,7 @@ let benchmarks: @Sendable () -> Void = {
         for ballot in ballots { packed.append(ballot) }
         let rules = RuleSet()
         benchmark.startMeasurement()
-        let count = BallotCount.count(packed, paper: paper, rules: rules, isWoman: { $0 % 3 == 0 })
-        let outcome = RoundTally.decide(count: count, seats: paper.sections.map { ($0.post, $0.seats) }, rules: rules, stage: .main,
-                                        issued: packed.count + 10, rollSize: packed.count + packed.count / 2)
+        let outcome = decide(BallotCount.count(packed, paper: paper, rules: rules, isWoman: { $0 % 3 == 0 }), paper: paper, rules: rules)
         benchmark.stopMeasurement()
         blackHole(outcome)
     }
@@ -65,9 +69,7 @@ let benchmarks: @Sendable () -> Void = {
         let (paper, ballots) = try parsedBallots()
         let rules = RuleSet()
         benchmark.startMeasurement()
-        let count = BallotCount.count(ballots, paper: paper, rules: rules, isWoman: { $0 % 3 == 0 })
-        let outcome = RoundTally.decide(count: count, seats: paper.sections.map { ($0.post, $0.seats) }, rules: rules, stage: .main,
-                                        issued: ballots.count + 10, rollSize: ballots.count + ballots.count / 2)
+        let outcome = decide(BallotCount.count(ballots, paper: paper, rules: rules, isWoman: { $0 % 3 == 0 }), paper: paper, rules: rules)
         benchmark.stopMeasurement()
         blackHole(outcome)
     }

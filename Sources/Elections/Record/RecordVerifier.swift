@@ -409,7 +409,6 @@ private struct LogScan {
     let election: Int64
     let roundNumbers: Set<Int>
     let boxes: Set<BoxKey>
-    let digests: [Int: String]
     let papers: [Int: BallotPaper]
     let rules: RuleSet
     let isWoman: (Int64) -> Bool
@@ -440,8 +439,7 @@ private struct LogScan {
         self.election = election
         roundNumbers = Set(rounds.map(\.number))
         boxes = Set(rounds.flatMap { round in round.boxes.map { BoxKey(round: round.number, box: $0.number) } })
-        digests = Dictionary(rounds.map { ($0.number, $0.paper) }, uniquingKeysWith: { a, _ in a })
-        paperDigests = digests.compactMapValues { $0.utf8.count == 64 ? Array($0.utf8) : nil }
+        paperDigests = Dictionary(rounds.map { ($0.number, Array($0.paper.utf8)) }, uniquingKeysWith: { a, _ in a })
         layouts = papers.mapValues(PaperLayout.init)
         self.papers = papers
         self.rules = rules
@@ -525,7 +523,7 @@ private struct LogScan {
             canonical = (try? CanonicalJSON.encode(line)) == data
             (election, round, box, seq) = (line.election, line.round, line.box, line.seq)
             prevOK = line.prev == Hex.encode(previous)
-            paperOK = line.ballot.paper == digests[round]
+            paperOK = paperDigests[round] == Array(line.ballot.paper.utf8)
             if let paper = papers[round] {
                 do { try line.ballot.validate(against: paper, digest: line.ballot.paper, isOnRoll: { known.contains($0) }) } catch { fits = "\(error)" }
             }

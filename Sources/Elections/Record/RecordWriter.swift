@@ -29,7 +29,7 @@ final class RecordWriter {
         var bytes = 0
         var handle: FileHandle?
         if let url = try url(path) {
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
             handle = try FileHandle(forWritingTo: url)
         }
         defer { try? handle?.close() }

@@ -56,6 +56,9 @@ public enum SyntheticRecord {
         // Ballots: each candidate approved with its own likelihood (the first of each post the favourite).
         let women = Set(persons.filter { $0.gender == "female" }.map(\.person))
         var tally = BallotCount()
+        let layout = PaperLayout(paper)
+        tally.prepare(layout)
+        var scratch: [UInt8] = []
         let boxes = 10
         var perBox = [Int](repeating: 0, count: boxes + 1)
         var head = SHA256Digest.zero.hex
@@ -90,7 +93,7 @@ public enum SyntheticRecord {
                 let line = try CanonicalJSON.encode(BallotLine(election: electionID, round: 1, box: box, seq: seq, method: "paper", ballot: ballot, prev: head))
                 head = SHA256.hash(line).hex
                 tally.collected += 1
-                tally.add(ballot, paper: paper, rules: rules, isWoman: { women.contains($0) })
+                tally.add(ballot, layout: layout, scratch: &scratch, rules: rules, isWoman: { women.contains($0) })
                 perBox[box] += 1
                 chunk.append(line)
                 chunk.append(0x0A)

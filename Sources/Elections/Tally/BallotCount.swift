@@ -81,12 +81,8 @@ public struct BallotCount: Sendable, Equatable {
         count.collected = ballots.count
         let layout = PaperLayout(paper)
         count.prepare(layout)
-        var packed: [UInt8] = []
-        for ballot in ballots {
-            packed.removeAll(keepingCapacity: true)
-            PackedBallots.pack(ballot, into: &packed)
-            packed.withUnsafeBytes { count.add(packed: $0, layout: layout, rules: rules, isWoman: isWoman) }
-        }
+        var scratch: [UInt8] = []
+        for ballot in ballots { count.add(ballot, layout: layout, scratch: &scratch, rules: rules, isWoman: isWoman) }
         return count
     }
 
@@ -103,11 +99,18 @@ public struct BallotCount: Sendable, Equatable {
 
     /// Adds one ballot.
     mutating func add(_ ballot: MarkedBallot, paper: BallotPaper, rules: RuleSet, isWoman: (Int64) -> Bool) {
-        var packed: [UInt8] = []
-        PackedBallots.pack(ballot, into: &packed)
         let layout = PaperLayout(paper)
         prepare(layout)
-        packed.withUnsafeBytes { add(packed: $0, layout: layout, rules: rules, isWoman: isWoman) }
+        var scratch: [UInt8] = []
+        add(ballot, layout: layout, scratch: &scratch, rules: rules, isWoman: isWoman)
+    }
+
+    /// Adds one ballot of many, packing it into `scratch` (reused from ballot to ballot) for a
+    /// count already prepared for `layout`.
+    mutating func add(_ ballot: MarkedBallot, layout: borrowing PaperLayout, scratch: inout [UInt8], rules: RuleSet, isWoman: (Int64) -> Bool) {
+        scratch.removeAll(keepingCapacity: true)
+        PackedBallots.pack(ballot, into: &scratch)
+        scratch.withUnsafeBytes { add(packed: $0, layout: layout, rules: rules, isWoman: isWoman) }
     }
 
     /// Adds one ballot in the packed form (§6 with the readings of election-rules.md: the
