@@ -89,11 +89,11 @@ let package = Package(
         .testTarget(name: "NotaryTests", dependencies: ["Notary"], swiftSettings: strict),
         .testTarget(name: "CommunityTests", dependencies: ["Community", "Notary", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "ElectionsTests", dependencies: ["Elections", "Community", "Notary", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
-        .testTarget(name: "CouncilsTests", dependencies: ["Councils", "Community"], swiftSettings: strict),
+        .testTarget(name: "CouncilsTests", dependencies: ["Councils", "Community", "Notary", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Community", "Notary", "Elections",
+                "Web", "Community", "Notary", "Elections", "Councils",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,7 +1,8 @@
 import Community
+import Councils
 import Elections
 
 /// Every module's schema, in dependency order: what `xuanyi` opens a database with.
 public enum XuanyiSchema {
-    public static var modules: [any SchemaModule.Type] { [ElectionsSchema.self] }
+    public static var modules: [any SchemaModule.Type] { [ElectionsSchema.self, CouncilsSchema.self] }
 }

@@ -64,6 +64,8 @@ public enum Actor: Sendable, Equatable, CustomStringConvertible {
     case commandLine
     case system
     case anonymous
+    /// A household signed in with its access code (discussion garden).
+    case household(number: String)
 
     public var description: String {
         switch self {
@@ -71,6 +73,7 @@ public enum Actor: Sendable, Equatable, CustomStringConvertible {
         case .commandLine: return "cli"
         case .system: return "system"
         case .anonymous: return "public"
+        case .household(let number): return "household:\(number)"
         }
     }
 

@@ -8,6 +8,23 @@ public enum MeetingKind: String, Codable, Sendable, CaseIterable {
     /// 议事园会议: more than half of the council's members (default).
     case councilMeeting
 
+    /// Who may attend and counts for the quorum, by how the meeting is convened.
+    public var bases: [AttendanceBasis] {
+        switch self {
+        case .residentsMeeting: return [.adults, .households]
+        case .representativesMeeting: return [.representatives]
+        case .councilMeeting: return [.council]
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .residentsMeeting: return "Residents' meeting"
+        case .representativesMeeting: return "Residents' representatives' meeting"
+        case .councilMeeting: return "Discussion garden meeting"
+        }
+    }
+
     public var chinese: String {
         switch self {
         case .residentsMeeting: return "居民会议"
@@ -33,4 +50,28 @@ public enum MeetingKind: String, Codable, Sendable, CaseIterable {
         case .representativesMeeting: return (2 * entitled + 2) / 3
         }
     }
+}
+
+/// The entitled attendees of a meeting (L18 Art. 9 and deliberation.md).
+public enum AttendanceBasis: String, Codable, Sendable, CaseIterable {
+    /// Every adult resident (18 or older on the meeting day) with political rights.
+    case adults
+    /// One representative per household.
+    case households
+    /// The residents' representatives (居民代表) serving on the meeting day.
+    case representatives
+    /// The discussion garden's council members (议事园成员) serving on the meeting day.
+    case council
+
+    public var chinese: String {
+        switch self {
+        case .adults: return "全体成年居民"
+        case .households: return "每户一名代表"
+        case .representatives: return "居民代表"
+        case .council: return "议事园成员"
+        }
+    }
+
+    /// Whether an attendee is a household (else a resident).
+    public var perHousehold: Bool { self == .households }
 }

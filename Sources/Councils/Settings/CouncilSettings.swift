@@ -1,0 +1,119 @@
+import Community
+import Foundation
+import GRDB
+import Notary
+
+/// What a motion is about; the list is part of the settings, so a community can add its own.
+public struct MotionCategory: Codable, Sendable, Equatable {
+    /// Stable key stored on motions (`parking`).
+    public var key: String
+    public var zh: String
+    public var en: String
+
+    public init(key: String, zh: String, en: String) {
+        self.key = key
+        self.zh = zh
+        self.en = en
+    }
+}
+
+/// Who a co-sign (附议) counts for: one per household (default) or one per resident.
+public enum SupportUnit: String, Codable, Sendable, CaseIterable {
+    case household
+    case resident
+}
+
+/// A community's deliberation parameters (deliberation.md): thresholds, deadlines in working
+/// days, notice periods, photo limits and motion categories. Stored per community as JSON;
+/// every field has the documented default.
+public struct CouncilSettings: Codable, Sendable, Equatable {
+    /// One support per household or per resident.
+    public var supportUnit: SupportUnit = .household
+    /// Supports that put a motion on the committee's "must schedule" list (default 5 households).
+    public var supportThreshold: Int = 5
+    /// Working days to accept or refuse a motion.
+    public var acceptDays: Int = 5
+    /// Working days to reply to the submitter.
+    public var replyDays: Int = 15
+    /// Calendar days between a meeting's notice and the meeting.
+    public var noticeDays: Int = 10
+    /// Calendar days between a hearing's notice and the hearing.
+    public var hearingNoticeDays: Int = 10
+    /// Minutes each hearing speaker may speak.
+    public var speakingMinutes: Int = 5
+    /// Residents' meetings to hold each year.
+    public var meetingsPerYear: Int = 2
+    /// Largest photo accepted with a motion, in bytes.
+    public var photoMaxBytes: Int = 2 << 20
+    /// Motion categories, in display order.
+    public var categories: [MotionCategory] = CouncilSettings.defaultCategories
+
+    public init() {}
+
+    public static let defaultCategories: [MotionCategory] = [
+        MotionCategory(key: "environment", zh: "环境卫生", en: "Environment"),
+        MotionCategory(key: "safety", zh: "治安安全", en: "Safety"),
+        MotionCategory(key: "property", zh: "物业管理", en: "Property management"),
+        MotionCategory(key: "parking", zh: "停车交通", en: "Parking and traffic"),
+        MotionCategory(key: "elderly", zh: "养老助老", en: "Elderly care"),
+        MotionCategory(key: "facilities", zh: "公共设施", en: "Public facilities"),
+        MotionCategory(key: "neighbourhood", zh: "邻里关系", en: "Neighbourhood"),
+        MotionCategory(key: "other", zh: "其他", en: "Other"),
+    ]
+
+    /// The category with `key`, if it exists.
+    public func category(_ key: String) -> MotionCategory? { categories.first { $0.key == key } }
+
+    /// Checks every field; throws naming the first one out of range.
+    public func validate() throws {
+        func range(_ value: Int, _ field: String, _ bounds: ClosedRange<Int>) throws {
+            guard bounds.contains(value) else { throw CommunityError.invalid(field: field, reason: "must be between \(bounds.lowerBound) and \(bounds.upperBound), not \(value)") }
+        }
+        try range(supportThreshold, "supportThreshold", 1...10_000)
+        try range(acceptDays, "acceptDays", 1...60)
+        try range(replyDays, "replyDays", 1...120)
+        try range(noticeDays, "noticeDays", 0...60)
+        try range(hearingNoticeDays, "hearingNoticeDays", 0...60)
+        try range(speakingMinutes, "speakingMinutes", 1...60)
+        try range(meetingsPerYear, "meetingsPerYear", 1...12)
+        try range(photoMaxBytes, "photoMaxBytes", 10_000...(16 << 20))
+        guard !categories.isEmpty else { throw CommunityError.invalid(field: "categories", reason: "at least one category") }
+        var keys = Set<String>()
+        for (index, category) in categories.enumerated() {
+            guard MotionWorkflow.isKey(category.key) else { throw CommunityError.invalid(field: "categories[\(index)].key", reason: "letters, digits and _ , starting with a letter") }
+            guard keys.insert(category.key).inserted else { throw CommunityError.invalid(field: "categories[\(index)].key", reason: "\(category.key) is listed twice") }
+            guard !category.zh.isEmpty, !category.en.isEmpty else { throw CommunityError.invalid(field: "categories[\(index)]", reason: "needs a Chinese and an English name") }
+        }
+    }
+}
+
+extension AppDatabase {
+    /// The community's deliberation settings (defaults until changed).
+    public func councilSettings(communityID: Int64) throws -> CouncilSettings {
+        try reader.read { db in try Self.councilSettings(db, communityID: communityID) }
+    }
+
+    static func councilSettings(_ db: Database, communityID: Int64) throws -> CouncilSettings {
+        guard let json = try String.fetchOne(db, sql: "SELECT settingsJSON FROM councilSettings WHERE communityID = ?", arguments: [communityID]) else {
+            return CouncilSettings()
+        }
+        return try JSONDecoder().decode(CouncilSettings.self, from: Data(json.utf8))
+    }
+
+    /// Replaces the settings after validating them; audited with the whole new value.
+    public func setCouncilSettings(_ settings: CouncilSettings, communityID: Int64, actor: Actor) throws {
+        try settings.validate()
+        try writer.write { db in
+            let workflow = try Self.motionWorkflow(db, communityID: communityID)
+            try Self.storeCouncilConfiguration(db, communityID: communityID, settings: settings, workflow: workflow)
+            try AuditLog.append(db, actor: actor, action: "council.settings", subject: "community:\(communityID)", details: settings)
+        }
+    }
+
+    static func storeCouncilConfiguration(_ db: Database, communityID: Int64, settings: CouncilSettings, workflow: MotionWorkflow) throws {
+        let settingsJSON = String(decoding: try CanonicalJSON.encode(settings), as: UTF8.self)
+        let workflowJSON = String(decoding: try CanonicalJSON.encode(workflow), as: UTF8.self)
+        try db.execute(sql: "INSERT OR REPLACE INTO councilSettings (communityID, settingsJSON, workflowJSON) VALUES (?, ?, ?)",
+                       arguments: [communityID, settingsJSON, workflowJSON])
+    }
+}
