@@ -60,6 +60,11 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     PollingController(elections: elections).addRoutes(to: router)
     ResultsController(elections: elections).addRoutes(to: router)
     VotingController(elections: elections, secureCookies: configuration.secureCookies).addRoutes(to: router)
+    let garden = GardenContext(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase,
+                               secureCookies: configuration.secureCookies)
+    MotionsController(garden: garden).addRoutes(to: router)
+    MeetingsController(garden: garden).addRoutes(to: router)
+    CouncilController(garden: garden).addRoutes(to: router)
     return router
 }
 

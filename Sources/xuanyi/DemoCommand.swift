@@ -1,5 +1,6 @@
 import ArgumentParser
 import Community
+import Councils
 import Elections
 import Foundation
 import Notary
@@ -50,12 +51,17 @@ struct DemoCommand: AsyncParsableCommand {
             .electronic, database: appDatabase, community: setup.community, keyStore: KeyStore.beside(databasePath: path),
             electionDay: CivilDate.today().adding(months: -36), title: "\(setup.community.name)第十一届居民委员会换届选举", usernamePrefix: "t11-",
             password: try SecureRandom.token(byteCount: 18), voters: nil) : nil
+        // The discussion garden: motions in every state, a held meeting with signed minutes, a noticed one.
+        let garden = householdCount >= 220 ? try DemoCouncil.seed(
+            into: appDatabase, communityID: setup.community.id!, signingKey: try KeyStore.beside(databasePath: path).load(keyID: setup.communityKeyID),
+            password: setup.adminPassword) : nil
         say("""
         示范社区 Demo community: \(setup.community.name) — \(householdCount) households, \(residentCount) residents
           election:       \(election.election.title), \(election.election.electionDay); roll of \(election.summary.entries) voters published (/elections/\(election.election.id!)/roll)
           candidates:     \(election.candidates > 0 ? "\(election.candidates) on the published list (/elections/\(election.election.id!)/candidates, ballot paper /elections/\(election.election.id!)/ballot)" : "none: too few households for the nominations demo (use at least 150)")
           polling:        \(election.checkIns) ballots issued (\(election.electronicBallots) electronic), \(election.paperBallots) paper ballots entered twice; /elections/\(election.election.id!)/polling, vote at /elections/\(election.election.id!)/vote
           previous term:  \(previous.map { "\($0.election.title), \($0.election.electionDay): result certified and countersigned (\($0.certified?.countersignatures.count ?? 0)/\($0.certified?.required ?? 0)); /elections/\($0.election.id!)/result, record /elections/\($0.election.id!)/record.zip" } ?? "not seeded (too few households)")
+          garden:         \(garden.map { "\($0.motions) motions in \($0.states) states (/motions, committee desk /council); meeting held with signed minutes /meetings/\($0.heldMeetingID), next meeting noticed /meetings/\($0.upcomingMeetingID); accounts \($0.chairUsername) (chair) and \($0.recorderUsername) (recorder) with the admin password; household cards: \($0.householdCards.map { "\($0.householdNumber) \($0.code)" }.joined(separator: ", ")) (sign in at /garden/sign-in)" } ?? "not seeded (use at least 220 households)")
           database:       \(path)\(temporary ? " (deleted when the server stops)" : "")
           admin username: \(setup.adminUsername)
           admin password: \(setup.adminPassword)

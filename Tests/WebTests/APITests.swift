@@ -70,7 +70,10 @@ struct APITests {
                                         "/api/v1/elections/{id}/candidates", "/api/v1/elections/{id}/ballot-paper", "/api/v1/elections/{id}/rounds",
                                         "/api/v1/elections/{id}/check-ins", "/api/v1/elections/{id}/boxes/{box}/entries", "/api/v1/elections/{id}/track/{code}",
                                         "/api/v1/elections/{id}/ballots", "/api/v1/elections/{id}/rounds/{round}/result",
-                                        "/api/v1/elections/{id}/result", "/api/v1/certificates/verify", "/api/v1/elections/{id}/statistics"])
+                                        "/api/v1/elections/{id}/result", "/api/v1/certificates/verify", "/api/v1/elections/{id}/statistics",
+                                        "/api/v1/motions", "/api/v1/motions/{number}", "/api/v1/motions/{number}/supports", "/api/v1/motions/{number}/transitions",
+                                        "/api/v1/motions/{number}/comments", "/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/meetings/{id}/attendance",
+                                        "/api/v1/meetings/{id}/items/{item}/votes", "/api/v1/council/dashboard"])
         }
     }
 }

@@ -32,6 +32,12 @@ public struct HouseholdSession: Sendable, Equatable {
     public let householdID: Int64
     public let householdNumber: String
     public let expiresAt: Date
+
+    public init(householdID: Int64, householdNumber: String, expiresAt: Date) {
+        self.householdID = householdID
+        self.householdNumber = householdNumber
+        self.expiresAt = expiresAt
+    }
 }
 
 extension AppDatabase {

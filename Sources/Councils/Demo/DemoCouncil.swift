@@ -160,7 +160,9 @@ public enum DemoCouncil {
         try move(14, "complete", daysAgo: 3)
         try move(14, "evaluate", daysAgo: 2)
         try move(14, "archive", daysAgo: 1)
-        for index in [8, 9, 11, 12, 13, 14] {
+        try database.replyToMotion(id: motions[3].id!, text: "居住证明请到安和派出所户籍窗口办理，居委会可协助预约。", actor: Actor(chair), by: chair, now: at(26, hour: 16))
+        try database.replyToMotion(id: motions[4].id!, text: "已转物业公司，要求十五个工作日内在公告栏公开收支明细。", actor: Actor(chair), by: chair, now: at(24, hour: 16))
+        for index in [8, 9, 10, 11, 12, 13, 14] {
             try database.replyToMotion(id: motions[index].id!, text: "已经议事园会议表决，结果见会议纪要。", actor: Actor(chair), by: chair, now: at(3, hour: 12))
         }
         // A representatives' meeting in 12 days, notice out today, motion 7 on the agenda.

@@ -76,15 +76,19 @@ struct MultipartForm: Sendable {
     }
 }
 
-/// Raises the upload limit for the routes that take files (CSV imports), before anything reads the body.
+/// Raises the upload limit for the routes that take files (CSV imports, motion photos), before anything reads the body.
 struct UploadLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let importLimit = 256 << 20
     static let importPaths: Set<String> = ["/residents/import", "/api/v1/residents/import"]
+    /// Motions may carry a photo (the settings' `photoMaxBytes`, at most 16 MiB; base64 in JSON).
+    static let photoLimit = 24 << 20
+    static let photoPaths: Set<String> = ["/motions", "/api/v1/motions"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if Self.importPaths.contains(request.uri.path) { context.uploadLimit = Self.importLimit }
+        if Self.photoPaths.contains(request.uri.path) { context.uploadLimit = Self.photoLimit }
         return try await next(request, context)
     }
 }
