@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@Suite("xuanyi council and xuanyi motion on the command line", .serialized)
+struct CouncilCLITests {
+    @Test("the demo's garden from the CLI: list, show, move with refusals, enter a phone motion, calendar, workflow round trip, household cards")
+    func garden() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let database = workspace.path("demo.sqlite")
+        let demo = try CLI.xuanyi(["demo", "--database", database, "--households", "250", "--no-serve", "--admin-password", "demo-password-1"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.contains("15 motions in 14 states"))
+        let db = ["--database", database]
+        let list = try CLI.xuanyi(["motion", "list"] + db)
+        #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 15)
+        let submitted = try CLI.xuanyi(["motion", "list", "--state", "submitted"] + db)
+        let numbers = submitted.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        #expect(numbers.count == 2)
+        let number = try #require(numbers.last)
+        let clerkRefused = try CLI.xuanyi(["motion", "move", number, "accept", "--as", "jilu"] + db)
+        #expect(clerkRefused.status != 0 && clerkRefused.stderr.contains("jilu is not admin or committee"))
+        let noReason = try CLI.xuanyi(["motion", "move", number, "notAccept", "--as", "zhuren"] + db)
+        #expect(noReason.status != 0 && noReason.stderr.contains("needs a written reason"))
+        let accepted = try CLI.xuanyi(["motion", "move", number, "accept", "--as", "zhuren"] + db)
+        #expect(accepted.status == 0 && accepted.stdout.contains("submitted → accepted"))
+        let again = try CLI.xuanyi(["motion", "move", number, "accept", "--as", "zhuren"] + db)
+        #expect(again.status != 0 && again.stderr.contains("possible:"))
+        let show = try CLI.xuanyi(["motion", "show", number] + db)
+        #expect(show.stdout.contains("accept → accepted"))
+        let entered = try CLI.xuanyi(["motion", "submit", "--as", "jilu", "--household", "H00009", "--channel", "phone", "--title", "路灯不亮",
+                                      "--description", "东门路灯坏了", "--category", "safety"] + db)
+        #expect(entered.status == 0 && entered.stdout.contains("xyr1."))
+        let csv = try CLI.xuanyi(["motion", "list", "--csv", "--search", "路灯不亮"] + db)
+        #expect(csv.stdout.hasPrefix("\u{FEFF}编号") && csv.stdout.contains("路灯不亮") && csv.stdout.contains(",phone,"))
+        // Calendar: National Day 2026, and a local holiday that moves a deadline.
+        #expect(try CLI.xuanyi(["council", "calendar", "--from", "2026-09-30", "--days", "5"] + db).stdout == "2026-10-13\n")
+        _ = try CLI.xuanyi(["council", "calendar", "--holiday", "2026-10-09", "--name", "社区停电"] + db)
+        #expect(try CLI.xuanyi(["council", "calendar", "--from", "2026-09-30", "--days", "5"] + db).stdout == "2026-10-14\n")
+        // Workflow: export, rename a state, install, read back.
+        let exported = try CLI.xuanyi(["council", "workflow", "--json"] + db)
+        let file = workspace.path("workflow.json")
+        try exported.stdout.replacingOccurrences(of: "\"已受理\"", with: "\"已立项\"").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.xuanyi(["council", "workflow", "--from", file] + db).status == 0)
+        #expect(try CLI.xuanyi(["council", "workflow", "--json"] + db).stdout.contains("已立项"))
+        try "{\"states\":[],\"transitions\":[]}".write(toFile: file, atomically: true, encoding: .utf8)
+        let broken = try CLI.xuanyi(["council", "workflow", "--from", file] + db)
+        #expect(broken.status != 0 && broken.stderr.contains("the system needs the state submitted"))
+        let settings = try CLI.xuanyi(["council", "settings", "--set", "supportThreshold=0"] + db)
+        #expect(settings.status != 0 && settings.stderr.contains("supportThreshold"))
+        let cards = workspace.path("cards.csv")
+        #expect(try CLI.xuanyi(["council", "cards", "--households", "H00010,H00011", "--out", cards] + db).status == 0)
+        let lines = try String(contentsOfFile: cards, encoding: .utf8).split(separator: "\r\n")
+        #expect(lines.count == 3 && lines[1].hasPrefix("H00010,"))
+    }
+}
