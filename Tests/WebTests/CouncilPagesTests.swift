@@ -244,6 +244,35 @@ struct CouncilPagesTests {
         }
     }
 
+    @Test("an administrator creates a resident's personal account; the resident submits and co-signs with it")
+    func residentAccount() async throws {
+        let garden = try garden()
+        let idNumber = try await garden.database.reader.read { db in
+            try String.fetchOne(db, sql: "SELECT idNumber FROM resident JOIN household ON household.id = resident.householdID WHERE household.number = 'H00005' LIMIT 1")!
+        }
+        try await garden.harness.test { browser in
+            _ = try await browser.login("admin", WebHarness.adminPassword)
+            _ = try await browser.get("/admin")
+            let missing = try await browser.post("/admin/accounts", form: [("username", "jumin5"), ("displayName", "居民"), ("password", "resident-pass-1"), ("role", "resident"), ("idNumber", "")])
+            #expect(missing.status == .unprocessableContent && missing.body.contains("a resident account names its resident"))
+            let created = try await browser.post("/admin/accounts", form: [("username", "jumin5"), ("displayName", "居民"), ("password", "resident-pass-1"),
+                                                                          ("role", "resident"), ("idNumber", idNumber)])
+            #expect(created.status == .seeOther)
+            _ = try await browser.post("/logout", form: [])
+            _ = try await browser.login("jumin5", "resident-pass-1")
+            let form = try await browser.get("/motions/new")
+            #expect(form.body.contains("H00005"))
+            let receipt = try await browser.post("/motions", form: [("title", "楼下停车乱"), ("description", "消防通道被占"), ("category", "parking")])
+            #expect(receipt.status == .created)
+            let motion = try #require(try garden.database.motions(communityID: garden.communityID).first?.motion)
+            #expect(motion.channel == "account" && motion.residentID != nil)
+            // Its own household cannot co-sign it.
+            _ = try await browser.get("/motions/\(motion.number)")
+            let own = try await browser.post("/motions/\(motion.number)/support", form: [])
+            #expect(own.status == .unprocessableContent && own.body.contains("your household submitted"))
+        }
+    }
+
     @Test("the JSON API: list, submit as a household, support, committee transition, meeting details")
     func api() async throws {
         let garden = try garden()

@@ -37,6 +37,9 @@ extension AppDatabase {
             throw CommunityError.invalid(field: "password", reason: "at least \(Self.minimumPasswordLength) characters")
         }
         guard !new.roles.isEmpty else { throw CommunityError.invalid(field: "roles", reason: "choose at least one role") }
+        if new.roles.contains(.resident) && new.residentID == nil {
+            throw CommunityError.invalid(field: "resident", reason: "a resident account names its resident (by ID number)")
+        }
         let hash = try passwordHasher.hash(new.password)
         var key = try newAccountKey(password: new.password)
         return try writer.write { db in

@@ -111,6 +111,12 @@ extension AppDatabase {
         return motion
     }
 
+    /// A motion by its row id.
+    public func motion(id: Int64) throws -> Motion {
+        guard let motion = try reader.read({ db in try Motion.fetchOne(db, key: id) }) else { throw CommunityError.notFound("motion \(id)") }
+        return motion
+    }
+
     /// A motion's history, oldest first.
     public func motionHistory(motionID: Int64) throws -> [MotionEvent] {
         try reader.read { db in try MotionEvent.filter(Column("motionID") == motionID).order(Column("id")).fetchAll(db) }

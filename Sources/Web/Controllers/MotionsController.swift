@@ -119,6 +119,7 @@ struct MotionsController {
             return .onBehalf(householdNumber: household, residentID: nil, channel: fields["channel"] ?? "paper", clerk: account)
         }
         guard let identity = try garden.identity(request, context: context, residentID: GardenContext.int64(fields["resident"])) else {
+            if garden.isStaff(context) { throw CommunityError.invalid(field: "household", reason: "the number of the household on whose behalf the motion is entered") }
             throw CommunityError.notAllowed(context.locale.text("g_sign_in_first"))
         }
         return .resident(identity)
@@ -160,7 +161,7 @@ struct MotionsController {
         let supports = try database.supportCount(motionID: motion.id!)
         let open = workflow.state(motion.state)?.supportsOpen == true
         let isSubmitter = identity?.householdID == motion.householdID && identity != nil
-        let mergedInto = try motion.mergedIntoID.flatMap { id in try database.motions(communityID: communityID).first { $0.motion.id == id }?.motion.number }
+        let mergedInto = try motion.mergedIntoID.map { try database.motion(id: $0).number }
         let history: [[String: Any]] = try database.motionHistory(motionID: motion.id!).map { event in
             ["at": event.at, "actor": event.actor, "action": workflow.transitions.first { $0.action == event.action }.map { GardenContext.zh(context) ? $0.zh : $0.en }
                 ?? context.locale.text("g_event_\(event.action)"),

@@ -616,6 +616,10 @@ enum Strings {
         "c_add_member": "增加成员",
         "c_id_number": "公民身份号码",
         "c_add": "增加",
+        "account_new": "新建账户",
+        "account_password_rule": "至少 10 个字符",
+        "account_resident_id": "居民本人的公民身份号码（居民账户必填）",
+        "account_create": "创建账户",
     ]
 
     static let en: [String: String] = [
@@ -1234,5 +1238,9 @@ enum Strings {
         "c_add_member": "Add a member",
         "c_id_number": "ID number",
         "c_add": "Add",
+        "account_new": "New account",
+        "account_password_rule": "at least 10 characters",
+        "account_resident_id": "The resident's ID number (required for a resident account)",
+        "account_create": "Create account",
     ]
 }
