@@ -4,7 +4,8 @@ import GRDB
 /// Councils' tables: the community's deliberation settings, holiday calendar and workflow, the
 /// motion register (supports, history, comments, photos), household access codes, standing
 /// bodies (representatives, council members), meetings with their attendance roll, agenda,
-/// votes and minutes.
+/// votes and minutes (v1); hearings with participants, speeches, opinions and the signed
+/// report, implementation tracking, and the unlinkable ratings and assessments (v2).
 public enum CouncilsSchema: SchemaModule {
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("councils.v1") { db in
@@ -181,6 +182,144 @@ public enum CouncilsSchema: SchemaModule {
                 t.column("digest", .text)
                 t.column("signature", .text)
                 t.column("keyID", .text)
+            }
+        }
+        migrator.registerMigration("councils.v2") { db in
+            try db.create(table: "hearing") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("motionID", .integer).references("motion", onDelete: .restrict)
+                t.column("title", .text).notNull()
+                t.column("matter", .text).notNull()
+                t.column("proposer", .text).notNull()
+                t.column("plan", .text).notNull()
+                t.column("date", .text).notNull()
+                t.column("time", .text).notNull()
+                t.column("venue", .text).notNull()
+                t.column("registrationDeadline", .text).notNull()
+                t.column("capacity", .integer).notNull()
+                t.column("observerSeats", .integer).notNull()
+                t.column("chairAccountID", .integer).notNull().references("account", onDelete: .restrict)
+                t.column("recorderAccountID", .integer).notNull().references("account", onDelete: .restrict)
+                t.column("status", .text).notNull()
+                t.column("noticeOn", .text)
+                t.column("lateNoticeReason", .text)
+                t.column("startedAt", .text)
+                t.column("closedAt", .text)
+                t.column("reportText", .text)
+                t.column("outcome", .text)
+                t.column("reportPublishedAt", .text)
+                t.column("reportDocument", .text)
+                t.column("reportDigest", .text)
+                t.column("reportSignature", .text)
+                t.column("keyID", .text)
+                t.column("createdAt", .text).notNull()
+            }
+            try db.create(table: "hearingParticipant") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("hearing", onDelete: .cascade).notNull()
+                t.column("role", .text).notNull().check { ["applicant", "representative", "stakeholder", "observer"].contains($0) }
+                t.column("position", .text).notNull().check { ["support", "oppose", "other"].contains($0) }
+                t.column("name", .text).notNull()
+                t.column("building", .text).notNull()
+                t.column("organisation", .text)
+                t.column("statement", .text)
+                t.column("householdID", .integer).references("household", onDelete: .setNull)
+                t.column("residentID", .integer).references("resident", onDelete: .setNull)
+                t.column("registeredAt", .text).notNull()
+                t.column("speakingOrder", .integer)
+                t.column("signedOffAt", .text)
+                t.column("signOffMethod", .text)
+                t.column("signOffRecordedBy", .text)
+            }
+            try db.create(index: "hearingParticipant_once", on: "hearingParticipant", columns: ["hearingID", "residentID"], unique: true,
+                          condition: Column("residentID") != nil)
+            try db.create(table: "hearingSpeech") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("hearing", onDelete: .cascade).notNull()
+                t.belongsTo("hearingParticipant", onDelete: .cascade).notNull()
+                t.column("minutes", .integer).notNull()
+                t.column("points", .text).notNull()
+                t.column("questions", .text).notNull()
+                t.column("answers", .text).notNull()
+                t.column("recordedAt", .text).notNull()
+                t.column("recordedBy", .text).notNull()
+            }
+            try db.create(table: "hearingOpinion") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("hearing", onDelete: .cascade).notNull()
+                t.column("participantID", .integer).references("hearingParticipant", onDelete: .setNull)
+                t.column("summary", .text).notNull()
+                t.column("adopted", .boolean)
+                t.column("reason", .text)
+            }
+            try db.create(table: "implementation") { t in
+                t.primaryKey("motionID", .integer).references("motion", onDelete: .cascade)
+                t.column("owner", .text).notNull()
+                t.column("ownerKind", .text).notNull().check { ["member", "unit"].contains($0) }
+                t.column("ownerAccountID", .integer).references("account", onDelete: .setNull)
+                t.column("startedOn", .text).notNull()
+                t.column("completedOn", .text)
+                t.column("completion", .text)
+            }
+            try db.create(table: "milestone") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("motion", onDelete: .cascade).notNull()
+                t.column("title", .text).notNull()
+                t.column("due", .text).notNull()
+                t.column("doneOn", .text)
+                t.column("note", .text)
+            }
+            try db.create(table: "progressNote") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("motion", onDelete: .cascade).notNull()
+                t.column("at", .text).notNull()
+                t.column("author", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("mediaType", .text)
+                t.column("photoSHA256", .text)
+                t.column("photo", .blob)
+            }
+            // Ratings carry no rater, no time and no insertion order (random keys, WITHOUT
+            // ROWID); who has rated is a separate set of marks with nothing that pairs them.
+            try db.create(table: "motionRating", options: [.withoutRowID]) { t in
+                t.column("id", .blob).primaryKey()
+                t.belongsTo("motion", onDelete: .cascade).notNull()
+                t.column("month", .text).notNull()
+                t.column("rating", .text).notNull().check { ["satisfied", "basic", "dissatisfied"].contains($0) }
+                t.column("comment", .text)
+            }
+            try db.create(table: "motionRatingMark", options: [.withoutRowID]) { t in
+                t.belongsTo("motion", onDelete: .cascade).notNull()
+                t.column("unit", .text).notNull()
+                t.primaryKey(["motionID", "unit"])
+            }
+            try db.create(table: "assessment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("year", .integer).notNull()
+                t.column("title", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("createdAt", .text).notNull()
+                t.column("closedAt", .text)
+                t.uniqueKey(["communityID", "year"])
+            }
+            try db.create(table: "assessmentSubject") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("assessment", onDelete: .cascade).notNull()
+                t.column("name", .text).notNull()
+                t.column("post", .text).notNull()
+            }
+            try db.create(table: "assessmentScore", options: [.withoutRowID]) { t in
+                t.column("id", .blob).primaryKey()
+                t.belongsTo("assessmentSubject", onDelete: .cascade).notNull()
+                t.column("score", .integer).notNull()
+                t.column("grade", .text).notNull()
+            }
+            try db.create(table: "assessmentMark", options: [.withoutRowID]) { t in
+                t.belongsTo("assessment", onDelete: .cascade).notNull()
+                t.column("residentID", .integer).notNull()
+                t.primaryKey(["assessmentID", "residentID"])
             }
         }
     }

@@ -62,7 +62,12 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     VotingController(elections: elections, secureCookies: configuration.secureCookies).addRoutes(to: router)
     let garden = GardenContext(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase,
                                secureCookies: configuration.secureCookies)
-    MotionsController(garden: garden).addRoutes(to: router)
+    let motions = MotionsController(garden: garden)
+    motions.addRoutes(to: router)
+    ImplementationController(motions: motions).addRoutes(to: router)
+    HearingsController(garden: garden).addRoutes(to: router)
+    AssessmentsController(garden: garden).addRoutes(to: router)
+    BoardController(garden: garden).addRoutes(to: router)
     MeetingsController(garden: garden).addRoutes(to: router)
     CouncilController(garden: garden).addRoutes(to: router)
     return router

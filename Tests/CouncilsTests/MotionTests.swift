@@ -170,8 +170,8 @@ struct MotionTests {
         let fixture = try CouncilFixture()
         let motion = try fixture.motion().0
         do {
-            _ = try fixture.move(motion, "complete")
-            Issue.record("completed a submitted motion")
+            _ = try fixture.move(motion, "archive")
+            Issue.record("archived a submitted motion")
         } catch let CommunityError.notAllowed(message) {
             #expect(message.contains("已提交"))
             #expect(message.contains("accept"))

@@ -6,8 +6,9 @@ import Notary
 /// The discussion garden of the demo community: motions in every state of the standard
 /// workflow, a council meeting held last week (attendance, votes, approved and published
 /// minutes), a representatives' meeting with its notice out, comments (one hidden by the
-/// moderator), replies, and access cards for three households — all made through the same
-/// functions the web pages and the CLI call.
+/// moderator), replies, implementation with milestones (one overdue) and progress, residents'
+/// ratings, hearings in every phase, the members' yearly assessment, and access cards for
+/// three households — all made through the same functions the web pages and the CLI call.
 public enum DemoCouncil {
     /// What was seeded, for the demo's summary.
     public struct Summary: Sendable {
@@ -15,6 +16,8 @@ public enum DemoCouncil {
         public let states: Int
         public let heldMeetingID: Int64
         public let upcomingMeetingID: Int64
+        /// Hearings: reported, record awaiting sign-off, being held, notice out, draft.
+        public let hearingIDs: [Int64]
         public let householdCards: [HouseholdAccessCard]
         public let chairUsername: String
         public let recorderUsername: String
@@ -150,15 +153,30 @@ public enum DemoCouncil {
         _ = try database.approveMinutes(meetingID: held.id!, by: recorder, now: at(3))
         _ = try database.publishMinutes(meetingID: held.id!, signingKey: signingKey, actor: Actor(chair), now: at(3, hour: 11))
         // After the meeting: implementation, completion, evaluation, archive.
-        try move(11, "implement", daysAgo: 4)
-        try move(12, "implement", daysAgo: 4)
-        try move(12, "complete", daysAgo: 2)
-        try move(13, "implement", daysAgo: 4)
-        try move(13, "complete", daysAgo: 3)
-        try move(13, "evaluate", daysAgo: 1)
-        try move(14, "implement", daysAgo: 4)
-        try move(14, "complete", daysAgo: 3)
-        try move(14, "evaluate", daysAgo: 2)
+        // Implementation: owners, milestones (one overdue), progress, completion; ratings and evaluation.
+        for index in 11...14 {
+            _ = try database.startImplementation(motionID: motions[index].id!, owner: index == 11 ? "" : "安和物业服务有限公司", ownerKind: index == 11 ? .member : .unit,
+                                                 ownerAccountID: index == 11 ? chair.id : nil, by: chair, now: at(4, hour: 9))
+        }
+        let survey = try database.addMilestone(motionID: motions[11].id!, title: "各单元门禁现状摸排", due: today.adding(days: -1), actor: Actor(chair))
+        try database.addMilestone(motionID: motions[11].id!, title: "确定供应商并公示报价", due: today.adding(days: 14), actor: Actor(chair))
+        try database.addMilestone(motionID: motions[11].id!, title: "安装调试并验收", due: today.adding(days: 40), actor: Actor(chair))
+        _ = survey
+        try database.addProgressNote(motionID: motions[11].id!, text: "已完成1至3号楼摸排，4至6号楼本周内完成。", photo: nil, author: "王主任", actor: Actor(chair), now: at(2, hour: 16))
+        for index in 12...14 {
+            let step = try database.addMilestone(motionID: motions[index].id!, title: "实施", due: today.adding(days: -2), actor: Actor(chair))
+            try database.completeMilestone(id: step.id!, note: "已完成", actor: Actor(chair), now: at(3, hour: 17))
+            try database.completeImplementation(motionID: motions[index].id!, completion: index == 12 ? "已组织清理楼道堆物 36 处。" : "已完成并验收。", by: chair, now: at(3, hour: 18))
+        }
+        let ratings: [Satisfaction] = [.satisfied, .satisfied, .basic, .satisfied, .dissatisfied, .basic, .satisfied]
+        for (offset, rating) in ratings.enumerated() {
+            for index in 12...14 {
+                try database.rateMotion(id: motions[index].id!, identity: try identity(String(format: "H%05d", 120 + offset)), rating: rating,
+                                        comment: offset == 4 ? "施工噪音大，没有提前通知。" : nil, now: at(2, hour: 20))
+            }
+        }
+        _ = try database.closeEvaluation(motionID: motions[13].id!, by: chair, now: at(1))
+        _ = try database.closeEvaluation(motionID: motions[14].id!, by: chair, now: at(1))
         try move(14, "archive", daysAgo: 1)
         try database.replyToMotion(id: motions[3].id!, text: "居住证明请到安和派出所户籍窗口办理，居委会可协助预约。", actor: Actor(chair), by: chair, now: at(26, hour: 16))
         try database.replyToMotion(id: motions[4].id!, text: "已转物业公司，要求十五个工作日内在公告栏公开收支明细。", actor: Actor(chair), by: chair, now: at(24, hour: 16))
@@ -171,9 +189,10 @@ public enum DemoCouncil {
             chairAccountID: chair.id!, recorderAccountID: recorder.id!), actor: Actor(chair), now: at(0, hour: 9))
         try database.addAgendaItem(meetingID: upcoming.id!, title: nil, motionNumber: motions[7].number, actor: Actor(chair), now: at(0, hour: 9))
         _ = try database.publishNotice(meetingID: upcoming.id!, actor: Actor(chair), now: at(0, hour: 9))
+        let hearings = try DemoHearings.seed(into: database, communityID: communityID, signingKey: signingKey, chair: chair, recorder: recorder, today: today, identity: identity)
         let cards = try database.issueHouseholdCodes(communityID: communityID, numbers: ["H00001", "H00002", "H00003"], actor: .commandLine)
         let states = Set(try database.motions(communityID: communityID).map(\.motion.state)).count
-        return Summary(motions: motions.count, states: states, heldMeetingID: held.id!, upcomingMeetingID: upcoming.id!, householdCards: cards,
-                       chairUsername: chair.username, recorderUsername: recorder.username)
+        return Summary(motions: try database.motions(communityID: communityID).count, states: states, heldMeetingID: held.id!, upcomingMeetingID: upcoming.id!,
+                       hearingIDs: hearings, householdCards: cards, chairUsername: chair.username, recorderUsername: recorder.username)
     }
 }

@@ -44,7 +44,8 @@ extension AppDatabase {
     /// referred to); `merge` needs `target`, the number of the motion it joins, which must be
     /// open. The motion's row, its history line and the audit entry commit together.
     public func moveMotion(id: Int64, action: String, reason: String?, target: String? = nil, by mover: MotionMover, now: Date = Date()) throws -> Motion {
-        try writer.write { db in
+        if let instead = Self.dedicatedActions[action] { throw CommunityError.notAllowed("\(action): \(instead)") }
+        return try writer.write { db in
             guard var motion = try Motion.fetchOne(db, key: id) else { throw CommunityError.notFound("motion \(id)") }
             switch mover {
             case .committee(let account):
@@ -81,6 +82,12 @@ extension AppDatabase {
             return motion
         }
     }
+
+    /// Actions that carry more than a reason, taken through their own functions.
+    static let dedicatedActions = [
+        "implement": "name the owner when starting the implementation (startImplementation, the motion's implementation form)",
+        "complete": "record what was done when completing the implementation (completeImplementation)",
+    ]
 
     static func allowedTransition(_ workflow: MotionWorkflow, motion: Motion, action: String, performer: MotionWorkflow.Performer) throws -> MotionWorkflow.Transition {
         let stateName = workflow.state(motion.state)?.zh ?? motion.state

@@ -43,12 +43,31 @@ public struct CouncilSettings: Codable, Sendable, Equatable {
     public var speakingMinutes: Int = 5
     /// Residents' meetings to hold each year.
     public var meetingsPerYear: Int = 2
+    /// Who rates completed motions: one rating per household, or per representative.
+    public var ratingUnit: RatingUnit = .household
     /// Largest photo accepted with a motion, in bytes.
     public var photoMaxBytes: Int = 2 << 20
     /// Motion categories, in display order.
     public var categories: [MotionCategory] = CouncilSettings.defaultCategories
 
     public init() {}
+
+    /// Decodes stored settings; fields added later take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = CouncilSettings()
+        supportUnit = try container.decodeIfPresent(SupportUnit.self, forKey: .supportUnit) ?? defaults.supportUnit
+        supportThreshold = try container.decodeIfPresent(Int.self, forKey: .supportThreshold) ?? defaults.supportThreshold
+        acceptDays = try container.decodeIfPresent(Int.self, forKey: .acceptDays) ?? defaults.acceptDays
+        replyDays = try container.decodeIfPresent(Int.self, forKey: .replyDays) ?? defaults.replyDays
+        noticeDays = try container.decodeIfPresent(Int.self, forKey: .noticeDays) ?? defaults.noticeDays
+        hearingNoticeDays = try container.decodeIfPresent(Int.self, forKey: .hearingNoticeDays) ?? defaults.hearingNoticeDays
+        speakingMinutes = try container.decodeIfPresent(Int.self, forKey: .speakingMinutes) ?? defaults.speakingMinutes
+        meetingsPerYear = try container.decodeIfPresent(Int.self, forKey: .meetingsPerYear) ?? defaults.meetingsPerYear
+        ratingUnit = try container.decodeIfPresent(RatingUnit.self, forKey: .ratingUnit) ?? defaults.ratingUnit
+        photoMaxBytes = try container.decodeIfPresent(Int.self, forKey: .photoMaxBytes) ?? defaults.photoMaxBytes
+        categories = try container.decodeIfPresent([MotionCategory].self, forKey: .categories) ?? defaults.categories
+    }
 
     public static let defaultCategories: [MotionCategory] = [
         MotionCategory(key: "environment", zh: "环境卫生", en: "Environment"),

@@ -173,7 +173,7 @@ struct MotionsController {
              "showBody": comment.hiddenAt == nil || staff, "canHide": committee && comment.hiddenAt == nil]
         }
         // The transitions this visitor may take from here.
-        let actions: [[String: Any]] = workflow.transitions(from: motion.state).compactMap { transition in
+        let actions: [[String: Any]] = workflow.transitions(from: motion.state).filter { !["implement", "complete"].contains($0.action) }.compactMap { transition in
             let allowed = (transition.by == .committee && committee) || (transition.by == .submitter && (isSubmitter || staff))
             guard allowed else { return nil }
             return ["action": transition.action, "label": GardenContext.zh(context) ? transition.zh : transition.en, "reasonRequired": transition.reasonRequired,
@@ -192,6 +192,7 @@ struct MotionsController {
             "canComment": identity != nil || staff, "signedIn": identity != nil, "identity": identity?.publicLabel ?? "",
             "unitHousehold": settings.supportUnit == .household,
         ]
+        data.merge(try ImplementationController.pageData(motion, database: database, identity: identity, committee: committee, staff: staff, context: context)) { a, _ in a }
         // Mustache treats "" as true: optional facts are set only when present.
         let location = [motion.building, motion.unit, motion.grid].filter { !$0.isEmpty }.joined(separator: " · ")
         if !location.isEmpty { data["location"] = location }

@@ -88,7 +88,8 @@ struct UploadLimitMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if Self.importPaths.contains(request.uri.path) { context.uploadLimit = Self.importLimit }
-        if Self.photoPaths.contains(request.uri.path) { context.uploadLimit = Self.photoLimit }
+        let path = request.uri.path
+        if Self.photoPaths.contains(path) || (path.hasPrefix("/motions/") && path.hasSuffix("/progress")) { context.uploadLimit = Self.photoLimit }
         return try await next(request, context)
     }
 }

@@ -1,0 +1,109 @@
+import Community
+import Councils
+import Elections
+import Foundation
+import Hummingbird
+
+/// The disclosure board (居务公开): one public page, no login, for everything a resident may
+/// look up — motions and their states, meeting notices and minutes, hearing notices and
+/// reports, resolutions and implementation progress, election notices, rolls, candidate lists
+/// and results — and the monthly disclosure report (print page, CSV, JSON).
+struct BoardController {
+    let garden: GardenContext
+    var database: AppDatabase { garden.database }
+    var renderer: PageRenderer { garden.renderer }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/board", use: board)
+        router.get("/board/report", use: report)
+        router.get("/board/report.csv", use: reportCSV)
+        router.get("/api/v1/board/report", use: reportAPI)
+    }
+
+    @Sendable func board(request: Request, context: AppRequestContext) async throws -> Response {
+        let community = try garden.community()
+        let communityID = community.id!
+        let workflow = try database.motionWorkflow(communityID: communityID)
+        let today = CivilDate.today()
+        let motions = try database.motions(communityID: communityID)
+        let meetings = try database.meetings(communityID: communityID).filter { $0.status != .draft }
+        let hearings = try database.hearings(communityID: communityID).filter { $0.status != .draft }
+        // Resolutions: decided agenda items of meetings, newest meetings first.
+        var resolutions: [[String: Any]] = []
+        for meeting in meetings where meeting.status == .closed {
+            for item in try database.agenda(meetingID: meeting.id!) where item.decision != nil {
+                var row: [String: Any] = ["meetingID": meeting.id!, "date": meeting.date.description, "title": item.title,
+                                          "decision": context.locale.text("m_decision_\(item.decision!.rawValue)"), "passed": item.decision == .passed]
+                if let motionID = item.motionID, let motion = motions.first(where: { $0.motion.id == motionID })?.motion {
+                    row["motion"] = motion.number
+                    row["state"] = GardenContext.stateName(workflow, motion.state, context)
+                }
+                resolutions.append(row)
+            }
+        }
+        let implementing = motions.filter { $0.motion.state == "implementing" }
+        let progress: [[String: Any]] = try implementing.map { listing in
+            let milestones = try database.milestones(motionID: listing.motion.id!)
+            return ["number": listing.motion.number, "title": listing.motion.title, "owner": try database.implementation(motionID: listing.motion.id!)?.owner ?? "",
+                    "done": milestones.filter { $0.doneOn != nil }.count, "total": milestones.count, "overdue": milestones.contains { $0.overdue(today: today) }]
+        }
+        let elections: [[String: Any]] = try database.elections(communityID: communityID).filter { $0.status.rollIsPublic }.map { election in
+            ["id": election.id!, "title": election.title, "electionDay": election.electionDay.description,
+             "candidates": election.status == .candidatesPublished, "result": try database.certifiedResult(electionID: election.id!) != nil]
+        }
+        let month = today.adding(months: -1)
+        return try renderer.page("board", title: context.locale.text("b_title"), data: [
+            "community": community.name,
+            "motions": motions.prefix(20).map { listing in
+                ["number": listing.motion.number, "title": listing.motion.title, "state": GardenContext.stateName(workflow, listing.motion.state, context),
+                 "supports": listing.supports, "overdue": listing.motion.overdue(today: today)] as [String: Any]
+            },
+            "motionCount": motions.count,
+            "meetings": meetings.prefix(10).map { meeting in
+                var row: [String: Any] = ["id": meeting.id!, "title": meeting.title, "date": meeting.date.description, "kind": MeetingsController.kindName(meeting.kind, context),
+                                          "status": context.locale.text("m_status_\(meeting.status.rawValue)")]
+                if (try? database.minutes(meetingID: meeting.id!))??.publishedAt != nil { row["minutes"] = true }
+                return row
+            },
+            "hearings": hearings.prefix(10).map { hearing in
+                ["id": hearing.id!, "title": hearing.title, "date": hearing.date.description, "status": GardenContext.zh(context) ? hearing.status.chinese : hearing.status.rawValue,
+                 "reported": hearing.status == .reported, "registering": hearing.status == .noticed && today <= hearing.registrationDeadline,
+                 "deadline": hearing.registrationDeadline.description] as [String: Any]
+            },
+            "resolutions": Array(resolutions.prefix(20)), "progress": progress, "elections": elections,
+            "lastMonth": String(format: "%04d-%02d", month.year, month.month), "thisMonth": String(format: "%04d-%02d", today.year, today.month),
+            "assessments": try database.assessments(communityID: communityID).filter { $0.status == .closed }.map { ["id": $0.id!, "title": $0.title] as [String: Any] },
+        ], request: request, context: context)
+    }
+
+    func month(_ request: Request) throws -> (Int, Int) {
+        let text = request.uri.queryParameters["month"].map(String.init) ?? {
+            let last = CivilDate.today().adding(months: -1)
+            return String(format: "%04d-%02d", last.year, last.month)
+        }()
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, (2000...2100).contains(parts[0]), (1...12).contains(parts[1]) else { throw WebError.badRequest(field: "month", reason: "YYYY-MM") }
+        return (parts[0], parts[1])
+    }
+
+    @Sendable func report(request: Request, context: AppRequestContext) async throws -> Response {
+        let (year, month) = try month(request)
+        let report = try database.disclosureReport(communityID: try garden.communityID(), year: year, month: month)
+        let previous = CivilDate(year: year, month: month, day: 1)!.adding(months: -1), next = CivilDate(year: year, month: month, day: 1)!.adding(months: 1)
+        return try renderer.page("board_report", title: "\(context.locale.text("b_report")) \(report.month)", data: [
+            "community": try garden.community().name, "month": report.month, "rows": report.rows.map { ["label": $0.0, "value": $0.1] },
+            "previous": String(format: "%04d-%02d", previous.year, previous.month), "next": String(format: "%04d-%02d", next.year, next.month),
+        ], request: request, context: context)
+    }
+
+    @Sendable func reportCSV(request: Request, context: AppRequestContext) async throws -> Response {
+        let (year, month) = try month(request)
+        let report = try database.disclosureReport(communityID: try garden.communityID(), year: year, month: month)
+        return GardenContext.csv(report.csv, fileName: "disclosure-\(report.month).csv")
+    }
+
+    @Sendable func reportAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let (year, month) = try month(request)
+        return try JSONResponse.make(try database.disclosureReport(communityID: try garden.communityID(), year: year, month: month))
+    }
+}
