@@ -23,7 +23,7 @@ func staffAccount(_ database: AppDatabase, username: String, roles: Set<Role>) t
 /// `xuanyi council settings|calendar|workflow|cards`: the discussion garden's configuration.
 struct CouncilCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "council", abstract: "Discussion garden (议事园) settings, working calendar, workflow and household cards.",
-                                                    subcommands: [Settings.self, Calendar.self, Workflow.self, Cards.self])
+                                                    subcommands: [Settings.self, Calendar.self, Workflow.self, Cards.self, Report.self])
 
     struct Settings: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show or change the deliberation settings (supportThreshold, acceptDays …).")
@@ -116,6 +116,30 @@ struct CouncilCommand: AsyncParsableCommand {
                 for transition in workflow.transitions {
                     say("\(transition.action)\t\(transition.from.joined(separator: ",")) → \(transition.to)\t\(transition.zh)\tby \(transition.by.rawValue)\(transition.reasonRequired ? "\treason required" : "")")
                 }
+            }
+        }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The monthly disclosure report (居务公开月报): received, accepted, referred, overdue, completed, satisfaction.")
+        @OptionGroup var options: DatabaseOptions
+        @Option(name: .long, help: "Month, YYYY-MM (default: last month).") var month: String?
+        @Flag(name: .long, help: "Write CSV (UTF-8 with BOM).") var csv = false
+        @Flag(name: .long, help: "Write JSON.") var json = false
+
+        func run() async throws {
+            let (database, community) = try openCommunity(options)
+            let last = CivilDate.today().adding(months: -1)
+            let parts = (month ?? String(format: "%04d-%02d", last.year, last.month)).split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2 else { throw CommandError("--month: expected YYYY-MM") }
+            let report = try database.disclosureReport(communityID: community.id!, year: parts[0], month: parts[1])
+            if csv {
+                FileHandle.standardOutput.write(Data(report.csv.utf8))
+            } else if json {
+                FileHandle.standardOutput.write(try CanonicalJSON.encode(report) + Data("\n".utf8))
+            } else {
+                say("\(community.name) 居务公开月报 \(report.month)")
+                for (label, value) in report.rows { say("  \(label)\t\(value)") }
             }
         }
     }

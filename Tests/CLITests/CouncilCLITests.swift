@@ -1,6 +1,16 @@
 import Foundation
 import Testing
 
+/// This month in China time, as `YYYY-MM`.
+enum CivilDateText {
+    static func thisMonth() -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        let parts = calendar.dateComponents([.year, .month], from: Date())
+        return String(format: "%04d-%02d", parts.year!, parts.month!)
+    }
+}
+
 @Suite("xuanyi council and xuanyi motion on the command line", .serialized)
 struct CouncilCLITests {
     @Test("the demo's garden from the CLI: list, show, move with refusals, enter a phone motion, calendar, workflow round trip, household cards")
@@ -10,10 +20,10 @@ struct CouncilCLITests {
         let database = workspace.path("demo.sqlite")
         let demo = try CLI.xuanyi(["demo", "--database", database, "--households", "250", "--no-serve", "--admin-password", "demo-password-1"])
         #expect(demo.status == 0, "\(demo.stderr)")
-        #expect(demo.stdout.contains("15 motions in 14 states"))
+        #expect(demo.stdout.contains("16 motions in 14 states"))
         let db = ["--database", database]
         let list = try CLI.xuanyi(["motion", "list"] + db)
-        #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 15)
+        #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 16)
         let submitted = try CLI.xuanyi(["motion", "list", "--state", "submitted"] + db)
         let numbers = submitted.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
         #expect(numbers.count == 2)
@@ -56,6 +66,10 @@ struct CouncilCLITests {
         let staff = try CLI.xuanyi(["account", "create", "--username", "wenyuan2", "--display-name", "文员二", "--role", "clerk", "--password-file", passwordFile] + db)
         #expect(staff.status == 0, "\(staff.stderr)")
         #expect(try CLI.xuanyi(["account", "list"] + db).stdout.contains("wenyuan2\t文员二\tclerk"))
+        let month = try CLI.xuanyi(["council", "report", "--month", String(CivilDateText.thisMonth()), "--csv"] + db)
+        #expect(month.status == 0 && month.stdout.hasPrefix("\u{FEFF}月份,项目,数值") && month.stdout.contains(",评议份数,"))
+        let badMonth = try CLI.xuanyi(["council", "report", "--month", "2026-13"] + db)
+        #expect(badMonth.status != 0 && badMonth.stderr.contains("month"))
         let cards = workspace.path("cards.csv")
         #expect(try CLI.xuanyi(["council", "cards", "--households", "H00010,H00011", "--out", cards] + db).status == 0)
         let lines = try String(contentsOfFile: cards, encoding: .utf8).split(separator: "\r\n")
