@@ -66,7 +66,7 @@ struct BoardController {
                 return row
             },
             "hearings": hearings.prefix(10).map { hearing in
-                ["id": hearing.id!, "title": hearing.title, "date": hearing.date.description, "status": GardenContext.zh(context) ? hearing.status.chinese : hearing.status.rawValue,
+                ["id": hearing.id!, "title": hearing.title, "date": hearing.date.description, "status": context.locale.text("h_status_\(hearing.status.rawValue)"),
                  "reported": hearing.status == .reported, "registering": hearing.status == .noticed && today <= hearing.registrationDeadline,
                  "deadline": hearing.registrationDeadline.description] as [String: Any]
             },

@@ -46,7 +46,7 @@ struct HearingsController {
 
     func summary(_ hearing: Hearing, _ context: AppRequestContext) -> [String: Any] {
         var data: [String: Any] = ["id": hearing.id!, "title": hearing.title, "date": hearing.date.description, "time": hearing.time, "venue": hearing.venue,
-                                   "status": GardenContext.zh(context) ? hearing.status.chinese : hearing.status.rawValue, "deadline": hearing.registrationDeadline.description,
+                                   "status": context.locale.text("h_status_\(hearing.status.rawValue)"), "deadline": hearing.registrationDeadline.description,
                                    "capacity": hearing.capacity, "observerSeats": hearing.observerSeats, "noticeOn": hearing.noticeOn?.description ?? ""]
         if let late = hearing.lateNoticeReason { data["late"] = late }
         return data

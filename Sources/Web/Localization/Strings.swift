@@ -748,6 +748,11 @@ enum Strings {
         "i_progress_note": "进展说明",
         "i_completion": "办结情况",
         "i_complete": "办结（开始居民评议）",
+        "h_status_draft": "筹备中",
+        "h_status_noticed": "已发公告",
+        "h_status_held": "听证中",
+        "h_status_closed": "笔录待确认",
+        "h_status_reported": "已公布报告",
     ]
 
     static let en: [String: String] = [
@@ -1498,5 +1503,10 @@ enum Strings {
         "i_progress_note": "Progress note",
         "i_completion": "What was done",
         "i_complete": "Complete (opens residents' evaluation)",
+        "h_status_draft": "Draft",
+        "h_status_noticed": "Notice published",
+        "h_status_held": "Being held",
+        "h_status_closed": "Record awaiting signatures",
+        "h_status_reported": "Report published",
     ]
 }
