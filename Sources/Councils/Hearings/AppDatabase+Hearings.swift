@@ -48,21 +48,14 @@ extension AppDatabase {
         }
         let title = try text(new.title, "title", 100), matter = try text(new.matter, "matter", 5_000), proposer = try text(new.proposer, "proposer", 100)
         let plan = try text(new.plan, "plan", 10_000), venue = try text(new.venue, "venue", 100)
-        let parts = new.time.split(separator: ":").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else { throw CommunityError.invalid(field: "time", reason: "HH:MM, e.g. 14:30") }
+        let time = try Convening.clockTime(new.time, example: "14:30")
         guard new.date >= CivilDate.today(now: now) else { throw CommunityError.invalid(field: "date", reason: "a hearing is planned for today or later") }
         guard new.registrationDeadline < new.date else { throw CommunityError.invalid(field: "registrationDeadline", reason: "before the hearing day") }
         guard (2...200).contains(new.capacity) else { throw CommunityError.invalid(field: "capacity", reason: "hearing representatives to select, 2 to 200 (typically 30–50 participants in all)") }
         guard (0...500).contains(new.observerSeats) else { throw CommunityError.invalid(field: "observerSeats", reason: "0 to 500") }
-        guard new.chairAccountID != new.recorderAccountID else { throw CommunityError.invalid(field: "recorder", reason: "the recorder cannot also chair the hearing") }
         return try writer.write { db in
-            for (field, id) in [("chair", new.chairAccountID), ("recorder", new.recorderAccountID)] {
-                guard let account = try Account.fetchOne(db, key: id), !account.disabled, account.has(anyOf: [.admin, .committee, .clerk]) else {
-                    throw CommunityError.invalid(field: field, reason: "a staff account of this community")
-                }
-            }
-            var hearing = Hearing(communityID: communityID, title: title, matter: matter, proposer: proposer, plan: plan, date: new.date,
-                                  time: String(format: "%02d:%02d", parts[0], parts[1]), venue: venue, registrationDeadline: new.registrationDeadline,
+            try Convening.requireChairAndRecorder(db, chair: new.chairAccountID, recorder: new.recorderAccountID, what: "hearing")
+            var hearing = Hearing(communityID: communityID, title: title, matter: matter, proposer: proposer, plan: plan, date: new.date, time: time, venue: venue, registrationDeadline: new.registrationDeadline,
                                   capacity: new.capacity, observerSeats: new.observerSeats, chairAccountID: new.chairAccountID,
                                   recorderAccountID: new.recorderAccountID, status: .draft, createdAt: Timestamp.string(from: now))
             if let number = new.motionNumber?.trimmingCharacters(in: .whitespaces), !number.isEmpty {
@@ -398,15 +391,15 @@ extension AppDatabase {
                 observers: participants.filter { $0.role == .observer }.count,
                 opinions: opinions.map { .init(summary: $0.summary, adopted: $0.adopted ?? false, reason: $0.reason ?? "") },
                 report: text, outcome: outcome.rawValue, publishedAt: publishedAt, key: signingKey.keyID)
-            let bytes = try CanonicalJSON.encode(document)
+            let signed = try Convening.sign(document, with: signingKey)
             hearing.status = .reported
             hearing.reportText = text
             hearing.outcome = outcome.rawValue
             hearing.reportPublishedAt = publishedAt
-            hearing.reportDocument = String(decoding: bytes, as: UTF8.self)
-            hearing.reportDigest = SHA256.hash(bytes).hex
-            hearing.reportSignature = Base64.encode(try signingKey.sign(bytes))
-            hearing.keyID = signingKey.keyID
+            hearing.reportDocument = signed.text
+            hearing.reportDigest = signed.digest
+            hearing.reportSignature = signed.signature
+            hearing.keyID = signed.keyID
             try hearing.update(db)
             if let motionID = hearing.motionID {
                 try Self.meetingTransition(db, motionID: motionID, action: outcome.action, meetingLabel: "听证会 #\(id)（\(hearing.title)）",

@@ -37,19 +37,11 @@ extension AppDatabase {
         guard new.kind.bases.contains(new.basis) else {
             throw CommunityError.invalid(field: "basis", reason: "a \(new.kind.chinese) is attended by \(new.kind.bases.map(\.chinese).joined(separator: " or "))")
         }
-        let time = new.time.trimmingCharacters(in: .whitespaces)
-        let parts = time.split(separator: ":").compactMap { Int($0) }
-        guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else { throw CommunityError.invalid(field: "time", reason: "HH:MM, e.g. 19:00") }
-        guard new.chairAccountID != new.recorderAccountID else { throw CommunityError.invalid(field: "recorder", reason: "the recorder cannot also chair the meeting") }
+        let time = try Convening.clockTime(new.time, example: "19:00")
         guard new.date >= CivilDate.today(now: now) else { throw CommunityError.invalid(field: "date", reason: "a meeting is planned for today or later") }
         return try writer.write { db in
-            for (field, id) in [("chair", new.chairAccountID), ("recorder", new.recorderAccountID)] {
-                guard let account = try Account.fetchOne(db, key: id), !account.disabled, account.has(anyOf: [.admin, .committee, .clerk]) else {
-                    throw CommunityError.invalid(field: field, reason: "a staff account of this community")
-                }
-            }
-            var meeting = Meeting(communityID: communityID, kind: new.kind, basis: new.basis, title: title, date: new.date,
-                                  time: String(format: "%02d:%02d", parts[0], parts[1]), venue: venue, chairAccountID: new.chairAccountID,
+            try Convening.requireChairAndRecorder(db, chair: new.chairAccountID, recorder: new.recorderAccountID, what: "meeting")
+            var meeting = Meeting(communityID: communityID, kind: new.kind, basis: new.basis, title: title, date: new.date, time: time, venue: venue, chairAccountID: new.chairAccountID,
                                   recorderAccountID: new.recorderAccountID, status: .draft, entitled: 0, createdAt: Timestamp.string(from: now))
             try meeting.insert(db)
             try AuditLog.append(db, actor: actor, action: "meeting.create", subject: "meeting:\(meeting.id!)",

@@ -124,12 +124,12 @@ extension AppDatabase {
                                            notice: meeting.noticeOn?.description ?? "", lateNoticeReason: meeting.lateNoticeReason, entitled: meeting.entitled,
                                            attended: attended, items: documentItems, text: minutes.text, chair: chair, recorder: recorder,
                                            chairApprovedAt: chairAt, recorderApprovedAt: recorderAt, publishedAt: publishedAt, key: signingKey.keyID)
-            let bytes = try CanonicalJSON.encode(document)
+            let signed = try Convening.sign(document, with: signingKey)
             minutes.publishedAt = publishedAt
-            minutes.document = String(decoding: bytes, as: UTF8.self)
-            minutes.digest = SHA256.hash(bytes).hex
-            minutes.signature = Base64.encode(try signingKey.sign(bytes))
-            minutes.keyID = signingKey.keyID
+            minutes.document = signed.text
+            minutes.digest = signed.digest
+            minutes.signature = signed.signature
+            minutes.keyID = signed.keyID
             try minutes.update(db)
             try AuditLog.append(db, actor: actor, action: "meeting.minutes.publish", subject: "meeting:\(meetingID)", details: ["digest": minutes.digest!], now: now)
             return minutes
