@@ -96,6 +96,21 @@ struct ImplementationEvaluationTests {
         #expect(throws: CommunityError.self) { try fixture.database.rateMotion(id: open.id!, identity: try fixture.household(10), rating: .satisfied, comment: nil) }
     }
 
+    @Test("ratingUnit = representative: only serving representatives rate, once each")
+    func representativeRatings() throws {
+        let fixture = try CouncilFixture()
+        let motion = try completedMotion(fixture)
+        var settings = try fixture.database.councilSettings(communityID: fixture.communityID)
+        settings.ratingUnit = .representative
+        try fixture.database.setCouncilSettings(settings, communityID: fixture.communityID, actor: .commandLine)
+        let representative = try fixture.household(12)
+        try fixture.database.addBodyMember(communityID: fixture.communityID, body: .representatives, residentID: representative.residentID!, since: .d(2026, 1, 1), actor: .commandLine)
+        #expect(throws: CommunityError.self) { try fixture.database.rateMotion(id: motion.id!, identity: try fixture.household(13), rating: .satisfied, comment: nil) }
+        try fixture.database.rateMotion(id: motion.id!, identity: representative, rating: .basic, comment: nil)
+        #expect(throws: CommunityError.self) { try fixture.database.rateMotion(id: motion.id!, identity: representative, rating: .basic, comment: nil) }
+        #expect(try fixture.database.ratingSummary(motionID: motion.id!).counts == [.basic: 1])
+    }
+
     @Test("no query can link a rating or a score to who gave it: no rater column, no time, no order, no audit entry naming the rater")
     func unlinkable() throws {
         let fixture = try CouncilFixture()

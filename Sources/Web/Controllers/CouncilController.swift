@@ -50,9 +50,12 @@ struct CouncilController {
             "states": workflow.states.map { ["key": $0.key, "label": GardenContext.zh(context) ? $0.zh : $0.en, "count": counts[$0.key] ?? 0] as [String: Any] },
             "mustSchedule": try database.motionsToSchedule(communityID: communityID).map(row),
             "overdue": try database.motions(communityID: communityID, filter: MotionFilter(overdueOnly: true), today: today).map(row),
+            "overdueMilestones": try database.overdueMilestones(communityID: communityID, today: today).map {
+                ["number": $0.motionNumber, "motionTitle": $0.motionTitle, "title": $0.milestone.title, "due": $0.milestone.due.description, "owner": $0.owner] as [String: Any]
+            },
             "meetings": upcoming.map { ["id": $0.id!, "title": $0.title, "date": $0.date.description, "status": context.locale.text("m_status_\($0.status.rawValue)")] as [String: Any] },
             "settings": [
-                "threshold": settings.supportThreshold, "household": settings.supportUnit == .household, "acceptDays": settings.acceptDays,
+                "threshold": settings.supportThreshold, "household": settings.supportUnit == .household, "ratingHousehold": settings.ratingUnit == .household, "acceptDays": settings.acceptDays,
                 "replyDays": settings.replyDays, "noticeDays": settings.noticeDays, "hearingNoticeDays": settings.hearingNoticeDays,
                 "speakingMinutes": settings.speakingMinutes, "meetingsPerYear": settings.meetingsPerYear, "photoKiB": settings.photoMaxBytes / 1024,
             ] as [String: Any],
@@ -74,6 +77,7 @@ struct CouncilController {
             }
             settings.supportThreshold = try number("supportThreshold")
             settings.supportUnit = form["supportUnit"] == "resident" ? .resident : .household
+            settings.ratingUnit = form["ratingUnit"] == "representative" ? .representative : .household
             settings.acceptDays = try number("acceptDays")
             settings.replyDays = try number("replyDays")
             settings.noticeDays = try number("noticeDays")
@@ -95,11 +99,13 @@ struct CouncilController {
             let counts: [String: Int]
             let mustSchedule: [String]
             let overdue: [String]
+            let overdueMilestones: [String]
             let settings: CouncilSettings
         }
         return try JSONResponse.make(Dashboard(counts: try database.motionCountsByState(communityID: communityID),
                                                mustSchedule: try database.motionsToSchedule(communityID: communityID).map(\.motion.number),
                                                overdue: try database.motions(communityID: communityID, filter: MotionFilter(overdueOnly: true)).map(\.motion.number),
+                                               overdueMilestones: try database.overdueMilestones(communityID: communityID).map { "\($0.motionNumber): \($0.milestone.title) (\($0.milestone.due))" },
                                                settings: try database.councilSettings(communityID: communityID)))
     }
 

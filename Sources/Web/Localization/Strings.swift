@@ -753,6 +753,9 @@ enum Strings {
         "h_status_held": "听证中",
         "h_status_closed": "笔录待确认",
         "h_status_reported": "已公布报告",
+        "c_rating_unit": "评议单位",
+        "c_unit_representative": "每位居民代表一次",
+        "c_overdue_milestones": "逾期的落实节点",
     ]
 
     static let en: [String: String] = [
@@ -1508,5 +1511,8 @@ enum Strings {
         "h_status_held": "Being held",
         "h_status_closed": "Record awaiting signatures",
         "h_status_reported": "Report published",
+        "c_rating_unit": "Ratings count per",
+        "c_unit_representative": "representative",
+        "c_overdue_milestones": "Overdue milestones",
     ]
 }
