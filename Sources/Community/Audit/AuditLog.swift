@@ -75,6 +75,11 @@ extension AppDatabase {
     /// Walks the audit log in sequence order and reports every edited, removed or reordered
     /// entry by number. Streams rows, so memory stays constant whatever the log's size.
     public func verifyAudit() throws -> AuditVerification {
+        try Self.verifyAudit(reader: reader)
+    }
+
+    /// Checks the audit chain of any database (a backup file, for instance).
+    public static func verifyAudit(reader: any DatabaseReader) throws -> AuditVerification {
         try reader.read { db in
             var problems: [AuditProblem] = []
             var expectedSeq: Int64 = 1
