@@ -756,6 +756,9 @@ enum Strings {
         "c_rating_unit": "评议单位",
         "c_unit_representative": "每位居民代表一次",
         "c_overdue_milestones": "逾期的落实节点",
+        "error_storage_full": "服务器磁盘已满，本次提交没有保存（之前已确认的数据不受影响）。请稍后再试，或告知居委会。",
+        "error_storage_readOnly": "数据库当前只读（维护中），本次提交没有保存（之前已确认的数据不受影响）。请稍后再试。",
+        "error_storage_unavailable": "数据库暂时无法写入，本次提交没有保存（之前已确认的数据不受影响）。请稍后再试。",
     ]
 
     static let en: [String: String] = [
@@ -1514,5 +1517,8 @@ enum Strings {
         "c_rating_unit": "Ratings count per",
         "c_unit_representative": "representative",
         "c_overdue_milestones": "Overdue milestones",
+        "error_storage_full": "The server's disk is full: this submission was not saved (nothing confirmed before is affected). Please try again later or tell the committee.",
+        "error_storage_readOnly": "The database is read-only for maintenance: this submission was not saved (nothing confirmed before is affected). Please try again later.",
+        "error_storage_unavailable": "The database cannot be written right now: this submission was not saved (nothing confirmed before is affected). Please try again later.",
     ]
 }

@@ -28,23 +28,30 @@ struct ErrorPageMiddleware: RouterMiddleware {
             var context = context
             context.locale = LocaleMiddleware.locale(for: request)
             let (status, message, field) = describe(error, locale: context.locale, requestID: context.id)
+            if let storage = StorageFailure(error) {
+                context.logger.critical("database cannot be written", metadata: ["storage": "\(storage.rawValue)", "detail": "\(error)"])
+            }
             if status == .internalServerError {
                 context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: type(of: error)))", "detail": "\(error)"])
             }
             if case .loginRequired = error as? WebError, !request.uri.path.hasPrefix("/api/") {
                 return Response(status: .seeOther, headers: [.location: "/login?next=\(request.uri.path)"])
             }
+            var response: Response
             if request.uri.path.hasPrefix("/api/") {
-                return try JSONResponse.make(JSONResponse.Problem(status: Int(status.code), title: status.reasonPhrase, detail: message,
-                                                                  field: field, requestID: status == .internalServerError ? context.id : nil),
-                                             status: status)
+                response = try JSONResponse.make(JSONResponse.Problem(status: Int(status.code), title: status.reasonPhrase, detail: message,
+                                                                      field: field, requestID: status == .internalServerError ? context.id : nil),
+                                                 status: status)
+            } else {
+                do {
+                    response = try renderer.page("error", title: context.locale.text("error_title"),
+                                                 data: ["status": Int(status.code), "message": message], request: request, context: context, status: status)
+                } catch {
+                    response = PageRenderer.html("<!doctype html><title>\(status.code)</title><p>\(status.code) \(status.reasonPhrase)</p>", status: status)
+                }
             }
-            do {
-                return try renderer.page("error", title: context.locale.text("error_title"),
-                                         data: ["status": Int(status.code), "message": message], request: request, context: context, status: status)
-            } catch {
-                return PageRenderer.html("<!doctype html><title>\(status.code)</title><p>\(status.code) \(status.reasonPhrase)</p>", status: status)
-            }
+            if status == .serviceUnavailable { response.headers[.retryAfter] = "60" }
+            return response
         }
     }
 
@@ -74,6 +81,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
             default: return (http.status, locale.text("error_400"), nil)
             }
         default:
+            if let storage = StorageFailure(error) {
+                return (.serviceUnavailable, locale.text("error_storage_\(storage.rawValue)"), nil)
+            }
             return (.internalServerError, "\(locale.text("error_500")) \(requestID)", nil)
         }
     }
