@@ -23,9 +23,9 @@ struct CouncilPagesTests {
         var communityID: Int64 { harness.community.id! }
     }
 
-    func garden() throws -> Garden {
+    func garden(households: Int = 30) throws -> Garden {
         let harness = try WebHarness()
-        _ = try DemoCommunity.seed(into: harness.database, communityID: harness.community.id!, householdCount: 30)
+        _ = try DemoCommunity.seed(into: harness.database, communityID: harness.community.id!, householdCount: households)
         let key = try harness.keyStore.generate()
         try harness.database.registerSigningKey(key.publicKey, communityID: harness.community.id!, purpose: "community", actor: .commandLine)
         try harness.database.createAccount(NewAccount(communityID: harness.community.id, username: "zhuren", displayName: "王主任", password: Self.password, roles: [.committee]),
