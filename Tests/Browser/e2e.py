@@ -9,7 +9,9 @@ Flows:
              committee closes the evaluation; the board and the month's report show it.
   election — a voter logs in with a voter card, marks, reviews and casts an electronic ballot,
              downloads the receipt, checks it on the tracking page; the committee checks a voter in
-             at the polling page; the previous term's record is downloaded and passes `xuanyi verify`.
+             at the polling page; a clerk imports residents (dry run, then for real); paper ballots
+             are counted by hand and entered twice by two clerks and the box closes with its signed
+             count sheet; the previous term's record is downloaded and passes `xuanyi verify`.
 Every page visited is checked for labelled inputs and for the absence of <script>; screenshots of
 key pages (zh and en, desktop and 390 px phones, print media for the ballot paper and the
 certificate) go to --screenshots.
@@ -347,6 +349,38 @@ try:
     shot("check-in-zh")
     forms = [f for f in driver.find_elements(By.TAG_NAME, "form") if (f.get_attribute("action") or "").endswith("/check-ins") or "check-in" in (f.get_attribute("action") or "")]
     check(forms, "no check-in form")
+
+    step("a clerk imports residents from a CSV file: a dry run first, then for real")
+    go("/residents/import")
+    sample = os.path.join(root, "docs", "samples", "residents.csv")
+    page = submit("/residents/import", {"dryRun": True}, files={"file": sample})
+    check("/residents/import" in page and not driver.find_elements(By.CSS_SELECTOR, "p.error"), "the dry run reported problems")
+    go("/residents/import")
+    page = submit("/residents/import", files={"file": sample})
+    shot("residents-import-zh")
+
+    step("paper ballots: the tellers' hand count, pass A and pass B by two clerks, the box closes with a signed count sheet")
+    box = 3
+    go(f"/elections/1/boxes/{box}")
+    submit(f"/elections/1/boxes/{box}/hand-count", {"handCount": "2"})
+
+    def enter_papers(pass_name):
+        for _ in range(2):
+            go(f"/elections/1/boxes/{box}?pass={pass_name}")
+            posts = {}
+            for radio in driver.find_elements(By.CSS_SELECTOR, 'form[action$="/entries"] input[type=radio][value="approve"]'):
+                posts.setdefault(radio.get_attribute("name").rsplit(".", 1)[0], radio.get_attribute("name"))
+            submit(f"/elections/1/boxes/{box}/entries", {"state": "marked", **{name: "approve" for name in posts.values()}})
+    enter_papers("A")
+    logout()
+    login("jilu")
+    enter_papers("B")
+    shot("box-entry-zh")
+    logout()
+    login("admin")
+    go(f"/elections/1/boxes/{box}")
+    page = submit(f"/elections/1/boxes/{box}/close")
+    check("xyr1." in page or "count-sheet" in page, "the box did not close with a signed count sheet")
 
     step("print pages: the ballot paper and a certificate")
     go("/elections/1/ballot")

@@ -207,10 +207,13 @@ struct ResidentsController {
             "report": true, "fileName": file.fileName, "encoding": report.encoding, "rows": report.rows, "applied": report.applied,
             "dryRunOK": report.isValid && !report.applied, "households": report.householdsCreated, "residents": report.residentsCreated,
             "problems": report.problems.map { ["line": $0.line, "column": $0.column, "reason": $0.reason] as [String: Any] },
-            "problemCount": report.problemCount, "moreProblems": max(0, report.problemCount - report.problems.count),
+            // Mustache treats 0 as true: the problem list and "more" appear only when there are some.
+            "problemCount": report.problemCount, "hasProblems": report.problemCount > 0,
             "digest": report.fileDigest,
         ]
-        return try renderer.page("residents_import", title: context.locale.text("import_title"), data: data, request: request, context: context,
+        var page = data
+        if report.problemCount > report.problems.count { page["moreProblems"] = report.problemCount - report.problems.count }
+        return try renderer.page("residents_import", title: context.locale.text("import_title"), data: page, request: request, context: context,
                                  status: report.isValid ? .ok : .unprocessableContent)
     }
 

@@ -1,0 +1,17 @@
+// swift-tools-version:6.2
+// libFuzzer targets for Xuanyi's parsers of untrusted input: the residents CSV import, the ballot
+// entry payload (a MarkedBallot checked against its paper) and the public election record read
+// by `xuanyi verify`. Build and run with ./run.sh (bounded time; crashes go to crashes/).
+import PackageDescription
+
+let package = Package(
+    name: "XuanyiFuzz",
+    platforms: [.macOS(.v14)],
+    dependencies: [.package(name: "xuanyi", path: "..")],
+    targets: [
+        .executableTarget(name: "FuzzResidentsCSV", dependencies: [.product(name: "Community", package: "xuanyi")]),
+        .executableTarget(name: "FuzzBallotEntry", dependencies: [.product(name: "Elections", package: "xuanyi"), .product(name: "Notary", package: "xuanyi")]),
+        .executableTarget(name: "FuzzRecord", dependencies: [.product(name: "Elections", package: "xuanyi")]),
+    ],
+    swiftLanguageModes: [.v6]
+)
