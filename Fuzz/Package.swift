@@ -4,14 +4,17 @@
 // by `xuanyi verify`. Build and run with ./run.sh (bounded time; crashes go to crashes/).
 import PackageDescription
 
+let library: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+
 let package = Package(
     name: "XuanyiFuzz",
     platforms: [.macOS(.v14)],
     dependencies: [.package(name: "xuanyi", path: "..")],
     targets: [
-        .executableTarget(name: "FuzzResidentsCSV", dependencies: [.product(name: "Community", package: "xuanyi")]),
-        .executableTarget(name: "FuzzBallotEntry", dependencies: [.product(name: "Elections", package: "xuanyi"), .product(name: "Notary", package: "xuanyi")]),
-        .executableTarget(name: "FuzzRecord", dependencies: [.product(name: "Elections", package: "xuanyi")]),
+        // No Swift `main`: libFuzzer's (linked by -sanitize=fuzzer) drives LLVMFuzzerTestOneInput.
+        .executableTarget(name: "FuzzResidentsCSV", dependencies: [.product(name: "Community", package: "xuanyi")], swiftSettings: library),
+        .executableTarget(name: "FuzzBallotEntry", dependencies: [.product(name: "Elections", package: "xuanyi"), .product(name: "Notary", package: "xuanyi")], swiftSettings: library),
+        .executableTarget(name: "FuzzRecord", dependencies: [.product(name: "Elections", package: "xuanyi")], swiftSettings: library),
     ],
     swiftLanguageModes: [.v6]
 )

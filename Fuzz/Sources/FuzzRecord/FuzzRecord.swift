@@ -3,7 +3,7 @@ import Foundation
 
 /// A copy of the example record whose ballot log is replaced by each input, then verified the
 /// way `xuanyi verify` does. The verifier must report, never crash.
-nonisolated(unsafe) let record: URL = {
+let record: URL = {
     let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../ballots/examples/electronic").standardized
     let copy = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-record-\(getpid())")
     try? FileManager.default.removeItem(at: copy)
@@ -19,3 +19,18 @@ public func fuzzRecord(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     _ = report.text(language: "en")
     return 0
 }
+
+/// SwiftPM links an executable's entry as `FuzzRecord_main`; it hands over to libFuzzer's driver.
+@_cdecl("FuzzRecord_main")
+public func fuzzRecordMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzzRecord(UnsafeRawPointer(data), size)
+    }
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt

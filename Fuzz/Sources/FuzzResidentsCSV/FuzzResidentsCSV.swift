@@ -3,7 +3,7 @@ import Foundation
 
 /// One database for the whole run: every input is imported as a dry run, which checks every
 /// row and changes nothing.
-nonisolated(unsafe) let fixture: (AppDatabase, Int64, URL) = {
+let fixture: (AppDatabase, Int64, URL) = {
     let database = try! AppDatabase.inMemory()
     let community = try! database.createCommunity(code: "110101001001", name: "桃园社区", streetOffice: "安和街道", district: "和平区", actor: .commandLine)
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-residents-\(getpid()).csv")
@@ -21,3 +21,18 @@ public func fuzzResidentsCSV(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     return 0
 }
+
+/// SwiftPM links an executable's entry as `FuzzResidentsCSV_main`; it hands over to libFuzzer's driver.
+@_cdecl("FuzzResidentsCSV_main")
+public func fuzzResidentsCSVMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzzResidentsCSV(UnsafeRawPointer(data), size)
+    }
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
