@@ -12,6 +12,7 @@ struct HomeController {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/", use: home)
         router.get("/lang/:code", use: switchLanguage)
+        router.get("/text/:size", use: switchTextSize)
     }
 
     @Sendable func home(request: Request, context: AppRequestContext) async throws -> Response {
@@ -30,13 +31,27 @@ struct HomeController {
         return try renderer.page("home", title: context.locale.text("home_title"), data: data, request: request, context: context)
     }
 
+    /// A path on this site to go back to, or `fallback` (never another site: no `//host`, no `\`).
+    static func sameSitePath(_ back: String?, fallback: String = "/") -> String {
+        guard let back, back.hasPrefix("/"), !back.hasPrefix("//"), !back.contains("\\") else { return fallback }
+        return back
+    }
+
+    /// Large text for elderly residents (and back): a cookie the layout reads; no JavaScript.
+    @Sendable func switchTextSize(request: Request, context: AppRequestContext) async throws -> Response {
+        let size = context.parameters.get("size") ?? ""
+        guard size == "large" || size == "normal" else { throw WebError.badRequest(field: "size", reason: "large or normal") }
+        var response = Response(status: .seeOther, headers: [.location: Self.sameSitePath(request.uri.queryParameters.get("back"))])
+        response.setCookie(Cookie(name: PageRenderer.textSizeCookie, value: size, maxAge: 365 * 86_400, path: "/",
+                                  secure: secureCookies, httpOnly: true, sameSite: .lax))
+        return response
+    }
+
     /// Sets the language cookie and returns to the page the visitor came from (same site only).
     @Sendable func switchLanguage(request: Request, context: AppRequestContext) async throws -> Response {
         let code = context.parameters.get("code") ?? ""
         guard let locale = AppLocale(code: code) else { throw WebError.badRequest(field: "lang", reason: "zh or en") }
-        let back = request.uri.queryParameters.get("back") ?? "/"
-        let target = back.hasPrefix("/") && !back.hasPrefix("//") && !back.contains("\\") ? back : "/"
-        var response = Response(status: .seeOther, headers: [.location: target])
+        var response = Response(status: .seeOther, headers: [.location: Self.sameSitePath(request.uri.queryParameters.get("back"))])
         response.setCookie(Cookie(name: LocaleMiddleware.cookieName, value: locale.rawValue, maxAge: 365 * 86_400, path: "/",
                                   secure: secureCookies, httpOnly: true, sameSite: .lax))
         return response

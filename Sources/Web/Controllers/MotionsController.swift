@@ -307,10 +307,7 @@ struct MotionsController {
         return try renderer.page("garden_sign_in", title: context.locale.text("g_sign_in_title"), data: data, request: request, context: context)
     }
 
-    func safeBack(_ back: String?) -> String {
-        guard let back, back.hasPrefix("/"), !back.hasPrefix("//") else { return "/motions" }
-        return back
-    }
+    func safeBack(_ back: String?) -> String { HomeController.sameSitePath(back, fallback: "/motions") }
 
     @Sendable func signIn(request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await FormFields.read(request, context: context)

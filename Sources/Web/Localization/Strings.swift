@@ -759,6 +759,8 @@ enum Strings {
         "error_storage_full": "服务器磁盘已满，本次提交没有保存（之前已确认的数据不受影响）。请稍后再试，或告知居委会。",
         "error_storage_readOnly": "数据库当前只读（维护中），本次提交没有保存（之前已确认的数据不受影响）。请稍后再试。",
         "error_storage_unavailable": "数据库暂时无法写入，本次提交没有保存（之前已确认的数据不受影响）。请稍后再试。",
+        "text_large": "大字版",
+        "text_normal": "标准字号",
     ]
 
     static let en: [String: String] = [
@@ -1520,5 +1522,7 @@ enum Strings {
         "error_storage_full": "The server's disk is full: this submission was not saved (nothing confirmed before is affected). Please try again later or tell the committee.",
         "error_storage_readOnly": "The database is read-only for maintenance: this submission was not saved (nothing confirmed before is affected). Please try again later.",
         "error_storage_unavailable": "The database cannot be written right now: this submission was not saved (nothing confirmed before is affected). Please try again later.",
+        "text_large": "Large text",
+        "text_normal": "Normal text",
     ]
 }

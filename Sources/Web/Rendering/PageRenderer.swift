@@ -6,6 +6,8 @@ import Mustache
 /// Renders Mustache pages inside the shared layout, with the interface strings, the
 /// logged-in user, the CSRF token and the language switch filled in.
 public struct PageRenderer: Sendable {
+    /// Cookie holding the visitor's text size (`large` for elderly residents, else normal).
+    static let textSizeCookie = "xy_text"
     let library: MustacheLibrary
 
     /// Loads every `*.mustache` file of the Web target's `Templates` resource folder.
@@ -26,6 +28,9 @@ public struct PageRenderer: Sendable {
         values["csrf"] = context.csrfToken
         let path = request.uri.path
         values["switchLanguageURL"] = "/lang/\(context.locale == .zhHans ? "en" : "zh")?back=\(percentEncode(path))"
+        let large = request.cookies[Self.textSizeCookie]?.value == "large"
+        values["largeText"] = large
+        values["switchTextURL"] = "/text/\(large ? "normal" : "large")?back=\(percentEncode(path))"
         if let account = context.account {
             values["user"] = [
                 "displayName": account.displayName,
