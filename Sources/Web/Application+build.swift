@@ -37,9 +37,9 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     let renderer = try await PageRenderer.load()
     let database = configuration.database
     let router = Router(context: AppRequestContext.self)
-    // Outermost first: headers on every response, then logging, then errors → friendly pages.
+    // Outermost first: headers on every response, then logging (paths without queries), then errors → friendly pages.
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))
     if let publicFolder = Bundle.module.resourceURL?.appendingPathComponent("Public").path {
         router.add(middleware: FileMiddleware(publicFolder, urlBasePath: "/static", searchForIndexHtml: false, logger: configuration.logger))
