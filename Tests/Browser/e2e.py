@@ -12,7 +12,8 @@ Flows:
              at the polling page; a clerk imports residents (dry run, then for real); paper ballots
              are counted by hand and entered twice by two clerks and the box closes with its signed
              count sheet; the previous term's record is downloaded and passes `xuanyi verify`.
-Every page visited is checked for labelled inputs and for the absence of <script>; screenshots of
+Every page visited is checked for labelled inputs, controls the keyboard can reach, text contrast of
+at least 4.5:1 and the absence of <script>; screenshots of
 key pages (zh and en, desktop and 390 px phones, print media for the ballot paper and the
 certificate) go to --screenshots.
 
@@ -124,6 +125,28 @@ def audit_page():
           return !(e.id && document.querySelector('label[for="' + CSS.escape(e.id) + '"]'));
         }).map(e => e.name || e.id || e.outerHTML.slice(0, 60));""")
     check(not unlabeled, f"{path}: inputs without a label: {unlabeled}")
+    # Keyboard-only use: nothing taken out of the tab order, nothing that acts only on a click.
+    untabbable = driver.execute_script("""
+        return Array.from(document.querySelectorAll('a[href], button, input, select, textarea'))
+          .filter(e => e.getAttribute('tabindex') === '-1' || e.hasAttribute('onclick')).map(e => e.outerHTML.slice(0, 60));""")
+    check(not untabbable, f"{path}: controls out of the keyboard's reach: {untabbable}")
+    # Contrast (WCAG AA, 4.5:1) of every text element against the background it sits on.
+    low = driver.execute_script("""
+        function rgb(c) { const m = c.match(/[\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; }
+        function lum(c) { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                          return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); }
+        function background(e) { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.a > 0.5) return c; }
+                                 return {r: 255, g: 255, b: 255, a: 1}; }
+        const out = [];
+        for (const e of document.querySelectorAll('p, a, td, th, label, button, h1, h2, h3, dd, dt, li, span, legend, summary')) {
+          if (!e.textContent.trim() || e.offsetParent === null) continue;
+          const fg = rgb(getComputedStyle(e).color), bg = background(e);
+          const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+          const ratio = (hi + 0.05) / (lo + 0.05);
+          if (ratio < 4.5) out.push(e.tagName + ' "' + e.textContent.trim().slice(0, 20) + '" ' + ratio.toFixed(2));
+        }
+        return out.slice(0, 5);""")
+    check(not low, f"{path}: text below 4.5:1 contrast: {low}")
 
 
 def go(path):
@@ -402,7 +425,7 @@ try:
     open(archive, "wb").write(urllib.request.urlopen(request).read())
     verified = subprocess.run([args.binary, "verify", archive, "--lang", "en"], capture_output=True, text=True)
     check(verified.returncode == 0 and "VERDICT: PASS" in verified.stdout, f"xuanyi verify failed: {verified.stdout[-500:]}")
-    print(f"browser end-to-end: {len(steps)} steps passed, {len(visited)} distinct pages checked for labels and scripts; screenshots in {args.screenshots}")
+    print(f"browser end-to-end: {len(steps)} steps passed, {len(visited)} distinct pages checked for labels, keyboard reach, contrast (4.5:1) and scripts; screenshots in {args.screenshots}")
 finally:
     driver.quit()
     stop_server()
