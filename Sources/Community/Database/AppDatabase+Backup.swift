@@ -41,15 +41,7 @@ extension AppDatabase {
         try FileManager.default.moveItem(at: temporary, to: target)
         var keyFiles = 0
         if let keyStore, FileManager.default.fileExists(atPath: keyStore.directory.path) {
-            let keysTarget = URL(fileURLWithPath: path + ".keys")
-            try FileManager.default.createDirectory(at: keysTarget, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            for file in try FileManager.default.contentsOfDirectory(atPath: keyStore.directory.path) where file.hasSuffix(".key.pem") {
-                let destination = keysTarget.appendingPathComponent(file)
-                if FileManager.default.fileExists(atPath: destination.path) { try FileManager.default.removeItem(at: destination) }
-                try FileManager.default.copyItem(at: keyStore.directory.appendingPathComponent(file), to: destination)
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: destination.path)
-                keyFiles += 1
-            }
+            keyFiles = try Self.copyKeyFiles(from: keyStore.directory, to: URL(fileURLWithPath: path + ".keys"), replacing: true)
         }
         let data = try Data(contentsOf: target, options: .alwaysMapped)
         return BackupSummary(path: path, bytes: data.count, sha256: SHA256.hash(data).hex, auditEntries: checked.entries, auditHead: checked.head, keyFiles: keyFiles)
@@ -96,15 +88,27 @@ extension AppDatabase {
         try fileManager.moveItem(at: temporary, to: target)
         let keys = URL(fileURLWithPath: path + ".keys")
         if fileManager.fileExists(atPath: keys.path) {
-            let store = KeyStore.beside(databasePath: databasePath)
-            try fileManager.createDirectory(at: store.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            for file in try fileManager.contentsOfDirectory(atPath: keys.path) where file.hasSuffix(".key.pem") {
-                let destination = store.directory.appendingPathComponent(file)
-                guard !fileManager.fileExists(atPath: destination.path) else { continue }
-                try fileManager.copyItem(at: keys.appendingPathComponent(file), to: destination)
-                try fileManager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: destination.path)
-            }
+            _ = try copyKeyFiles(from: keys, to: KeyStore.beside(databasePath: databasePath).directory, replacing: false)
         }
         return verification
+    }
+
+    /// Copies `*.key.pem` files into `target` (created 0700; files 0600). Existing files are
+    /// replaced or, when `replacing` is false, kept. Returns how many were copied.
+    static func copyKeyFiles(from source: URL, to target: URL, replacing: Bool) throws -> Int {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var copied = 0
+        for file in try fileManager.contentsOfDirectory(atPath: source.path) where file.hasSuffix(".key.pem") {
+            let destination = target.appendingPathComponent(file)
+            if fileManager.fileExists(atPath: destination.path) {
+                guard replacing else { continue }
+                try fileManager.removeItem(at: destination)
+            }
+            try fileManager.copyItem(at: source.appendingPathComponent(file), to: destination)
+            try fileManager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: destination.path)
+            copied += 1
+        }
+        return copied
     }
 }
