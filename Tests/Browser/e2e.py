@@ -256,10 +256,27 @@ try:
     check("二号楼电梯按钮失灵" in driver.page_source and f"/motions/{number}/photo" in driver.page_source, "the motion page lacks the motion or its photo")
     shot("motion-zh-phone", width=390)
 
-    step("another household co-signs")
+    step("another household co-signs using the keyboard only (Tab, typing, Enter)")
     logout()
     go("/garden/sign-in")
-    submit("/garden/sign-in", {"household": "H00002", "code": cards["H00002"]})
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    def tab_to(element_id, limit=40):
+        """Presses Tab until the element has the focus; fails if it never gets it."""
+        for _ in range(limit):
+            if driver.execute_script("return document.activeElement && document.activeElement.id") == element_id:
+                return
+            ActionChains(driver).send_keys(Keys.TAB).perform()
+        fail(f"Tab never reaches #{element_id} on {driver.current_url}")
+
+    tab_to("household")
+    ActionChains(driver).send_keys("H00002").perform()
+    tab_to("code")
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    ActionChains(driver).send_keys(cards["H00002"], Keys.ENTER).perform()
+    WebDriverWait(driver, 30).until(staleness_of(old_page))
+    check(driver.get_cookie("xy_household") is not None, "keyboard sign-in did not sign in")
     go(f"/motions/{number}")
     submit(f"/motions/{number}/support")
     check("本户已附议" in driver.page_source, "support not shown")
