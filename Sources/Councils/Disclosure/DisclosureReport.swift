@@ -59,19 +59,25 @@ extension AppDatabase {
         return try reader.read { db in
             let motions = try Motion.filter(Column("communityID") == communityID).fetchAll(db)
             let events = try Row.fetchAll(db, sql: """
-                SELECT motionEvent.action, motionEvent.at FROM motionEvent JOIN motion ON motion.id = motionEvent.motionID WHERE motion.communityID = ?
+                SELECT motionEvent.motionID, motionEvent.action, motionEvent.fromState, motionEvent.at FROM motionEvent
+                JOIN motion ON motion.id = motionEvent.motionID WHERE motion.communityID = ? ORDER BY motionEvent.id
                 """, arguments: [communityID])
             func count(_ actions: Set<String>) -> Int { events.filter { actions.contains($0["action"] as String) && inMonth($0["at"]) }.count }
-            // Overdue at the end of the month: as the motion stood then, approximated by its deadlines
-            // against month end for motions received by then and not answered by then.
+            // When each motion first left the initial state (accepted, refused, referred …).
+            var leftInitialState: [Int64: CivilDate] = [:]
+            for event in events where event["fromState"] as String? == MotionWorkflow.initialState {
+                let motionID: Int64 = event["motionID"]
+                if leftInitialState[motionID] == nil, let date = Timestamp.date(from: event["at"]) { leftInitialState[motionID] = CivilDate.today(now: date) }
+            }
+            // Overdue at the end of the month: motions received by then whose accept or reply
+            // deadline had passed without an answer by then.
             let monthEnd = last
             var overdue = 0
             for motion in motions where motion.submittedOn <= monthEnd {
-                let acceptedBy = try Row.fetchOne(db, sql: "SELECT at FROM motionEvent WHERE motionID = ? AND fromState = 'submitted' ORDER BY id LIMIT 1", arguments: [motion.id!])
-                    .flatMap { Timestamp.date(from: $0["at"]) }.map { CivilDate.today(now: $0) }
+                let acceptedBy = leftInitialState[motion.id!]
                 let acceptLate = monthEnd > motion.acceptDue && (acceptedBy == nil || acceptedBy! > monthEnd)
                 let replyLate = monthEnd > motion.replyDue && (motion.repliedOn == nil || motion.repliedOn! > monthEnd)
-                    && !["withdrawn", "merged"].contains(motion.state)
+                    && !Motion.statesNeedingNoReply.contains(motion.state)
                 if acceptLate || replyLate { overdue += 1 }
             }
             let milestones = try Int.fetchOne(db, sql: """

@@ -52,8 +52,10 @@ public struct Motion: Codable, Sendable, Equatable, Identifiable, FetchableRecor
 
     /// Overdue to accept: still in the initial state after its accept deadline.
     public func acceptOverdue(today: CivilDate) -> Bool { state == MotionWorkflow.initialState && today > acceptDue }
-    /// Overdue to reply: no reply after the reply deadline (withdrawn motions need none).
-    public func replyOverdue(today: CivilDate) -> Bool { reply == nil && state != "withdrawn" && state != "merged" && today > replyDue }
+    /// States whose motions need no reply of their own (withdrawn; merged, answered with the other).
+    public static let statesNeedingNoReply: Set<String> = ["withdrawn", "merged"]
+    /// Overdue to reply: no reply after the reply deadline (withdrawn and merged motions need none).
+    public func replyOverdue(today: CivilDate) -> Bool { reply == nil && !Self.statesNeedingNoReply.contains(state) && today > replyDue }
     public func overdue(today: CivilDate) -> Bool { acceptOverdue(today: today) || replyOverdue(today: today) }
 }
 

@@ -330,9 +330,7 @@ struct ElectionsController {
     @Sendable func rollCSV(request: Request, context: AppRequestContext) async throws -> Response {
         let election = try publishedElection(context)
         let data = RollCSV.render(try database.rollLines(electionID: election.id!))
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"roll-\(election.id!).csv\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return CSVResponse.make(data, fileName: "roll-\(election.id!).csv")
     }
 
     @Sendable func lookup(request: Request, context: AppRequestContext) async throws -> Response {

@@ -62,8 +62,9 @@ struct GardenContext: Sendable {
 
     /// A CSV download.
     static func csv(_ text: String, fileName: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(fileName)\"", .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(string: text)))
+        var response = CSVResponse.make(Data(text.utf8), fileName: fileName)
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     static func int64(_ text: String?) -> Int64? { text.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } }

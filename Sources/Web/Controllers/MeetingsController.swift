@@ -115,15 +115,13 @@ struct MeetingsController {
     // MARK: Meeting page
 
     func itemRows(_ meeting: Meeting, _ context: AppRequestContext) throws -> [[String: Any]] {
-        let motions = try database.motions(communityID: meeting.communityID)
-        return try database.agenda(meetingID: meeting.id!).map { item in
-            let motion = item.motionID.flatMap { id in motions.first { $0.motion.id == id }?.motion }
+        try database.agenda(meetingID: meeting.id!).map { item in
             var row: [String: Any] = ["id": item.id!, "meetingID": meeting.id!, "position": item.position, "title": item.title, "passRule": item.passRule.chinese,
                     "decided": item.decision != nil, "decision": item.decision.map { context.locale.text("m_decision_\($0.rawValue)") } ?? "",
                     "passed": item.decision == .passed, "votesFor": item.votesFor ?? 0, "votesAgainst": item.votesAgainst ?? 0, "votesAbstain": item.votesAbstain ?? 0,
                     "counted": item.votesFor != nil, "present": item.present ?? 0, "note": item.decisionNote ?? "",
                     "rollCall": item.method == .rollCall]
-            if let motion { row["motion"] = motion.number }
+            if let motionID = item.motionID { row["motion"] = try database.motion(id: motionID).number }
             return row
         }
     }
@@ -408,9 +406,8 @@ struct MeetingsController {
 
     func json(_ meeting: Meeting, withItems: Bool) throws -> MeetingJSON {
         let quorum = try database.quorum(meetingID: meeting.id!)
-        let motions = withItems ? try database.motions(communityID: meeting.communityID) : []
         let items = withItems ? try database.agenda(meetingID: meeting.id!).map { item in
-            ItemJSON(id: item.id!, position: item.position, title: item.title, motion: item.motionID.flatMap { id in motions.first { $0.motion.id == id }?.motion.number },
+            ItemJSON(id: item.id!, position: item.position, title: item.title, motion: try item.motionID.map { try database.motion(id: $0).number },
                      passRule: item.passRule.rawValue, decision: item.decision?.rawValue, method: item.method?.rawValue, votesFor: item.votesFor,
                      votesAgainst: item.votesAgainst, votesAbstain: item.votesAbstain, present: item.present, note: item.decisionNote)
         } : nil

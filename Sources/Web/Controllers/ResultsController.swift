@@ -301,9 +301,7 @@ struct ResultsController {
 
     @Sendable func statisticsCSV(request: Request, context: AppRequestContext) async throws -> Response {
         let (election, statistics) = try statistics(context)
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"statistics-election-\(election.id!).csv\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: statistics.csv)))
+        return CSVResponse.make(statistics.csv, fileName: "statistics-election-\(election.id!).csv")
     }
 
     struct StatisticsDocument: Encodable {
