@@ -34,8 +34,9 @@ public struct WebConfiguration: Sendable {
 
 /// Builds the router with every middleware and controller; tests call this directly.
 public func buildRouter(_ configuration: WebConfiguration) async throws -> Router<AppRequestContext> {
-    let renderer = try await PageRenderer.load()
+    var renderer = try await PageRenderer.load()
     let database = configuration.database
+    renderer.rehearsal = try database.primaryCommunity()?.rehearsal ?? false
     let router = Router(context: AppRequestContext.self)
     // Outermost first: headers on every response, then logging (paths without queries), then errors → friendly pages.
     router.add(middleware: SecurityHeadersMiddleware())

@@ -29,14 +29,17 @@ struct InitCommand: AsyncParsableCommand {
     @Option(name: .long, help: "File whose first line is a passphrase to encrypt the community's private key.")
     var keyPassphraseFile: String?
 
+    @Flag(name: .long, help: "Make a rehearsal (演练) database for practice: every page and record says so, and `serve --rehearsal-date` may move its clock.")
+    var rehearsal = false
+
     func run() async throws {
         let database = try options.open()
         let result = try CommunitySetup.initialize(
             database: database, keyStore: options.keyStore, name: community, code: code,
             streetOffice: streetOffice, district: district, adminUsername: adminUsername,
-            keyPassphrase: try readPassphrase(file: keyPassphraseFile))
+            keyPassphrase: try readPassphrase(file: keyPassphraseFile), rehearsal: rehearsal)
         say("""
-        已初始化 Initialised: \(result.community.name)
+        已初始化 Initialised: \(result.community.name)\(rehearsal ? "  (演练 rehearsal database)" : "")
           database:       \(options.database)
           community key:  \(result.communityKeyID)  (\(result.keyFile.path), mode 0600)
           admin username: \(result.adminUsername)

@@ -23,9 +23,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "File whose first line is the passphrase of encrypted private keys.")
     var keyPassphraseFile: String?
 
+    @Option(name: .long, help: "Rehearsal databases only (xuanyi init --rehearsal): serve as if today were this date (YYYY-MM-DD), to practise the election timeline.")
+    var rehearsalDate: String?
+
     func run() async throws {
         let logger = bootstrapLogging()
         let database = try options.openExisting()
+        if let rehearsalDate {
+            guard let date = CivilDate(rehearsalDate) else {
+                throw ValidationError("--rehearsal-date: \(rehearsalDate) is not a date (YYYY-MM-DD)")
+            }
+            try database.startRehearsalClock(on: date, actor: .commandLine)
+            logger.notice("rehearsal clock: today is \(date)")
+        }
         try await serve(WebConfiguration(host: host, port: port, database: database, secureCookies: secureCookies, logger: logger,
                                          keyStore: options.keyStore, keyPassphrase: try readPassphrase(file: keyPassphraseFile)))
     }

@@ -13,11 +13,11 @@ final class RecordFixture {
     let scratch: URL
     let record: URL
 
-    init(_ kind: ExampleElections.Kind) throws {
+    init(_ kind: ExampleElections.Kind, rehearsal: Bool = false) throws {
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("record-\(UUID().uuidString)")
         keyStore = KeyStore(directory: scratch.appendingPathComponent("keys"))
         database = try AppDatabase.inMemory(modules: [ElectionsSchema.self])
-        result = try ExampleElections.run(kind, database: database, keyStore: keyStore)
+        result = try ExampleElections.run(kind, database: database, keyStore: keyStore, rehearsal: rehearsal)
         record = scratch.appendingPathComponent("record")
         _ = try database.exportRecord(electionID: result.election.id!, to: record, signingKey: try keyStore.load(keyID: result.election.keyID))
     }
@@ -291,5 +291,36 @@ struct StatisticsTests {
         #expect(later.members.contains { $0.reElected })
         let first = try f.database.electionStatistics(electionID: f.id)
         #expect(first.members.allSatisfy { !$0.reElected })
+    }
+
+    @Test("a rehearsal database's record says so in election.json, under the signed manifest, and xuanyi verify says it is not a real election")
+    func rehearsalRecord() throws {
+        let f = try RecordFixture(.household)
+        let real = RecordVerifier(directory: f.record).verify()
+        #expect(real.passed && !real.rehearsal)
+        #expect(!String(decoding: try Data(contentsOf: f.record.appendingPathComponent("election.json")), as: UTF8.self).contains("rehearsal"))
+        #expect(!real.text(language: "en").contains("rehearsal"))
+
+        // Marking a certified election's community afterwards changes what was certified.
+        try f.database.writer.write { db in try db.execute(sql: "UPDATE community SET rehearsal = 1") }
+        #expect(throws: (any Error).self) {
+            try f.database.exportRecord(electionID: f.id, to: f.scratch.appendingPathComponent("late"), signingKey: try f.keyStore.load(keyID: f.result.election.keyID))
+        }
+
+        let rehearsed = try RecordFixture(.household, rehearsal: true)
+        let practice = rehearsed.record
+        let report = RecordVerifier(directory: practice).verify()
+        #expect(report.passed, "\(report.failures)")
+        #expect(report.rehearsal)
+        #expect(report.text(language: "en").contains("NOTE: this record comes from a rehearsal, not a real election"))
+        #expect(report.text(language: "zh").contains("演练记录"))
+
+        // Dropping the mark breaks the digests the manifest signs.
+        let electionFile = practice.appendingPathComponent("election.json")
+        let marked = String(decoding: try Data(contentsOf: electionFile), as: UTF8.self)
+        #expect(marked.contains("\"rehearsal\":true"))
+        try Data(marked.replacingOccurrences(of: ",\"rehearsal\":true", with: "").utf8).write(to: electionFile)
+        let stripped = RecordVerifier(directory: practice).verify()
+        #expect(!stripped.passed && !stripped.rehearsal)
     }
 }

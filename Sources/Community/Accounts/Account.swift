@@ -36,7 +36,7 @@ public struct Account: Codable, Sendable, Equatable, Identifiable {
     public var createdAt: Date
 
     public init(id: Int64? = nil, communityID: Int64?, username: String, displayName: String, passwordHash: String,
-                roles: Set<Role>, residentID: Int64? = nil, disabled: Bool = false, createdAt: Date = Date()) {
+                roles: Set<Role>, residentID: Int64? = nil, disabled: Bool = false, createdAt: Date = AppClock.now()) {
         self.id = id
         self.communityID = communityID
         self.username = username

@@ -20,7 +20,7 @@ extension AppDatabase {
     func newAccountKey(accountID: Int64 = 0, password: String) throws -> AccountKey {
         let key = try Ed25519PrivateKey.generate()
         return AccountKey(accountID: accountID, publicKeyPEM: key.publicKey.pemRepresentation,
-                          sealedPrivateKey: try SealedSigningKey.seal(key, password: password, hasher: passwordHasher), createdAt: Date())
+                          sealedPrivateKey: try SealedSigningKey.seal(key, password: password, hasher: passwordHasher), createdAt: AppClock.now())
     }
 
     /// The account's public key, if it has one yet (accounts made before keys existed get one at

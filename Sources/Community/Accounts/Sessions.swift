@@ -27,7 +27,7 @@ extension AppDatabase {
 
     /// Starts a session for an account; returns the secret token for the cookie.
     /// A fresh token on every login: a token planted before login is never promoted.
-    public func startSession(for account: Account, now: Date = Date()) throws -> (token: String, session: LoginSession) {
+    public func startSession(for account: Account, now: Date = AppClock.now()) throws -> (token: String, session: LoginSession) {
         guard let accountID = account.id else { throw CommunityError.notFound("account") }
         let token = try SecureRandom.token()
         let csrf = try SecureRandom.token()
@@ -42,7 +42,7 @@ extension AppDatabase {
     }
 
     /// The session for a cookie token, if it exists, has not expired and its account is enabled.
-    public func session(token: String, now: Date = Date()) throws -> LoginSession? {
+    public func session(token: String, now: Date = AppClock.now()) throws -> LoginSession? {
         let hash = SHA256.hash(token).hex
         return try reader.read { db in
             guard let record = try SessionRecord.fetchOne(db, key: hash), record.expiresAt > now,

@@ -11,7 +11,7 @@ public enum AuditLog {
     /// inside the same transaction cannot race.
     @discardableResult
     public static func append<Details: Encodable>(_ db: Database, actor: Actor, action: String, subject: String,
-                                                  details: Details, now: Date = Date()) throws -> AuditEntry {
+                                                  details: Details, now: Date = AppClock.now()) throws -> AuditEntry {
         let detailBytes = try CanonicalJSON.encode(details)
         let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM auditEntry ORDER BY seq DESC LIMIT 1")
         let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1

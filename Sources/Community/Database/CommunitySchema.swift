@@ -103,5 +103,11 @@ public enum CommunitySchema: SchemaModule {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("community.v4") { db in
+            // A rehearsal (演练) database: its clock may be moved and its records say so.
+            try db.alter(table: "community") { t in
+                t.add(column: "rehearsal", .boolean).notNull().defaults(to: false)
+            }
+        }
     }
 }

@@ -186,7 +186,7 @@ public struct ResidentImporter: Sendable {
             findAddress = try db.makeStatement(sql: "SELECT id FROM address WHERE communityID = ? AND building = ? AND unit = ? AND room = ?")
             insertAddress = try db.makeStatement(sql: "INSERT INTO address (communityID, building, unit, room) VALUES (?, ?, ?, ?)")
             attachResident = try db.makeStatement(sql: "UPDATE resident SET householdID = ?1, residenceAddressID = (SELECT addressID FROM household WHERE id = ?1) WHERE id = ?2")
-            now = String.fromDatabaseValue(Date().databaseValue) ?? ""
+            now = String.fromDatabaseValue(AppClock.now().databaseValue) ?? ""
         }
 
         func household(_ plan: HouseholdPlan) throws -> Int64 {

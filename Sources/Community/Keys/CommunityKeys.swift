@@ -54,7 +54,7 @@ extension AppDatabase {
     public func registerSigningKey(_ publicKey: Ed25519PublicKey, communityID: Int64, purpose: String, actor: Actor) throws {
         try writer.write { db in
             let record = SigningKeyRecord(keyID: publicKey.keyID, communityID: communityID, purpose: purpose,
-                                          publicKeyPEM: publicKey.pemRepresentation, createdAt: Date())
+                                          publicKeyPEM: publicKey.pemRepresentation, createdAt: AppClock.now())
             try record.insert(db)
             try AuditLog.append(db, actor: actor, action: "key.register", subject: "key:\(publicKey.keyID)",
                                 details: ["purpose": purpose, "publicKey": Base64.encode(publicKey.rawRepresentation)])

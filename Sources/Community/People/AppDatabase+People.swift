@@ -6,7 +6,8 @@ extension AppDatabase {
     /// Creates the community. The code, when given, must be 12 digits (statistical division
     /// code) and unique.
     @discardableResult
-    public func createCommunity(code: String?, name: String, streetOffice: String, district: String, actor: Actor) throws -> Community {
+    public func createCommunity(code: String?, name: String, streetOffice: String, district: String, rehearsal: Bool = false,
+                                actor: Actor) throws -> Community {
         let code = code?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         if let code, code.count != 12 || !code.allSatisfy({ $0.isASCII && $0.isNumber }) {
             throw CommunityError.invalid(field: "code", reason: "a community code is 12 digits (统计用区划代码)")
@@ -17,10 +18,11 @@ extension AppDatabase {
             if let code, try Community.filter(Column("code") == code).fetchCount(db) > 0 {
                 throw CommunityError.duplicate(field: "code", value: code)
             }
-            var community = Community(code: code, name: name, streetOffice: streetOffice, district: district)
+            var community = Community(code: code, name: name, streetOffice: streetOffice, district: district, rehearsal: rehearsal)
             try community.insert(db)
-            try AuditLog.append(db, actor: actor, action: "community.create", subject: "community:\(community.id!)",
-                                details: ["code": code ?? "", "name": name, "streetOffice": streetOffice, "district": district])
+            var details = ["code": code ?? "", "name": name, "streetOffice": streetOffice, "district": district]
+            if rehearsal { details["rehearsal"] = "yes" }
+            try AuditLog.append(db, actor: actor, action: "community.create", subject: "community:\(community.id!)", details: details)
             return community
         }
     }

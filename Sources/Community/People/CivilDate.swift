@@ -46,7 +46,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     /// Today in China Standard Time (UTC+8, no daylight saving), the zone every legal date refers to.
-    public static func today(now: Date = Date()) -> CivilDate {
+    public static func today(now: Date = AppClock.now()) -> CivilDate {
         from(now, utcOffsetSeconds: 8 * 3600)
     }
 

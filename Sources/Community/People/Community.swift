@@ -12,14 +12,20 @@ public struct Community: Codable, Sendable, Equatable, Identifiable {
     /// District (区/县).
     public var district: String
     public var createdAt: Date
+    /// A rehearsal (演练) database made with `xuanyi init --rehearsal`: practice data, not a real
+    /// community's. Its clock may be moved (`AppClock`), every page says it is a rehearsal and its
+    /// election records are marked so `xuanyi verify` says so too. Fixed at creation.
+    public var rehearsal: Bool
 
-    public init(id: Int64? = nil, code: String?, name: String, streetOffice: String, district: String, createdAt: Date = Date()) {
+    public init(id: Int64? = nil, code: String?, name: String, streetOffice: String, district: String, createdAt: Date = AppClock.now(),
+                rehearsal: Bool = false) {
         self.id = id
         self.code = code
         self.name = name
         self.streetOffice = streetOffice
         self.district = district
         self.createdAt = createdAt
+        self.rehearsal = rehearsal
     }
 }
 
@@ -98,7 +104,7 @@ public struct Resident: Codable, Sendable, Equatable, Identifiable {
     public init(id: Int64? = nil, communityID: Int64, name: String, gender: Gender, idNumber: ResidentIDNumber,
                 ethnicity: String = "汉族", phone: String? = nil, householdID: Int64? = nil, relationToHead: String? = nil,
                 residenceAddressID: Int64? = nil, livingSince: CivilDate? = nil, politicalRights: PoliticalRights = .held,
-                hukouHere: Bool = true, livesHere: Bool = true, workingSince: CivilDate? = nil, createdAt: Date = Date()) {
+                hukouHere: Bool = true, livesHere: Bool = true, workingSince: CivilDate? = nil, createdAt: Date = AppClock.now()) {
         self.id = id
         self.communityID = communityID
         self.name = name

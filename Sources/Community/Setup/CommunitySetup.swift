@@ -15,14 +15,15 @@ public enum CommunitySetup {
     /// Creates the community, a community signing key (private half in the key store, public
     /// half registered in the database) and an administrator account with a random password
     /// (or `adminPassword` when given, e.g. for a demo). Refuses a database that already has a
-    /// community.
+    /// community. `rehearsal` makes a practice database (see `Community.rehearsal`).
     public static func initialize(database: AppDatabase, keyStore: KeyStore, name: String, code: String?,
                                   streetOffice: String, district: String, adminUsername: String = "admin",
-                                  adminPassword: String? = nil, keyPassphrase: String? = nil) throws -> Result {
+                                  adminPassword: String? = nil, keyPassphrase: String? = nil, rehearsal: Bool = false) throws -> Result {
         if let existing = try database.primaryCommunity() {
             throw CommunityError.notAllowed("this database is already initialised for \(existing.name)")
         }
-        let community = try database.createCommunity(code: code, name: name, streetOffice: streetOffice, district: district, actor: .commandLine)
+        let community = try database.createCommunity(code: code, name: name, streetOffice: streetOffice, district: district,
+                                                     rehearsal: rehearsal, actor: .commandLine)
         let password = try adminPassword ?? HumanCode.randomText(symbols: 16)
         try database.createAccount(NewAccount(communityID: community.id, username: adminUsername, displayName: "管理员",
                                               password: password, roles: [.admin]), actor: .commandLine)

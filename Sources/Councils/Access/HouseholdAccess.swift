@@ -71,7 +71,7 @@ extension AppDatabase {
         try writer.write { db in
             for (householdID, _, hash) in cards {
                 try db.execute(sql: "INSERT OR REPLACE INTO householdAccess (householdID, codeHash, issuedAt) VALUES (?, ?, ?)",
-                               arguments: [householdID, hash, Date()])
+                               arguments: [householdID, hash, AppClock.now()])
                 try db.execute(sql: "DELETE FROM householdSession WHERE householdID = ?", arguments: [householdID])
             }
             try AuditLog.append(db, actor: actor, action: "council.household-codes", subject: "community:\(communityID)",
@@ -94,7 +94,7 @@ extension AppDatabase {
     }
 
     /// Starts a household session after a verified code; returns the cookie token.
-    public func startHouseholdSession(householdID: Int64, lifetime: TimeInterval = 2 * 3600, now: Date = Date()) throws -> String {
+    public func startHouseholdSession(householdID: Int64, lifetime: TimeInterval = 2 * 3600, now: Date = AppClock.now()) throws -> String {
         let token = try SecureRandom.token()
         try writer.write { db in
             try db.execute(sql: "DELETE FROM householdSession WHERE expiresAt < ?", arguments: [now])
@@ -105,7 +105,7 @@ extension AppDatabase {
     }
 
     /// The household session of a cookie token, if it is still valid.
-    public func householdSession(token: String, now: Date = Date()) throws -> HouseholdSession? {
+    public func householdSession(token: String, now: Date = AppClock.now()) throws -> HouseholdSession? {
         try reader.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT householdSession.householdID, householdSession.expiresAt, household.number FROM householdSession

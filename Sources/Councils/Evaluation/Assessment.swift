@@ -52,7 +52,7 @@ public struct AssessmentResult: Sendable, Equatable {
 
 extension AppDatabase {
     /// Opens the year's assessment with the members to assess ("name, post" each).
-    public func openAssessment(communityID: Int64, year: Int, title: String, subjects: [(name: String, post: String)], actor: Actor, now: Date = Date()) throws -> Assessment {
+    public func openAssessment(communityID: Int64, year: Int, title: String, subjects: [(name: String, post: String)], actor: Actor, now: Date = AppClock.now()) throws -> Assessment {
         let title = title.trimmingCharacters(in: .whitespaces)
         guard !title.isEmpty, title.count <= 100 else { throw CommunityError.invalid(field: "title", reason: "1 to 100 characters") }
         guard (2000...2100).contains(year) else { throw CommunityError.invalid(field: "year", reason: "a year") }
@@ -127,7 +127,7 @@ extension AppDatabase {
     }
 
     /// Closes the assessment; the audit log records only how many sheets came in.
-    public func closeAssessment(id: Int64, actor: Actor, now: Date = Date()) throws {
+    public func closeAssessment(id: Int64, actor: Actor, now: Date = AppClock.now()) throws {
         try writer.write { db in
             guard var assessment = try Assessment.fetchOne(db, key: id) else { throw CommunityError.notFound("assessment \(id)") }
             guard assessment.status == .open else { throw CommunityError.notAllowed("the assessment is already closed") }

@@ -38,7 +38,7 @@ extension AppDatabase {
     /// rater and no order of insertion; the "has rated" mark is a separate row keyed by the
     /// unit, with no time. No audit entry names the rater: the audit log only counts ratings
     /// when the evaluation closes. So no query can pair a rating with its rater.
-    public func rateMotion(id: Int64, identity: ResidentIdentity, rating: Satisfaction, comment: String?, now: Date = Date()) throws {
+    public func rateMotion(id: Int64, identity: ResidentIdentity, rating: Satisfaction, comment: String?, now: Date = AppClock.now()) throws {
         let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         if let comment, comment.count > 500 { throw CommunityError.invalid(field: "comment", reason: "at most 500 characters") }
         try writer.write { db in
@@ -89,7 +89,7 @@ extension AppDatabase {
     }
 
     /// Closes a motion's evaluation (`completed → evaluated`), auditing only the totals.
-    public func closeEvaluation(motionID: Int64, by account: Account, now: Date = Date()) throws -> Motion {
+    public func closeEvaluation(motionID: Int64, by account: Account, now: Date = AppClock.now()) throws -> Motion {
         let summary = try ratingSummary(motionID: motionID)
         let moved = try moveMotion(id: motionID, action: "evaluate", reason: "评议 \(summary.total) 份：满意 \(summary.counts[.satisfied] ?? 0)，基本满意 \(summary.counts[.basic] ?? 0)，不满意 \(summary.counts[.dissatisfied] ?? 0)",
                                    by: .committee(account), now: now)

@@ -40,7 +40,7 @@ public struct NewHearing: Sendable {
 extension AppDatabase {
     /// Plans a hearing. A linked motion is scheduled (it is on the hearing's "agenda") in the
     /// same transaction, so it must be in a state the workflow lets `schedule` leave.
-    public func createHearing(communityID: Int64, _ new: NewHearing, actor: Actor, now: Date = Date()) throws -> Hearing {
+    public func createHearing(communityID: Int64, _ new: NewHearing, actor: Actor, now: Date = AppClock.now()) throws -> Hearing {
         func text(_ value: String, _ field: String, _ limit: Int) throws -> String {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty, trimmed.count <= limit else { throw CommunityError.invalid(field: field, reason: "1 to \(limit) characters") }
@@ -87,7 +87,7 @@ extension AppDatabase {
 
     /// Publishes the notice on the board at least `hearingNoticeDays` before the hearing (a
     /// later one only with its reason, which the notice shows). Registration opens.
-    public func publishHearingNotice(id: Int64, lateReason: String? = nil, actor: Actor, now: Date = Date()) throws -> Hearing {
+    public func publishHearingNotice(id: Int64, lateReason: String? = nil, actor: Actor, now: Date = AppClock.now()) throws -> Hearing {
         let today = CivilDate.today(now: now)
         return try writer.write { db in
             guard var hearing = try Hearing.fetchOne(db, key: id) else { throw CommunityError.notFound("hearing \(id)") }
@@ -114,7 +114,7 @@ extension AppDatabase {
     /// registration deadline. One registration per resident.
     @discardableResult
     public func registerForHearing(id: Int64, identity: ResidentIdentity, position: HearingParticipant.Position, statement: String?,
-                                   now: Date = Date()) throws -> HearingParticipant {
+                                   now: Date = AppClock.now()) throws -> HearingParticipant {
         guard let residentID = identity.residentID else { throw CommunityError.invalid(field: "resident", reason: "say which member of the household registers") }
         let statement = statement?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         if let statement, statement.count > 2_000 { throw CommunityError.invalid(field: "statement", reason: "at most 2,000 characters") }
@@ -141,7 +141,7 @@ extension AppDatabase {
 
     /// The committee selects hearing representatives among the applicants (or takes one back),
     /// up to `capacity`, before the hearing starts.
-    public func setRepresentative(participantID: Int64, selected: Bool, actor: Actor, now: Date = Date()) throws {
+    public func setRepresentative(participantID: Int64, selected: Bool, actor: Actor, now: Date = AppClock.now()) throws {
         try writer.write { db in
             guard var participant = try HearingParticipant.fetchOne(db, key: participantID), let hearing = try Hearing.fetchOne(db, key: participant.hearingID) else {
                 throw CommunityError.notFound("participant \(participantID)")
@@ -164,7 +164,7 @@ extension AppDatabase {
     /// Adds a stakeholder (property company, street office …) or an observer.
     @discardableResult
     public func addHearingGuest(hearingID: Int64, role: HearingParticipant.Role, name: String, organisation: String?, position: HearingParticipant.Position = .other,
-                                actor: Actor, now: Date = Date()) throws -> HearingParticipant {
+                                actor: Actor, now: Date = AppClock.now()) throws -> HearingParticipant {
         guard role == .stakeholder || role == .observer else { throw CommunityError.invalid(field: "role", reason: "stakeholder or observer") }
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 60 else { throw CommunityError.invalid(field: "name", reason: "1 to 60 characters") }
@@ -208,7 +208,7 @@ extension AppDatabase {
     /// Starts the hearing on its day and fixes the speaking order: representatives alternate
     /// support / oppose (in order of registration) with "other" views after them, then the
     /// stakeholders.
-    public func startHearing(id: Int64, actor: Actor, now: Date = Date()) throws -> Hearing {
+    public func startHearing(id: Int64, actor: Actor, now: Date = AppClock.now()) throws -> Hearing {
         try writer.write { db in
             guard var hearing = try Hearing.fetchOne(db, key: id) else { throw CommunityError.notFound("hearing \(id)") }
             guard hearing.status == .noticed else { throw CommunityError.notAllowed("hearing \(id) is \(hearing.status.chinese)") }
@@ -244,7 +244,7 @@ extension AppDatabase {
     /// The clerk records a speaker's turn: points, questions and answers, minutes spoken.
     @discardableResult
     public func recordSpeech(hearingID: Int64, participantID: Int64, minutes: Int, points: String, questions: String, answers: String,
-                             by account: Account, now: Date = Date()) throws -> HearingSpeech {
+                             by account: Account, now: Date = AppClock.now()) throws -> HearingSpeech {
         let points = points.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !points.isEmpty, points.count <= 5_000 else { throw CommunityError.invalid(field: "points", reason: "the speaker's points, 1 to 5,000 characters") }
         guard (0...180).contains(minutes) else { throw CommunityError.invalid(field: "minutes", reason: "0 to 180") }
@@ -270,7 +270,7 @@ extension AppDatabase {
     }
 
     /// Ends the hearing: the record (听证笔录) is complete and goes to the speakers for sign-off.
-    public func closeHearing(id: Int64, actor: Actor, now: Date = Date()) throws -> Hearing {
+    public func closeHearing(id: Int64, actor: Actor, now: Date = AppClock.now()) throws -> Hearing {
         try writer.write { db in
             guard var hearing = try Hearing.fetchOne(db, key: id) else { throw CommunityError.notFound("hearing \(id)") }
             guard hearing.status == .held else { throw CommunityError.notAllowed("hearing \(id) is \(hearing.status.chinese), not being held") }
@@ -285,7 +285,7 @@ extension AppDatabase {
 
     /// A speaker approves the record: with their own resident account (`identity`), or a clerk
     /// records their paper signature (`paperRecordedBy`).
-    public func signOffRecord(participantID: Int64, identity: ResidentIdentity? = nil, paperRecordedBy clerk: Account? = nil, now: Date = Date()) throws {
+    public func signOffRecord(participantID: Int64, identity: ResidentIdentity? = nil, paperRecordedBy clerk: Account? = nil, now: Date = AppClock.now()) throws {
         try writer.write { db in
             guard var participant = try HearingParticipant.fetchOne(db, key: participantID), let hearing = try Hearing.fetchOne(db, key: participant.hearingID) else {
                 throw CommunityError.notFound("participant \(participantID)")
@@ -362,7 +362,7 @@ extension AppDatabase {
     /// opinion is adopted or not with its reason. The linked motion moves on in the same
     /// transaction: back to `accepted` for a meeting's vote, or decided (passed, rejected,
     /// deferred).
-    public func publishHearingReport(id: Int64, text: String, outcome: HearingOutcome, signingKey: Ed25519PrivateKey, actor: Actor, now: Date = Date()) throws -> Hearing {
+    public func publishHearingReport(id: Int64, text: String, outcome: HearingOutcome, signingKey: Ed25519PrivateKey, actor: Actor, now: Date = AppClock.now()) throws -> Hearing {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 20_000 else { throw CommunityError.invalid(field: "text", reason: "the report, 1 to 20,000 characters") }
         return try writer.write { db in

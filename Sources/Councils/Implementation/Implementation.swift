@@ -62,7 +62,7 @@ extension AppDatabase {
     /// Starts implementing a passed motion: names its owner (a committee member's account, or
     /// an external unit) and moves the motion to `implementing` in the same transaction.
     public func startImplementation(motionID: Int64, owner: String, ownerKind: Implementation.OwnerKind, ownerAccountID: Int64? = nil,
-                                    by account: Account, now: Date = Date()) throws -> Implementation {
+                                    by account: Account, now: Date = AppClock.now()) throws -> Implementation {
         var owner = owner.trimmingCharacters(in: .whitespaces)
         return try writer.write { db in
             if ownerKind == .member {
@@ -105,7 +105,7 @@ extension AppDatabase {
     }
 
     /// Marks a milestone done, with an optional note.
-    public func completeMilestone(id: Int64, note: String?, actor: Actor, now: Date = Date()) throws {
+    public func completeMilestone(id: Int64, note: String?, actor: Actor, now: Date = AppClock.now()) throws {
         try writer.write { db in
             guard var milestone = try Milestone.fetchOne(db, key: id) else { throw CommunityError.notFound("milestone \(id)") }
             try Self.requireImplementing(db, motionID: milestone.motionID)
@@ -119,7 +119,7 @@ extension AppDatabase {
 
     /// Adds a progress note, optionally with a JPEG or PNG photo (within `photoMaxBytes`).
     @discardableResult
-    public func addProgressNote(motionID: Int64, text: String, photo: Data?, author: String, actor: Actor, now: Date = Date()) throws -> ProgressNote {
+    public func addProgressNote(motionID: Int64, text: String, photo: Data?, author: String, actor: Actor, now: Date = AppClock.now()) throws -> ProgressNote {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 5_000 else { throw CommunityError.invalid(field: "text", reason: "the progress, 1 to 5,000 characters") }
         return try writer.write { db in
@@ -142,7 +142,7 @@ extension AppDatabase {
 
     /// Records completion: what was done; every milestone must be done; the motion moves to
     /// `completed`, which opens residents' evaluation.
-    public func completeImplementation(motionID: Int64, completion: String, by account: Account, now: Date = Date()) throws {
+    public func completeImplementation(motionID: Int64, completion: String, by account: Account, now: Date = AppClock.now()) throws {
         let completion = completion.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !completion.isEmpty, completion.count <= 5_000 else { throw CommunityError.invalid(field: "completion", reason: "what was done, 1 to 5,000 characters") }
         guard account.has(anyOf: [.admin, .committee]) else { throw CommunityError.notAllowed("only the committee records completion") }

@@ -5,7 +5,7 @@ import Notary
 
 extension AppDatabase {
     /// Opens a noticed meeting on (or after) its day: check-in and votes start.
-    public func openMeeting(id: Int64, actor: Actor, now: Date = Date()) throws -> Meeting {
+    public func openMeeting(id: Int64, actor: Actor, now: Date = AppClock.now()) throws -> Meeting {
         try writer.write { db in
             guard var meeting = try Meeting.fetchOne(db, key: id) else { throw CommunityError.notFound("meeting \(id)") }
             guard meeting.status == .noticed else {
@@ -39,7 +39,7 @@ extension AppDatabase {
     /// Checks an attendee in (a clerk at the door). For a household, `attendedBy` is the
     /// member who came. Refused before the meeting opens, after it closes, or twice.
     @discardableResult
-    public func checkIn(meetingID: Int64, attendeeID: Int64, attendedBy: Int64? = nil, method: String = "clerk", actor: Actor, now: Date = Date()) throws -> QuorumStatus {
+    public func checkIn(meetingID: Int64, attendeeID: Int64, attendedBy: Int64? = nil, method: String = "clerk", actor: Actor, now: Date = AppClock.now()) throws -> QuorumStatus {
         try writer.write { db in
             guard let meeting = try Meeting.fetchOne(db, key: meetingID) else { throw CommunityError.notFound("meeting \(meetingID)") }
             guard meeting.status == .open else { throw CommunityError.notAllowed("check-in is open while the meeting is open (it is \(meeting.status.chinese))") }
@@ -68,7 +68,7 @@ extension AppDatabase {
     /// Self check-in with the household's access code: the household itself (per-household
     /// meetings) or the chosen member, who must be on the roll.
     @discardableResult
-    public func selfCheckIn(meetingID: Int64, identity: ResidentIdentity, residentID: Int64?, now: Date = Date()) throws -> QuorumStatus {
+    public func selfCheckIn(meetingID: Int64, identity: ResidentIdentity, residentID: Int64?, now: Date = AppClock.now()) throws -> QuorumStatus {
         let meeting = try meeting(id: meetingID)
         let unit: String
         if meeting.basis.perHousehold {
@@ -92,7 +92,7 @@ extension AppDatabase {
 
     /// Records that an attendee left: they no longer count for the quorum or in votes.
     @discardableResult
-    public func checkOut(meetingID: Int64, attendeeID: Int64, actor: Actor, now: Date = Date()) throws -> QuorumStatus {
+    public func checkOut(meetingID: Int64, attendeeID: Int64, actor: Actor, now: Date = AppClock.now()) throws -> QuorumStatus {
         try writer.write { db in
             guard let meeting = try Meeting.fetchOne(db, key: meetingID), meeting.status == .open else { throw CommunityError.notAllowed("the meeting is not open") }
             guard var attendee = try MeetingAttendee.fetchOne(db, key: attendeeID), attendee.meetingID == meetingID, attendee.present else {

@@ -30,7 +30,7 @@ public struct NewMeeting: Sendable {
 extension AppDatabase {
     /// Plans a meeting (status draft). The chair and the recorder are staff accounts of the
     /// community, and different people.
-    public func createMeeting(communityID: Int64, _ new: NewMeeting, actor: Actor, now: Date = Date()) throws -> Meeting {
+    public func createMeeting(communityID: Int64, _ new: NewMeeting, actor: Actor, now: Date = AppClock.now()) throws -> Meeting {
         let title = new.title.trimmingCharacters(in: .whitespaces), venue = new.venue.trimmingCharacters(in: .whitespaces)
         guard !title.isEmpty, title.count <= 100 else { throw CommunityError.invalid(field: "title", reason: "1 to 100 characters") }
         guard !venue.isEmpty, venue.count <= 100 else { throw CommunityError.invalid(field: "venue", reason: "where the meeting is held, 1 to 100 characters") }
@@ -70,7 +70,7 @@ extension AppDatabase {
     /// transaction) or another matter (title only). Only before the meeting opens.
     @discardableResult
     public func addAgendaItem(meetingID: Int64, title: String?, motionNumber: String?, passRule: PassRule = .majorityOfPresent,
-                              actor: Actor, now: Date = Date()) throws -> MeetingItem {
+                              actor: Actor, now: Date = AppClock.now()) throws -> MeetingItem {
         try writer.write { db in
             guard let meeting = try Meeting.fetchOne(db, key: meetingID) else { throw CommunityError.notFound("meeting \(meetingID)") }
             guard meeting.status == .draft || meeting.status == .noticed else { throw CommunityError.notAllowed("the agenda is fixed once the meeting has opened") }
@@ -96,7 +96,7 @@ extension AppDatabase {
     }
 
     /// Takes an item off the agenda before the meeting opens; its motion goes back to `accepted`.
-    public func removeAgendaItem(id: Int64, actor: Actor, now: Date = Date()) throws {
+    public func removeAgendaItem(id: Int64, actor: Actor, now: Date = AppClock.now()) throws {
         try writer.write { db in
             guard let item = try MeetingItem.fetchOne(db, key: id), let meeting = try Meeting.fetchOne(db, key: item.meetingID) else {
                 throw CommunityError.notFound("agenda item \(id)")
@@ -116,7 +116,7 @@ extension AppDatabase {
     /// The notice must come at least `noticeDays` calendar days before the meeting; a later
     /// notice is refused unless `lateReason` says why (an urgent matter), and the notice then
     /// shows that it was late and why. The agenda needs at least one item.
-    public func publishNotice(meetingID: Int64, lateReason: String? = nil, actor: Actor, now: Date = Date()) throws -> Meeting {
+    public func publishNotice(meetingID: Int64, lateReason: String? = nil, actor: Actor, now: Date = AppClock.now()) throws -> Meeting {
         let today = CivilDate.today(now: now)
         return try writer.write { db in
             guard var meeting = try Meeting.fetchOne(db, key: meetingID) else { throw CommunityError.notFound("meeting \(meetingID)") }

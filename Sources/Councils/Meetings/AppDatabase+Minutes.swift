@@ -46,7 +46,7 @@ public struct MinutesDocument: Codable, Sendable, Equatable {
 extension AppDatabase {
     /// Drafts (or redrafts) the minutes. A change after an approval clears the approvals:
     /// the chair and the recorder approve the text that is published, not an earlier one.
-    public func draftMinutes(meetingID: Int64, text: String, by account: Account, now: Date = Date()) throws {
+    public func draftMinutes(meetingID: Int64, text: String, by account: Account, now: Date = AppClock.now()) throws {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 20_000 else { throw CommunityError.invalid(field: "text", reason: "the minutes, 1 to 20,000 characters") }
         guard account.has(anyOf: [.admin, .committee, .clerk]) else { throw CommunityError.notAllowed("only staff draft minutes") }
@@ -71,7 +71,7 @@ extension AppDatabase {
     }
 
     /// The chair or the recorder approves the current draft (each with their own account).
-    public func approveMinutes(meetingID: Int64, by account: Account, now: Date = Date()) throws -> MeetingMinutes {
+    public func approveMinutes(meetingID: Int64, by account: Account, now: Date = AppClock.now()) throws -> MeetingMinutes {
         try writer.write { db in
             guard let meeting = try Meeting.fetchOne(db, key: meetingID) else { throw CommunityError.notFound("meeting \(meetingID)") }
             guard var minutes = try MeetingMinutes.fetchOne(db, key: meetingID) else { throw CommunityError.notAllowed("there is no draft of the minutes yet") }
@@ -97,7 +97,7 @@ extension AppDatabase {
     }
 
     /// Publishes approved minutes of a closed meeting, signed with the community key.
-    public func publishMinutes(meetingID: Int64, signingKey: Ed25519PrivateKey, actor: Actor, now: Date = Date()) throws -> MeetingMinutes {
+    public func publishMinutes(meetingID: Int64, signingKey: Ed25519PrivateKey, actor: Actor, now: Date = AppClock.now()) throws -> MeetingMinutes {
         try writer.write { db in
             guard let meeting = try Meeting.fetchOne(db, key: meetingID) else { throw CommunityError.notFound("meeting \(meetingID)") }
             guard meeting.status == .closed else { throw CommunityError.notAllowed("close the meeting before publishing its minutes") }

@@ -17,7 +17,7 @@ extension AppDatabase {
     /// the attendees present, and a roll-call vote counts only present attendees. A linked
     /// motion moves to `passed` or `rejected` in the same transaction.
     @discardableResult
-    public func recordVote(itemID: Int64, _ vote: ItemVote, actor: Actor, now: Date = Date()) throws -> MeetingItem {
+    public func recordVote(itemID: Int64, _ vote: ItemVote, actor: Actor, now: Date = AppClock.now()) throws -> MeetingItem {
         try writer.write { db in
             guard var item = try MeetingItem.fetchOne(db, key: itemID), let meeting = try Meeting.fetchOne(db, key: item.meetingID) else {
                 throw CommunityError.notFound("agenda item \(itemID)")
@@ -75,7 +75,7 @@ extension AppDatabase {
     /// Defers an item (the meeting decides not to decide now, or lacks a quorum): a reason is
     /// required, no quorum is needed; a linked motion moves to `deferred`.
     @discardableResult
-    public func deferItem(itemID: Int64, reason: String, actor: Actor, now: Date = Date()) throws -> MeetingItem {
+    public func deferItem(itemID: Int64, reason: String, actor: Actor, now: Date = AppClock.now()) throws -> MeetingItem {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw CommunityError.invalid(field: "reason", reason: "why the item is deferred") }
         return try writer.write { db in
@@ -110,7 +110,7 @@ extension AppDatabase {
     }
 
     /// Closes an open meeting once every item is decided (voted or deferred).
-    public func closeMeeting(id: Int64, actor: Actor, now: Date = Date()) throws -> Meeting {
+    public func closeMeeting(id: Int64, actor: Actor, now: Date = AppClock.now()) throws -> Meeting {
         try writer.write { db in
             guard var meeting = try Meeting.fetchOne(db, key: id) else { throw CommunityError.notFound("meeting \(id)") }
             guard meeting.status == .open else { throw CommunityError.notAllowed("meeting \(id) is \(meeting.status.chinese), not open") }

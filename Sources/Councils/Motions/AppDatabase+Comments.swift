@@ -6,7 +6,7 @@ import Notary
 extension AppDatabase {
     /// Adds a comment. Residents comment publicly; staff may mark a comment committee-internal.
     @discardableResult
-    public func addComment(motionID: Int64, body: String, internal: Bool, author: String, actor: Actor, staff: Bool, now: Date = Date()) throws -> MotionComment {
+    public func addComment(motionID: Int64, body: String, internal: Bool, author: String, actor: Actor, staff: Bool, now: Date = AppClock.now()) throws -> MotionComment {
         let body = body.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty, body.count <= 2_000 else { throw CommunityError.invalid(field: "body", reason: "the comment, 1 to 2,000 characters") }
         guard staff || !`internal` else { throw CommunityError.notAllowed("only the committee writes internal comments") }
@@ -23,7 +23,7 @@ extension AppDatabase {
 
     /// Hides a comment with a reason (moderation). Nothing is deleted: the text stays in the
     /// database and the committee still sees it; the public sees that it was hidden and why.
-    public func hideComment(id: Int64, reason: String, by account: Account, now: Date = Date()) throws {
+    public func hideComment(id: Int64, reason: String, by account: Account, now: Date = AppClock.now()) throws {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 200 else { throw CommunityError.invalid(field: "reason", reason: "why the comment is hidden, 1 to 200 characters") }
         guard account.has(anyOf: [.admin, .committee]) else { throw CommunityError.notAllowed("only the committee moderates comments") }

@@ -43,7 +43,7 @@ extension AppDatabase {
     /// meeting), or when a required reason is missing. `refer` needs `target` (where it was
     /// referred to); `merge` needs `target`, the number of the motion it joins, which must be
     /// open. The motion's row, its history line and the audit entry commit together.
-    public func moveMotion(id: Int64, action: String, reason: String?, target: String? = nil, by mover: MotionMover, now: Date = Date()) throws -> Motion {
+    public func moveMotion(id: Int64, action: String, reason: String?, target: String? = nil, by mover: MotionMover, now: Date = AppClock.now()) throws -> Motion {
         if let instead = Self.dedicatedActions[action] { throw CommunityError.notAllowed("\(action): \(instead)") }
         return try writer.write { db in
             guard var motion = try Motion.fetchOne(db, key: id) else { throw CommunityError.notFound("motion \(id)") }

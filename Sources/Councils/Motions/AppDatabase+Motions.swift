@@ -11,7 +11,7 @@ extension AppDatabase {
     /// from the working calendar: `acceptDays` and `replyDays` working days after the day of
     /// submission. The motion, its first history line and the audit entry commit together.
     public func submitMotion(communityID: Int64, _ new: NewMotion, by submitter: MotionSubmitter, signingKey: Ed25519PrivateKey,
-                             now: Date = Date()) throws -> (Motion, SignedReceipt) {
+                             now: Date = AppClock.now()) throws -> (Motion, SignedReceipt) {
         let title = new.title.trimmingCharacters(in: .whitespacesAndNewlines)
         let description = new.description.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty, title.count <= 100 else { throw CommunityError.invalid(field: "title", reason: "what the motion is about, 1 to 100 characters") }
@@ -130,7 +130,7 @@ extension AppDatabase {
     }
 
     /// Records the committee's reply to the submitter (the `replyDays` deadline is met by it).
-    public func replyToMotion(id: Int64, text: String, actor: Actor, by account: Account, now: Date = Date()) throws {
+    public func replyToMotion(id: Int64, text: String, actor: Actor, by account: Account, now: Date = AppClock.now()) throws {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 5_000 else { throw CommunityError.invalid(field: "reply", reason: "the reply, 1 to 5,000 characters") }
         try writer.write { db in

@@ -11,7 +11,7 @@ extension AppDatabase {
     /// motion; co-signing is open only in states marked `supportsOpen`. Returns the number of
     /// supports after this one.
     @discardableResult
-    public func supportMotion(id: Int64, as identity: ResidentIdentity, now: Date = Date()) throws -> Int {
+    public func supportMotion(id: Int64, as identity: ResidentIdentity, now: Date = AppClock.now()) throws -> Int {
         try writer.write { db in
             guard let motion = try Motion.fetchOne(db, key: id) else { throw CommunityError.notFound("motion \(id)") }
             let settings = try Self.councilSettings(db, communityID: motion.communityID)
@@ -52,7 +52,7 @@ extension AppDatabase {
 
     /// Withdraws the acting household's (or resident's) support, while co-signing is open.
     @discardableResult
-    public func withdrawSupport(id: Int64, as identity: ResidentIdentity, now: Date = Date()) throws -> Int {
+    public func withdrawSupport(id: Int64, as identity: ResidentIdentity, now: Date = AppClock.now()) throws -> Int {
         try writer.write { db in
             guard let motion = try Motion.fetchOne(db, key: id) else { throw CommunityError.notFound("motion \(id)") }
             let workflow = try Self.motionWorkflow(db, communityID: motion.communityID)

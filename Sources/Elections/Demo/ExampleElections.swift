@@ -44,9 +44,11 @@ public enum ExampleElections {
     /// The committee's password in the examples (they are public; nothing here is secret).
     public static let committeePassword = "committee-password"
 
-    /// Runs the example in `database` (an empty one) with keys in `keyStore`.
-    public static func run(_ kind: Kind, database: AppDatabase, keyStore: KeyStore) throws -> Result {
-        let community = try database.createCommunity(code: "110101001001", name: "桃园社区", streetOffice: "安和街道", district: "和平区", actor: .system)
+    /// Runs the example in `database` (an empty one) with keys in `keyStore`; `rehearsal` runs it
+    /// in a rehearsal (演练) community.
+    public static func run(_ kind: Kind, database: AppDatabase, keyStore: KeyStore, rehearsal: Bool = false) throws -> Result {
+        let community = try database.createCommunity(code: "110101001001", name: "桃园社区", streetOffice: "安和街道", district: "和平区",
+                                                     rehearsal: rehearsal, actor: .system)
         try seedHouseholds(database: database, communityID: community.id!)
         return try conduct(kind, database: database, community: community, keyStore: keyStore, electionDay: electionDay,
                            title: "桃园社区第十二届居民委员会换届选举", usernamePrefix: "", password: committeePassword, voters: kind == .household ? 24 : 44)

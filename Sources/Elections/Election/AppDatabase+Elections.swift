@@ -24,7 +24,7 @@ extension AppDatabase {
         let election = try writer.write { db -> Election in
             var election = Election(communityID: communityID, title: title, method: method, electionDay: electionDay,
                                     rules: rules, status: .preparing, keyID: key.keyID, rollBuilt: false,
-                                    rollPublishedOn: nil, rollPublishedLate: false, createdAt: Date(), candidateListLate: false)
+                                    rollPublishedOn: nil, rollPublishedLate: false, createdAt: AppClock.now(), candidateListLate: false)
             try election.insert(db)
             try AuditLog.append(db, actor: actor, action: "election.create", subject: "election:\(election.id!)", details: ElectionCreated(
                 title: title, method: method.rawValue, electionDay: electionDay.description, rules: rules, key: key.keyID))

@@ -21,7 +21,7 @@ extension AppDatabase {
     /// by the election key. Checks every rule of election-rules.md §4: the way of nominating is
     /// allowed, enough nominators of the right kind, each nominator within their limit for the
     /// post, the nominee on the roll, the window open.
-    public func fileNomination(electionID: Int64, _ new: NewNomination, signingKey: Ed25519PrivateKey, now: Date = Date(),
+    public func fileNomination(electionID: Int64, _ new: NewNomination, signingKey: Ed25519PrivateKey, now: Date = AppClock.now(),
                                actor: Actor) throws -> (Nomination, SignedReceipt) {
         let today = CivilDate.today(now: now)
         return try writer.write { db in

@@ -50,7 +50,7 @@ extension AppDatabase {
 
     /// Logs a voter in with roll number and access code; returns the session token (to be
     /// kept in a cookie) or nil when the number or code is wrong.
-    public func startVoterSession(electionID: Int64, number: Int, code: String, now: Date = Date()) throws -> String? {
+    public func startVoterSession(electionID: Int64, number: Int, code: String, now: Date = AppClock.now()) throws -> String? {
         guard try verifyAccessCode(electionID: electionID, number: number, code: code) else { return nil }
         let token = try SecureRandom.token()
         try writer.write { db in
@@ -65,7 +65,7 @@ extension AppDatabase {
     }
 
     /// The voter session of a token, if it is valid.
-    public func voterSession(token: String, now: Date = Date()) throws -> VoterSession? {
+    public func voterSession(token: String, now: Date = AppClock.now()) throws -> VoterSession? {
         try reader.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT voterSession.electionID, voterSession.rollEntryID, rollEntry.number, resident.name FROM voterSession
@@ -80,7 +80,7 @@ extension AppDatabase {
     /// What casting needs, in one read: the voter of a session token, and the open round with
     /// electronic voting in which they have no ballot yet (or, when they have one in every open
     /// round, the first such round — a retried cast is answered there). Nil without a valid session.
-    public func castingState(electionID: Int64, token: String, now: Date = Date()) throws -> (voter: VoterSession, round: PollingRound?)? {
+    public func castingState(electionID: Int64, token: String, now: Date = AppClock.now()) throws -> (voter: VoterSession, round: PollingRound?)? {
         try reader.read { db in
             guard let voter = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT voterSession.electionID, voterSession.rollEntryID, rollEntry.number, resident.name FROM voterSession
@@ -119,7 +119,7 @@ extension AppDatabase {
     /// with the same `formToken` returns the first cast's receipt instead of a second ballot.
     /// (`BallotCaster` does the same for many concurrent voters with one commit per batch.)
     public func castElectronicBallot(roundID: Int64, rollEntryID: Int64, ballot: MarkedBallot, formToken: String,
-                                     signingKey: Ed25519PrivateKey, sessionToken: String? = nil, now: Date = Date()) throws -> CastBallot {
+                                     signingKey: Ed25519PrivateKey, sessionToken: String? = nil, now: Date = AppClock.now()) throws -> CastBallot {
         let request = CastRequest(roundID: roundID, rollEntryID: rollEntryID, ballot: ballot, formToken: formToken, keyID: signingKey.keyID,
                                   sessionToken: sessionToken)
         let recorded = try writer.write { db in try Self.recordCast(db, request, now: now) }

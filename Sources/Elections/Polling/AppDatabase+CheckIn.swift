@@ -24,7 +24,7 @@ extension AppDatabase {
     /// (round, roll entry) stops two stations checking in the same voter at the same moment.
     /// `assistedBy`: who marks the ballot for the voter (代写), never a candidate.
     @discardableResult
-    public func checkIn(roundID: Int64, boxID: Int64, number: Int, assistedBy: Int64? = nil, accountID: Int64?, now: Date = Date(),
+    public func checkIn(roundID: Int64, boxID: Int64, number: Int, assistedBy: Int64? = nil, accountID: Int64?, now: Date = AppClock.now(),
                         actor: Actor) throws -> CheckIn {
         try writer.write { db in
             let (round, box) = try Self.openPaperBox(db, roundID: roundID, boxID: boxID)
@@ -46,7 +46,7 @@ extension AppDatabase {
     /// A proxy holder's check-in: one ballot for each principal whose proxy is valid (filed in
     /// time, on the published list, not revoked) and who has not voted; the others are listed
     /// with the reason. The holder's own ballot is a separate, ordinary check-in.
-    public func checkInProxies(roundID: Int64, boxID: Int64, holderNumber: Int, accountID: Int64?, now: Date = Date(), actor: Actor) throws -> [ProxyIssue] {
+    public func checkInProxies(roundID: Int64, boxID: Int64, holderNumber: Int, accountID: Int64?, now: Date = AppClock.now(), actor: Actor) throws -> [ProxyIssue] {
         try writer.write { db in
             let (round, box) = try Self.openPaperBox(db, roundID: roundID, boxID: boxID)
             let election = try Self.fetchElection(db, round.electionID)

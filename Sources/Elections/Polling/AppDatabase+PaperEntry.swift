@@ -74,7 +74,7 @@ extension AppDatabase {
     /// by someone who entered neither), whose reading counts.
     @discardableResult
     public func enterPaper(boxID: Int64, electionID: Int64, position: Int, pass: EntryPass, ballot: MarkedBallot, accountID: Int64,
-                           now: Date = Date(), actor: Actor) throws -> EntryOutcome {
+                           now: Date = AppClock.now(), actor: Actor) throws -> EntryOutcome {
         let ballot = ballot.normalized()
         return try writer.write { db in
             let (box, round) = try Self.boxAndRound(db, boxID: boxID, electionID: electionID)
@@ -168,7 +168,7 @@ extension AppDatabase {
     /// is over). Signs the count sheet with the election key and returns it; refused with the
     /// difference while entered and counted papers differ.
     @discardableResult
-    public func closeBox(boxID: Int64, electionID: Int64, signingKey: Ed25519PrivateKey, now: Date = Date(), actor: Actor) throws -> (CountSheet, SignedReceipt) {
+    public func closeBox(boxID: Int64, electionID: Int64, signingKey: Ed25519PrivateKey, now: Date = AppClock.now(), actor: Actor) throws -> (CountSheet, SignedReceipt) {
         try writer.write { db in
             var (box, round) = try Self.boxAndRound(db, boxID: boxID, electionID: electionID)
             let election = try Self.fetchElection(db, electionID)

@@ -70,7 +70,7 @@ extension AppDatabase {
                             actor: Actor) throws -> PollingRound {
         let json = try CanonicalJSON.encode(paper)
         var round = PollingRound(electionID: election.id!, number: number, kind: kind, paperJSON: String(decoding: json, as: UTF8.self),
-                                 paperDigest: SHA256.hash(json).hex, status: .open, electronic: electronic, openedAt: Date())
+                                 paperDigest: SHA256.hash(json).hex, status: .open, electronic: electronic, openedAt: AppClock.now())
         try round.insert(db)
         if electronic {
             var box = BallotBox(roundID: round.id!, stationID: nil, number: 0, name: "电子投票", kind: .electronic, status: .open)
@@ -213,7 +213,7 @@ extension AppDatabase {
                 throw CommunityError.invalid(field: "station", reason: "not a station of this election")
             }
             try db.execute(sql: "INSERT INTO paperMovement (roundID, stationID, kind, count, note, recordedAt) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [roundID, stationID, movement.rawValue, count, note?.nilIfEmpty, Date()])
+                           arguments: [roundID, stationID, movement.rawValue, count, note?.nilIfEmpty, AppClock.now()])
             try AuditLog.append(db, actor: actor, action: "papers.\(movement.rawValue)", subject: "election:\(round.electionID)", details: [
                 "round": String(round.number), "station": station.name, "count": String(count),
             ])

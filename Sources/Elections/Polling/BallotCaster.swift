@@ -42,7 +42,7 @@ public actor BallotCaster {
             pending.removeFirst(batch.count)
             batches += 1
             do {
-                let results = try await database.recordCasts(batch.map(\.0), now: Date())
+                let results = try await database.recordCasts(batch.map(\.0), now: AppClock.now())
                 for ((_, continuation), result) in zip(batch, results) { continuation.resume(with: result) }
             } catch {
                 for (_, continuation) in batch { continuation.resume(throwing: error) }

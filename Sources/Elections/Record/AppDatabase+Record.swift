@@ -56,7 +56,7 @@ extension AppDatabase {
             posts: rules.posts.map { .init(post: $0, seats: rules.seats(for: $0)) }, rulesDigest: rulesDigest,
             announcedOn: election.announcedOn?.description, rollPublishedOn: election.rollPublishedOn?.description,
             candidateListPublishedOn: election.candidateListPublishedOn?.description, committee: committee,
-            signaturesRequired: rules.resultSignaturesRequired ?? committee.count / 2 + 1)
+            signaturesRequired: rules.resultSignaturesRequired ?? committee.count / 2 + 1, rehearsal: community.rehearsal ? true : nil)
         try writer.write(ElectionRecordFormat.electionFile, try CanonicalJSON.encode(recordElection))
         try writer.write(ElectionRecordFormat.rulesFile, try CanonicalJSON.encode(rules))
 
@@ -123,7 +123,7 @@ extension AppDatabase {
     /// (record manifest digest, log head, winners, counts) with the election key. Members then
     /// countersign it; the result is final once `signaturesRequired` have.
     @discardableResult
-    public func certifyResult(electionID: Int64, signingKey: Ed25519PrivateKey, now: Date = Date(), actor: Actor) throws -> CertifiedResult {
+    public func certifyResult(electionID: Int64, signingKey: Ed25519PrivateKey, now: Date = AppClock.now(), actor: Actor) throws -> CertifiedResult {
         try writer.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM resultStatement WHERE electionID = ?", arguments: [electionID]) != nil {
                 throw CommunityError.notAllowed("the result is already certified")
@@ -185,7 +185,7 @@ extension AppDatabase {
     /// A committee member countersigns the certified statement with their own key, opened with
     /// their password after reviewing the summary.
     @discardableResult
-    public func countersignResult(electionID: Int64, accountID: Int64, password: String, now: Date = Date(), actor: Actor) throws -> CertifiedResult {
+    public func countersignResult(electionID: Int64, accountID: Int64, password: String, now: Date = AppClock.now(), actor: Actor) throws -> CertifiedResult {
         let key = try unlockAccountKey(accountID: accountID, password: password)
         return try writer.write { db in
             guard let certified = try Self.certifiedResult(db, electionID: electionID) else { throw CommunityError.notAllowed("the result is not certified yet") }

@@ -86,6 +86,8 @@ public struct RecordElection: Codable, Sendable, Equatable {
     public var committee: [CommitteeMember]
     /// Countersignatures that make the result final.
     public var signaturesRequired: Int
+    /// Present (true) only in a record from a rehearsal (演练) database: practice, not a real election.
+    public var rehearsal: Bool? = nil
 }
 
 /// `roll.json`: the roll's commitment, never names or ID numbers.

@@ -27,6 +27,8 @@ public struct VerificationReport: Codable, Sendable {
     public var ballots: Int
     /// Enough committee members countersigned the statement.
     public var final: Bool
+    /// The record comes from a rehearsal (演练) database: practice, not a real election.
+    public var rehearsal: Bool
     public var checks: [VerificationCheck]
     public var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.ok) }
     public var failures: [VerificationCheck] { checks.filter { !$0.ok } }
@@ -41,6 +43,9 @@ public struct VerificationReport: Codable, Sendable {
             lines.append("\(mark) \(zh ? check.zh : check.en)\(check.ok ? "" : location)")
         }
         let failed = failures.count
+        if rehearsal {
+            lines.append(zh ? "注意：这是演练记录，不是真实选举的结果" : "NOTE: this record comes from a rehearsal, not a real election")
+        }
         if passed {
             lines.append(zh ? "结论：通过 — 全部 \(checks.count) 项核验通过，\(ballots) 张选票，结果\(final ? "已生效" : "尚待足够的选举委员会成员会签")"
                             : "VERDICT: PASS — all \(checks.count) checks passed, \(ballots) ballots, result \(final ? "final" : "still awaiting enough countersignatures")")
@@ -70,7 +75,8 @@ public struct RecordVerifier {
     public func verify() -> VerificationReport {
         var run = Run(directory: directory)
         run.verify(receipts: receipts)
-        return VerificationReport(record: directory.path, format: run.manifest?.format, ballots: run.ballotCount, final: run.final, checks: run.checks)
+        return VerificationReport(record: directory.path, format: run.manifest?.format, ballots: run.ballotCount, final: run.final,
+                                  rehearsal: run.rehearsal, checks: run.checks)
     }
 }
 
@@ -81,6 +87,7 @@ private struct Run {
     var manifest: RecordManifest?
     var ballotCount = 0
     var final = false
+    var rehearsal = false
     var contents: [String: Data] = [:]
 
     init(directory: URL) { self.directory = directory }
@@ -169,6 +176,7 @@ private struct Run {
               let persons = decode([RecordPerson].self, ElectionRecordFormat.personsFile),
               let rounds = decode([RecordRound].self, ElectionRecordFormat.roundsFile),
               decode([RecordCandidate].self, ElectionRecordFormat.candidatesFile) != nil else { return }
+        rehearsal = election.rehearsal == true
         let rulesDigest = contents[ElectionRecordFormat.rulesFile].map { SHA256.hash($0).hex } ?? ""
         if rulesDigest == election.rulesDigest, (try? CanonicalJSON.encode(rules)) == contents[ElectionRecordFormat.rulesFile] {
             pass("规则集摘要 \(rulesDigest.prefix(16))… 与选举定义一致", "rule set digest \(rulesDigest.prefix(16))… matches the election definition")

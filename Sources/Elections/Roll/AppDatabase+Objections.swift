@@ -24,7 +24,7 @@ extension AppDatabase {
     /// Files an objection to a published roll within `objectionDays` of publication and returns
     /// it with a receipt signed by the election key. Anyone may object.
     public func fileObjection(electionID: Int64, _ new: NewObjection, signingKey: Ed25519PrivateKey,
-                              now: Date = Date(), actor: Actor) throws -> (Objection, SignedReceipt) {
+                              now: Date = AppClock.now(), actor: Actor) throws -> (Objection, SignedReceipt) {
         let filer = new.filerName.trimmingCharacters(in: .whitespaces)
         let subject = new.subject.trimmingCharacters(in: .whitespaces)
         let statement = new.statement.trimmingCharacters(in: .whitespacesAndNewlines)

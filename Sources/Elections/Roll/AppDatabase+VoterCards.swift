@@ -55,7 +55,7 @@ extension AppDatabase {
             return (card, try hasher.hash(code.normalized))
         }
         try writer.write { db in
-            let now = Date()
+            let now = AppClock.now()
             for (card, hash) in cards {
                 guard let entryID = try Int64.fetchOne(db, sql: "SELECT id FROM rollEntry WHERE electionID = ? AND number = ? AND active", arguments: [electionID, card.number]) else {
                     throw CommunityError.notAllowed("roll number \(card.number) was removed while the cards were being made; print again")

@@ -9,6 +9,9 @@ public struct PageRenderer: Sendable {
     /// Cookie holding the visitor's text size (`large` for elderly residents, else normal).
     static let textSizeCookie = "xy_text"
     let library: MustacheLibrary
+    /// Serving a rehearsal database: every page carries the rehearsal banner with the
+    /// (possibly moved) system date.
+    var rehearsal = false
 
     /// Loads every `*.mustache` file of the Web target's `Templates` resource folder.
     public static func load() async throws -> PageRenderer {
@@ -30,6 +33,7 @@ public struct PageRenderer: Sendable {
         values["switchLanguageURL"] = "/lang/\(context.locale == .zhHans ? "en" : "zh")?back=\(percentEncode(path))"
         let large = request.cookies[Self.textSizeCookie]?.value == "large"
         values["largeText"] = large
+        if rehearsal { values["rehearsal"] = ["date": CivilDate.today().description] }
         values["switchTextURL"] = "/text/\(large ? "normal" : "large")?back=\(percentEncode(path))"
         if let account = context.account {
             values["user"] = [

@@ -1,0 +1,49 @@
+import Community
+import Foundation
+import Testing
+
+@Suite("rehearsal databases: xuanyi init --rehearsal and serve --rehearsal-date", .serialized)
+struct RehearsalCLITests {
+    @Test("a rehearsal database serves as if today were the chosen date, says so on every page, logs the shift and never moves back; a real database refuses the date")
+    func rehearsalClock() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let practice = workspace.path("practice.sqlite")
+        let made = try CLI.xuanyi(["init", "--database", practice, "--community", "演练社区", "--rehearsal"])
+        #expect(made.status == 0 && made.stdout.contains("rehearsal"), "\(made.stderr)")
+        let target = CivilDate.today().adding(days: 45)
+
+        let port = CLI.freePort()
+        let server = try ServerProcess(["serve", "--port", "\(port)", "--database", practice, "--rehearsal-date", target.description], port: port)
+        defer { server.stop() }
+        try server.waitUntilReady()
+        for path in ["/", "/board", "/login"] {
+            let page = try CLI.tool("curl", ["-s", "http://127.0.0.1:\(port)\(path)"]).stdout
+            #expect(page.contains("rehearsal-banner") && page.contains("演练") && page.contains(target.description), "\(path)")
+        }
+        let english = try CLI.tool("curl", ["-s", "-H", "Accept-Language: en", "http://127.0.0.1:\(port)/"]).stdout
+        #expect(english.contains("This is a practice database"))
+        #expect(server.stop() == 0)
+
+        let audit = try CLI.tool("sqlite3", [practice, "SELECT details FROM auditEntry WHERE action = 'clock.rehearsal'"]).stdout
+        #expect(audit.contains("\"date\":\"\(target)\""))
+        let stamp = try CLI.tool("sqlite3", [practice, "SELECT substr(at, 1, 10) FROM auditEntry WHERE action = 'clock.rehearsal'"]).stdout
+        #expect(stamp.trimmingCharacters(in: .whitespacesAndNewlines) >= target.adding(days: -1).description)
+
+        let back = try CLI.xuanyi(["serve", "--port", "0", "--database", practice, "--rehearsal-date", target.adding(days: -1).description])
+        #expect(back.status != 0 && back.stderr.contains("only moves forward"))
+        let garbled = try CLI.xuanyi(["serve", "--port", "0", "--database", practice, "--rehearsal-date", "2027-02-30"])
+        #expect(garbled.status != 0 && garbled.stderr.contains("--rehearsal-date"))
+
+        let real = workspace.path("real.sqlite")
+        #expect(try CLI.xuanyi(["init", "--database", real, "--community", "桃园社区"]).status == 0)
+        let refused = try CLI.xuanyi(["serve", "--port", "0", "--database", real, "--rehearsal-date", target.description])
+        #expect(refused.status != 0 && refused.stderr.contains("rehearsal-date") && refused.stderr.contains("real community"))
+        // A real database's pages carry no banner.
+        let realPort = CLI.freePort()
+        let realServer = try ServerProcess(["serve", "--port", "\(realPort)", "--database", real], port: realPort)
+        defer { realServer.stop() }
+        try realServer.waitUntilReady()
+        #expect(!(try CLI.tool("curl", ["-s", "http://127.0.0.1:\(realPort)/"]).stdout.contains("rehearsal-banner")))
+    }
+}
