@@ -314,6 +314,11 @@ struct StatisticsTests {
         #expect(report.rehearsal)
         #expect(report.text(language: "en").contains("NOTE: this record comes from a rehearsal, not a real election"))
         #expect(report.text(language: "zh").contains("演练记录"))
+        // The published schema allows the mark (and only as true).
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: RecordSchemaTests.ballots
+            .appendingPathComponent("schema/election.schema.json"))) as? [String: Any])
+        let electionJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: practice.appendingPathComponent("election.json")))
+        #expect(SchemaCheck.problems(electionJSON, schema).isEmpty, "\(SchemaCheck.problems(electionJSON, schema))")
 
         // Dropping the mark breaks the digests the manifest signs.
         let electionFile = practice.appendingPathComponent("election.json")

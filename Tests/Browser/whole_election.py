@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""A whole residents' committee election driven in the browser, from an empty database to a
+record that `xuanyi verify` passes.
+
+The law spreads an election over weeks (roll 20 days before election day, nominations closing
+10 days before, the candidate list at least 5 days before), so the test runs on a rehearsal
+database (`xuanyi init --rehearsal`) served three times with `--rehearsal-date`: 30 days
+before election day, 7 days before, and on the day — the way an election committee practises.
+
+  day −30  the administrator imports 30 residents from a GB18030 CSV (dry run first), creates
+           the election committee's and two clerks' accounts; the committee creates the
+           election, announces it, forms the election committee, builds and publishes the roll;
+           nine people are nominated (one jointly by ten voters, eight by themselves) and accept.
+  day −7   the committee publishes the candidate list; the public sees it and the ballot paper.
+  day 0    the committee sets up the station and opens polling with electronic voting; three
+           voters cast electronic ballots with voter cards (one downloads the receipt); eleven
+           are checked in at the box; the tellers' hand count; two clerks enter every paper twice;
+           the boxes and the round close; the result is certified and countersigned by two of
+           the three committee members with their own passwords; the record is downloaded and
+           `xuanyi verify` passes it, with the receipt, and says it is a rehearsal.
+
+Run alone: python3 Tests/Browser/whole_election.py [--binary …] [--screenshots …]
+"""
+import datetime, json, os, re, shutil, subprocess
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+import harness as h
+from harness import args, check, fail, go, login, logout, shot, staleness_of, step, submit, work, xuanyi
+
+# 13 couples (户主 and 配偶) in 13 households, four children; names with a compound surname and a
+# character outside the Basic Multilingual Plane (𠮷).
+COUPLES = [("张伟", "王芳"), ("刘洋", "李娜"), ("杨磊", "陈静"), ("黄强", "赵敏"), ("吴军", "周婷"), ("孙涛", "徐丽"), ("马超", "朱红"),
+           ("胡斌", "郭霞"), ("何勇", "高燕"), ("林峰", "罗琳"), ("欧阳明", "司马倩"), ("吉𠮷", "梁秀兰"), ("宋志强", "郑桂英")]
+CHILDREN = [("张小雨", 0, "女"), ("刘子涵", 1, "男"), ("杨一诺", 2, "女"), ("黄浩然", 3, "男")]
+COMMITTEE = [("xw1", "张伟", "chair"), ("xw2", "王芳", "member"), ("xw3", "李娜", "member")]
+CLERKS = ["lu1", "lu2"]
+# post → nominees; the first 主任 nominee is nominated jointly by ten voters, the rest by themselves.
+SLATE = {"director": ["杨磊", "黄强"], "deputyDirector": ["吴军", "孙涛"], "womenMember": ["陈静", "赵敏"], "member": ["周婷", "马超", "胡斌"]}
+JOINT_NOMINATORS = ["徐丽", "朱红", "郭霞", "何勇", "高燕", "林峰", "罗琳", "欧阳明", "司马倩", "梁秀兰"]
+SEATS = {"director": 1, "deputyDirector": 1, "womenMember": 1, "member": 2}
+ELECTRONIC_VOTERS = ["宋志强", "郑桂英", "吉𠮷"]
+PAPER_VOTERS = ["张伟", "王芳", "李娜", "刘洋", "杨磊", "黄强", "吴军", "孙涛", "陈静", "赵敏", "周婷"]
+
+
+def id_number(birth, sequence):
+    """A valid 18-character resident ID number (GB 11643) in 110101 with its check character."""
+    body = f"110101{birth:%Y%m%d}{sequence:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+
+
+def residents_csv(path):
+    """Writes the residents in GB18030, as a street office's spreadsheet would; returns name → ID number."""
+    rows, ids = [], {}
+    counter = iter(range(100))
+
+    def sequence(gender):
+        """Distinct sequence numbers: odd for men, even for women."""
+        return 101 + 2 * next(counter) + (0 if gender == "男" else 1)
+    header = "姓名,公民身份号码,性别,民族,户号,与户主关系,楼栋,单元,房号,户籍地址,户籍在本社区,居住在本社区,居住起始日期,社区工作起始日期,联系电话,政治权利"
+    for index, (husband, wife) in enumerate(COUPLES):
+        household, building, room = f"H{index + 1:04d}", f"{index % 3 + 1}号楼", f"{index // 3 + 1}0{index % 2 + 1}"
+        for offset, (name, gender, relation) in enumerate([(husband, "男", "户主"), (wife, "女", "配偶")]):
+            birth = datetime.date(1958 + index * 2 + offset, 1 + index % 12, 3 + index)
+            ids[name] = id_number(birth, sequence(gender))
+            place = [building, "1单元", room] if relation == "户主" else ["", "", ""]
+            rows.append([name, ids[name], gender, "汉族", household, relation, *place, f"北京市和平区安和街道{building}", "是", "是", "2005-06-01", "",
+                         f"1390000{index:02d}{offset:02d}", "有"])
+    for index, (name, parent, gender) in enumerate(CHILDREN):
+        ids[name] = id_number(datetime.date(2013 + index, 5, 1 + index), sequence(gender))
+        rows.append([name, ids[name], gender, "汉族", f"H{parent + 1:04d}", "子" if gender == "男" else "女", "", "", "", "", "是", "是", "2013-05-01", "", "", ""])
+    with open(path, "wb") as file:
+        file.write(("\r\n".join([header] + [",".join(row) for row in rows]) + "\r\n").encode("gb18030"))
+    return ids
+
+
+def serve_on(database, day, port):
+    h.start_server(database, "--rehearsal-date", day.isoformat(), port=port)
+    h.driver.delete_all_cookies()   # a restart is a new day: everyone signs in again
+    go("/")
+    check("rehearsal-banner" in h.driver.page_source and day.isoformat() in h.driver.page_source,
+          f"the pages do not say it is a rehearsal on {day}")
+
+
+def page_errors():
+    return [e.text for e in h.driver.find_elements(By.CSS_SELECTOR, "p.error[role=alert]")]
+
+
+def roll_numbers(election):
+    """Name → roll number, read from the public roll."""
+    page = go(f"/elections/{election}/roll")
+    return {name: int(number) for number, name in re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", page)}
+
+
+def form_actions(pattern):
+    return re.findall(pattern, h.driver.page_source)
+
+
+def mark_ballot(form_selector):
+    """Approves the first `seats` candidates of every post (the others stay abstained) in the form."""
+    for post, seats in SEATS.items():
+        for position in range(1, seats + 1):
+            radio = h.driver.find_elements(By.CSS_SELECTOR, f'{form_selector} input[type=radio][name="m.{post}.{position}"][value="approve"]')
+            check(radio, f"no mark for {post} position {position}")
+            radio[0].click()
+
+
+def run():
+    database = os.path.join(work, "rehearsal.sqlite")
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    election_day = today + datetime.timedelta(days=40)
+    port = h.free_port()
+
+    step("a new rehearsal database: xuanyi init --rehearsal prints the administrator's one-time password")
+    made = xuanyi("init", "--database", database, "--community", "演练社区", "--street-office", "安和街道", "--district", "和平区", "--rehearsal")
+    admin_password = re.search(r"admin password: (\S+)", made)
+    check(admin_password and "rehearsal" in made, f"no admin password in: {made}")
+    admin_password = admin_password.group(1)
+
+    # ------------------------------------------------------------ 30 days before election day
+    serve_on(database, election_day - datetime.timedelta(days=30), port)
+    step("the administrator imports 30 residents from a GB18030 CSV file: a dry run, then for real")
+    login("admin", admin_password)
+    csv_path = os.path.join(work, "演练居民.csv")
+    ids = residents_csv(csv_path)
+    go("/residents/import")
+    page = submit("/residents/import", {"dryRun": True}, files={"file": csv_path})
+    check(not page_errors() and "30" in h.text(page), f"the dry run did not read 30 residents: {h.text(page)[:600]}")
+    go("/residents/import")
+    page = submit("/residents/import", files={"file": csv_path})
+    go("/residents?q=吉")
+    check("吉𠮷" in h.driver.page_source, "the resident with 𠮷 is not in the register")
+
+    step("the administrator creates the election committee's and the clerks' own accounts")
+    for username, name, _ in COMMITTEE:
+        go("/admin")
+        submit("/admin/accounts", {"username": username, "displayName": name, "password": h.password, "role": "committee", "idNumber": ids[name]})
+    for username in CLERKS:
+        go("/admin")
+        submit("/admin/accounts", {"username": username, "displayName": f"录入员{username[-1]}", "password": h.password, "role": "clerk", "idNumber": ""})
+    logout()
+
+    step("the committee creates and announces the election, forms the election committee, builds and publishes the roll")
+    login("xw1")
+    go("/elections")
+    submit("/elections", {"title": "演练社区第一届居民委员会选举", "method": "direct", "electionDay": election_day.isoformat()})
+    election = re.search(r"/elections/(\d+)$", h.driver.current_url)
+    check(election, f"not on the new election's page: {h.driver.current_url}")
+    election = election.group(1)
+    submit(f"/elections/{election}/announce")
+    go(f"/elections/{election}/nominations")
+    for username, name, role in COMMITTEE:
+        submit(f"/elections/{election}/committee", {"username": username, "idNumber": ids[name], f"role.{role}": True})
+    go(f"/elections/{election}")
+    submit(f"/elections/{election}/roll/build")
+    submit(f"/elections/{election}/roll/publish")
+    shot("rehearsal-election-dashboard-zh")
+    numbers = roll_numbers(election)
+    check(len(numbers) == 26 and "张小雨" not in numbers, f"the roll should list the 26 adults, not the children: {sorted(numbers)}")
+    shot("rehearsal-roll-phone", width=390)
+
+    step("nominations: one jointly by ten voters, eight self-nominations; every nominee accepts")
+    go(f"/elections/{election}/nominations")
+    for post, names in SLATE.items():
+        for index, name in enumerate(names):
+            joint = post == "director" and index == 0
+            go(f"/elections/{election}/nominations")
+            page = submit(f"/elections/{election}/nominations", {
+                "post": post, "kind": "joint" if joint else "selfNomination", "nominee": str(numbers[name]),
+                "nominators": " ".join(str(numbers[n]) for n in JOINT_NOMINATORS) if joint else "", "filerName": name})
+            check("xyr1." in page, f"no signed receipt for the nomination of {name}")
+    for _ in range(12):
+        go(f"/elections/{election}/nominations")
+        pending = form_actions(rf'action="(/elections/{election}/nominees/\d+/respond)"')
+        if not pending: break
+        submit(pending[0], {"education": "大专", "occupation": "社区志愿者", "statement": "愿为邻里服务"})   # the first button: accept
+    check(not pending, "nominees still waiting for an answer")
+    logout()
+
+    # ------------------------------------------------------------ 7 days before
+    serve_on(database, election_day - datetime.timedelta(days=7), port)
+    step("seven days before: the committee publishes the candidate list; the public sees it and the ballot paper")
+    login("xw1")
+    go(f"/elections/{election}/nominations")
+    submit(f"/elections/{election}/candidates/publish")
+    logout()
+    page = go(f"/elections/{election}/candidates")
+    for names in SLATE.values():
+        for name in names:
+            check(name in page, f"{name} is not on the public candidate list")
+    shot("rehearsal-candidates-en", lang="en")
+    go("/lang/zh?back=/")
+    go(f"/elections/{election}/ballot")
+    shot("rehearsal-ballot-print", print_media=True)
+
+    # ------------------------------------------------------------ election day
+    serve_on(database, election_day, port)
+    step("election day: a polling station, polling opened with electronic voting, a box, voter cards")
+    login("xw1")
+    go(f"/elections/{election}/polling")
+    submit(f"/elections/{election}/stations", {"name": "社区服务中心", "kind": "central"})
+    submit(f"/elections/{election}/polling/open", {"electronic": True})
+    round_id = re.search(rf"/elections/{election}/rounds/(\d+)/boxes", h.driver.page_source)
+    check(round_id, "no round after opening polling")
+    round_id = round_id.group(1)
+    submit(f"/elections/{election}/rounds/{round_id}/boxes", {"name": "1号票箱", "kind": "fixed"})
+    boxes = sorted(set(int(b) for b in re.findall(rf"/elections/{election}/boxes/(\d+)", h.driver.page_source)))
+    check(len(boxes) == 2, f"expected the electronic box and one paper box: {boxes}")
+    go(f"/elections/{election}")
+    page = submit(f"/elections/{election}/cards", {"numbers": " ".join(str(numbers[n]) for n in ELECTRONIC_VOTERS)})
+    codes = {int(n): c for n, c in re.findall(r"<dd>(\d+)</dd>.*?<code>([^<]+)</code>", page, re.S)}
+    check(len(codes) == 3, f"three voter cards expected: {codes}")
+    shot("rehearsal-voter-cards-print", print_media=True)
+    logout()
+
+    step("three voters cast electronic ballots with their cards; the first downloads the receipt")
+    receipt_path = None
+    for name in ELECTRONIC_VOTERS:
+        h.driver.delete_all_cookies()
+        go(f"/elections/{election}/vote")
+        submit(f"/elections/{election}/vote/login", {"number": str(numbers[name]), "code": codes[numbers[name]]})
+        mark_ballot(f'form[action$="/vote/review"]')
+        old = h.driver.find_element(By.TAG_NAME, "html")
+        h.driver.find_element(By.CSS_SELECTOR, 'form[action$="/vote/review"] button[type=submit]').click()
+        WebDriverWait(h.driver, 30).until(staleness_of(old))
+        h.audit_page()
+        page = submit(f"/elections/{election}/vote/cast")
+        tracking = re.search(rf"/elections/{election}/track/([0-9a-f]{{64}})", page)
+        check(tracking and "xyr1." in page, f"no receipt for {name}")
+        if receipt_path is None:
+            for old_file in [f for f in os.listdir(work) if f.endswith(".json") and "receipt" in f]:
+                os.remove(os.path.join(work, old_file))
+            h.driver.find_element(By.CSS_SELECTOR, "a[download]").click()
+            receipt_path = h.downloaded(".json", "receipt")
+            check(json.load(open(receipt_path))["statement"]["tracking"] == tracking.group(1), "the downloaded receipt names another ballot")
+    h.driver.delete_all_cookies()
+
+    step("eleven voters are checked in at the paper box; the tellers count eleven papers")
+    login("xw1")
+    box = boxes[-1]
+    for name in PAPER_VOTERS:
+        go(f"/elections/{election}/rounds/{round_id}/check-in?box={box}&q={numbers[name]}")
+        submit(f"/elections/{election}/rounds/{round_id}/check-in")
+        check(h.driver.find_elements(By.CSS_SELECTOR, "pre.ok[role=status]"), f"{name} was not checked in")
+    go(f"/elections/{election}/boxes/{box}")
+    submit(f"/elections/{election}/boxes/{box}/hand-count", {"handCount": str(len(PAPER_VOTERS))})
+    logout()
+
+    step("two clerks each enter all eleven papers (pass A and pass B)")
+    for clerk, entry_pass in zip(CLERKS, "AB"):
+        login(clerk)
+        for _ in PAPER_VOTERS:
+            go(f"/elections/{election}/boxes/{box}?pass={entry_pass}")
+            mark_ballot('form[action$="/entries"]')
+            submit(f"/elections/{election}/boxes/{box}/entries", {"state": "marked"})
+        logout()
+
+    step("the committee closes both boxes and the round; the result is certified")
+    login("xw1")
+    for each in boxes:
+        go(f"/elections/{election}/boxes/{each}")
+        submit(f"/elections/{election}/boxes/{each}/close")
+    go(f"/elections/{election}/polling")
+    submit(f"/elections/{election}/rounds/{round_id}/close")
+    go(f"/elections/{election}/result")
+    shot("rehearsal-result-zh")
+    submit(f"/elections/{election}/result/certify")
+    logout()
+
+    step("two of the three committee members countersign with their own passwords")
+    for username in ("xw1", "xw2"):
+        login(username)
+        go(f"/elections/{election}/result/countersign")
+        submit(f"/elections/{election}/result/countersign", {"password": h.password})
+        logout()
+    page = go(f"/elections/{election}/result")
+    certificates = set(re.findall(rf'href="/elections/{election}/certificates/(\d+)"', page))
+    check(len(certificates) == sum(SEATS.values()), f"{sum(SEATS.values())} members should be elected: {certificates}")
+    certificate = re.search(rf'href="(/elections/{election}/certificates/\d+)"', page)
+    check(certificate, "no certificate on the final result")
+    go(certificate.group(1))
+    shot("rehearsal-certificate-print", print_media=True)
+
+    step("the public record is downloaded; xuanyi verify passes it with the receipt and says it is a rehearsal")
+    archive = h.fetch(f"/elections/{election}/record.zip", os.path.join(work, "rehearsal-record.zip"))
+    verified = subprocess.run([args.binary, "verify", archive, "--receipt", receipt_path, "--lang", "en"], capture_output=True, text=True)
+    report = verified.stdout
+    check(verified.returncode == 0 and "VERDICT: PASS" in report, f"xuanyi verify failed: {report[-800:]}")
+    check("14 ballots" in report and "result final" in report, f"expected 14 ballots and a final result: {report[-400:]}")
+    check("NOTE: this record comes from a rehearsal" in report, "the verifier does not say the record is a rehearsal")
+    h.stop_server()
+
+
+if __name__ == "__main__":
+    h.start_browser()
+    try:
+        run()
+        print(f"whole election: {len(h.steps)} steps passed, {len(h.visited)} distinct pages checked; screenshots in {args.screenshots}")
+    finally:
+        h.driver.quit()
+        h.stop_server()
+    shutil.rmtree(work, ignore_errors=True)
