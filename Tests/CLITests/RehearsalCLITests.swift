@@ -23,6 +23,9 @@ struct RehearsalCLITests {
         }
         let english = try CLI.tool("curl", ["-s", "-H", "Accept-Language: en", "http://127.0.0.1:\(port)/"]).stdout
         #expect(english.contains("This is a practice database"))
+        // Programs see it too: the community API says rehearsal and gives the moved date.
+        let api = try JSONSerialization.jsonObject(with: Data(try CLI.tool("curl", ["-s", "http://127.0.0.1:\(port)/api/v1/community"]).stdout.utf8)) as? [String: Any]
+        #expect(api?["rehearsal"] as? Bool == true && api?["today"] as? String == target.description)
         #expect(server.stop() == 0)
 
         let audit = try CLI.tool("sqlite3", [practice, "SELECT details FROM auditEntry WHERE action = 'clock.rehearsal'"]).stdout

@@ -29,6 +29,8 @@ struct APITests {
             #expect(json?["code"] as? String == "110101001001")
             #expect(json?["households"] as? Int == 10)
             #expect(json?["residents"] as? Int == counts.residents)
+            #expect(json?["rehearsal"] as? Bool == false)
+            #expect(json?["today"] as? String == CivilDate.today().description)
         }
     }
 

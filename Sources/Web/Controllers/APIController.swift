@@ -46,13 +46,18 @@ struct APIController {
         let district: String
         let households: Int
         let residents: Int
+        /// A rehearsal (演练) database: practice data, not a real community's.
+        let rehearsal: Bool
+        /// The date the server works with (China Standard Time): today, or a rehearsal's moved date.
+        let today: String
     }
 
     @Sendable func community(request: Request, context: AppRequestContext) async throws -> Response {
         let community = try database.servedCommunity()
         let counts = try database.peopleCounts(communityID: community.id!)
         return try JSONResponse.make(CommunitySummary(code: community.code, name: community.name, streetOffice: community.streetOffice,
-                                                      district: community.district, households: counts.households, residents: counts.residents))
+                                                      district: community.district, households: counts.households, residents: counts.residents,
+                                                      rehearsal: community.rehearsal, today: CivilDate.today().description))
     }
 
     @Sendable func auditVerification(request: Request, context: AppRequestContext) async throws -> Response {
