@@ -11,7 +11,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "xuanyi",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],   // Synchronization's Atomic (AppClock)
     products: [
         .executable(name: "xuanyi", targets: ["xuanyi"]),
         .library(name: "Notary", targets: ["Notary"]),

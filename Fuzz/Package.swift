@@ -8,7 +8,7 @@ let library: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
 
 let package = Package(
     name: "XuanyiFuzz",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [.package(name: "xuanyi", path: "..")],
     targets: [
         // No Swift `main`: libFuzzer's (linked by -sanitize=fuzzer) drives LLVMFuzzerTestOneInput.

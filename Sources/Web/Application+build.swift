@@ -36,7 +36,7 @@ public struct WebConfiguration: Sendable {
 public func buildRouter(_ configuration: WebConfiguration) async throws -> Router<AppRequestContext> {
     var renderer = try await PageRenderer.load()
     let database = configuration.database
-    renderer.rehearsal = try database.primaryCommunity()?.rehearsal ?? false
+    renderer.rehearsal = try database.isRehearsalDatabase()
     let router = Router(context: AppRequestContext.self)
     // Outermost first: headers on every response, then logging (paths without queries), then errors → friendly pages.
     router.add(middleware: SecurityHeadersMiddleware())

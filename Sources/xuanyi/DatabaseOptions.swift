@@ -13,12 +13,15 @@ struct DatabaseOptions: ParsableArguments {
         try AppDatabase.open(path: database, modules: XuanyiSchema.modules)
     }
 
-    /// Opens a database that must already exist.
+    /// Opens a database that must already exist; a rehearsal database resumes its rehearsal date.
     func openExisting() throws -> AppDatabase {
         guard FileManager.default.fileExists(atPath: database) else {
             throw CommandError("no database at \(database): run `xuanyi init --community NAME --database \(database)` first")
         }
-        return try open()
+        let opened = try open()
+        // A rehearsal database goes on from its last rehearsal date, never back to the real one.
+        try opened.resumeRehearsalClock()
+        return opened
     }
 
     /// The key store beside the database.

@@ -70,8 +70,8 @@ def start_server(database, *extra, port=None):
     stop_server()
     port = port or free_port()
     base = f"http://127.0.0.1:{port}"
-    log = open(os.path.join(work, f"server-{port}.log"), "ab")
-    server = subprocess.Popen([args.binary, "serve", "--database", database, "--port", str(port), *extra], stdout=log, stderr=log)
+    with open(os.path.join(work, f"server-{port}.log"), "ab") as log:   # the child keeps its own descriptor
+        server = subprocess.Popen([args.binary, "serve", "--database", database, "--port", str(port), *extra], stdout=log, stderr=log)
     for _ in range(300):
         if server.poll() is not None:
             fail(f"xuanyi serve {' '.join(extra)} exited: " + open(log.name, encoding="utf-8", errors="replace").read()[-800:])
@@ -84,7 +84,11 @@ def start_server(database, *extra, port=None):
 
 def stop_server():
     if server is not None and server.poll() is None:
-        server.terminate(); server.wait(timeout=20)
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill(); server.wait()
 
 
 atexit.register(stop_server)

@@ -127,9 +127,11 @@ def run():
     ids = residents_csv(csv_path)
     go("/residents/import")
     page = submit("/residents/import", {"dryRun": True}, files={"file": csv_path})
-    check(not page_errors() and "30" in h.text(page), f"the dry run did not read 30 residents: {h.text(page)[:600]}")
+    check(re.search(r"GB18030 · 30 行", h.text(page)) and h.driver.find_elements(By.CSS_SELECTOR, "p.ok[role=status]"),
+          f"the dry run did not read 30 rows of GB18030: {h.text(page)[:600]}")
     go("/residents/import")
     page = submit("/residents/import", files={"file": csv_path})
+    check(re.search(r"导入成功：户数 / 人数 13 / 30", h.text(page)), f"13 households and 30 residents not imported: {h.text(page)[:600]}")
     go("/residents?q=吉")
     check("吉𠮷" in h.driver.page_source, "the resident with 𠮷 is not in the register")
 
@@ -192,7 +194,8 @@ def run():
             check(name in page, f"{name} is not on the public candidate list")
     shot("rehearsal-candidates-en", lang="en")
     go("/lang/zh?back=/")
-    go(f"/elections/{election}/ballot")
+    page = go(f"/elections/{election}/ballot")
+    check('class="rehearsal-mark"' in page, "the practice ballot paper does not carry its rehearsal mark")
     shot("rehearsal-ballot-print", print_media=True)
 
     # ------------------------------------------------------------ election day
@@ -210,8 +213,12 @@ def run():
     check(len(boxes) == 2, f"expected the electronic box and one paper box: {boxes}")
     go(f"/elections/{election}")
     page = submit(f"/elections/{election}/cards", {"numbers": " ".join(str(numbers[n]) for n in ELECTRONIC_VOTERS)})
-    codes = {int(n): c for n, c in re.findall(r"<dd>(\d+)</dd>.*?<code>([^<]+)</code>", page, re.S)}
-    check(len(codes) == 3, f"three voter cards expected: {codes}")
+    codes = {}
+    for card in h.driver.find_elements(By.CSS_SELECTOR, "section.voter-card"):
+        number = card.find_elements(By.CSS_SELECTOR, "dd")[0].text.strip()
+        codes[int(number)] = card.find_element(By.CSS_SELECTOR, "code").text.strip()
+    check(sorted(codes) == sorted(numbers[n] for n in ELECTRONIC_VOTERS), f"voter cards for {ELECTRONIC_VOTERS} expected, got {sorted(codes)}")
+    check(len(h.driver.find_elements(By.CSS_SELECTOR, "section.voter-card .rehearsal-mark")) == 3, "a practice voter card lacks its rehearsal mark")
     shot("rehearsal-voter-cards-print", print_media=True)
     logout()
 
@@ -280,7 +287,8 @@ def run():
     check(len(certificates) == sum(SEATS.values()), f"{sum(SEATS.values())} members should be elected: {certificates}")
     certificate = re.search(rf'href="(/elections/{election}/certificates/\d+)"', page)
     check(certificate, "no certificate on the final result")
-    go(certificate.group(1))
+    page = go(certificate.group(1))
+    check('class="rehearsal-mark"' in page, "the practice certificate does not carry its rehearsal mark")
     shot("rehearsal-certificate-print", print_media=True)
 
     step("the public record is downloaded; xuanyi verify passes it with the receipt and says it is a rehearsal")

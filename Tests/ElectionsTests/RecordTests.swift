@@ -327,5 +327,9 @@ struct StatisticsTests {
         try Data(marked.replacingOccurrences(of: ",\"rehearsal\":true", with: "").utf8).write(to: electionFile)
         let stripped = RecordVerifier(directory: practice).verify()
         #expect(!stripped.passed && !stripped.rehearsal)
+        // A field the verifier does not know is refused by name, not skipped.
+        try Data(marked.replacingOccurrences(of: "\"rehearsal\":true", with: "\"rehearsal\":true,\"sandbox\":true").utf8).write(to: electionFile)
+        let unknown = RecordVerifier(directory: practice).verify()
+        #expect(unknown.failures.contains { $0.en.contains("fields this verifier does not know") && $0.file == "election.json" })
     }
 }

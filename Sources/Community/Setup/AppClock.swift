@@ -8,9 +8,11 @@ import Synchronization
 /// `xuanyi init --rehearsal` may be served with `xuanyi serve --rehearsal-date D`, which moves
 /// the clock so that an election committee can walk through the legal timeline (roll 20 days
 /// before, nominations closing 10 days before, the candidate list 5 days before, election day)
-/// in one afternoon. Time of day still runs normally (a restart on the same rehearsal day never
-/// goes back before the last recorded action). A real community's database refuses the shift
-/// (see `AppDatabase.startRehearsalClock`).
+/// in one afternoon. The moved day starts at 09:00 China time and the clock runs on from there
+/// (about fifteen hours before it reaches the next day); a restart never goes back before the
+/// last recorded action. A real community's database refuses the shift (see
+/// `AppDatabase.startRehearsalClock`); a rehearsal database resumes its last rehearsal date on
+/// every later run (`AppDatabase.resumeRehearsalClock`).
 public enum AppClock {
     private static let shiftSeconds = Atomic<Int>(0)
 
@@ -23,8 +25,8 @@ public enum AppClock {
     /// Seconds the clock runs ahead of the real time (0 outside a rehearsal).
     public static var shiftedSeconds: Int { shiftSeconds.load(ordering: .relaxed) }
 
-    /// Moves the clock so that today (China Standard Time) is `date` at the real time of day, or
-    /// just after `notBefore` when that is later; returns the shift in seconds.
+    /// Moves the clock so that it is 09:00 China time on `date` now, or just after `notBefore`
+    /// when that is later; returns the shift in seconds.
     @discardableResult
     static func set(today date: CivilDate, notBefore: Date? = nil, realNow: Date = Date()) -> Int {
         let seconds = offset(toToday: date, notBefore: notBefore, realNow: realNow)
@@ -32,18 +34,14 @@ public enum AppClock {
         return seconds
     }
 
-    /// The shift in seconds that makes `realNow` fall on `date` (China Standard Time) at the same
-    /// time of day, or one second after `notBefore` when that is later.
+    /// The shift in seconds that makes `realNow` 09:00 China time on `date`, or one second after
+    /// `notBefore` when that is later.
     public static func offset(toToday date: CivilDate, notBefore: Date?, realNow: Date) -> Int {
-        var seconds = days(from: CivilDate.today(now: realNow), to: date) * 86_400
-        if let notBefore, realNow.addingTimeInterval(TimeInterval(seconds)) <= notBefore {
-            seconds = Int(notBefore.timeIntervalSince(realNow).rounded(.up)) + 1
-        }
-        return seconds
+        var target = date.instant(hour: dayStartsAt)
+        if let notBefore, notBefore >= target { target = notBefore.addingTimeInterval(1) }
+        return Int(target.timeIntervalSince(realNow).rounded(.up))
     }
 
-    /// Days from `start` to `end` (negative when `end` is earlier).
-    static func days(from start: CivilDate, to end: CivilDate) -> Int {
-        Int(((end.instant(hour: 12).timeIntervalSince(start.instant(hour: 12))) / 86_400).rounded())
-    }
+    /// The hour (China time) at which a moved rehearsal day starts.
+    public static let dayStartsAt = 9
 }

@@ -56,7 +56,7 @@ extension AppDatabase {
             posts: rules.posts.map { .init(post: $0, seats: rules.seats(for: $0)) }, rulesDigest: rulesDigest,
             announcedOn: election.announcedOn?.description, rollPublishedOn: election.rollPublishedOn?.description,
             candidateListPublishedOn: election.candidateListPublishedOn?.description, committee: committee,
-            signaturesRequired: rules.resultSignaturesRequired ?? committee.count / 2 + 1, rehearsal: community.rehearsal ? true : nil)
+            signaturesRequired: rules.resultSignaturesRequired ?? committee.count / 2 + 1, rehearsal: try Self.isRehearsal(db, community) ? true : nil)
         try writer.write(ElectionRecordFormat.electionFile, try CanonicalJSON.encode(recordElection))
         try writer.write(ElectionRecordFormat.rulesFile, try CanonicalJSON.encode(rules))
 

@@ -177,6 +177,13 @@ private struct Run {
               let rounds = decode([RecordRound].self, ElectionRecordFormat.roundsFile),
               decode([RecordCandidate].self, ElectionRecordFormat.candidatesFile) != nil else { return }
         rehearsal = election.rehearsal == true
+        // Fields this verifier does not know are refused, not skipped: a mark such as
+        // `rehearsal` must never pass unread (the schemas say additionalProperties: false).
+        if let bytes = contents[ElectionRecordFormat.electionFile] ?? read(ElectionRecordFormat.electionFile),
+           (try? CanonicalJSON.encode(election)) != bytes {
+            fail("election.json 含有本程序不认识的字段或不是规范 JSON", "election.json has fields this verifier does not know, or is not canonical JSON",
+                 file: ElectionRecordFormat.electionFile)
+        }
         let rulesDigest = contents[ElectionRecordFormat.rulesFile].map { SHA256.hash($0).hex } ?? ""
         if rulesDigest == election.rulesDigest, (try? CanonicalJSON.encode(rules)) == contents[ElectionRecordFormat.rulesFile] {
             pass("规则集摘要 \(rulesDigest.prefix(16))… 与选举定义一致", "rule set digest \(rulesDigest.prefix(16))… matches the election definition")
