@@ -2,13 +2,13 @@
 # Polling over HTTP on 127.0.0.1: electronic casts per second (durable commit + signed receipt)
 # and check-ins per second, with wrk, beside `openssl speed ed25519` measured in the same run.
 # Usage (from the repository root, after `swift build -c release --product xuanyi`):
-#   Benchmarks/polling-http.sh            # HOUSEHOLDS=12000 DURATION=5 THREADS=2 CONNECTIONS=64
+#   Benchmarks/polling-http.sh            # HOUSEHOLDS=30000 DURATION=5 THREADS=2 CONNECTIONS=64
 # Needs: wrk, python3, curl, sqlite3, openssl (apt-get install wrk python3 curl sqlite3 openssl).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 bin=${XUANYI:-$root/.build/release/xuanyi}
-households=${HOUSEHOLDS:-12000}
+households=${HOUSEHOLDS:-30000}
 duration=${DURATION:-5}
 threads=${THREADS:-2}
 connections=${CONNECTIONS:-64}
