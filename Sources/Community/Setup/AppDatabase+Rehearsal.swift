@@ -59,7 +59,8 @@ extension AppDatabase {
     public static func isRehearsal(_ db: Database, _ community: Community) throws -> Bool {
         let row = try Row.fetchOne(db, sql: "SELECT seq, details FROM auditEntry WHERE action = 'community.create' AND subject = ? ORDER BY seq LIMIT 1",
                                    arguments: ["community:\(community.id!)"])
-        let created = (row?["details"] as String?).map { $0.contains("\"rehearsal\":\"yes\"") } ?? false
+        let details = (row?["details"] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+        let created = details?["rehearsal"] == "yes"
         guard created == community.rehearsal else {
             throw CommunityError.notAllowed("community.rehearsal is \(community.rehearsal) but the audit log's creation entry"
                                             + "\((row?["seq"] as Int64?).map { " (entry \($0))" } ?? "") says \(created): the database was edited")
