@@ -256,6 +256,23 @@ try:
     verified = subprocess.run([args.binary, "verify", archive, "--lang", "en"], capture_output=True, text=True)
     check(verified.returncode == 0 and "VERDICT: PASS" in verified.stdout, f"xuanyi verify failed: {verified.stdout[-500:]}")
 
+    step("every other page, for the committee and for the public, passes the page checks")
+    staff_pages = ["/admin", "/assessments", "/assessments/1", "/assessments/2", "/council", "/council/calendar", "/council/members",
+                   "/council/workflow", "/elections", "/elections/1", "/elections/1/rules", "/elections/1/nominations", "/elections/1/polling",
+                   "/elections/1/proxies", "/elections/1/proxies/list", "/elections/1/roll/changes", "/elections/1/roll/lookup",
+                   "/elections/1/objections/new", "/elections/2/statistics", "/elections/2/result/countersign", "/certificates/verify",
+                   "/hearings", "/hearings/1", "/hearings/2", "/hearings/3", "/hearings/4", "/hearings/5", "/households/new", "/residents/new",
+                   "/residents", "/residents/1", "/households/1", "/meetings/1/attendance", "/meetings/1/check-in",
+                   f"/elections/1/rounds/{round_id}/result", "/elections/1/candidates", "/elections/1/roll"]
+    public_pages = ["/hearings/4", "/elections/1/roll/lookup", "/certificates/verify", "/assessments", "/meetings/1", "/elections/1/objections/new"]
+    for pages, who in ((staff_pages, "admin"), (public_pages, None)):
+        logout()
+        if who: login(who)
+        for path in pages:
+            go(path)
+            check(not h.driver.title.startswith("出错了"), f"{path} answered an error page for {who or 'the public'}: {h.driver.title}")
+    logout()
+
     # ------------------------------------------------------------ a whole election from scratch
     whole_election.run()
     print(f"browser end-to-end: {len(h.steps)} steps passed, {len(h.visited)} distinct pages checked for labels, keyboard reach, contrast (4.5:1) and scripts; screenshots in {args.screenshots}")

@@ -55,8 +55,6 @@ def png(width=8, height=8):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
-
-
 # ---------------------------------------------------------------- server and browser
 base = None
 server = None
