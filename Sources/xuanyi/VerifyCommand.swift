@@ -71,10 +71,11 @@ struct VerifyCommand: AsyncParsableCommand {
             try container.encode(report.format, forKey: .format)
             try container.encode(report.ballots, forKey: .ballots)
             try container.encode(report.final, forKey: .final)
+            try container.encode(report.rehearsal, forKey: .rehearsal)
             try container.encode(report.checks, forKey: .checks)
             try container.encode(report.passed ? "pass" : "fail", forKey: .verdict)
         }
-        enum Key: String, CodingKey { case record, format, ballots, final, checks, verdict }
+        enum Key: String, CodingKey { case record, format, ballots, final, rehearsal, checks, verdict }
     }
 
     func verifyAudit() throws {
@@ -86,6 +87,7 @@ struct VerifyCommand: AsyncParsableCommand {
         } else {
             print("审计日志 Audit log: \(result.entries) entries, head \(result.head)")
             for problem in result.problems { print("  ✗ \(problem)") }
+            for step in result.clockSteps { print("  ! \(step)") }
             print(result.isIntact ? "通过 PASS: the audit chain is intact." : "未通过 FAIL: \(result.problems.count) problem(s) in the audit chain.")
         }
         if !result.isIntact { throw ExitCode(1) }

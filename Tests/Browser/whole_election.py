@@ -298,6 +298,8 @@ def run():
     check(verified.returncode == 0 and "VERDICT: PASS" in report, f"xuanyi verify failed: {report[-800:]}")
     check("14 ballots" in report and "result final" in report, f"expected 14 ballots and a final result: {report[-400:]}")
     check("NOTE: this record comes from a rehearsal" in report, "the verifier does not say the record is a rehearsal")
+    as_json = json.loads(subprocess.run([args.binary, "verify", archive, "--json"], capture_output=True, text=True).stdout)
+    check(as_json["verdict"] == "pass" and as_json["rehearsal"] is True and as_json["ballots"] == 14, f"verify --json: {str(as_json)[:300]}")
     h.stop_server()
 
 

@@ -27,6 +27,7 @@ struct RecordCLITests {
         #expect(failed.status == 1)
         let report = try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)) as? [String: Any]
         #expect(report?["verdict"] as? String == "fail")
+        #expect(report?["rehearsal"] as? Bool == false)
         let failures = (report?["checks"] as? [[String: Any]] ?? []).filter { $0["ok"] as? Bool == false }
         #expect(failures.contains { $0["file"] as? String == "result.json" })
     }

@@ -189,6 +189,25 @@ struct AuditLogTests {
         #expect(Set(problems.map(\.seq)).isSuperset(of: [2, 3]))
     }
 
+    @Test("a clock that went back is reported beside an intact chain; a moment's disorder is not")
+    func clockWentBack() throws {
+        let (database, _) = try makeDatabaseWithCommunity()
+        let noon = CivilDate(year: 2027, month: 3, day: 1)!.instant(hour: 12)
+        for (index, offset) in [0.0, 3_600, 3_570, 100, 200].enumerated() {
+            try database.writer.write { db in
+                _ = try AuditLog.append(db, actor: .commandLine, action: "test.tick", subject: "tick:\(index)", details: ["i": String(index)],
+                                        now: noon.addingTimeInterval(offset))
+            }
+        }
+        let result = try database.verifyAudit()
+        #expect(result.isIntact)
+        let first = try database.reader.read { db in try Int64.fetchOne(db, sql: "SELECT seq FROM auditEntry WHERE subject = 'tick:0'")! }
+        // 3,600 → 3,570 is 30 s back (tolerated); 3,570 → 100 is 3,470 s back (reported).
+        #expect(result.clockSteps.map(\.seq) == [first + 3])
+        #expect(result.clockSteps.first?.seconds == 3_470)
+        #expect(result.clockSteps.first?.description.contains("clock went back") == true)
+    }
+
     @Test("a change and its audit entry commit together or not at all")
     func atomicity() throws {
         let (database, community) = try makeDatabaseWithCommunity()

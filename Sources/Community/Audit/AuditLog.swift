@@ -48,6 +48,21 @@ public struct AuditProblem: Sendable, Equatable, Encodable, CustomStringConverti
     public var description: String { "entry \(seq): \(message)" }
 }
 
+/// An entry recorded earlier than the one before it by more than `AuditClockStep.tolerance`:
+/// the server's clock went back (a wrong system clock, a restored virtual machine). Not a break
+/// of the chain — the hashes still link — but times in receipts and records near it deserve a
+/// look, so it is reported beside the problems.
+public struct AuditClockStep: Sendable, Equatable, Encodable, CustomStringConvertible {
+    /// Entries written concurrently may be a moment out of order; more than this is reported.
+    public static let tolerance: TimeInterval = 60
+    public let seq: Int64
+    public let at: String
+    public let previousAt: String
+    /// How far back, in seconds.
+    public let seconds: Int
+    public var description: String { "entry \(seq) at \(at) is \(seconds) s earlier than the entry before it (\(previousAt)): the server's clock went back" }
+}
+
 /// The outcome of checking the whole audit chain. Its JSON form
 /// (`{entries, head, intact, problems: [{kind, message, seq}]}`) is what `xuanyi verify --audit
 /// --json` prints and `/api/v1/audit/verification` returns.
@@ -58,9 +73,18 @@ public struct AuditVerification: Sendable, Equatable, Encodable {
     public let head: String
     /// Every problem found, in order; empty when the chain is intact.
     public let problems: [AuditProblem]
+    /// Where the recorded times go back (the chain can still be intact).
+    public let clockSteps: [AuditClockStep]
     public var isIntact: Bool { problems.isEmpty }
 
-    enum CodingKeys: String, CodingKey { case intact, entries, head, problems }
+    public init(entries: Int, head: String, problems: [AuditProblem], clockSteps: [AuditClockStep] = []) {
+        self.entries = entries
+        self.head = head
+        self.problems = problems
+        self.clockSteps = clockSteps
+    }
+
+    enum CodingKeys: String, CodingKey { case intact, entries, head, problems, clockSteps }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -68,6 +92,7 @@ public struct AuditVerification: Sendable, Equatable, Encodable {
         try container.encode(entries, forKey: .entries)
         try container.encode(head, forKey: .head)
         try container.encode(problems, forKey: .problems)
+        try container.encode(clockSteps, forKey: .clockSteps)
     }
 }
 
@@ -85,6 +110,8 @@ extension AppDatabase {
             var expectedSeq: Int64 = 1
             var previousHash = SHA256Digest.zero.hex
             var count = 0
+            var clockSteps: [AuditClockStep] = []
+            var previousAt: (text: String, date: Date)?
             let cursor = try AuditEntry.order(Column("seq")).fetchCursor(db)
             while let entry = try cursor.next() {
                 count += 1
@@ -101,10 +128,17 @@ extension AppDatabase {
                 if entry.prev != previousHash {
                     problems.append(AuditProblem(seq: entry.seq, kind: .brokenLink, message: "prev does not match the hash of the entry before it (an entry was removed, replaced or reordered)"))
                 }
+                if let at = Timestamp.date(from: entry.at) {
+                    if let previous = previousAt, previous.date.timeIntervalSince(at) > AuditClockStep.tolerance {
+                        clockSteps.append(AuditClockStep(seq: entry.seq, at: entry.at, previousAt: previous.text,
+                                                         seconds: Int(previous.date.timeIntervalSince(at))))
+                    }
+                    previousAt = (entry.at, at)
+                }
                 previousHash = entry.hash
                 expectedSeq = entry.seq + 1
             }
-            return AuditVerification(entries: count, head: previousHash, problems: problems)
+            return AuditVerification(entries: count, head: previousHash, problems: problems, clockSteps: clockSteps)
         }
     }
 
