@@ -41,6 +41,17 @@ struct APITests {
             try await browser.login("admin", WebHarness.adminPassword)
             let intact = try JSONSerialization.jsonObject(with: Data(try await browser.get("/api/v1/audit/verification").body.utf8)) as? [String: Any]
             #expect(intact?["intact"] as? Bool == true)
+            #expect((intact?["clockSteps"] as? [Any])?.isEmpty == true)
+            #expect(!(try await browser.get("/admin").body.contains("服务器时钟曾被调回")))
+            // An entry recorded an hour before the one before it: reported, the chain still intact.
+            try await harness.database.writer.write { db in
+                _ = try AuditLog.append(db, actor: .commandLine, action: "test.late", subject: "t:1", details: ["n": "1"], now: AppClock.now().addingTimeInterval(3_600))
+                _ = try AuditLog.append(db, actor: .commandLine, action: "test.early", subject: "t:2", details: ["n": "2"], now: AppClock.now())
+            }
+            let stepped = try JSONSerialization.jsonObject(with: Data(try await browser.get("/api/v1/audit/verification").body.utf8)) as? [String: Any]
+            #expect(stepped?["intact"] as? Bool == true)
+            #expect((stepped?["clockSteps"] as? [[String: Any]])?.count == 1)
+            #expect(try await browser.get("/admin").body.contains("服务器时钟曾被调回"))
             try await harness.database.writer.write { db in try db.execute(sql: "UPDATE auditEntry SET subject = 'x' WHERE seq = 2") }
             let broken = try JSONSerialization.jsonObject(with: Data(try await browser.get("/api/v1/audit/verification").body.utf8)) as? [String: Any]
             #expect(broken?["intact"] as? Bool == false)

@@ -50,6 +50,8 @@ struct AdminController {
             "auditIntact": verification.isIntact,
             "auditStatus": auditStatus,
             "auditProblems": verification.problems.map(\.description),
+            "clockSteps": verification.clockSteps.map(\.description),
+            "hasClockSteps": !verification.clockSteps.isEmpty,
             "entries": try database.recentAuditEntries(limit: 30).map {
                 ["seq": $0.seq, "at": $0.at, "actor": $0.actor, "action": $0.action, "subject": $0.subject] as [String: Any]
             },
