@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Notary
 import Testing
+import ZIPFoundation
 @testable import Elections
 
 /// One example election run in memory, its record exported to a temporary directory.
@@ -331,5 +332,62 @@ struct StatisticsTests {
         try Data(marked.replacingOccurrences(of: "\"rehearsal\":true", with: "\"rehearsal\":true,\"sandbox\":true").utf8).write(to: electionFile)
         let unknown = RecordVerifier(directory: practice).verify()
         #expect(unknown.failures.contains { $0.en.contains("fields this verifier does not know") && $0.file == "election.json" })
+    }
+
+    @Test("a hostile .zip is refused, naming why: more bytes than the budget, a symbolic link, a path outside its folder, a damaged entry")
+    func hostileArchives() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ballots/examples")
+        func refusal(_ body: () throws -> Void) -> String {
+            do { try body(); return "" } catch { return "\(error)" }
+        }
+        // A genuine record over a tiny budget: the bytes are counted while inflating.
+        #expect(refusal { _ = try RecordArchive.unzip(examples.appendingPathComponent("household.zip"), maxBytes: 1_000) }
+            .contains("more than 1000 bytes"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func archive(_ name: String, _ entries: [(path: String, type: Entry.EntryType, bytes: Data)]) throws -> URL {
+            let url = folder.appendingPathComponent(name)
+            let archive = try Archive(url: url, accessMode: .create)
+            for entry in entries {
+                try archive.addEntry(with: entry.path, type: entry.type, uncompressedSize: Int64(entry.bytes.count), provider: { position, size in
+                    entry.bytes.subdata(in: Int(position)..<Int(position) + size)
+                })
+            }
+            return url
+        }
+        let manifest = Data(#"{"format":"xuanyi-election-record/1"}"#.utf8)
+        let link = try archive("link.zip", [("record/manifest.json", .file, manifest), ("record/ballots.jsonl", .symlink, Data("/etc/passwd".utf8))])
+        #expect(refusal { _ = try RecordArchive.unzip(link) }.contains("symbolic link"))
+        let escape = try archive("escape.zip", [("record/manifest.json", .file, manifest), ("../../escaped.json", .file, manifest)])
+        #expect(refusal { _ = try RecordArchive.unzip(escape) }.contains("outside the archive's folder"))
+        #expect(!FileManager.default.fileExists(atPath: FileManager.default.temporaryDirectory.deletingLastPathComponent().appendingPathComponent("escaped.json").path))
+        // A byte flipped inside a stored entry: its CRC-32 no longer matches.
+        let plain = try archive("plain.zip", [("record/manifest.json", .file, manifest)])
+        var bytes = try Data(contentsOf: plain)
+        let at = try #require(bytes.range(of: Data("xuanyi-election".utf8))).lowerBound
+        bytes[at] ^= 0x20
+        try bytes.write(to: plain)
+        #expect(refusal { _ = try RecordArchive.unzip(plain) }.contains("CRC-32"))
+        // Found by FuzzRecordArchive: a deflate stream that does not end within its entry's
+        // compressed bytes (ZIPFoundation's reader read on and looped forever at end of file).
+        let fuzzed = examples.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/Corpus/record-zip/regression-compressed-size-past-end.zip")
+        let started = Date()
+        let fuzzedRefusal = refusal { _ = try RecordArchive.unzip(fuzzed) }
+        #expect(fuzzedRefusal.contains("damaged archive"), "\(fuzzedRefusal)")
+        #expect(Date().timeIntervalSince(started) < 5)
+        // Not a zip at all, and a zip cut short.
+        let text = folder.appendingPathComponent("text.zip")
+        try Data("manifest.json".utf8).write(to: text)
+        #expect(refusal { _ = try RecordArchive.unzip(text) }.contains("not a .zip file"))
+        let cut = folder.appendingPathComponent("cut.zip")
+        try Data(try Data(contentsOf: examples.appendingPathComponent("household.zip")).prefix(5_000)).write(to: cut)
+        #expect(!refusal { _ = try RecordArchive.unzip(cut) }.isEmpty)
+        // The genuine archive still unzips and verifies.
+        let (record, scratch) = try RecordArchive.unzip(examples.appendingPathComponent("household.zip"))
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        #expect(RecordVerifier(directory: record).verify().passed)
     }
 }

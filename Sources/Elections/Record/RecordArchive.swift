@@ -1,9 +1,16 @@
+import Community
 import Foundation
 import ZIPFoundation
 
 /// The record as one `.zip` file (the same files as the directory, under one folder named
 /// after it), for download and filing.
 public enum RecordArchive {
+    /// Most bytes a record may unzip to: far above a million-ballot record (~0.5 GB), far below
+    /// what a zip bomb would write to an auditor's disk.
+    public static let maxUnzippedBytes: Int64 = 4 << 30
+    /// Most entries a record's zip may hold (a record has a few dozen files).
+    public static let maxEntries = 10_000
+
     /// Zips `directory` into `archive` (replacing it).
     public static func zip(_ directory: URL, to archive: URL) throws {
         try? FileManager.default.removeItem(at: archive)
@@ -12,13 +19,40 @@ public enum RecordArchive {
 
     /// Unzips a record into a fresh temporary directory and returns the record's folder in it
     /// (the one folder holding `manifest.json`). The caller removes `scratch` when done.
-    public static func unzip(_ archive: URL) throws -> (record: URL, scratch: URL) {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("xuanyi-record-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        try FileManager.default.unzipItem(at: archive, to: scratch)
-        if FileManager.default.fileExists(atPath: scratch.appendingPathComponent(ElectionRecordFormat.manifestFile).path) { return (scratch, scratch) }
-        let folders = try FileManager.default.contentsOfDirectory(at: scratch, includingPropertiesForKeys: nil)
-        let record = folders.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent(ElectionRecordFormat.manifestFile).path) }
+    ///
+    /// The archive may come from anyone, so `ZipReader` reads it without trusting what it
+    /// declares: every structure inside the file, only stored or deflated files and folders (no
+    /// symbolic links), every path inside the scratch folder, each file's size and CRC-32
+    /// checked, at most `maxEntries` entries and `maxBytes` bytes written in all — counted while
+    /// inflating. On any refusal nothing is left behind.
+    public static func unzip(_ archiveURL: URL, maxBytes: Int64 = maxUnzippedBytes) throws -> (record: URL, scratch: URL) {
+        let reader = try ZipReader(archiveURL, maxEntries: maxEntries)
+        defer { reader.close() }
+        let fileManager = FileManager.default
+        let scratch = fileManager.temporaryDirectory.appendingPathComponent("xuanyi-record-\(UUID().uuidString)")
+        try fileManager.createDirectory(at: scratch, withIntermediateDirectories: true)
+        do {
+            let root = scratch.standardizedFileURL.path + "/"
+            var written: Int64 = 0
+            for entry in reader.entries {
+                let target = scratch.appendingPathComponent(entry.path).standardizedFileURL
+                guard target.path.hasPrefix(root) else { throw refusal("entry \(entry.path) points outside the archive's folder") }
+                if entry.isDirectory {
+                    try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
+                } else {
+                    try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try reader.extract(entry, to: target, written: &written, budget: maxBytes)
+                }
+            }
+        } catch {
+            try? fileManager.removeItem(at: scratch)
+            throw error
+        }
+        if fileManager.fileExists(atPath: scratch.appendingPathComponent(ElectionRecordFormat.manifestFile).path) { return (scratch, scratch) }
+        let folders = try fileManager.contentsOfDirectory(at: scratch, includingPropertiesForKeys: nil)
+        let record = folders.first { fileManager.fileExists(atPath: $0.appendingPathComponent(ElectionRecordFormat.manifestFile).path) }
         return (record ?? scratch, scratch)
     }
+
+    static func refusal(_ reason: String) -> CommunityError { .invalid(field: "record", reason: reason) }
 }
