@@ -76,14 +76,7 @@ try:
     go("/garden/sign-in")
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
-
-    def tab_to(element_id, limit=40):
-        """Presses Tab until the element has the focus; fails if it never gets it."""
-        for _ in range(limit):
-            if h.driver.execute_script("return document.activeElement && document.activeElement.id") == element_id:
-                return
-            ActionChains(h.driver).send_keys(Keys.TAB).perform()
-        fail(f"Tab never reaches #{element_id} on {h.driver.current_url}")
+    tab_to = h.tab_to
 
     tab_to("household")
     ActionChains(h.driver).send_keys("H00002").perform()

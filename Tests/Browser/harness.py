@@ -232,6 +232,29 @@ def shot(name, width=1280, print_media=False, lang=None):
 
 
 
+def tab_until(condition, what, limit=200):
+    """Presses Tab until `condition` (JavaScript over `e`, the focused element) holds; fails
+    naming `what` if the keyboard never gets there."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    for _ in range(limit):
+        if driver.execute_script(f"const e = document.activeElement; return !!(e && ({condition}))"):
+            return
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+    fail(f"Tab never reaches {what} on {driver.current_url}")
+
+
+def tab_to(element_id, limit=40):
+    """Presses Tab until the element with this id has the focus."""
+    tab_until(f"e.id === {json.dumps(element_id)}", f"#{element_id}", limit)
+
+
+def press(*keys):
+    """Sends keys to the focused element, as a keyboard user would."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(driver).send_keys(*keys).perform()
+
+
 def fetch(path, target):
     """Downloads `path` with the browser's cookies into the file `target`."""
     cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())

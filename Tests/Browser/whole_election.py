@@ -13,7 +13,8 @@ before election day, 7 days before, and on the day — the way an election commi
            nine people are nominated (one jointly by ten voters, eight by themselves) and accept.
   day −7   the committee publishes the candidate list; the public sees it and the ballot paper.
   day 0    the committee sets up the station and opens polling with electronic voting; three
-           voters cast electronic ballots with voter cards (one downloads the receipt); eleven
+           voters cast electronic ballots with voter cards (one downloads the receipt, one uses
+           only the keyboard: Tab, typing, arrow keys, Enter); eleven
            are checked in at the box; the tellers' hand count; two clerks enter every paper twice;
            the boxes and the round close; the result is certified and countersigned by two of
            the three committee members with their own passwords; the record is downloaded and
@@ -105,6 +106,35 @@ def mark_ballot(form_selector):
             radio = h.driver.find_elements(By.CSS_SELECTOR, f'{form_selector} input[type=radio][name="m.{post}.{position}"][value="approve"]')
             check(radio, f"no mark for {post} position {position}")
             radio[0].click()
+
+
+def vote_by_keyboard(election, number, code):
+    """Signs in, marks and casts with Tab, typing, arrow keys and Enter only; returns the receipt page."""
+    from selenium.webdriver.common.keys import Keys
+
+    def then_wait(*keys):
+        old = h.driver.find_element(By.TAG_NAME, "html")
+        h.press(*keys)
+        WebDriverWait(h.driver, 30).until(staleness_of(old))
+        h.audit_page()
+
+    h.tab_to("v-number")
+    h.press(str(number))
+    h.tab_to("v-code")
+    then_wait(code, Keys.ENTER)
+    for post, seats in SEATS.items():
+        for position in range(1, seats + 1):
+            field = f"m.{post}.{position}"
+            # Tab lands on a radio group's checked button (弃权); two steps up is 同意.
+            h.tab_until(f"e.name === {json.dumps(field)}", field)
+            h.press(Keys.UP, Keys.UP)
+            check(h.driver.execute_script(f"return document.querySelector('input[name=\"{field}\"][value=approve]').checked"),
+                  f"the arrow keys did not mark {field} 同意")
+    h.tab_until("e.tagName === 'BUTTON' && e.closest('form') && e.closest('form').action.endsWith('/vote/review')", "the review button")
+    then_wait(Keys.ENTER)
+    h.tab_until("e.tagName === 'BUTTON' && e.closest('form') && e.closest('form').action.endsWith('/vote/cast')", "the cast button")
+    then_wait(Keys.ENTER)
+    return h.driver.page_source
 
 
 def run():
@@ -222,18 +252,21 @@ def run():
     shot("rehearsal-voter-cards-print", print_media=True)
     logout()
 
-    step("three voters cast electronic ballots with their cards; the first downloads the receipt")
+    step("three voters cast electronic ballots with their cards — the last with the keyboard only; the first downloads the receipt")
     receipt_path = None
     for name in ELECTRONIC_VOTERS:
         h.driver.delete_all_cookies()
         go(f"/elections/{election}/vote")
-        submit(f"/elections/{election}/vote/login", {"number": str(numbers[name]), "code": codes[numbers[name]]})
-        mark_ballot(f'form[action$="/vote/review"]')
-        old = h.driver.find_element(By.TAG_NAME, "html")
-        h.driver.find_element(By.CSS_SELECTOR, 'form[action$="/vote/review"] button[type=submit]').click()
-        WebDriverWait(h.driver, 30).until(staleness_of(old))
-        h.audit_page()
-        page = submit(f"/elections/{election}/vote/cast")
+        if name == ELECTRONIC_VOTERS[-1]:
+            page = vote_by_keyboard(election, numbers[name], codes[numbers[name]])
+        else:
+            submit(f"/elections/{election}/vote/login", {"number": str(numbers[name]), "code": codes[numbers[name]]})
+            mark_ballot(f'form[action$="/vote/review"]')
+            old = h.driver.find_element(By.TAG_NAME, "html")
+            h.driver.find_element(By.CSS_SELECTOR, 'form[action$="/vote/review"] button[type=submit]').click()
+            WebDriverWait(h.driver, 30).until(staleness_of(old))
+            h.audit_page()
+            page = submit(f"/elections/{election}/vote/cast")
         tracking = re.search(rf"/elections/{election}/track/([0-9a-f]{{64}})", page)
         check(tracking and "xyr1." in page, f"no receipt for {name}")
         if receipt_path is None:
