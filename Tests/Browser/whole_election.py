@@ -28,7 +28,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 import harness as h
-from harness import args, check, fail, go, login, logout, shot, staleness_of, step, submit, work, xuanyi
+from harness import args, check, go, login, logout, shot, staleness_of, step, submit, work, xuanyi
 
 # 13 couples (户主 and 配偶) in 13 households, four children; names with a compound surname and a
 # character outside the Basic Multilingual Plane (𠮷).
@@ -83,10 +83,6 @@ def serve_on(database, day, port):
     go("/")
     check("rehearsal-banner" in h.driver.page_source and day.isoformat() in h.driver.page_source,
           f"the pages do not say it is a rehearsal on {day}")
-
-
-def page_errors():
-    return [e.text for e in h.driver.find_elements(By.CSS_SELECTOR, "p.error[role=alert]")]
 
 
 def roll_numbers(election):
