@@ -40,7 +40,12 @@ extension AppDatabase {
 
     /// The first (for a single-community deployment, the only) community.
     public func primaryCommunity() throws -> Community? {
-        try reader.read { db in try Community.order(Column("id")).fetchOne(db) }
+        try reader.read(Self.primaryCommunity)
+    }
+
+    /// The first community, inside a transaction.
+    static func primaryCommunity(_ db: Database) throws -> Community? {
+        try Community.order(Column("id")).fetchOne(db)
     }
 
     /// Finds or creates an address inside a write transaction.

@@ -35,7 +35,7 @@ extension AppDatabase {
     @discardableResult
     public func resumeRehearsalClock() throws -> CivilDate? {
         try reader.read { db in
-            guard let community = try Community.order(Column("id")).fetchOne(db), try Self.isRehearsal(db, community) else { return nil }
+            guard try Self.isRehearsal(db) else { return nil }
             guard let details = try String.fetchOne(db, sql: "SELECT details FROM auditEntry WHERE action = 'clock.rehearsal' ORDER BY seq DESC LIMIT 1"),
                   let object = try? JSONSerialization.jsonObject(with: Data(details.utf8)) as? [String: String],
                   let date = object["date"].flatMap(CivilDate.init) else { return nil }
@@ -46,10 +46,12 @@ extension AppDatabase {
 
     /// Whether this is a rehearsal database (see `isRehearsal(_:_:)`); false before `xuanyi init`.
     public func isRehearsalDatabase() throws -> Bool {
-        try reader.read { db in
-            guard let community = try Community.order(Column("id")).fetchOne(db) else { return false }
-            return try Self.isRehearsal(db, community)
-        }
+        try reader.read(Self.isRehearsal)
+    }
+
+    static func isRehearsal(_ db: Database) throws -> Bool {
+        guard let community = try primaryCommunity(db) else { return false }
+        return try isRehearsal(db, community)
     }
 
     /// Whether the served community is a rehearsal, from its flag *and* its hash-chained creation
@@ -69,7 +71,7 @@ extension AppDatabase {
     }
 
     static func rehearsalCommunity(_ db: Database) throws -> Community {
-        guard let community = try Community.order(Column("id")).fetchOne(db) else { throw CommunityError.notFound("community (run xuanyi init first)") }
+        guard let community = try primaryCommunity(db) else { throw CommunityError.notFound("community (run xuanyi init first)") }
         _ = try isRehearsal(db, community)
         return community
     }
