@@ -21,7 +21,7 @@ certificate) go to --screenshots.
 Usage: python3 Tests/Browser/e2e.py [--binary .build/debug/xuanyi] [--screenshots DIR]
 Exits non-zero at the first failed step, naming it.
 """
-import json, os, re, shutil, subprocess, sys, time, urllib.request
+import json, os, re, shutil, subprocess, time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
