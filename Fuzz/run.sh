@@ -7,7 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 seconds=${1:-60}
 cd "$here"
-swift build -c debug -Xswiftc -sanitize=fuzzer --build-path "$here/.build" 2>&1 | tail -3
+# --force-resolved-versions: exactly the dependency versions in Fuzz/Package.resolved (committed).
+swift build -c debug --force-resolved-versions -Xswiftc -sanitize=fuzzer --build-path "$here/.build" 2>&1 | tail -3
 status=0
 for target in FuzzResidentsCSV:residents-csv FuzzBallotEntry:ballot-entry FuzzRecord:record-log FuzzRecordArchive:record-zip; do
     name=${target%%:*}; corpus=${target##*:}
