@@ -23,6 +23,8 @@ struct ReferenceCount: Equatable {
         // Each post's chosen persons, or nil where the post is void on this ballot.
         var chosen: [Post: [Int64]] = [:]
         var voidHere: [Post] = []
+        // Void write-ins count only on a ballot that is not void as a whole.
+        var voidHereWriteIns: [Post: Int] = [:]
         for (marks, section) in zip(ballot.posts, paper.sections) {
             if marks.unreadable == true { voidHere.append(section.post); continue }
             var persons: [Int64] = []
@@ -33,7 +35,7 @@ struct ReferenceCount: Equatable {
             for writeIn in marks.writeIns {
                 guard let person = writeIn.person, !(section.womenOnly && !isWoman(person)) else {
                     voidMarks += 1
-                    voidWriteIns[section.post, default: 0] += 1
+                    voidHereWriteIns[section.post, default: 0] += 1
                     continue
                 }
                 if !persons.contains(person) { persons.append(person) }
@@ -61,6 +63,7 @@ struct ReferenceCount: Equatable {
             chosen[post] = keep
         }
         for post in voidHere { voidPosts[post, default: 0] += 1 }
+        for (post, n) in voidHereWriteIns { voidWriteIns[post, default: 0] += n }
         for (post, persons) in chosen {
             for person in persons { votes[post, default: [:]][person, default: 0] += 1 }
         }

@@ -197,9 +197,7 @@ public struct RecordTally: Codable, Sendable, Equatable {
         voided = count.voided
         voidPosts = count.voidPosts.sorted { $0.key < $1.key }.map { PostFigure(post: $0.key, count: $0.value) }
         voidWriteIns = count.voidWriteIns.sorted { $0.key < $1.key }.map { PostFigure(post: $0.key, count: $0.value) }
-        votes = count.votes.sorted { $0.key < $1.key }.flatMap { post, persons in
-            persons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { PersonVotes(post: post, person: $0.key, votes: $0.value) }
-        }
+        votes = input.standings
         valid = outcome.valid
         steps = outcome.steps
         next = outcome.next.map { RecordNext($0) }

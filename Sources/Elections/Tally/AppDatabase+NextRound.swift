@@ -65,12 +65,26 @@ extension AppDatabase {
         guard result.outcome.pending.indices.contains(index) else { throw CommunityError.invalid(field: "pending", reason: "no such round is pending") }
         if try certifiedResult(electionID: electionID) != nil { throw CommunityError.notAllowed("the result is already certified") }
         let pending = result.outcome.pending[index]
+        let paper = try pendingPaper(result: result, electionID: electionID, index: index)
+        return try openRound(electionID: electionID, kind: pending.kind, paper: paper, electronic: electronic, actor: actor)
+    }
+
+    /// The paper the round the result asks for (`index` into `pending`) will be held with, for
+    /// printing before it opens: the same paper `openPendingRound` stores.
+    public func pendingPaper(electionID: Int64, index: Int) throws -> BallotPaper {
+        try pendingPaper(result: try electionResult(electionID: electionID), electionID: electionID, index: index)
+    }
+
+    func pendingPaper(result: ElectionResult, electionID: Int64, index: Int) throws -> BallotPaper {
+        guard result.outcome.pending.indices.contains(index) else { throw CommunityError.invalid(field: "pending", reason: "no such round is pending") }
+        let pending = result.outcome.pending[index]
         guard let original = result.rounds.first(where: { $0.number == pending.from })?.paper else { throw CommunityError.notFound("round \(pending.from)") }
         let (election, communityName) = try reader.read { db in
             let election = try Self.fetchElection(db, electionID)
             return (election, try Community.fetchOne(db, key: election.communityID)?.name ?? "")
         }
-        let paper = BallotPaper.laterRound(pending, original: original, communityName: communityName, rules: election.rules, names: result.names)
-        return try openRound(electionID: electionID, kind: pending.kind, paper: paper, electronic: electronic, actor: actor)
+        var paper = BallotPaper.laterRound(pending, original: original, communityName: communityName, rules: election.rules, names: result.names)
+        paper.round = (result.rounds.map(\.number).max() ?? 0) + 1
+        return paper
     }
 }

@@ -43,7 +43,8 @@ public struct BallotCount: Sendable, Equatable {
     /// vote); `listedPersons` are the persons of those places.
     private var listed: [[Int]] = Array(repeating: [], count: Post.allCases.count)
     private var listedPersons: [[Int64]] = Array(repeating: [], count: Post.allCases.count)
-    /// Write-ins that named nobody on the roll (or a man on a women-only line), per post.
+    /// Write-ins that named nobody on the roll (or a man on a women-only line), per post, on
+    /// ballots not void as a whole.
     public var voidWriteIns: [Post: Int] = [:]
 
     public init() {}
@@ -141,7 +142,9 @@ public struct BallotCount: Sendable, Equatable {
           withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(capacity, 1)) { persons in
           withUnsafeTemporaryAllocation(of: Int.self, capacity: max(capacity, 1)) { slots in
             // slots[k]: the place on the paper of persons[k], or -1 for a person not listed.
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: used * 2) { bounds in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: used * 3) { bounds in
+                // bounds[2·used + i]: post i's void write-ins, added to `voidWriteIns` only when the
+                // ballot is not void as a whole (so the figure never depends on the order of posts).
                 // bounds[2i] ..< bounds[2i+1]: post i's chosen persons; bounds[2i+1] == -1: the post is void.
                 func chosen(_ person: Int64, from start: Int, to end: Int) -> Bool {
                     var index = start
@@ -149,8 +152,9 @@ public struct BallotCount: Sendable, Equatable {
                     return false
                 }
                 var count = 0
+                for index in 0..<used { bounds[2 * used + index] = 0 }
                 for index in 0..<used {
-                    let at = offsets[index], post = layout.posts[index], first = layout.starts[index]
+                    let at = offsets[index], first = layout.starts[index]
                     let start = count
                     bounds[2 * index] = start
                     bounds[2 * index + 1] = -1
@@ -171,7 +175,7 @@ public struct BallotCount: Sendable, Equatable {
                         let person = ballot.loadUnaligned(fromByteOffset: writeIns + 8 * item, as: Int64.self)
                         guard person != PackedBallots.voidWriteIn, !(layout.womenOnly[index] && !isWoman(person)) else {
                             voidMarks += 1
-                            voidWriteIns[post, default: 0] += 1
+                            bounds[2 * used + index] += 1
                             continue
                         }
                         if !chosen(person, from: start, to: count) {
@@ -203,6 +207,7 @@ public struct BallotCount: Sendable, Equatable {
                         }
                     }
                 }
+                for index in 0..<used where bounds[2 * used + index] > 0 { voidWriteIns[layout.posts[index], default: 0] += bounds[2 * used + index] }
                 for index in 0..<used {
                     guard bounds[2 * index + 1] >= 0 else { voidPosts[layout.posts[index], default: 0] += 1; continue }
                     let ordinal = layout.ordinals[index]

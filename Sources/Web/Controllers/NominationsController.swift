@@ -359,10 +359,38 @@ struct NominationsController {
                                  request: request, context: context)
     }
 
-    @Sendable func ballotPage(request: Request, context: AppRequestContext) async throws -> Response {
+    /// The papers to print or serve: `?round=N` the paper round N was opened with (a 另行选举,
+    /// revote or women-only round included); `?pending=K` the paper of the K-th round the
+    /// result still asks for, before it opens (staff: it shows the closed rounds' outcome);
+    /// otherwise the main round's paper(s) from the published candidate list.
+    func papers(_ request: Request, _ context: AppRequestContext) throws -> (Election, [BallotPaper]) {
+        let query = request.uri.queryParameters
+        if let text = query.get("round") {
+            let election = try elections.election(context)
+            guard let number = Int(text) else { throw WebError.badRequest(field: "round", reason: "not a round number") }
+            guard let round = try database.rounds(electionID: election.id!).first(where: { $0.number == number }) else { throw WebError.notFound }
+            return (election, [try round.paper()])
+        }
+        if let text = query.get("pending") {
+            _ = try context.require(anyOf: ElectionsController.staff)
+            let election = try elections.election(context)
+            guard let index = Int(text) else { throw WebError.badRequest(field: "pending", reason: "not a pending round's index") }
+            do {
+                return (election, [try database.pendingPaper(electionID: election.id!, index: index)])
+            } catch CommunityError.invalid {
+                throw WebError.notFound
+            }
+        }
         let (election, lines) = try publishedList(context)
-        let papers = BallotPaper.mainRound(election: election, communityName: try database.servedCommunity().name, candidates: lines)
+        return (election, BallotPaper.mainRound(election: election, communityName: try database.servedCommunity().name, candidates: lines))
+    }
+
+    @Sendable func ballotPage(request: Request, context: AppRequestContext) async throws -> Response {
+        let (election, papers) = try self.papers(request, context)
+        let rounds = try database.rounds(electionID: election.id!)
         let data: [String: Any] = [
+            "rounds": rounds.map { ["number": $0.number, "kind": context.locale == .zhHans ? $0.kind.chinese : $0.kind.rawValue] as [String: Any] },
+            "hasRounds": !rounds.isEmpty,
             "election": elections.summary(election),
             "papers": try papers.map { paper -> [String: Any] in
                 ["title": paper.title, "electionDay": paper.electionDay, "seal": paper.sealLabel, "digest": try paper.digest(),
@@ -456,8 +484,7 @@ struct NominationsController {
     }
 
     @Sendable func ballotPaperAPI(request: Request, context: AppRequestContext) async throws -> Response {
-        let (election, lines) = try publishedList(context)
-        let papers = BallotPaper.mainRound(election: election, communityName: try database.servedCommunity().name, candidates: lines)
+        let (_, papers) = try self.papers(request, context)
         return try JSONResponse.make(try papers.map { PaperDocument(digest: try $0.digest(), paper: $0) })
     }
 }

@@ -56,7 +56,8 @@ struct ResultsController {
             "rounds": result.rounds.enumerated().map { index, input -> [String: Any] in
                 let outcome = result.outcome.rounds[index].outcome
                 return ["number": input.number, "kind": english ? input.kind.rawValue : input.kind.chinese, "issued": input.issued,
-                        "collected": input.count.collected, "invalid": input.count.invalid, "blank": input.count.blank,
+                        "collected": input.count.collected, "invalid": input.count.invalid, "blank": input.count.blank, "electionID": election.id!,
+                        "standings": input.standings.map { ["post": english ? $0.post.english : $0.post.chinese, "name": name($0.person), "votes": $0.votes] as [String: Any] },
                         "steps": outcome.steps.map { english ? $0.english(name) : $0.chinese(name) }]
             },
             "elected": result.outcome.elected.map { member -> [String: Any] in

@@ -143,10 +143,9 @@ struct VotingController {
             let paper = try round.paper()
             let names = Dictionary(paper.sections.flatMap { $0.candidates.map { ($0.person, $0.name) } }, uniquingKeysWith: { a, _ in a })
                 .merging(writeInNames) { listed, _ in listed }
-            let approvals = zip(ballot.posts, paper.sections).compactMap { marks, section -> String? in
-                let chosen = marks.marks.filter { $0 == .approve }.count + marks.writeIns.count
-                return chosen > section.seats ? section.title : nil
-            }
+            // The counting code's own verdict on this ballot (one rule, one place).
+            let check = try database.checkBallot(ballot, paper: paper, electionID: election.id!)
+            let approvals = paper.sections.filter { check.voidPosts.contains($0.post) }.map(\.title)
             var data: [String: Any] = [
                 "voter": voter.name, "round": round.number, "roundID": round.id!, "paper": round.paperDigest,
                 "summary": BallotForm.summary(ballot, paper: paper, names: names),
@@ -156,6 +155,7 @@ struct VotingController {
             ]
             if !approvals.isEmpty { data["overvoted"] = approvals.joined(separator: "、") }
             if ballot.posts.contains(where: { $0.writeIns.contains { $0.person == nil } }) { data["voidWriteIn"] = true }
+            if check.voidBallot { data["voidBallot"] = true }
             return try page("vote_review", election, data, request: request, context: context)
         } catch let error as CommunityError {
             return try ballotPage(election, round, voter: voter, error: error.description, request: request, context: context, status: .unprocessableContent)
