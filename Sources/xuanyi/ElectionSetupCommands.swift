@@ -106,17 +106,30 @@ extension ElectionCommand {
 
     /// `xuanyi election ballot --election ID [--json]`
     struct Ballot: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The ballot paper(s) of the main round, from the published candidate list.")
+        static let configuration = CommandConfiguration(abstract: "A ballot paper: the main round's (from the published candidate list), an opened round's, or a pending round's.")
         @OptionGroup var options: DatabaseOptions
         @Option(name: .long, help: "Election id.") var election: Int64
+        @Option(name: .long, help: "The paper round N was opened with (a 另行选举, revote or women-only round included).") var round: Int?
+        @Option(name: .long, help: "The paper of pending round K of `xuanyi election result`, before it opens.") var pending: Int?
         @Flag(name: .long, help: "Print the BallotPaper model as canonical JSON (one line per paper).") var json = false
 
-        func run() async throws {
-            let database = try options.openExisting()
+        func papers(_ database: AppDatabase) throws -> [BallotPaper] {
+            if let round {
+                guard let opened = try database.rounds(electionID: election).first(where: { $0.number == round }) else {
+                    throw CommandError("election \(election) has no round \(round)")
+                }
+                return [try opened.paper()]
+            }
+            if let pending { return [try database.pendingPaper(electionID: election, index: pending)] }
             let current = try database.election(id: election)
             guard current.status == .candidatesPublished else { throw CommandError("the candidate list of election \(election) is not published") }
             let community = try database.community(id: current.communityID)
-            for paper in BallotPaper.mainRound(election: current, communityName: community.name, candidates: try database.candidateList(electionID: election)) {
+            return BallotPaper.mainRound(election: current, communityName: community.name, candidates: try database.candidateList(electionID: election))
+        }
+
+        func run() async throws {
+            let database = try options.openExisting()
+            for paper in try papers(database) {
                 if json {
                     FileHandle.standardOutput.write(try CanonicalJSON.encode(paper))
                     say("")

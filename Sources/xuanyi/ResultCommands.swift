@@ -16,8 +16,11 @@ extension ElectionCommand {
         func run() async throws {
             let database = try options.openExisting()
             let result = try database.electionResult(electionID: election)
-            for (number, outcome) in result.outcome.rounds {
-                say(lang == "en" ? "Round \(number)" : "第 \(number) 轮")
+            for ((number, outcome), input) in zip(result.outcome.rounds, result.rounds) {
+                say(lang == "en" ? "Round \(number) (\(input.kind.rawValue))" : "第 \(number) 轮（\(input.kind.chinese)）")
+                for line in input.standings {
+                    say("  \(lang == "en" ? line.post.english : line.post.chinese)\t\(result.name(line.person))\t\(line.votes)")
+                }
                 for step in outcome.steps { say("  " + (lang == "en" ? step.english(result.name) : step.chinese(result.name))) }
             }
             for member in result.outcome.elected {

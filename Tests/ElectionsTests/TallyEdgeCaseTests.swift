@@ -206,6 +206,25 @@ struct TallyEdgeCaseTests {
         #expect(tally.votes.count == 6 && tally.votes.contains(PersonVotes(post: .director, person: 2, votes: 0)))
     }
 
+    @Test("a later round nobody asked for is reported (the verifier refuses it), and two revotes of one post are told apart by their papers")
+    func whichPendingRoundIsSettled() {
+        var rules = Self.guarantee
+        rules.runoffMargin = 0
+        // 委员 2 seats: 癸 and 酉 equal lowest (revote for 1 seat), women 辛 and 亥 tied at the top (revote for 1 seat).
+        let women: Set<Int64> = [8, 12]
+        let main = Self.round(1, .main, [(.member, 2, [10, 11, 8, 12])], collected: 10, votes: [.member: [10: 9, 11: 9, 8: 6, 12: 6]])
+        let first = ElectionTally.decide([main], rules: rules, rollSize: 12, isWoman: women.contains)
+        #expect(Set(first.pending.map(\.next)) == [.tieBreak(post: .member, persons: [10, 11], seats: 1), .tieBreak(post: .member, persons: [8, 12], seats: 1)])
+        // The women's revote is held first: it settles that one only.
+        let womenRevote = Self.round(2, .tieBreak, [(.member, 1, [8, 12])], collected: 10, votes: [.member: [8: 4, 12: 6]])
+        let second = ElectionTally.decide([main, womenRevote], rules: rules, rollSize: 12, isWoman: women.contains)
+        #expect(second.pending.map(\.next) == [.tieBreak(post: .member, persons: [10, 11], seats: 1)])
+        #expect(Set(second.elected.map(\.person)) == [12] && second.unrequested.isEmpty)
+        // A 另行选举 for 主任 that nothing asked for.
+        let stray = Self.round(3, .runoff, [(.director, 1, [1, 2])], collected: 10, votes: [.director: [1: 6]])
+        #expect(ElectionTally.decide([main, womenRevote, stray], rules: rules, rollSize: 12, isWoman: women.contains).unrequested == [3])
+    }
+
     @Test("acting director: the 副主任 with most votes; two tied at the top are both named and none is chosen by id")
     func actingDirector() {
         var rules = RuleSet()
@@ -218,5 +237,38 @@ struct TallyEdgeCaseTests {
         let step = outcome.rounds[0].outcome.steps.first { $0.kind == .acting }
         #expect(step?.persons == [5, 6])
         #expect(step?.chinese(Self.name) == "未选出主任，戊、己 得票相同，由选举委员会确定主持工作的人")
+    }
+}
+
+@Suite("the review page's verdict is the counting code's (BallotCheck)")
+struct BallotCheckTests {
+    @Test("同意 for 甲 plus a write-in of 甲 is one choice: no warning; a real over-mark or a person on two posts is named as the tally will treat it")
+    func verdicts() {
+        let paper = TallyEdgeCaseTests.paper([(.director, 1, [1, 2]), (.member, 2, [3, 4, 5])])
+        let rules = RuleSet()
+        let same = MarkedBallot(paper: "p", state: .marked, posts: [
+            .init(post: .director, marks: [.approve, .abstain], writeIns: [.init(person: 1)]),
+            .init(post: .member, marks: [.approve, .abstain, .abstain]),
+        ])
+        #expect(BallotCheck.check(same, paper: paper, rules: rules, isWoman: { _ in false }) == BallotCheck(voidPosts: [], voidBallot: false))
+        let over = MarkedBallot(paper: "p", state: .marked, posts: [
+            .init(post: .director, marks: [.approve, .abstain]),
+            .init(post: .member, marks: [.approve, .approve, .abstain], writeIns: [.init(person: nil)]),
+        ])
+        #expect(BallotCheck.check(over, paper: paper, rules: rules, isWoman: { _ in false }) == BallotCheck(voidPosts: [.member], voidBallot: false))
+        var strict = rules
+        strict.overvote = .voidBallot
+        #expect(BallotCheck.check(over, paper: paper, rules: strict, isWoman: { _ in false }).voidBallot)
+        let twice = MarkedBallot(paper: "p", state: .marked, posts: [
+            .init(post: .director, marks: [.approve, .abstain]),
+            .init(post: .member, marks: [.abstain, .abstain, .abstain], writeIns: [.init(person: 1)]),
+        ])
+        #expect(BallotCheck.check(twice, paper: paper, rules: rules, isWoman: { _ in false }) == BallotCheck(voidPosts: [], voidBallot: true))
+        // The verdict always agrees with counting the ballot.
+        for ballot in [same, over, twice] {
+            let count = BallotCount.count([ballot], paper: paper, rules: rules, isWoman: { _ in false })
+            let check = BallotCheck.check(ballot, paper: paper, rules: rules, isWoman: { _ in false })
+            #expect(check.voidBallot == (count.voided == 1) && Set(check.voidPosts) == Set(count.voidPosts.keys))
+        }
     }
 }

@@ -282,6 +282,14 @@ private struct Run {
             return RoundInput(number: round.number, kind: round.kind, paper: paper, count: log.counts[round.number] ?? BallotCount(), issued: round.issued)
         }
         let outcome = ElectionTally.decide(inputs, rules: rules, rollSize: roll.voters, isWoman: { women.contains($0) })
+        // Every later round must settle a round an earlier one asked for (counting-rules §8).
+        if outcome.unrequested.isEmpty {
+            pass("每一轮后续选举都是前一轮结果所要求的", "every later round was asked for by an earlier round's result")
+        } else {
+            for number in outcome.unrequested {
+                fail("第\(number)轮不是任何前一轮结果所要求的选举", "round \(number) settles nothing an earlier round asked for", file: ElectionRecordFormat.roundsFile)
+            }
+        }
         let tallies = zip(inputs, outcome.rounds).map { RecordTally(input: $0, outcome: $1.outcome) }
         compare(tallies, with: ElectionRecordFormat.tallyFile, zh: "按冻结的规则集重新计票，各轮票数与每一步判定与 tally.json 一致",
                 en: "recount with the frozen rule set: every round's figures and decisions match tally.json")

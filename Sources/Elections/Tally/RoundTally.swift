@@ -3,7 +3,7 @@ import Community
 /// What a round decided and what has to happen next.
 public struct RoundOutcome: Sendable, Equatable {
     /// A further round the result requires.
-    public enum Next: Sendable, Equatable {
+    public enum Next: Sendable, Hashable {
         /// Revote among tied persons for the last seat(s) of a post.
         case tieBreak(post: Post, persons: [Int64], seats: Int)
         /// 另行选举 for unfilled seats of a post, among these persons.

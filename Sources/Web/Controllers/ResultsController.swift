@@ -245,9 +245,22 @@ struct ResultsController {
             let key: String
             let at: String
         }
+        /// A closed round: its figures, every person's votes (listed candidates with 0
+        /// included) and every decision, as in the record's tally.json.
+        struct Round: Encodable {
+            let number: Int
+            let kind: String
+            let issued: Int
+            let collected: Int
+            let invalid: Int
+            let blank: Int
+            let votes: [PersonVotes]
+            let steps: [TallyStep]
+        }
         let election: Int64
         let final: Bool
         let openRound: Int?
+        let rounds: [Round]
         let elected: [ElectedMember]
         let names: [String: String]
         let vacant: [String: Int]
@@ -263,9 +276,13 @@ struct ResultsController {
 
     @Sendable func resultAPI(request: Request, context: AppRequestContext) async throws -> Response {
         let (election, result, certified) = try visibleResult(context)
-        let persons = Set(result.outcome.elected.map(\.person))
+        let persons = Set(result.outcome.elected.map(\.person)).union(result.rounds.flatMap { $0.standings.map(\.person) })
+        let rounds = zip(result.rounds, result.outcome.rounds).map { input, decided in
+            ResultDocument.Round(number: input.number, kind: input.kind.rawValue, issued: input.issued, collected: input.count.collected,
+                                 invalid: input.count.invalid, blank: input.count.blank, votes: input.standings, steps: decided.outcome.steps)
+        }
         return try JSONResponse.make(ResultDocument(
-            election: election.id!, final: (certified?.isFinal ?? false), openRound: result.openRound, elected: result.outcome.elected,
+            election: election.id!, final: (certified?.isFinal ?? false), openRound: result.openRound, rounds: rounds, elected: result.outcome.elected,
             names: Dictionary(uniqueKeysWithValues: persons.map { (String($0), result.name($0)) }),
             vacant: Dictionary(uniqueKeysWithValues: result.outcome.vacant.map { ($0.key.rawValue, $0.value) }), acting: result.outcome.acting,
             pending: result.outcome.pending.map { "\($0.kind.rawValue): " + Self.describe($0.next, name: result.name, english: true) },
