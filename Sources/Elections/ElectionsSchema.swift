@@ -330,6 +330,18 @@ public enum ElectionsSchema: SchemaModule {
                 t.primaryKey(["electionID", "memberID"])
             }
         }
+        migrator.registerMigration("elections.ballotLogHead") { db in
+            // Each election's ballot-log head (last line and its tracking code), written in the same
+            // transaction as every line: a restore checks the log against it, so lines removed from
+            // the end are found (docs/decisions.md 63).
+            try db.create(table: "ballotLogHead") { t in
+                t.primaryKey("electionID", .integer).references("election", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("tracking", .text).notNull()
+            }
+            // SQLite takes the bare column (tracking) from the row holding the maximum.
+            try db.execute(sql: "INSERT INTO ballotLogHead (electionID, seq, tracking) SELECT electionID, max(seq), tracking FROM ballotLog GROUP BY electionID")
+        }
     }
 
     /// Elections made before the full rule set held only the roll's parameters; they get the

@@ -43,18 +43,26 @@ struct DemoCommand: AsyncParsableCommand {
         let setup = try CommunitySetup.initialize(
             database: appDatabase, keyStore: KeyStore.beside(databasePath: path), name: "桃园社区", code: "110101001001",
             streetOffice: "安和街道办事处", district: "和平区", adminPassword: adminPassword)
-        let (householdCount, residentCount) = try DemoCommunity.seed(into: appDatabase, communityID: setup.community.id!, householdCount: households)
-        let election = try DemoElection.seed(into: appDatabase, communityID: setup.community.id!, keyStore: KeyStore.beside(databasePath: path))
-        // The previous term's election, held three years ago and complete: result certified and
-        // countersigned, certificates, the public record.
-        let previous = election.candidates > 0 ? try ExampleElections.conduct(
-            .electronic, database: appDatabase, community: setup.community, keyStore: KeyStore.beside(databasePath: path),
-            electionDay: CivilDate.today().adding(months: -36), title: "\(setup.community.name)第十一届居民委员会换届选举", usernamePrefix: "t11-",
-            password: try SecureRandom.token(byteCount: 18), voters: nil) : nil
-        // The discussion garden: motions in every state, a held meeting with signed minutes, a noticed one.
-        let garden = householdCount >= 220 ? try DemoCouncil.seed(
-            into: appDatabase, communityID: setup.community.id!, signingKey: try KeyStore.beside(databasePath: path).load(keyID: setup.communityKeyID),
-            password: setup.adminPassword) : nil
+        // The demo's past (an election three years ago, nominations, motions, meetings and
+        // hearings of the past weeks) is recorded now with the times it describes; the audit log
+        // declares that span, so its times are not reported as a clock that went back.
+        let seeded = try appDatabase.recordingHistory(from: Date().addingTimeInterval(-40 * 31 * 86_400), to: Date().addingTimeInterval(2 * 86_400),
+                                                      reason: "demo data recorded with the times it describes") {
+            let (householdCount, residentCount) = try DemoCommunity.seed(into: appDatabase, communityID: setup.community.id!, householdCount: households)
+            let election = try DemoElection.seed(into: appDatabase, communityID: setup.community.id!, keyStore: KeyStore.beside(databasePath: path))
+            // The previous term's election, held three years ago and complete: result certified and
+            // countersigned, certificates, the public record.
+            let previous = election.candidates > 0 ? try ExampleElections.conduct(
+                .electronic, database: appDatabase, community: setup.community, keyStore: KeyStore.beside(databasePath: path),
+                electionDay: CivilDate.today().adding(months: -36), title: "\(setup.community.name)第十一届居民委员会换届选举", usernamePrefix: "t11-",
+                password: try SecureRandom.token(byteCount: 18), voters: nil) : nil
+            // The discussion garden: motions in every state, a held meeting with signed minutes, a noticed one.
+            let garden = householdCount >= 220 ? try DemoCouncil.seed(
+                into: appDatabase, communityID: setup.community.id!, signingKey: try KeyStore.beside(databasePath: path).load(keyID: setup.communityKeyID),
+                password: setup.adminPassword) : nil
+            return (householdCount, residentCount, election, previous, garden)
+        }
+        let (householdCount, residentCount, election, previous, garden) = seeded
         say("""
         示范社区 Demo community: \(setup.community.name) — \(householdCount) households, \(residentCount) residents
           election:       \(election.election.title), \(election.election.electionDay); roll of \(election.summary.entries) voters published (/elections/\(election.election.id!)/roll)
@@ -68,6 +76,9 @@ struct DemoCommand: AsyncParsableCommand {
         """)
         guard !noServe else { return }
         say("  open:           http://\(host):\(port)/   (Ctrl-C to stop)")
+        // Held while serving: no restore can replace the database under the server.
+        let lock = try DatabaseLock.acquire(database: path, purpose: "xuanyi demo")
+        defer { lock.release() }
         try await serve(WebConfiguration(host: host, port: port, database: appDatabase, logger: logger, keyStore: KeyStore.beside(databasePath: path)))
     }
 }

@@ -29,6 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = bootstrapLogging()
         let database = try options.openExisting()
+        // Held for the server's lifetime (the kernel drops it if the process dies): `xuanyi
+        // restore` refuses to replace a database a server is using, and a second server is refused.
+        let lock = try DatabaseLock.acquire(database: options.database, purpose: "xuanyi serve")
+        defer { lock.release() }
         if let rehearsalDate {
             guard let date = CivilDate(rehearsalDate) else {
                 throw ValidationError("--rehearsal-date: \(rehearsalDate) is not a date (YYYY-MM-DD)")

@@ -112,6 +112,9 @@ extension AppDatabase {
             var count = 0
             var clockSteps: [AuditClockStep] = []
             var previousAt: (text: String, date: Date)?
+            // A declared span of historical entries (`HistoricalEntries`): their times are
+            // neither checked nor compared with, as long as they lie inside the declared range.
+            var historical: HistoricalEntries.Span?
             let cursor = try AuditEntry.order(Column("seq")).fetchCursor(db)
             while let entry = try cursor.next() {
                 count += 1
@@ -128,13 +131,14 @@ extension AppDatabase {
                 if entry.prev != previousHash {
                     problems.append(AuditProblem(seq: entry.seq, kind: .brokenLink, message: "prev does not match the hash of the entry before it (an entry was removed, replaced or reordered)"))
                 }
-                if let at = Timestamp.date(from: entry.at) {
+                if let at = Timestamp.date(from: entry.at), !(historical?.covers(entry, at: at) ?? false) {
                     if let previous = previousAt, previous.date.timeIntervalSince(at) > AuditClockStep.tolerance {
                         clockSteps.append(AuditClockStep(seq: entry.seq, at: entry.at, previousAt: previous.text,
                                                          seconds: Int(previous.date.timeIntervalSince(at))))
                     }
                     previousAt = (entry.at, at)
                 }
+                historical = HistoricalEntries.span(after: entry, current: historical)
                 previousHash = entry.hash
                 expectedSeq = entry.seq + 1
             }

@@ -2,53 +2,78 @@ import Foundation
 import GRDB
 import Notary
 
-/// What a backup wrote: the file, its size and SHA-256, and the audit chain it holds.
+/// What a backup wrote: the file, its size and SHA-256, the audit chain it holds, its sealed
+/// keys and its manifest.
 public struct BackupSummary: Sendable, Equatable {
     public let path: String
     public let bytes: Int
     public let sha256: String
     public let auditEntries: Int
     public let auditHead: String
-    /// Private key files copied beside the backup (`<backup>.keys/`).
+    /// Private key files sealed beside the backup (`<backup>.keys/`).
     public let keyFiles: Int
+    /// `<backup>.manifest.json`.
+    public let manifest: String
 }
 
 extension AppDatabase {
     /// Makes a consistent online backup with SQLite's backup API while the server keeps
     /// running (readers and the writer are not blocked for longer than each copied page).
     ///
-    /// The copy is written to a temporary file beside `path`, checked (`PRAGMA
-    /// integrity_check` and the audit chain), then renamed into place, so a crash never
-    /// leaves a half-written backup under the final name. An existing file is refused. When
-    /// `keyStore` is given, its private key files are copied to `<path>.keys/` (mode 0700,
-    /// files 0600): a restore needs them to sign receipts and export records.
-    public func backup(to path: String, keyStore: KeyStore? = nil) throws -> BackupSummary {
+    /// The copy is written to a temporary file beside `path` (mode 0600), checked (`PRAGMA
+    /// integrity_check` and the audit chain), fsynced, then renamed into place. When `keyStore`
+    /// is given, its private keys are sealed under `keyPassphrase` (PKCS#8, AES-256, through
+    /// OpenSSL) into `<path>.keys/` — never copied in clear; keys already passphrase-protected
+    /// in the store must open with the same passphrase. Last, `<path>.manifest.json` records the
+    /// file's SHA-256 and every key file's: a backup interrupted before its manifest is durable
+    /// is refused by `restore`. Existing files are refused.
+    public func backup(to path: String, keyStore: KeyStore? = nil, keyPassphrase: String? = nil, now: Date = AppClock.now()) throws -> BackupSummary {
         let target = URL(fileURLWithPath: path)
-        guard !FileManager.default.fileExists(atPath: target.path) else {
-            throw CommunityError.invalid(field: "out", reason: "\(path) already exists; choose a new file name")
+        let manifestPath = BackupManifest.path(forBackup: path)
+        let keysPath = BackupManifest.keysDirectory(forBackup: path)
+        for existing in [path, manifestPath, keysPath] where FileManager.default.fileExists(atPath: existing) {
+            throw CommunityError.invalid(field: "out", reason: "\(existing) already exists; choose a new file name")
         }
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: temporary) }
+        let keyFiles = try keyStore.map { try Self.keyFiles(in: $0.directory) } ?? []
+        if !keyFiles.isEmpty && keyPassphrase == nil {
+            throw CommunityError.invalid(field: "key-passphrase-file",
+                                         reason: "the backup would hold \(keyFiles.count) private key(s): give a passphrase to seal them (--key-passphrase-file), or leave them out (--without-keys)")
+        }
+        let folder = target.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = folder.appendingPathComponent(".\(target.lastPathComponent).partial-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        // Created 0600 before SQLite writes to it: a backup holds the whole register.
+        try DurableFiles.writeNew(Data(), to: temporary)
         do {
-            let copy = try DatabaseQueue(path: temporary.path)
+            let copy = try DatabaseQueue(path: temporary)
             try writer.backup(to: copy)
             // One self-contained file: no WAL beside it.
             try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             try copy.close()
         }
-        let checked = try Self.check(path: temporary.path)
-        try FileManager.default.moveItem(at: temporary, to: target)
-        var keyFiles = 0
-        if let keyStore, FileManager.default.fileExists(atPath: keyStore.directory.path) {
-            keyFiles = try Self.copyKeyFiles(from: keyStore.directory, to: URL(fileURLWithPath: path + ".keys"), replacing: true)
+        let checked = try Self.check(path: temporary)
+        try DurableFiles.sync(file: temporary)
+        try DurableFiles.rename(temporary, to: path)
+
+        var sealed: [BackupManifest.Key] = []
+        if let keyPassphrase, !keyFiles.isEmpty, let keyStore {
+            sealed = try Self.sealKeys(keyFiles, from: keyStore.directory.path, to: keysPath, passphrase: keyPassphrase)
         }
-        let data = try Data(contentsOf: target, options: .alwaysMapped)
-        return BackupSummary(path: path, bytes: data.count, sha256: SHA256.hash(data).hex, auditEntries: checked.entries, auditHead: checked.head, keyFiles: keyFiles)
+        let digest = try SHA256.hash(fileAt: target)
+        let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let manifest = BackupManifest(format: BackupManifest.currentFormat, database: target.lastPathComponent, bytes: bytes, sha256: digest.hex,
+                                      createdAt: Timestamp.string(from: now), auditEntries: checked.entries, auditHead: checked.head, keys: sealed)
+        let manifestTemporary = folder.appendingPathComponent(".\(target.lastPathComponent).manifest-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: manifestTemporary) }
+        try DurableFiles.writeNew(try manifest.encoded(), to: manifestTemporary)
+        try DurableFiles.rename(manifestTemporary, to: manifestPath)
+        return BackupSummary(path: path, bytes: bytes, sha256: digest.hex, auditEntries: checked.entries, auditHead: checked.head,
+                             keyFiles: sealed.count, manifest: manifestPath)
     }
 
     /// Checks a database file without changing it: SQLite's integrity check and the audit
-    /// chain. Throws naming the problem.
+    /// chain. Throws naming the file and the problem.
     public static func check(path: String) throws -> AuditVerification {
         var configuration = Configuration()
         configuration.readonly = true
@@ -65,50 +90,38 @@ extension AppDatabase {
         return verification
     }
 
-    /// Puts a backup in place of the database at `databasePath` (and its keys beside it), after
-    /// checking the backup. The server must be stopped. An existing database is replaced only
-    /// with `replace`; it is kept as `<database>.before-restore-<time>` (with its WAL files)
-    /// so nothing is lost by a mistaken restore.
-    public static func restore(backup path: String, to databasePath: String, replace: Bool) throws -> AuditVerification {
-        let verification = try check(path: path)
-        let target = URL(fileURLWithPath: databasePath)
-        let fileManager = FileManager.default
-        try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if fileManager.fileExists(atPath: target.path) {
-            guard replace else {
-                throw CommunityError.invalid(field: "database", reason: "\(databasePath) exists; stop the server and pass --replace to put the backup in its place (the old file is kept)")
-            }
-            let stamp = Timestamp.string(from: Date()).replacingOccurrences(of: ":", with: "")
-            for suffix in ["", "-wal", "-shm"] where fileManager.fileExists(atPath: target.path + suffix) {
-                try fileManager.moveItem(atPath: target.path + suffix, toPath: target.path + ".before-restore-\(stamp)" + suffix)
-            }
-        }
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).restoring-\(UUID().uuidString)")
-        try fileManager.copyItem(atPath: path, toPath: temporary.path)
-        try fileManager.moveItem(at: temporary, to: target)
-        let keys = URL(fileURLWithPath: path + ".keys")
-        if fileManager.fileExists(atPath: keys.path) {
-            _ = try copyKeyFiles(from: keys, to: KeyStore.beside(databasePath: databasePath).directory, replacing: false)
-        }
-        return verification
+    /// The `*.key.pem` files of a key store, sorted.
+    static func keyFiles(in directory: URL) throws -> [String] {
+        guard FileManager.default.fileExists(atPath: directory.path) else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".key.pem") }.sorted()
     }
 
-    /// Copies `*.key.pem` files into `target` (created 0700; files 0600). Existing files are
-    /// replaced or, when `replacing` is false, kept. Returns how many were copied.
-    static func copyKeyFiles(from source: URL, to target: URL, replacing: Bool) throws -> Int {
-        let fileManager = FileManager.default
-        try fileManager.createDirectory(at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        var copied = 0
-        for file in try fileManager.contentsOfDirectory(atPath: source.path) where file.hasSuffix(".key.pem") {
-            let destination = target.appendingPathComponent(file)
-            if fileManager.fileExists(atPath: destination.path) {
-                guard replacing else { continue }
-                try fileManager.removeItem(at: destination)
+    /// Seals each key file under `passphrase` into `destination` (created 0700; files 0600,
+    /// fsynced). A key the store keeps passphrase-protected must open with the same passphrase.
+    static func sealKeys(_ files: [String], from source: String, to destination: String, passphrase: String) throws -> [BackupManifest.Key] {
+        try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var sealed: [BackupManifest.Key] = []
+        for file in files {
+            let path = source + "/" + file
+            guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
+                throw CommunityError.notAllowed("\(path): cannot read the key file")
             }
-            try fileManager.copyItem(at: source.appendingPathComponent(file), to: destination)
-            try fileManager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: destination.path)
-            copied += 1
+            let inStore = text.contains("BEGIN ENCRYPTED PRIVATE KEY")
+            let key: Ed25519PrivateKey
+            do {
+                key = try Ed25519PrivateKey(pem: text, passphrase: passphrase)
+            } catch NotaryError.wrongPassphrase {
+                throw CommunityError.notAllowed("\(path): the key does not open with the passphrase given; the backup seals every key under the key store's own passphrase")
+            } catch {
+                throw CommunityError.notAllowed("\(path): not a readable private key (\(error))")
+            }
+            guard file == "\(key.keyID).key.pem" else { throw CommunityError.notAllowed("\(path): the file holds key \(key.keyID)") }
+            let bytes = Data(try key.pemRepresentation(passphrase: passphrase).utf8)
+            try DurableFiles.writeNew(bytes, to: destination + "/" + file)
+            sealed.append(BackupManifest.Key(file: file, keyID: key.keyID, sha256: SHA256.hash(bytes).hex, sealedInStore: inStore))
         }
-        return copied
+        try DurableFiles.sync(directory: destination)
+        try DurableFiles.sync(directory: URL(fileURLWithPath: destination).deletingLastPathComponent().path)
+        return sealed
     }
 }

@@ -43,6 +43,8 @@ extension AppDatabase {
         try db.cachedStatement(sql: """
             INSERT INTO ballotLog (electionID, seq, roundID, boxID, line, tracking, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [election, seq, round.id, box.id, String(decoding: line, as: UTF8.self), tracking, Timestamp.string(from: at)])
+        try db.cachedStatement(sql: "INSERT INTO ballotLogHead (electionID, seq, tracking) VALUES (?, ?, ?) ON CONFLICT (electionID) DO UPDATE SET seq = excluded.seq, tracking = excluded.tracking")
+            .execute(arguments: [election, seq, tracking])
         return (seq, tracking, line)
     }
 
