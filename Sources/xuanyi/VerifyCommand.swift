@@ -10,7 +10,12 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a public election record (directory or .zip), or with --audit a database's audit log.",
-        discussion: "Exit status 0 only when every check passes. The record format is specified in ballots/README.md."
+        discussion: """
+            Exit status: 0 every check passed, the result is final and the election key matches --anchor; \
+            1 a check failed (or the key is not the anchor); 2 every check passed but the result is not final \
+            (not enough countersignatures); 3 every check passed and the result is final, but no --anchor was given, \
+            so nothing ties the record to the published election. The record format is specified in ballots/README.md.
+            """
     )
 
     @OptionGroup var options: DatabaseOptions
@@ -20,6 +25,9 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "A ballot receipt (receipt.json or its xyr1. text) to check for inclusion; repeat for several.")
     var receipt: [String] = []
+
+    @Option(name: .long, help: "The election key as published on 选举公告 第1号: its fingerprint (SHA-256 of the raw key, hex; at least 16 characters) or a PEM key file.")
+    var anchor: [String] = []
 
     @Flag(name: .long, help: "Verify the hash-chained audit log of the database instead.")
     var audit = false
@@ -50,7 +58,14 @@ struct VerifyCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else { throw CommandError("cannot read receipt \(file)") }
             return (file, data)
         }
-        var report = RecordVerifier(directory: directory, receipts: receipts).verify()
+        let anchors = try anchor.map { value -> String in
+            if FileManager.default.fileExists(atPath: value) {
+                guard let data = FileManager.default.contents(atPath: value) else { throw CommandError("cannot read anchor key file \(value)") }
+                return String(decoding: data, as: UTF8.self)
+            }
+            return value
+        }
+        var report = RecordVerifier(directory: directory, receipts: receipts, anchors: anchors).verify()
         report.record = path.path
         if json {
             let encoder = JSONEncoder()
@@ -60,7 +75,8 @@ struct VerifyCommand: AsyncParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(report.text(language: lang).utf8))
         }
-        if !report.passed { throw ExitCode(1) }
+        let code = report.verdict.exitCode
+        if code != 0 { throw ExitCode(code) }
     }
 
     struct JSONForm: Encodable {
@@ -73,9 +89,12 @@ struct VerifyCommand: AsyncParsableCommand {
             try container.encode(report.final, forKey: .final)
             try container.encode(report.rehearsal, forKey: .rehearsal)
             try container.encode(report.checks, forKey: .checks)
-            try container.encode(report.passed ? "pass" : "fail", forKey: .verdict)
+            try container.encodeIfPresent(report.anchored, forKey: .anchored)
+            try container.encodeIfPresent(report.electionKeyFingerprint, forKey: .electionKeyFingerprint)
+            try container.encode(report.passed ? "pass" : "fail", forKey: .checksVerdict)
+            try container.encode(report.verdict.rawValue, forKey: .verdict)
         }
-        enum Key: String, CodingKey { case record, format, ballots, final, rehearsal, checks, verdict }
+        enum Key: String, CodingKey { case record, format, ballots, final, rehearsal, checks, anchored, electionKeyFingerprint, checksVerdict, verdict }
     }
 
     func verifyAudit() throws {

@@ -246,7 +246,13 @@ try:
 
     step("download the previous term's public record and verify it with xuanyi verify")
     archive = h.fetch("/elections/2/record.zip", os.path.join(work, "record.zip"))
-    verified = subprocess.run([args.binary, "verify", archive, "--lang", "en"], capture_output=True, text=True)
+    # Without the published fingerprint the verifier never says a bare pass (exit 3) ...
+    unanchored = subprocess.run([args.binary, "verify", archive, "--lang", "en"], capture_output=True, text=True)
+    check(unanchored.returncode == 3 and "VERDICT: UNANCHORED" in unanchored.stdout, f"xuanyi verify without an anchor: {unanchored.stdout[-500:]}")
+    # ... with the fingerprint the election page publishes, it passes.
+    anchor = re.search(r'id="election-key-fingerprint">([0-9a-f]{64})<', go("/elections/2/result"))
+    check(anchor, "the result page does not show the election key's fingerprint")
+    verified = subprocess.run([args.binary, "verify", archive, "--anchor", anchor.group(1), "--lang", "en"], capture_output=True, text=True)
     check(verified.returncode == 0 and "VERDICT: PASS" in verified.stdout, f"xuanyi verify failed: {verified.stdout[-500:]}")
 
     step("every other page, for the committee and for the public, passes the page checks")

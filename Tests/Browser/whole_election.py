@@ -322,13 +322,16 @@ def run():
 
     step("the public record is downloaded; xuanyi verify passes it with the receipt and says it is a rehearsal")
     archive = h.fetch(f"/elections/{election}/record.zip", os.path.join(work, "rehearsal-record.zip"))
-    verified = subprocess.run([args.binary, "verify", archive, "--receipt", receipt_path, "--lang", "en"], capture_output=True, text=True)
+    anchor = re.search(r'id="election-key-fingerprint">([0-9a-f]{64})<', go(f"/elections/{election}/result"))
+    check(anchor, "the result page does not show the election key's fingerprint")
+    verified = subprocess.run([args.binary, "verify", archive, "--receipt", receipt_path, "--anchor", anchor.group(1), "--lang", "en"],
+                              capture_output=True, text=True)
     report = verified.stdout
     check(verified.returncode == 0 and "VERDICT: PASS" in report, f"xuanyi verify failed: {report[-800:]}")
     check("14 ballots" in report and "result final" in report, f"expected 14 ballots and a final result: {report[-400:]}")
     check("NOTE: this record comes from a rehearsal" in report, "the verifier does not say the record is a rehearsal")
-    as_json = json.loads(subprocess.run([args.binary, "verify", archive, "--json"], capture_output=True, text=True).stdout)
-    check(as_json["verdict"] == "pass" and as_json["rehearsal"] is True and as_json["ballots"] == 14, f"verify --json: {str(as_json)[:300]}")
+    as_json = json.loads(subprocess.run([args.binary, "verify", archive, "--json", "--anchor", anchor.group(1)], capture_output=True, text=True).stdout)
+    check(as_json["verdict"] == "valid" and as_json["rehearsal"] is True and as_json["ballots"] == 14, f"verify --json: {str(as_json)[:300]}")
     h.stop_server()
 
 

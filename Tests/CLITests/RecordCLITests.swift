@@ -6,16 +6,36 @@ struct RecordCLITests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("ballots/examples")
 
-    @Test("verify passes an example record and its receipt (exit 0, one verdict line), and fails a changed copy naming the file (exit 1)")
+    /// The election key's fingerprint as 选举公告 第1号 prints it, computed with plain openssl
+    /// (the raw key is the last 32 bytes of the SPKI DER).
+    static func fingerprint(_ record: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "openssl pkey -pubin -in '\(record)/keys/election.pub.pem' -outform DER | tail -c 32 | sha256sum | cut -c1-64"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("verify passes an anchored example record and its receipt (exit 0), says what to compare without an anchor (exit 3), and fails a changed copy or a wrong anchor naming the file (exit 1)")
     func verify() throws {
         let record = Self.examples.appendingPathComponent("electronic").path
         let receipt = Self.examples.appendingPathComponent("electronic-receipts/receipt-3.json").path
-        let passed = try CLI.xuanyi(["verify", record, "--receipt", receipt, "--lang", "en"])
+        let anchor = try Self.fingerprint(record)
+        #expect(anchor.count == 64)
+        let passed = try CLI.xuanyi(["verify", record, "--receipt", receipt, "--anchor", anchor, "--lang", "en"])
         #expect(passed.status == 0, "\(passed.stdout)\(passed.stderr)")
         #expect(passed.stdout.split(separator: "\n").last?.hasPrefix("VERDICT: PASS") == true)
         #expect(passed.stdout.contains("receipt \(receipt): ballot is line"))
-        let zh = try CLI.xuanyi(["verify", Self.examples.appendingPathComponent("household.zip").path])
-        #expect(zh.status == 0 && zh.stdout.split(separator: "\n").last?.hasPrefix("结论：通过") == true)
+        let keyFile = try CLI.xuanyi(["verify", record, "--anchor", record + "/keys/election.pub.pem", "--lang", "en"])
+        #expect(keyFile.status == 0)
+        let unanchored = try CLI.xuanyi(["verify", Self.examples.appendingPathComponent("household.zip").path])
+        #expect(unanchored.status == 3 && unanchored.stdout.split(separator: "\n").last?.hasPrefix("结论：记录自身一致，但尚未与公告核对") == true)
+        #expect(!unanchored.stdout.contains("结论：通过"))
+        let wrong = try CLI.xuanyi(["verify", record, "--anchor", String(repeating: "ab", count: 32), "--lang", "en"])
+        #expect(wrong.status == 1 && wrong.stdout.contains("is not the anchor given"))
 
         let workspace = try Workspace()
         defer { workspace.remove() }
@@ -26,7 +46,7 @@ struct RecordCLITests {
         let failed = try CLI.xuanyi(["verify", copy.path, "--lang", "en", "--json"])
         #expect(failed.status == 1)
         let report = try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)) as? [String: Any]
-        #expect(report?["verdict"] as? String == "fail")
+        #expect(report?["verdict"] as? String == "invalid" && report?["checksVerdict"] as? String == "fail")
         #expect(report?["rehearsal"] as? Bool == false)
         let failures = (report?["checks"] as? [[String: Any]] ?? []).filter { $0["ok"] as? Bool == false }
         #expect(failures.contains { $0["file"] as? String == "result.json" })
@@ -42,7 +62,7 @@ struct RecordCLITests {
         let out = workspace.path("record")
         let exported = try CLI.xuanyi(["export-record", "--database", database, "--election", "2", "--out", out])
         #expect(exported.status == 0, "\(exported.stderr)")
-        let verified = try CLI.xuanyi(["verify", out + ".zip"])
+        let verified = try CLI.xuanyi(["verify", out + ".zip", "--anchor", try Self.fingerprint(out)])
         #expect(verified.status == 0 && verified.stdout.contains("结论：通过"), "\(verified.stdout)")
         let refused = try CLI.xuanyi(["export-record", "--database", database, "--election", "1", "--out", workspace.path("open")])
         #expect(refused.status != 0 && refused.stderr.contains("certify the result before exporting the record"))

@@ -28,6 +28,7 @@ public enum RecordArchive {
     public static func unzip(_ archiveURL: URL, maxBytes: Int64 = maxUnzippedBytes) throws -> (record: URL, scratch: URL) {
         let reader = try ZipReader(archiveURL, maxEntries: maxEntries)
         defer { reader.close() }
+        try checkLayout(reader.entries.map { ($0.path, $0.isDirectory) })
         let fileManager = FileManager.default
         let scratch = fileManager.temporaryDirectory.appendingPathComponent("xuanyi-record-\(UUID().uuidString)")
         try fileManager.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -52,6 +53,29 @@ public enum RecordArchive {
         let folders = try fileManager.contentsOfDirectory(at: scratch, includingPropertiesForKeys: nil)
         let record = folders.first { fileManager.fileExists(atPath: $0.appendingPathComponent(ElectionRecordFormat.manifestFile).path) }
         return (record ?? scratch, scratch)
+    }
+
+    /// One record per archive, each file once: every entry path plain (no `.`, `..` or empty
+    /// component, no backslash, not absolute), no path twice (a second `result.json` could be
+    /// read instead of the first), and either the record at the archive's root or everything
+    /// under one folder — never files beside that folder or two record folders.
+    static func checkLayout(_ entries: [(path: String, isDirectory: Bool)]) throws {
+        var seen: Set<String> = []
+        var tops: Set<String> = []
+        var rootManifest = false
+        for (raw, isDirectory) in entries {
+            let path = isDirectory && raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\") else { throw refusal("entry \(raw) is not a plain relative path") }
+            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+            guard !parts.contains("..") else { throw refusal("entry \(raw) points outside the archive's folder (a .. component)") }
+            guard parts.allSatisfy({ !$0.isEmpty && $0 != "." }) else { throw refusal("entry \(raw) has an empty or . component") }
+            guard seen.insert(path).inserted else { throw refusal("entry \(path) appears twice") }
+            tops.insert(String(parts[0]))
+            if path == ElectionRecordFormat.manifestFile { rootManifest = true }
+        }
+        if !rootManifest && tops.count > 1 {
+            throw refusal("the archive holds \(tops.count) entries at its root (\(tops.sorted().prefix(4).joined(separator: ", "))): a record is one folder")
+        }
     }
 
     static func refusal(_ reason: String) -> CommunityError { .invalid(field: "record", reason: reason) }

@@ -30,8 +30,39 @@ public struct VerificationReport: Codable, Sendable {
     /// The record comes from a rehearsal (演练) database: practice, not a real election.
     public var rehearsal: Bool
     public var checks: [VerificationCheck]
+    /// Whether the election key matched the anchor(s) given; nil when none was given.
+    public var anchored: Bool?
+    /// SHA-256 (hex) of the election's raw public key: what 选举公告 第1号 prints.
+    public var electionKeyFingerprint: String?
     public var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.ok) }
     public var failures: [VerificationCheck] { checks.filter { !$0.ok } }
+
+    /// The verdict, and `xuanyi verify`'s exit status.
+    public enum Verdict: String, Codable, Sendable {
+        /// Every check passed, the key matched the anchor and the result is final: exit 0.
+        case valid
+        /// A check failed: exit 1.
+        case invalid
+        /// Every check passed but not enough committee members countersigned: exit 2.
+        case notFinal
+        /// Every check passed and the result is final, but no anchor was given: exit 3.
+        case unanchored
+
+        public var exitCode: Int32 {
+            switch self {
+            case .valid: return 0
+            case .invalid: return 1
+            case .notFinal: return 2
+            case .unanchored: return 3
+            }
+        }
+    }
+
+    public var verdict: Verdict {
+        if !passed { return .invalid }
+        if !final { return .notFinal }
+        return anchored == true ? .valid : .unanchored
+    }
 
     /// The report for people, in `zh` or `en`, ending in one verdict line.
     public func text(language: String) -> String {
@@ -46,10 +77,18 @@ public struct VerificationReport: Codable, Sendable {
         if rehearsal {
             lines.append(zh ? "注意：这是演练记录，不是真实选举的结果" : "NOTE: this record comes from a rehearsal, not a real election")
         }
-        if passed {
-            lines.append(zh ? "结论：通过 — 全部 \(checks.count) 项核验通过，\(ballots) 张选票，结果\(final ? "已生效" : "尚待足够的选举委员会成员会签")"
-                            : "VERDICT: PASS — all \(checks.count) checks passed, \(ballots) ballots, result \(final ? "final" : "still awaiting enough countersignatures")")
-        } else {
+        let fingerprint = electionKeyFingerprint ?? ""
+        switch verdict {
+        case .valid:
+            lines.append(zh ? "结论：通过 — 全部 \(checks.count) 项核验通过，\(ballots) 张选票，结果已生效，选举公钥与信任锚一致"
+                            : "VERDICT: PASS — all \(checks.count) checks passed, \(ballots) ballots, result final, election key matches the anchor")
+        case .notFinal:
+            lines.append(zh ? "结论：记录完整但结果尚未生效 — \(checks.count) 项核验通过，\(ballots) 张选票，尚待足够的选举委员会成员会签"
+                            : "VERDICT: NOT FINAL — all \(checks.count) checks passed, \(ballots) ballots, but not enough committee members have countersigned")
+        case .unanchored:
+            lines.append(zh ? "结论：记录自身一致，但尚未与公告核对 — 请将选举公钥指纹 \(fingerprint) 与选举公告第1号（及选举委员会公告中各成员的公钥指纹）核对，再以 --anchor \(fingerprint) 重新核验"
+                            : "VERDICT: UNANCHORED — all \(checks.count) checks passed, \(ballots) ballots, result final, but nothing ties this record to the published election: compare the election key fingerprint \(fingerprint) with election notice no. 1 (选举公告第1号; and the members' keys with the committee's notice), then run again with --anchor \(fingerprint)")
+        case .invalid:
             lines.append(zh ? "结论：不通过 — \(failed) 项核验失败（共 \(checks.count) 项）"
                             : "VERDICT: FAIL — \(failed) of \(checks.count) checks failed")
         }
@@ -65,18 +104,43 @@ public struct RecordVerifier {
     public let directory: URL
     /// Receipts to check for inclusion: JSON (`receipt.json`) or the compact `xyr1.` text.
     public let receipts: [(name: String, data: Data)]
+    /// Trust anchors the user gives: the election key's fingerprint (the SHA-256 of its raw
+    /// public key, as printed on 选举公告 第1号; at least its first 16 hex characters) or the key
+    /// itself (SPKI PEM). Without one the verdict says what to compare, never a bare pass.
+    public let anchors: [String]
 
-    public init(directory: URL, receipts: [(name: String, data: Data)] = []) {
+    public init(directory: URL, receipts: [(name: String, data: Data)] = [], anchors: [String] = []) {
         self.directory = directory
         self.receipts = receipts
+        self.anchors = anchors
     }
 
     /// Runs every check.
     public func verify() -> VerificationReport {
         var run = Run(directory: directory)
         run.verify(receipts: receipts)
+        var anchored: Bool?
+        if let key = run.electionKey {
+            if !anchors.isEmpty {
+                let fingerprint = key.fingerprint
+                let matches = anchors.allSatisfy { anchor in
+                    if let pem = try? Ed25519PublicKey(pem: anchor) { return pem.rawRepresentation == key.rawRepresentation }
+                    let hex = anchor.lowercased().filter { !$0.isWhitespace && $0 != ":" }
+                    return hex.count >= 16 && fingerprint.hasPrefix(hex)
+                }
+                anchored = matches
+                if matches {
+                    run.pass("选举公钥与给定的信任锚一致（指纹 \(fingerprint)）", "the election key matches the anchor given (fingerprint \(fingerprint))")
+                } else {
+                    run.fail("选举公钥（指纹 \(fingerprint)）与给定的信任锚不符：这不是所公布的那次选举的记录",
+                             "the election key (fingerprint \(fingerprint)) is not the anchor given: this is not the published election's record",
+                             file: ElectionRecordFormat.electionKeyFile)
+                }
+            }
+        }
         return VerificationReport(record: directory.path, format: run.manifest?.format, ballots: run.ballotCount, final: run.final,
-                                  rehearsal: run.rehearsal, checks: run.checks)
+                                  rehearsal: run.rehearsal, checks: run.checks, anchored: anchored,
+                                  electionKeyFingerprint: run.electionKey?.fingerprint)
     }
 }
 
@@ -89,6 +153,7 @@ private struct Run {
     var final = false
     var rehearsal = false
     var contents: [String: Data] = [:]
+    var electionKey: Ed25519PublicKey?
 
     init(directory: URL) { self.directory = directory }
 
@@ -106,10 +171,26 @@ private struct Run {
             fail("缺少文件 \(path)", "file \(path) is missing", file: path)
             return nil
         }
-        do { return try JSONDecoder().decode(T.self, from: data) } catch {
+        do {
+            let value = try JSONDecoder().decode(T.self, from: data)
+            // Every JSON file of a record is canonical JSON of a known shape: a field this
+            // verifier does not know is refused, not skipped (it could carry a meaning unread).
+            if let encodable = value as? any Encodable, (try? CanonicalJSON.encode(encodable)) != data {
+                fail("\(path) 含有本程序不认识的字段或不是规范 JSON", "\(path) has fields this verifier does not know, or is not canonical JSON", file: path)
+            }
+            return value
+        } catch {
             fail("\(path) 不是有效的 JSON：\(Self.reason(error))", "\(path) is not valid: \(Self.reason(error))", file: path, field: Self.field(error))
             return nil
         }
+    }
+
+    /// A JSON receipt holds `statement` and `signature` only, and the statement only the fields
+    /// a receipt statement has (its JSON form may be re-indented, but nothing may be added).
+    static func hasOnlyKnownFields(receiptJSON data: Data) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], Set(object.keys) == ["statement", "signature"],
+              let statement = object["statement"] as? [String: Any] else { return false }
+        return Set(statement.keys).isSubset(of: ["what", "subject", "round", "seq", "tracking", "at", "key"])
     }
 
     static func reason(_ error: any Error) -> String {
@@ -146,6 +227,14 @@ private struct Run {
         }
         pass("记录格式 \(manifest.format)", "record format \(manifest.format)")
         var digestsOK = true
+        for file in manifest.files where !Self.isRecordPath(file.path) {
+            fail("清单中的路径 \(file.path) 不是记录内的文件", "manifest path \(file.path) is not a file inside the record", file: ElectionRecordFormat.manifestFile, field: "files")
+            return
+        }
+        if Set(manifest.files.map(\.path)).count != manifest.files.count {
+            fail("清单重复列出同一文件", "the manifest lists a file twice", file: ElectionRecordFormat.manifestFile, field: "files")
+            return
+        }
         for file in manifest.files where file.path != ElectionRecordFormat.ballotsFile {
             guard let data = read(file.path) else {
                 fail("缺少文件 \(file.path)", "file \(file.path) is missing", file: file.path)
@@ -167,7 +256,6 @@ private struct Run {
         } else {
             fail("SHA256SUMS 与清单不一致", "SHA256SUMS does not agree with the manifest", file: ElectionRecordFormat.sumsFile)
         }
-        checkNoStrayFiles(manifest)
 
         // 2. Definition: election, rules, roll, persons, rounds, papers.
         guard let election = decode(RecordElection.self, ElectionRecordFormat.electionFile),
@@ -175,15 +263,13 @@ private struct Run {
               let roll = decode(RecordRoll.self, ElectionRecordFormat.rollFile),
               let persons = decode([RecordPerson].self, ElectionRecordFormat.personsFile),
               let rounds = decode([RecordRound].self, ElectionRecordFormat.roundsFile),
-              decode([RecordCandidate].self, ElectionRecordFormat.candidatesFile) != nil else { return }
+              let candidates = decode([RecordCandidate].self, ElectionRecordFormat.candidatesFile) else { return }
         rehearsal = election.rehearsal == true
         // Fields this verifier does not know are refused, not skipped: a mark such as
         // `rehearsal` must never pass unread (the schemas say additionalProperties: false).
-        if let bytes = contents[ElectionRecordFormat.electionFile] ?? read(ElectionRecordFormat.electionFile),
-           (try? CanonicalJSON.encode(election)) != bytes {
-            fail("election.json 含有本程序不认识的字段或不是规范 JSON", "election.json has fields this verifier does not know, or is not canonical JSON",
-                 file: ElectionRecordFormat.electionFile)
-        }
+        // (`decode` refused fields this verifier does not know in each of these files.)
+        checkNoStrayFiles(manifest, committee: election.committee.map(\.member))
+        checkDefinition(election: election, rules: rules, papers: rounds.map(\.number))
         let rulesDigest = contents[ElectionRecordFormat.rulesFile].map { SHA256.hash($0).hex } ?? ""
         if rulesDigest == election.rulesDigest, (try? CanonicalJSON.encode(rules)) == contents[ElectionRecordFormat.rulesFile] {
             pass("规则集摘要 \(rulesDigest.prefix(16))… 与选举定义一致", "rule set digest \(rulesDigest.prefix(16))… matches the election definition")
@@ -202,6 +288,16 @@ private struct Run {
         }
         let women = Set(persons.filter { $0.gender == Gender.female.rawValue }.map(\.person))
         let known = Set(persons.map(\.person))
+        // The published list is what the main round's papers carry.
+        let listed = Set(candidates.map { "\($0.post.rawValue)|\($0.position)|\($0.person)|\($0.name)" })
+        let onPapers = Set(rounds.filter { $0.kind == .main }.compactMap { papers[$0.number] }.flatMap { paper in
+            paper.sections.flatMap { section in section.candidates.map { "\(section.post.rawValue)|\($0.position)|\($0.person)|\($0.name)" } }
+        })
+        if listed == onPapers {
+            pass("候选人名单 \(candidates.count) 人与正式选举的选票一致", "the candidate list (\(candidates.count)) is what the main round's papers carry")
+        } else {
+            fail("candidates.json 与正式选举选票上的候选人不一致", "candidates.json differs from the candidates on the main round's papers", file: ElectionRecordFormat.candidatesFile)
+        }
 
         // 3. The ballot log, streamed.
         guard let keyPEM = contents[ElectionRecordFormat.electionKeyFile].map({ String(decoding: $0, as: UTF8.self) }),
@@ -209,11 +305,16 @@ private struct Run {
             fail("选举公钥缺失或无效", "the election public key is missing or not an Ed25519 key", file: ElectionRecordFormat.electionKeyFile)
             return
         }
+        self.electionKey = electionKey
         var wanted: [String: (name: String, receipt: SignedReceipt)] = [:]
         for (name, data) in receipts {
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let receipt = (try? SignedReceipt(json: data)) ?? (try? SignedReceipt(compactText: text)) else {
                 fail("回执 \(name) 无法读取", "receipt \(name) cannot be read", file: name)
+                continue
+            }
+            if !text.hasPrefix(SignedReceipt.compactPrefix), !Self.hasOnlyKnownFields(receiptJSON: data) {
+                fail("回执 \(name) 含有本程序不认识的字段", "receipt \(name) has fields this verifier does not know", file: name)
                 continue
             }
             guard (try? receipt.verify(with: electionKey)) != nil else {
@@ -293,6 +394,17 @@ private struct Run {
         let tallies = zip(inputs, outcome.rounds).map { RecordTally(input: $0, outcome: $1.outcome) }
         compare(tallies, with: ElectionRecordFormat.tallyFile, zh: "按冻结的规则集重新计票，各轮票数与每一步判定与 tally.json 一致",
                 en: "recount with the frozen rule set: every round's figures and decisions match tally.json")
+        var overfilled = false
+        for post in Post.allCases {
+            let elected = outcome.elected.filter { $0.post == post }.count
+            let seats = election.posts.first { $0.post == post }?.seats ?? 0
+            if elected > seats {
+                fail("\(post.chinese) 当选 \(elected) 人，多于应选 \(seats) 名", "\(elected) elected \(post.english) for \(seats) seats",
+                     file: ElectionRecordFormat.resultFile, field: "elected")
+                overfilled = true
+            }
+        }
+        if !overfilled { pass("各职位当选人数不多于应选名额", "no post has more elected than seats") }
         let result = RecordResult(outcome)
         compare(result, with: ElectionRecordFormat.resultFile, zh: "选举结果与 result.json 一致（\(result.elected.count) 人当选）",
                 en: "the result matches result.json (\(result.elected.count) elected)")
@@ -334,27 +446,78 @@ private struct Run {
              file: path, field: field)
     }
 
-    mutating func checkNoStrayFiles(_ manifest: RecordManifest) {
-        let listed = Set(manifest.files.map(\.path) + [ElectionRecordFormat.manifestFile, ElectionRecordFormat.sumsFile, ElectionRecordFormat.statementFile,
-                                                       ElectionRecordFormat.statementSignatureFile, ElectionRecordFormat.certificatesFile])
-        let root = directory.standardizedFileURL.path
-        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
-        var stray: [String] = []
-        while let url = enumerator?.nextObject() as? URL {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            var path = url.standardizedFileURL.path
-            if path.hasPrefix(root) { path = String(path.dropFirst(root.count).drop { $0 == "/" }) }
-            if listed.contains(path) || path.hasPrefix("countersignatures/member-") || (path.hasPrefix("keys/member-") && path.hasSuffix(".pub.pem")) { continue }
-            stray.append(path)
+    /// A manifest path: relative, no `.`/`..`/empty component, no backslash, and one of the
+    /// files a record has (`papers/round-N.json` for its rounds).
+    static func isRecordPath(_ path: String) -> Bool {
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\") else { return false }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { return false }
+        let fixed: Set<String> = [ElectionRecordFormat.electionFile, ElectionRecordFormat.rulesFile, ElectionRecordFormat.rollFile,
+                                   ElectionRecordFormat.candidatesFile, ElectionRecordFormat.personsFile, ElectionRecordFormat.roundsFile,
+                                   ElectionRecordFormat.ballotsFile, ElectionRecordFormat.tallyFile, ElectionRecordFormat.resultFile,
+                                   ElectionRecordFormat.electionKeyFile]
+        if fixed.contains(path) { return true }
+        guard parts.count == 2, parts[0] == "papers", parts[1].hasPrefix("round-"), parts[1].hasSuffix(".json"),
+              let number = Int(parts[1].dropFirst(6).dropLast(5)), number > 0, ElectionRecordFormat.paperFile(round: number) == path else { return false }
+        return true
+    }
+
+    /// Every file of the record is listed, or is one of the unlisted signatures and keys of
+    /// a registered committee member; nothing is a link, a device or an unexpected folder.
+    mutating func checkNoStrayFiles(_ manifest: RecordManifest, committee: [Int64]) {
+        var allowed = Set(manifest.files.map(\.path) + [ElectionRecordFormat.manifestFile, ElectionRecordFormat.sumsFile, ElectionRecordFormat.statementFile,
+                                                        ElectionRecordFormat.statementSignatureFile, ElectionRecordFormat.certificatesFile])
+        for member in committee {
+            allowed.formUnion([ElectionRecordFormat.countersignatureFile(member: member), ElectionRecordFormat.countersignatureSignatureFile(member: member),
+                               ElectionRecordFormat.memberKeyFile(member: member)])
         }
-        for path in stray.sorted() {
-            fail("记录中有未列入清单的文件 \(path)", "\(path) is in the record but not in the manifest", file: path)
+        let folders: Set<String> = ["keys", "papers", "countersignatures"]
+        let root = directory.standardizedFileURL.path
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey],
+                                                        options: [])
+        var stray: [(String, String, String)] = []
+        while let url = enumerator?.nextObject() as? URL {
+            let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey])
+            var path = url.path
+            if path.hasPrefix(root) { path = String(path.dropFirst(root.count).drop { $0 == "/" }) }
+            if values?.isSymbolicLink == true {
+                stray.append((path, "记录中有符号链接 \(path)", "\(path) is a symbolic link"))
+                enumerator?.skipDescendants()
+            } else if values?.isDirectory == true {
+                if !folders.contains(path) {
+                    stray.append((path, "记录中有多余的文件夹 \(path)", "\(path) is a folder a record does not have"))
+                    enumerator?.skipDescendants()
+                }
+            } else if values?.isRegularFile != true {
+                stray.append((path, "记录中有不是普通文件的项 \(path)", "\(path) is not a regular file"))
+            } else if !allowed.contains(path) {
+                stray.append((path, "记录中有未列入清单的文件 \(path)", "\(path) is in the record but not in the manifest"))
+            }
+        }
+        for (path, zh, en) in stray.sorted(by: { $0.0 < $1.0 }) { fail(zh, en, file: path) }
+    }
+
+    /// What the definition itself must satisfy: the countersignatures needed follow from the
+    /// frozen rule set and the registered committee (never from the record's own say), each
+    /// member has one key of their own, and one key counts once.
+    mutating func checkDefinition(election: RecordElection, rules: RuleSet, papers: [Int]) {
+        let required = rules.resultSignaturesRequired ?? election.committee.count / 2 + 1
+        if election.signaturesRequired != required || required < 1 {
+            fail("election.json 记载需会签 \(election.signaturesRequired) 名，按规则集与登记的 \(election.committee.count) 名成员应为 \(required) 名",
+                 "election.json asks for \(election.signaturesRequired) countersignatures; the rule set and the \(election.committee.count) registered members require \(required)",
+                 file: ElectionRecordFormat.electionFile, field: "signaturesRequired")
+        }
+        let keys = election.committee.compactMap { $0.publicKey.flatMap { try? Ed25519PublicKey(pem: $0) }?.rawRepresentation }
+        if Set(keys).count != keys.count || Set(election.committee.map(\.member)).count != election.committee.count {
+            fail("选举委员会中有成员重复或共用同一公钥", "the committee lists a member twice, or two members share one key",
+                 file: ElectionRecordFormat.electionFile, field: "committee")
         }
     }
 
     mutating func checkCountersignatures(election: RecordElection, statementBytes: Data) {
         let statementDigest = SHA256.hash(statementBytes).hex
         var signed: Set<Int64> = []
+        var signedKeys: Set<Data> = []
         for member in election.committee {
             let path = ElectionRecordFormat.countersignatureFile(member: member.member)
             guard let data = read(path) else { continue }
@@ -375,6 +538,11 @@ private struct Run {
                 fail("\(member.name) 的会签签名无效", "\(member.name)'s countersignature does not verify", file: ElectionRecordFormat.countersignatureSignatureFile(member: member.member))
                 continue
             }
+            guard !signedKeys.contains(key.rawRepresentation) else {
+                fail("\(member.name) 的会签与另一成员使用同一公钥，只计一次", "\(member.name)'s countersignature uses a key already counted", file: path)
+                continue
+            }
+            signedKeys.insert(key.rawRepresentation)
             signed.insert(member.member)
         }
         let enumerator = FileManager.default.enumerator(atPath: directory.appendingPathComponent("countersignatures").path)
@@ -404,7 +572,11 @@ private struct Run {
         guard let certificates = decode([SignedCertificate].self, path, data: data) else { return }
         let digest = SHA256.hash(statementBytes).hex
         var ok = certificates.count == statement.elected.count
-        if !ok { fail("当选证书 \(certificates.count) 份，当选人 \(statement.elected.count) 名", "\(certificates.count) certificates for \(statement.elected.count) elected", file: path) }
+            && Set(certificates.map { "\($0.certificate.post.rawValue)|\($0.certificate.person)" }) == Set(statement.elected.map { "\($0.post.rawValue)|\($0.person)" })
+        if !ok {
+            fail("当选证书 \(certificates.count) 份，应为每名当选人（\(statement.elected.count) 名）各一份", "\(certificates.count) certificates: there must be exactly one for each of the \(statement.elected.count) elected",
+                 file: path)
+        }
         for (index, signed) in certificates.enumerated() {
             let c = signed.certificate
             let winner = statement.elected.first { $0.person == c.person && $0.post == c.post }

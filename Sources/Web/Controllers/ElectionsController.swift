@@ -145,6 +145,7 @@ struct ElectionsController {
         data["lateSteps"] = timeline.late(today: today).map { english ? $0.english : $0.chinese }.joined(separator: "、").nilIfEmpty
         data["announced"] = election.announcedOn?.description
         data["rulesDigest"] = election.rulesDigest
+        data["keyFingerprint"] = try database.electionKeyFingerprint(electionID: election.id!)
         data["candidatesPublished"] = election.status == .candidatesPublished
         data["householdMethod"] = election.method == .household
         data["representativeMethod"] = election.method == .representative

@@ -354,6 +354,7 @@ struct NominationsController {
             "election": elections.summary(election), "community": try database.servedCommunity().name, "posts": posts,
             "publishedOn": election.candidateListPublishedOn?.description ?? "", "late": election.candidateListLate,
             "order": context.locale.text("order_\(rules.candidateOrder.rawValue)"), "byVotes": rules.candidateOrder == .nominationVotes,
+            "keyFingerprint": try database.electionKeyFingerprint(electionID: election.id!) ?? "",
         ]
         return try renderer.page("candidates_public", title: "\(election.title) · \(context.locale.text("candidates_title"))", data: data,
                                  request: request, context: context)

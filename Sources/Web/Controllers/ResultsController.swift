@@ -69,6 +69,7 @@ struct ResultsController {
             "canAct": isCommittee && certified == nil,
         ]
         if let acting = result.outcome.acting { data["acting"] = name(acting) }
+        data["keyFingerprint"] = try database.electionKeyFingerprint(electionID: election.id!)
         if let open = result.openRound { data["openRound"] = open }
         if certified == nil, result.openRound == nil {
             data["pending"] = result.outcome.pending.enumerated().map { index, pending -> [String: Any] in

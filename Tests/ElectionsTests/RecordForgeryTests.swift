@@ -1,0 +1,180 @@
+import Community
+import Foundation
+import Notary
+import Testing
+import ZIPFoundation
+@testable import Elections
+
+/// Records forged as an outsider (or the election-key holder) would, each refused by the
+/// verifier and named (issue 19). The genuine record of each fixture verifies first, so a
+/// failure here is the forgery's.
+@Suite("forged election records are refused: anchors, strict files and fields, what the rules imply")
+struct RecordForgeryTests {
+    /// The failures of verifying `directory`, as "file: message" lines.
+    func failures(_ directory: URL, anchors: [String] = [], receipts: [(name: String, data: Data)] = []) -> [String] {
+        RecordVerifier(directory: directory, receipts: receipts, anchors: anchors).verify().failures.map { "\($0.file ?? ""): \($0.en)" }
+    }
+
+    func write(_ url: URL, _ text: String) throws { try Data(text.utf8).write(to: url) }
+
+    /// Rewrites a JSON file of the record, then brings the manifest and SHA256SUMS up to date
+    /// (as a forger would), so that only the deeper checks can catch it.
+    func forge(_ record: URL, _ path: String, _ change: (inout Any) -> Void) throws {
+        let url = record.appendingPathComponent(path)
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+        change(&object)
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]).write(to: url)
+        try resum(record)
+    }
+
+    func resum(_ record: URL) throws {
+        let manifestURL = record.appendingPathComponent(ElectionRecordFormat.manifestFile)
+        var manifest = try JSONDecoder().decode(RecordManifest.self, from: Data(contentsOf: manifestURL))
+        for index in manifest.files.indices {
+            let data = try Data(contentsOf: record.appendingPathComponent(manifest.files[index].path))
+            manifest.files[index].bytes = data.count
+            manifest.files[index].sha256 = SHA256.hash(data).hex
+        }
+        try CanonicalJSON.encode(manifest).write(to: manifestURL)
+        try manifest.sums.write(to: record.appendingPathComponent(ElectionRecordFormat.sumsFile))
+    }
+
+    func fingerprint(_ record: URL) throws -> String {
+        let key = try Ed25519PublicKey(pem: String(decoding: Data(contentsOf: record.appendingPathComponent(ElectionRecordFormat.electionKeyFile)), as: UTF8.self))
+        return SHA256.hash(key.rawRepresentation).hex
+    }
+
+    @Test("without an anchor the verdict never reads as a bare pass; another election's keys (a re-signed forgery) fail against the published anchor")
+    func anchors() throws {
+        let genuine = try RecordFixture(.directRunoff)
+        let published = try fingerprint(genuine.record)
+        let unanchored = RecordVerifier(directory: genuine.record).verify()
+        #expect(unanchored.passed && unanchored.verdict == .unanchored && unanchored.verdict.exitCode == 3)
+        #expect(unanchored.text(language: "en").contains("VERDICT: UNANCHORED") && unanchored.text(language: "en").contains(published))
+        #expect(!unanchored.text(language: "zh").contains("结论：通过"))
+        let anchored = RecordVerifier(directory: genuine.record, anchors: [published]).verify()
+        #expect(anchored.verdict == .valid && anchored.verdict.exitCode == 0)
+        #expect(RecordVerifier(directory: genuine.record, anchors: [String(published.prefix(16))]).verify().verdict == .valid)
+        #expect(RecordVerifier(directory: genuine.record, anchors: [String(published.prefix(8))]).verify().verdict == .invalid)
+        // The same election held again with new keys, every signature made afresh: it is
+        // internally sound, and only the anchor tells it is not the published one.
+        let forged = try RecordFixture(.directRunoff)
+        #expect(RecordVerifier(directory: forged.record).verify().passed)
+        let report = RecordVerifier(directory: forged.record, anchors: [published]).verify()
+        #expect(report.verdict == .invalid && report.failures.contains { $0.en.contains("is not the anchor given") })
+    }
+
+    @Test("signaturesRequired comes from the rules and the registered committee; one key counts once")
+    func countersignatureRules() throws {
+        let f = try RecordFixture(.directRunoff)
+        let zero = try f.copy()
+        try forge(zero, ElectionRecordFormat.electionFile) { object in
+            var election = object as! [String: Any]
+            election["signaturesRequired"] = 0
+            object = election
+        }
+        #expect(failures(zero).contains { $0.contains("signaturesRequired") || $0.contains("countersignatures; the rule set") })
+        let shared = try f.copy()
+        try forge(shared, ElectionRecordFormat.electionFile) { object in
+            var election = object as! [String: Any]
+            var committee = election["committee"] as! [[String: Any]]
+            committee[1]["publicKey"] = committee[0]["publicKey"]
+            election["committee"] = committee
+            object = election
+        }
+        #expect(failures(shared).contains { $0.contains("two members share one key") })
+    }
+
+    @Test("stray files, symbolic links and unexpected folders in a directory record are refused")
+    func strayFiles() throws {
+        let f = try RecordFixture(.directRunoff)
+        for (name, make) in [
+            ("countersignatures/member-9.sig", { (record: URL) in try self.write(record.appendingPathComponent("countersignatures/member-9.sig"), "x") }),
+            ("result.json.orig", { (record: URL) in try self.write(record.appendingPathComponent("result.json.orig"), "{}") }),
+            ("notes", { (record: URL) in try FileManager.default.createDirectory(at: record.appendingPathComponent("notes"), withIntermediateDirectories: true) }),
+            ("papers/link.json", { (record: URL) in
+                try FileManager.default.createSymbolicLink(at: record.appendingPathComponent("papers/link.json"), withDestinationURL: record.appendingPathComponent("result.json"))
+            }),
+        ] as [(String, (URL) throws -> Void)] {
+            let copy = try f.copy()
+            try make(copy)
+            #expect(failures(copy).contains { $0.hasPrefix(name) }, "\(name) must be refused")
+        }
+    }
+
+    @Test("fields the verifier does not know are refused in every file and in receipts, even with the manifest brought up to date")
+    func unknownFields() throws {
+        let f = try RecordFixture(.directRunoff)
+        for path in [ElectionRecordFormat.rollFile, ElectionRecordFormat.candidatesFile, ElectionRecordFormat.personsFile, ElectionRecordFormat.roundsFile] {
+            let copy = try f.copy()
+            try forge(copy, path) { object in
+                if var dictionary = object as? [String: Any] {
+                    dictionary["note"] = "x"
+                    object = dictionary
+                } else if var array = object as? [[String: Any]] {
+                    array[0]["note"] = "x"
+                    object = array
+                }
+            }
+            #expect(failures(copy).contains { $0.hasPrefix(path) && $0.contains("fields this verifier does not know") }, "\(path)")
+        }
+        let electronic = try RecordFixture(.electronic)
+        let receipt = try #require(electronic.result.receipts.first)
+        var json = try JSONSerialization.jsonObject(with: receipt.jsonRepresentation) as! [String: Any]
+        var statement = json["statement"] as! [String: Any]
+        statement["valid"] = true
+        json["statement"] = statement
+        let forged = try JSONSerialization.data(withJSONObject: json)
+        #expect(failures(electronic.record, receipts: [("forged.json", forged)]).contains { $0.hasPrefix("forged.json") && $0.contains("does not know") })
+        #expect(failures(electronic.record, receipts: [("genuine.json", receipt.jsonRepresentation)]).isEmpty)
+    }
+
+    @Test("what the rules imply: candidates as on the papers, one certificate per winner, manifest paths inside the record")
+    func impliedByTheRules() throws {
+        let f = try RecordFixture(.directRunoff)
+        let candidates = try f.copy()
+        try forge(candidates, ElectionRecordFormat.candidatesFile) { object in
+            var list = object as! [[String: Any]]
+            list.removeLast()
+            object = list
+        }
+        #expect(failures(candidates).contains { $0.contains("differs from the candidates on the main round's papers") })
+        // A duplicated certificate (validly signed) in place of another winner's.
+        let duplicate = try f.copy()
+        let url = duplicate.appendingPathComponent(ElectionRecordFormat.certificatesFile)
+        var certificates = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [Any]
+        certificates[1] = certificates[0]
+        try JSONSerialization.data(withJSONObject: certificates, options: [.sortedKeys, .withoutEscapingSlashes]).write(to: url)
+        #expect(failures(duplicate).contains { $0.contains("exactly one for each") })
+        let outside = try f.copy()
+        let manifestURL = outside.appendingPathComponent(ElectionRecordFormat.manifestFile)
+        var manifest = try JSONDecoder().decode(RecordManifest.self, from: Data(contentsOf: manifestURL))
+        manifest.files[0].path = "../" + manifest.files[0].path
+        try CanonicalJSON.encode(manifest).write(to: manifestURL)
+        #expect(failures(outside).contains { $0.contains("is not a file inside the record") })
+    }
+
+    @Test("a .zip with a second result.json, a ./ path, files beside the record folder or two record folders is refused")
+    func hostileLayouts() throws {
+        let f = try RecordFixture(.directRunoff)
+        func refused(_ entries: [(String, Bool)]) -> Bool {
+            (try? RecordArchive.checkLayout(entries.map { (path: $0.0, isDirectory: $0.1) })) == nil
+        }
+        let genuine = [("record/", true), ("record/manifest.json", false), ("record/result.json", false), ("record/papers/", true), ("record/papers/round-1.json", false)]
+        #expect(!refused(genuine))
+        #expect(refused(genuine + [("record/result.json", false)]))
+        #expect(refused(genuine + [("record/./result.json", false)]))
+        #expect(refused(genuine + [("README.txt", false)]))
+        #expect(refused(genuine + [("other/", true), ("other/manifest.json", false)]))
+        #expect(refused([("record/../manifest.json", false)]))
+        // And a real archive with a duplicate entry, written with ZIPFoundation.
+        let zip = f.scratch.appendingPathComponent("twice.zip")
+        try RecordArchive.zip(f.record, to: zip)
+        let archive = try Archive(url: zip, accessMode: .update)
+        let forged = Data(#"{"final":true}"#.utf8)
+        try archive.addEntry(with: "record/result.json", type: .file, uncompressedSize: Int64(forged.count), provider: { position, size in
+            forged.subdata(in: Int(position)..<Int(position) + size)
+        })
+        #expect(throws: (any Error).self) { _ = try RecordArchive.unzip(zip) }
+    }
+}
