@@ -178,3 +178,86 @@ struct RecordForgeryTests {
         #expect(throws: (any Error).self) { _ = try RecordArchive.unzip(zip) }
     }
 }
+
+/// `ballots/check.sh` (bash, coreutils, openssl, jq) passes a genuine record and refuses the
+/// same forgeries `xuanyi verify` refuses.
+@Suite("the plain-tools check (ballots/check.sh) passes genuine records and refuses forgeries")
+struct PlainToolsCheckTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("ballots/check.sh")
+
+    func run(_ record: URL, anchor: String, receipts: [URL] = []) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.script.path, record.path, anchor] + receipts.map(\.path)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    @Test("genuine records pass with their anchor and receipts; each forgery fails naming what is wrong")
+    func forgeries() throws {
+        let tests = RecordForgeryTests()
+        let f = try RecordFixture(.electronic)
+        let anchor = try tests.fingerprint(f.record)
+        let receipt = f.scratch.appendingPathComponent("receipt.json")
+        try #require(f.result.receipts.first).jsonRepresentation.write(to: receipt)
+        let genuine = try run(f.record, anchor: anchor, receipts: [receipt])
+        #expect(genuine.status == 0 && genuine.output.hasSuffix("VERDICT: PASS\n"), "\(genuine.output)")
+
+        // Another election's record, internally sound, against the published anchor.
+        let other = try RecordFixture(.electronic)
+        let foreign = try run(other.record, anchor: anchor)
+        #expect(foreign.status == 1 && foreign.output.contains("is not the anchor"))
+
+        // A forged tally.json with SHA256SUMS regenerated: the unsound old procedure passed it.
+        let tally = try f.copy()
+        let tallyURL = tally.appendingPathComponent(ElectionRecordFormat.tallyFile)
+        try Data(String(decoding: Data(contentsOf: tallyURL), as: UTF8.self).replacingOccurrences(of: "\"collected\":", with: "\"collected\": ").utf8).write(to: tallyURL)
+        let sums = try String(decoding: Data(contentsOf: tally.appendingPathComponent(ElectionRecordFormat.sumsFile)), as: UTF8.self)
+            .split(separator: "\n").map { line -> String in
+                line.hasSuffix("  tally.json") ? (SHA256.hash((try? Data(contentsOf: tallyURL)) ?? Data()).hex + "  tally.json") : String(line)
+            }.joined(separator: "\n") + "\n"
+        try Data(sums.utf8).write(to: tally.appendingPathComponent(ElectionRecordFormat.sumsFile))
+        let forgedTally = try run(tally, anchor: anchor)
+        #expect(forgedTally.status == 1 && forgedTally.output.contains("files differ from the manifest"))
+
+        let cases: [(String, (URL) throws -> Void, String)] = [
+            ("signaturesRequired 0", { record in
+                try tests.forge(record, ElectionRecordFormat.electionFile) { object in
+                    var election = object as! [String: Any]
+                    election["signaturesRequired"] = 0
+                    object = election
+                }
+            }, "countersignatures; the rules and the committee require"),
+            ("a stray signature", { record in try tests.write(record.appendingPathComponent("countersignatures/member-9.sig"), "x") }, "not part of a record"),
+            ("a symbolic link", { record in
+                try FileManager.default.createSymbolicLink(at: record.appendingPathComponent("papers/link.json"), withDestinationURL: record.appendingPathComponent("result.json"))
+            }, "is a symbolic link"),
+            ("a duplicated certificate", { record in
+                let url = record.appendingPathComponent(ElectionRecordFormat.certificatesFile)
+                var certificates = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [Any]
+                certificates[1] = certificates[0]
+                try JSONSerialization.data(withJSONObject: certificates).write(to: url)
+            }, "not exactly one certificate per winner"),
+            ("a ballot appended after the last one", { record in
+                let log = record.appendingPathComponent(ElectionRecordFormat.ballotsFile)
+                var text = try String(decoding: Data(contentsOf: log), as: UTF8.self)
+                let last = text.split(separator: "\n").last.map(String.init) ?? ""
+                text += last.replacingOccurrences(of: "\"seq\":", with: "\"seq\":9") + "\n"
+                try Data(text.utf8).write(to: log)
+                try tests.resum(record)
+            }, "manifest.json is not the one the statement signs"),
+        ]
+        for (name, forge, expected) in cases {
+            let copy = try f.copy()
+            try forge(copy)
+            let result = try run(copy, anchor: anchor)
+            #expect(result.status == 1 && result.output.contains(expected), "\(name): \(result.output)")
+        }
+    }
+}

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Checks a Xuanyi election record (xuanyi-election-record/1) with plain tools only: bash,
+# coreutils, openssl and jq — no code of this project. Each step proves what it says:
+#   1. the election key is the one the notice published (the anchor you give);
+#   2. the result statement is signed by that key and binds the manifest;
+#   3. every file is the one the manifest lists (never trusting SHA256SUMS), and nothing else
+#      is in the record (no stray files, links or folders);
+#   4. the committee's keys come from the signed election.json; the countersignatures needed
+#      follow from the rule set and the committee, one key counts once;
+#   5. the ballot log's chain: every line's prev is the SHA-256 of the line before, and the
+#      last line's is the statement's logHead;
+#   6. the ballots per box and per round are what rounds.json and the statement say;
+#   7. one certificate per winner, each signed by the election key;
+#   8. each receipt given is signed by the election key and its ballot is in the log.
+# Recounting the votes follows docs/counting-rules.md (xuanyi verify does it).
+#
+# Usage: ballots/check.sh RECORD_DIRECTORY FINGERPRINT [RECEIPT.json …]
+#   FINGERPRINT: the election key's fingerprint as printed on 选举公告 第1号 (SHA-256 of the raw
+#   public key, at least its first 16 hex characters).
+# Exit status: 0 everything holds and the result is final; 1 something does not hold;
+# 2 everything holds but not enough committee members have countersigned.
+set -uo pipefail
+export LC_ALL=C
+if [ $# -lt 2 ]; then echo "usage: $0 RECORD_DIRECTORY FINGERPRINT [RECEIPT.json …]" >&2; exit 64; fi
+record=$1 anchor=${2,,}
+shift 2
+receipts=()
+for r in "$@"; do receipts+=("$(cd "$(dirname "$r")" && pwd)/$(basename "$r")"); done
+cd "$record" || { echo "no record at $record" >&2; exit 1; }
+# Scratch space in memory where there is some (the chain check writes one small file per line).
+work=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+ok() { echo "ok    $*"; }
+bad() { echo "FAIL  $*"; failures=$((failures + 1)); }
+sha() { sha256sum | cut -c1-64; }
+# The raw key's SHA-256 from an SPKI PEM (the last 32 bytes of its DER form).
+fingerprint() { openssl pkey -pubin -in "$1" -outform DER 2>/dev/null | tail -c 32 | sha; }
+verify() { openssl pkeyutl -verify -pubin -inkey "$1" -rawin -in "$2" -sigfile "$3" >/dev/null 2>&1; }
+
+# 1. The anchor.
+key=keys/election.pub.pem
+fp=$(fingerprint "$key")
+if [ ${#anchor} -ge 16 ] && [ "${fp:0:${#anchor}}" = "$anchor" ]; then ok "election key $fp is the anchor"
+else bad "election key $fp is not the anchor $anchor: this is not the published election's record"; fi
+keyid=${fp:0:16}
+
+# 2. The statement: signed by that key, naming it, and binding manifest.json.
+if verify "$key" statement.json statement.sig; then ok "statement.json is signed by the election key"
+else bad "statement.json: the signature does not verify with the election key"; fi
+[ "$(jq -r .key statement.json)" = "$keyid" ] || bad "statement.json names key $(jq -r .key statement.json), not $keyid"
+if [ "$(sha < manifest.json)" = "$(jq -r .manifest statement.json)" ]; then ok "manifest.json is the one the statement signs"
+else bad "manifest.json is not the one the statement signs"; fi
+
+# 3. Files: every listed file's digest from manifest.json itself; listed paths are record files;
+#    nothing else in the record.
+jq -r '.files[] | "\(.sha256)  \(.path)"' manifest.json > "$work/sums"
+jq -r '.files[].path' manifest.json > "$work/listed"
+while IFS= read -r path; do
+    case $path in
+        election.json|rules.json|roll.json|candidates.json|persons.json|rounds.json|ballots.jsonl|tally.json|result.json|keys/election.pub.pem) ;;
+        papers/round-[1-9]*.json) [[ $path =~ ^papers/round-[1-9][0-9]*\.json$ ]] || bad "manifest lists $path, not a record file" ;;
+        *) bad "manifest lists $path, not a record file" ;;
+    esac
+done < "$work/listed"
+[ "$(sort "$work/listed" | uniq -d | wc -l)" -eq 0 ] || bad "manifest lists a file twice"
+if sha256sum --quiet --strict -c "$work/sums" > "$work/sumcheck" 2>&1; then ok "the $(wc -l < "$work/listed") listed files are the ones the manifest lists"
+else bad "files differ from the manifest: $(tr '\n' ' ' < "$work/sumcheck")"; fi
+cmp -s SHA256SUMS "$work/sums" || bad "SHA256SUMS does not agree with the manifest"
+members=$(jq -r '.committee[].member' election.json)
+{
+    cat "$work/listed"
+    printf '%s\n' manifest.json SHA256SUMS statement.json statement.sig certificates.json keys papers countersignatures
+    for m in $members; do printf '%s\n' "countersignatures/member-$m.json" "countersignatures/member-$m.sig" "keys/member-$m.pub.pem"; done
+} | sort -u > "$work/allowed"
+shopt -s globstar nullglob dotglob
+: > "$work/present"
+for f in **; do
+    if [ -L "$f" ]; then bad "$f is a symbolic link"
+    elif [ -d "$f" ]; then echo "$f" >> "$work/present"
+    elif [ -f "$f" ]; then echo "$f" >> "$work/present"
+    else bad "$f is not a regular file"; fi
+done
+stray=$(sort "$work/present" | comm -23 - "$work/allowed")
+if [ -z "$stray" ]; then ok "no file in the record beyond the manifest and the committee's signatures"
+else bad "not part of a record: $(echo $stray)"; fi
+
+# 4. The committee (from the signed election.json) and the countersignatures.
+required=$(jq -n --slurpfile e election.json --slurpfile r rules.json '$r[0].resultSignaturesRequired // ((($e[0].committee | length) / 2 | floor) + 1)')
+[ "$(jq .signaturesRequired election.json)" = "$required" ] || bad "election.json asks for $(jq .signaturesRequired election.json) countersignatures; the rules and the committee require $required"
+[ "$(jq '[.committee[].publicKey] | length == (unique | length)' election.json)" = true ] || bad "two committee members share one key"
+statement_digest=$(sha < statement.json)
+signed=0
+declare -A counted=()
+for m in $members; do
+    file=countersignatures/member-$m.json
+    [ -f "$file" ] || continue
+    jq -r --argjson m "$m" '.committee[] | select(.member == $m) | .publicKey' election.json > "$work/member.pem"
+    mfp=$(fingerprint "$work/member.pem")
+    if ! verify "$work/member.pem" "$file" "countersignatures/member-$m.sig"; then bad "$file: the signature does not verify with member $m's registered key"; continue; fi
+    if [ "$(jq -r .statement "$file")" != "$statement_digest" ] || [ "$(jq -r .member "$file")" != "$m" ] || [ "$(jq -r .key "$file")" != "${mfp:0:16}" ]; then
+        bad "$file does not countersign this statement as member $m with the registered key"; continue
+    fi
+    if [ -f "keys/member-$m.pub.pem" ] && [ "$(fingerprint "keys/member-$m.pub.pem")" != "$mfp" ]; then bad "keys/member-$m.pub.pem is not the key election.json registers"; fi
+    if [ -n "${counted[$mfp]:-}" ]; then bad "$file: key already counted"; continue; fi
+    counted[$mfp]=1
+    signed=$((signed + 1))
+done
+final=false
+if [ "$signed" -ge "$required" ]; then final=true; ok "$signed of $required countersignatures needed, each with a member's registered key"
+else echo "note  $signed of $required countersignatures needed: the result is not final"; fi
+
+# 5. The ballot log's chain, hashing each line (without its newline) in batches.
+lines=$(wc -l < ballots.jsonl)
+mkdir "$work/log"
+split -l 10000 -a 5 ballots.jsonl "$work/log/c"
+for chunk in "$work"/log/c*; do
+    mkdir "$chunk.d"
+    split -l 1 -a 5 "$chunk" "$chunk.d/"
+    truncate -s -1 "$chunk.d"/*
+    sha256sum "$chunk.d"/* | cut -c1-64
+    rm -r "$chunk.d" "$chunk"
+done > "$work/hashes"
+{ printf '%064d\n' 0; head -n -1 "$work/hashes"; } > "$work/expected-prev"
+jq -r .prev ballots.jsonl > "$work/prev"
+if [ "$lines" -eq 0 ] || cmp -s "$work/expected-prev" "$work/prev"; then ok "ballot log: $lines lines, each prev is the SHA-256 of the line before"
+else bad "ballot log: the chain breaks at $(cmp "$work/expected-prev" "$work/prev" | cut -d' ' -f5-)"; fi
+jq -r .seq ballots.jsonl | cmp -s - <(seq 1 "$lines") || bad "ballot log: seq is not 1, 2, 3 …"
+head=$(tail -n 1 "$work/hashes")
+[ "$lines" -eq 0 ] && head=$(printf '%064d' 0)
+if [ "$head" = "$(jq -r .logHead statement.json)" ] && [ "$lines" = "$(jq -r .ballots statement.json)" ]; then ok "log head $head and $lines ballots are the statement's"
+else bad "the log's head $head / $lines ballots are not the statement's $(jq -r .logHead statement.json) / $(jq -r .ballots statement.json)"; fi
+
+# 6. Ballots per box and per round.
+jq -r '"\(.round) \(.box)"' ballots.jsonl | sort | uniq -c | while read -r n r b; do echo "$r $b $n"; done | sort > "$work/boxes-log"
+jq -r '.[] | .number as $r | .boxes[] | select(.collected > 0) | "\($r) \(.number) \(.collected)"' rounds.json | sort > "$work/boxes-rounds"
+if cmp -s "$work/boxes-log" "$work/boxes-rounds"; then ok "ballots per box in the log are rounds.json's collected"
+else bad "ballots per box differ from rounds.json (round box count): log $(tr '\n' ';' < "$work/boxes-log") rounds.json $(tr '\n' ';' < "$work/boxes-rounds")"; fi
+[ "$(jq '[.[] | .collected == ([.boxes[].collected] | add // 0)] | all' rounds.json)" = true ] || bad "rounds.json: a round's collected is not the sum of its boxes"
+[ "$(jq -cS '[.[] | {round: .number, kind, issued, collected}]' rounds.json)" = "$(jq -cS '.rounds' statement.json)" ] || bad "the statement's rounds are not rounds.json's"
+
+# 7. Certificates: one per winner, each signed by the election key.
+count=$(jq length certificates.json)
+before=$failures
+[ "$(jq -c '[.[].certificate | "\(.post) \(.person)"] | sort' certificates.json)" = "$(jq -c '[.elected[] | "\(.post) \(.person)"] | sort' statement.json)" ] \
+    || bad "certificates.json: not exactly one certificate per winner"
+for ((i = 0; i < count; i++)); do
+    jq -cS ".[$i].certificate" certificates.json | tr -d '\n' > "$work/certificate.json"
+    jq -r ".[$i].signature" certificates.json | base64 -d > "$work/certificate.sig"
+    verify "$key" "$work/certificate.json" "$work/certificate.sig" || bad "certificate $((i + 1)): the signature does not verify"
+    [ "$(jq -r .statement "$work/certificate.json")" = "$statement_digest" ] || bad "certificate $((i + 1)) is not for this statement"
+done
+[ "$failures" -eq "$before" ] && ok "$count certificates, one per winner, each signed by the election key"
+
+# 8. Receipts.
+for receipt in "${receipts[@]}"; do
+    jq -cS .statement "$receipt" | tr -d '\n' > "$work/receipt.json"
+    jq -r .signature "$receipt" | base64 -d > "$work/receipt.sig"
+    seq=$(jq -r .statement.seq "$receipt") tracking=$(jq -r .statement.tracking "$receipt")
+    if ! verify "$key" "$work/receipt.json" "$work/receipt.sig"; then bad "$receipt: the signature does not verify with the election key"
+    elif [ "$(head -n "$seq" "$work/hashes" | tail -n 1)" != "$tracking" ]; then bad "$receipt: its ballot is not line $seq of the log"
+    else ok "$receipt: ballot is line $seq of the log"; fi
+done
+
+if [ "$failures" -gt 0 ]; then echo "VERDICT: FAIL ($failures)"; exit 1; fi
+if [ "$final" != true ]; then echo "VERDICT: NOT FINAL"; exit 2; fi
+echo "VERDICT: PASS"
