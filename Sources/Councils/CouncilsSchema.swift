@@ -7,6 +7,11 @@ import GRDB
 /// votes and minutes (v1); hearings with participants, speeches, opinions and the signed
 /// report, implementation tracking, and the unlinkable ratings and assessments (v2).
 public enum CouncilsSchema: SchemaModule {
+    /// Ratings and assessment scores and the marks of who has rated or scored: on disk in key
+    /// order, so nothing pairs a rating with its rater by when they were written
+    /// (`AppDatabase.protectAtRest`).
+    public static var insertionOrderSensitiveTables: [String] { ["motionRating", "motionRatingMark", "assessmentScore", "assessmentMark"] }
+
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("councils.v1") { db in
             try db.create(table: "councilSettings") { t in

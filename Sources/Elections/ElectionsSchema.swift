@@ -342,6 +342,39 @@ public enum ElectionsSchema: SchemaModule {
             // SQLite takes the bare column (tracking) from the row holding the maximum.
             try db.execute(sql: "INSERT INTO ballotLogHead (electionID, seq, tracking) SELECT electionID, max(seq), tracking FROM ballotLog GROUP BY electionID")
         }
+        registerSecrecyMigrations(in: &migrator)
+        registerRecordMigrations(in: &migrator)
+    }
+
+    /// Who received a ballot: on disk in roll-entry order, never in the order voters cast
+    /// (`AppDatabase.protectAtRest`).
+    public static var insertionOrderSensitiveTables: [String] { ["checkIn"] }
+
+    /// Secrecy and insider resistance (docs/decisions.md): each round keeps its turnout base,
+    /// fixed when it opens.
+    static func registerSecrecyMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("elections.secrecy.v1") { db in
+            try db.alter(table: "pollingRound") { t in t.add(column: "rollSize", .integer) }
+            try db.execute(sql: """
+                UPDATE pollingRound SET rollSize = (SELECT count(*) FROM rollEntry WHERE rollEntry.electionID = pollingRound.electionID AND rollEntry.active)
+                """)
+            // Each teller's count of a paper box, and the committee's corrections with their reasons.
+            try db.create(table: "handCountEntry") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("boxID", .integer).notNull().references("ballotBox", onDelete: .cascade)
+                t.column("kind", .text).notNull().check { ["teller", "correction"].contains($0) }
+                t.column("accountID", .integer).notNull()
+                t.column("count", .integer).notNull()
+                t.column("reason", .text)
+                t.column("enteredAt", .datetime).notNull()
+            }
+            // Boxes counted before: their single count is kept, marked as set once before two tellers were required.
+            try db.execute(sql: """
+                INSERT INTO handCountEntry (boxID, kind, accountID, count, reason, enteredAt)
+                SELECT id, 'correction', 0, handCount, 'counted once before two tellers were required', COALESCE(closedAt, CURRENT_TIMESTAMP)
+                FROM ballotBox WHERE handCount IS NOT NULL AND kind != 'electronic'
+                """)
+        }
     }
 
     /// Elections made before the full rule set held only the roll's parameters; they get the

@@ -32,6 +32,10 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The logged-in account, if any.
     public var account: Account? { session?.account }
 
-    /// The client IP for throttling ("unknown" when not on a socket, e.g. in router tests).
-    public var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's address as a trusted proxy forwarded it (`ClientAddressMiddleware`).
+    public var forwardedClient: String?
+
+    /// The client IP for throttling: the one a trusted proxy named, else the socket's peer
+    /// ("unknown" when not on a socket, e.g. in router tests).
+    public var clientAddress: String { forwardedClient ?? remoteAddress?.ipAddress ?? "unknown" }
 }

@@ -1,6 +1,7 @@
 import Community
 import Foundation
 import Hummingbird
+import NIOCore
 import Logging
 
 /// Everything the web application needs to start.
@@ -19,9 +20,14 @@ public struct WebConfiguration: Sendable {
     public var keyStore: KeyStore?
     /// Passphrase of encrypted private keys, if they are encrypted.
     public var keyPassphrase: String?
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (`ClientAddressMiddleware`).
+    public var trustedProxies: Set<String>
+    /// A connection with no request in progress (a slow request head included) is closed after this.
+    public var idleTimeout: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: AppDatabase, secureCookies: Bool = false,
-                logger: Logger = Logger(label: "xuanyi.web"), keyStore: KeyStore? = nil, keyPassphrase: String? = nil) {
+                logger: Logger = Logger(label: "xuanyi.web"), keyStore: KeyStore? = nil, keyPassphrase: String? = nil,
+                trustedProxies: Set<String> = [], idleTimeout: Duration = .seconds(30)) {
         self.host = host
         self.port = port
         self.database = database
@@ -29,6 +35,8 @@ public struct WebConfiguration: Sendable {
         self.logger = logger
         self.keyStore = keyStore
         self.keyPassphrase = keyPassphrase
+        self.trustedProxies = trustedProxies
+        self.idleTimeout = idleTimeout
     }
 }
 
@@ -40,6 +48,7 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     let router = Router(context: AppRequestContext.self)
     // Outermost first: headers on every response, then logging (paths without queries), then errors → friendly pages.
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))
     if let publicFolder = Bundle.module.resourceURL?.appendingPathComponent("Public").path {
@@ -47,7 +56,7 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     }
     router.add(middleware: LocaleMiddleware())
     router.add(middleware: SessionMiddleware(database: database, secureCookies: configuration.secureCookies))
-    router.add(middleware: UploadLimitMiddleware())
+    router.add(middleware: UploadLimitMiddleware(database: database))
     router.add(middleware: CSRFMiddleware())
 
     HomeController(database: database, renderer: renderer, secureCookies: configuration.secureCookies).addRoutes(to: router)
@@ -79,6 +88,7 @@ public func buildApplication(_ configuration: WebConfiguration) async throws -> 
     let router = try await buildRouter(configuration)
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "xuanyi"),
         logger: configuration.logger
     )

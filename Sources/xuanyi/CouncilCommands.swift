@@ -1,6 +1,7 @@
 import ArgumentParser
 import Community
 import Councils
+import Elections
 import Foundation
 import Notary
 
@@ -154,8 +155,9 @@ struct CouncilCommand: AsyncParsableCommand {
         func run() async throws {
             let (database, community) = try openCommunity(options)
             let numbers = households?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            try database.refuseCardsWhilePolling(communityID: community.id!)
             let cards = try database.issueHouseholdCodes(communityID: community.id!, numbers: numbers, actor: .commandLine)
-            let csv = "\u{FEFF}户号,地址,访问码\r\n" + cards.map { "\($0.householdNumber),\($0.address),\($0.code)\r\n" }.joined()
+            let csv = "\u{FEFF}户号,地址,访问码\r\n" + cards.map { CSVField.line([$0.householdNumber, $0.address, $0.code]) + "\r\n" }.joined()
             guard FileManager.default.createFile(atPath: out, contents: Data(csv.utf8), attributes: [.posixPermissions: 0o600]) else { throw CommandError("cannot write \(out)") }
             say("议事卡 Household cards: \(cards.count) written to \(out)")
         }

@@ -63,11 +63,13 @@ struct DemoCommand: AsyncParsableCommand {
             return (householdCount, residentCount, election, previous, garden)
         }
         let (householdCount, residentCount, election, previous, garden) = seeded
+        // Nothing on disk in the order it was written, the write-ahead log empty (AtRest).
+        try appDatabase.protectAtRest(modules: XuanyiSchema.modules)
         say("""
         示范社区 Demo community: \(setup.community.name) — \(householdCount) households, \(residentCount) residents
           election:       \(election.election.title), \(election.election.electionDay); roll of \(election.summary.entries) voters published (/elections/\(election.election.id!)/roll)
           candidates:     \(election.candidates > 0 ? "\(election.candidates) on the published list (/elections/\(election.election.id!)/candidates, ballot paper /elections/\(election.election.id!)/ballot)" : "none: too few households for the nominations demo (use at least 150)")
-          polling:        \(election.checkIns) ballots issued (\(election.electronicBallots) electronic), \(election.paperBallots) paper ballots entered twice; /elections/\(election.election.id!)/polling, vote at /elections/\(election.election.id!)/vote
+          polling:        \(election.checkIns) ballots issued (\(election.electronicBallots) electronic), \(election.paperBallots) paper ballots entered twice; /elections/\(election.election.id!)/polling, vote at /elections/\(election.election.id!)/vote with voter cards \(election.voterCards.map { "\($0.number) \($0.accessCode)" }.joined(separator: ", "))
           previous term:  \(previous.map { "\($0.election.title), \($0.election.electionDay): result certified and countersigned (\($0.certified?.countersignatures.count ?? 0)/\($0.certified?.required ?? 0)); /elections/\($0.election.id!)/result, record /elections/\($0.election.id!)/record.zip" } ?? "not seeded (too few households)")
           garden:         \(garden.map { "\($0.motions) motions in \($0.states) states (/motions, committee desk /council); meeting held with signed minutes /meetings/\($0.heldMeetingID), next meeting noticed /meetings/\($0.upcomingMeetingID); accounts \($0.chairUsername) (chair) and \($0.recorderUsername) (recorder) with the admin password; hearings in every phase /hearings (report of /hearings/\($0.hearingIDs[0])); notice board /board, monthly report /board/report; assessments /assessments; household cards: \($0.householdCards.map { "\($0.householdNumber) \($0.code)" }.joined(separator: ", ")) (sign in at /garden/sign-in)" } ?? "not seeded (use at least 220 households)")
           database:       \(path)\(temporary ? " (deleted when the server stops)" : "")

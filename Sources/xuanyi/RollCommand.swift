@@ -92,7 +92,7 @@ struct RollCommand: AsyncParsableCommand {
             guard !FileManager.default.fileExists(atPath: out) else { throw CommandError("\(out) exists; the codes are written to a new file only") }
             let cards = try database.issueVoterCards(electionID: election, numbers: wanted, actor: .commandLine)
             var csv = "roll number,name,access code\n"
-            for card in cards { csv += "\(card.number),\(card.name),\(card.accessCode)\n" }
+            for card in cards { csv += CSVField.line([String(card.number), card.name, card.accessCode]) + "\n" }
             guard FileManager.default.createFile(atPath: out, contents: Data(csv.utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw CommandError("cannot write \(out)")
             }

@@ -23,6 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "File whose first line is the passphrase of encrypted private keys.")
     var keyPassphraseFile: String?
 
+    @Option(name: .long, help: "Address of a reverse proxy whose X-Forwarded-For header names the client (repeat for several).")
+    var trustedProxy: [String] = []
+
     @Option(name: .long, help: "Rehearsal databases only (xuanyi init --rehearsal): serve as if today were this date (YYYY-MM-DD), to practise the election timeline.")
     var rehearsalDate: String?
 
@@ -41,7 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger.notice("rehearsal clock: today is \(date)")
         }
         try await serve(WebConfiguration(host: host, port: port, database: database, secureCookies: secureCookies, logger: logger,
-                                         keyStore: options.keyStore, keyPassphrase: try readPassphrase(file: keyPassphraseFile)))
+                                         keyStore: options.keyStore, keyPassphrase: try readPassphrase(file: keyPassphraseFile),
+                                         trustedProxies: Set(trustedProxy)))
     }
 }
 
@@ -55,9 +59,24 @@ func bootstrapLogging() -> Logger {
     return Logger(label: "xuanyi")
 }
 
-/// Builds and runs the application until SIGINT or SIGTERM.
+/// Builds and runs the application until SIGINT or SIGTERM. Every 30 seconds, and once more
+/// when it stops, the database's order-sensitive tables are rewritten in key order and its
+/// write-ahead log truncated (`AppDatabase.protectAtRest`): a copy of the files taken at any
+/// moment shows at most the last half minute's check-ins in the order they happened.
 func serve(_ configuration: WebConfiguration) async throws {
     let app = try await buildApplication(configuration)
+    let database = configuration.database
+    let logger = configuration.logger
+    let maintenance = Task.detached(priority: .utility) {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(30))
+            do { try database.protectAtRest(modules: XuanyiSchema.modules) } catch { logger.warning("at-rest maintenance: \(error)") }
+        }
+    }
+    defer {
+        maintenance.cancel()
+        try? database.protectAtRest(modules: XuanyiSchema.modules)
+    }
     try await app.runService()
 }
 

@@ -38,16 +38,16 @@ step("seed the demo community and issue a voter card")
 demo = xuanyi("demo", "--no-serve", "--database", database, "--households", "300", "--admin-password", password)
 cards = dict(re.findall(r"(H\d{5}) ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z*~$=U])", demo))
 check(len(cards) >= 2, f"household cards not found in the demo output: {demo}")
+# Voter cards are issued before polling opens (never while a round is open): the demo prints three.
+voter_cards = re.findall(r"(\d+) ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z*~$=U])", demo.split("with voter cards", 1)[-1].splitlines()[0])
+check(len(voter_cards) == 3, f"voter cards not found in the demo output: {demo}")
 import sqlite3
 db = sqlite3.connect(database)
 round_id = db.execute("SELECT id FROM pollingRound WHERE electionID = 1 ORDER BY number LIMIT 1").fetchone()[0]
-voter_numbers = [n for (n,) in db.execute("""
-    SELECT number FROM rollEntry WHERE electionID = 1 AND active AND id NOT IN (SELECT rollEntryID FROM checkIn WHERE roundID = ?)
-      AND residentID NOT IN (SELECT residentID FROM candidate WHERE electionID = 1) ORDER BY number DESC LIMIT 2""", (round_id,))]
+closed_round_id = db.execute("SELECT id FROM pollingRound WHERE electionID = 2 ORDER BY number LIMIT 1").fetchone()[0]
 db.close()
-cards_file = os.path.join(work, "voter-cards.csv")
-xuanyi("roll", "cards", "--election", "1", "--numbers", str(voter_numbers[0]), "--out", cards_file, "--database", database)
-voter_code = open(cards_file, encoding="utf-8-sig").read().splitlines()[1].split(",")[2]
+voter_numbers = [int(number) for number, _ in voter_cards]
+voter_code = voter_cards[0][1]
 h.start_server(database)
 h.start_browser()
 
@@ -262,7 +262,7 @@ try:
                    "/elections/1/objections/new", "/elections/2/statistics", "/elections/2/result/countersign", "/certificates/verify",
                    "/hearings", "/hearings/1", "/hearings/2", "/hearings/3", "/hearings/4", "/hearings/5", "/households/new", "/residents/new",
                    "/residents", "/residents/1", "/households/1", "/meetings/1/attendance", "/meetings/1/check-in",
-                   f"/elections/1/rounds/{round_id}/result", "/elections/1/candidates", "/elections/1/roll"]
+                   f"/elections/2/rounds/{closed_round_id}/result", "/elections/1/candidates", "/elections/1/roll"]
     public_pages = ["/hearings/4", "/elections/1/roll/lookup", "/certificates/verify", "/assessments", "/meetings/1", "/elections/1/objections/new"]
     for pages, who in ((staff_pages, "admin"), (public_pages, None)):
         logout()

@@ -226,17 +226,8 @@ def run():
 
     # ------------------------------------------------------------ election day
     serve_on(database, election_day, port)
-    step("election day: a polling station, polling opened with electronic voting, a box, voter cards")
+    step("election day: voter cards (before polling opens), a polling station, polling opened with electronic voting, a box")
     login("xw1")
-    go(f"/elections/{election}/polling")
-    submit(f"/elections/{election}/stations", {"name": "社区服务中心", "kind": "central"})
-    submit(f"/elections/{election}/polling/open", {"electronic": True})
-    round_id = re.search(rf"/elections/{election}/rounds/(\d+)/boxes", h.driver.page_source)
-    check(round_id, "no round after opening polling")
-    round_id = round_id.group(1)
-    submit(f"/elections/{election}/rounds/{round_id}/boxes", {"name": "1号票箱", "kind": "fixed"})
-    boxes = sorted(set(int(b) for b in re.findall(rf"/elections/{election}/boxes/(\d+)", h.driver.page_source)))
-    check(len(boxes) == 2, f"expected the electronic box and one paper box: {boxes}")
     go(f"/elections/{election}")
     page = submit(f"/elections/{election}/cards", {"numbers": " ".join(str(numbers[n]) for n in ELECTRONIC_VOTERS)})
     codes = {}
@@ -246,6 +237,20 @@ def run():
     check(sorted(codes) == sorted(numbers[n] for n in ELECTRONIC_VOTERS), f"voter cards for {ELECTRONIC_VOTERS} expected, got {sorted(codes)}")
     check(len(h.driver.find_elements(By.CSS_SELECTOR, "section.voter-card .rehearsal-mark")) == 3, "a practice voter card lacks its rehearsal mark")
     shot("rehearsal-voter-cards-print", print_media=True)
+    go(f"/elections/{election}/polling")
+    submit(f"/elections/{election}/stations", {"name": "社区服务中心", "kind": "central"})
+    submit(f"/elections/{election}/polling/open", {"electronic": True})
+    round_id = re.search(rf"/elections/{election}/rounds/(\d+)/boxes", h.driver.page_source)
+    check(round_id, "no round after opening polling")
+    round_id = round_id.group(1)
+    submit(f"/elections/{election}/rounds/{round_id}/boxes", {"name": "1号票箱", "kind": "fixed"})
+    boxes = sorted(set(int(b) for b in re.findall(rf"/elections/{election}/boxes/(\d+)", h.driver.page_source)))
+    check(len(boxes) == 2, f"expected the electronic box and one paper box: {boxes}")
+    # No card is issued or re-issued once polling is open.
+    go(f"/elections/{election}")
+    page = submit(f"/elections/{election}/cards", {"numbers": str(numbers[ELECTRONIC_VOTERS[0]])})
+    check("Polling is open" in h.driver.page_source and not h.driver.find_elements(By.CSS_SELECTOR, "section.voter-card"),
+          "a voter card was re-issued while polling was open")
     logout()
 
     step("three voters cast electronic ballots with their cards — the last with the keyboard only; the first downloads the receipt")

@@ -41,7 +41,7 @@ struct ImplementationEvaluationTests {
         try fixture.database.addMilestone(motionID: motion.id!, title: "清理", due: .d(2026, 12, 10), actor: .commandLine)
         let overdue = try fixture.database.overdueMilestones(communityID: fixture.communityID, today: .d(2026, 11, 26))
         #expect(overdue.map(\.milestone.title) == ["摸排"] && overdue.first?.owner == "安和物业")
-        let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0]) + Data(repeating: 1, count: 50)
+        let jpeg = TestImages.jpeg()
         let note = try fixture.database.addProgressNote(motionID: motion.id!, text: "已摸排 1–3 号楼", photo: jpeg, author: "王主任", actor: .commandLine)
         #expect(note.photoSHA256 == SHA256.hash(jpeg).hex)
         #expect(try fixture.database.progressPhoto(noteID: note.id!)?.bytes == jpeg)

@@ -48,10 +48,37 @@ struct MotionTests {
         #expect(try fixture.database.motions(communityID: fixture.communityID).isEmpty)
     }
 
+    @Test("attack: a photo keeps no EXIF GPS position and no bytes after the picture; anything after a JPEG or PNG magic that is not a picture is refused")
+    func photoMetadataStripped() throws {
+        let fixture = try CouncilFixture(households: 3)
+        let tagged = TestImages.jpeg(exif: true) + Data("<?php system($_GET['c']); ?>".utf8)
+        let (motion, _) = try fixture.motion(photo: tagged)
+        let stored = try #require(try fixture.database.motionPhoto(motionID: motion.id!))
+        #expect(stored.mediaType == "image/jpeg" && stored.bytes == TestImages.jpeg(exif: false))
+        #expect(!String(decoding: stored.bytes, as: UTF8.self).contains("GPS") && !String(decoding: stored.bytes, as: UTF8.self).contains("php"))
+        #expect(motion.photoSHA256 == SHA256.hash(stored.bytes).hex)
+        for hostile in [Data([0xFF, 0xD8, 0xFF]) + Data(repeating: 0x41, count: 200), Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10]),
+                        PhotoSanitizer.pngSignature.reduce(into: Data()) { $0.append($1) } + Data(repeating: 7, count: 100)] {
+            #expect(throws: CommunityError.self) { try fixture.motion(photo: hostile) }
+        }
+        // A PNG: text chunks dropped, a chunk with a wrong CRC refused.
+        func chunk(_ type: String, _ body: [UInt8], crc: UInt32? = nil) -> [UInt8] {
+            let typed = Array(type.utf8) + body
+            let sum = crc ?? CRC32.checksum(typed)
+            return [UInt8(body.count >> 24), UInt8((body.count >> 16) & 0xFF), UInt8((body.count >> 8) & 0xFF), UInt8(body.count & 0xFF)] + typed
+                + [UInt8(sum >> 24), UInt8((sum >> 16) & 0xFF), UInt8((sum >> 8) & 0xFF), UInt8(sum & 0xFF)]
+        }
+        let png = [UInt8](TestImages.png)
+        let withText = Data(png[0..<33] + chunk("tEXt", Array("Comment\u{0}住址 3号楼2单元501".utf8)) + png[33...])
+        #expect(try PhotoSanitizer.clean(withText).data == TestImages.png)
+        let badCRC = Data(png[0..<33] + chunk("gAMA", [0, 0, 0xB1, 0x8F], crc: 1) + png[33...])
+        #expect(throws: CommunityError.self) { try PhotoSanitizer.clean(badCRC) }
+    }
+
     @Test("photos: JPEG or PNG by their bytes, within the size limit, stored with their SHA-256")
     func photos() throws {
         let fixture = try CouncilFixture(households: 3)
-        let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data(repeating: 7, count: 100)
+        let png = TestImages.png
         let (motion, _) = try fixture.motion(photo: png)
         #expect(motion.photoSHA256 == SHA256.hash(png).hex)
         let stored = try #require(try fixture.database.motionPhoto(motionID: motion.id!))

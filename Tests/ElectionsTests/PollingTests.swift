@@ -19,10 +19,15 @@ final class PollingFixture {
     let clerkB: Account
     let clerkC: Account
 
-    init(proxies: [(principal: Int, holder: Int)] = [], publishProxies: Bool = true, database: AppDatabase? = nil) throws {
+    /// Voter cards issued before polling opened (for `cards`), with their access codes.
+    let voterCards: [VoterCard]
+
+    init(proxies: [(principal: Int, holder: Int)] = [], publishProxies: Bool = true, cards: [Int] = [], database: AppDatabase? = nil) throws {
         x = try NominationFixture(database: database)
         try x.fullSlate()
         try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine)
+        voterCards = cards.isEmpty ? [] : try x.database.issueVoterCards(electionID: x.id, numbers: cards, hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1),
+                                                                        actor: .commandLine)
         for (principal, holder) in proxies {
             try x.database.fileProxy(electionID: x.id, principal: principal, holder: holder, document: "委托书\(principal)",
                                      signedOn: NominationFixture.listDay, on: NominationFixture.listDay, actor: .commandLine)
@@ -54,6 +59,13 @@ final class PollingFixture {
             marks[position % marks.count] = .approve
             return MarkedBallot.PostMarks(post: section.post, marks: marks)
         })
+    }
+
+    /// Two tellers (clerks A and B) count `box`'s papers alike.
+    func handCount(_ box: BallotBox, _ count: Int) throws {
+        for clerk in [clerkA, clerkB] {
+            try database.enterHandCount(boxID: box.id!, electionID: id, count: count, accountID: clerk.id!, actor: .commandLine)
+        }
     }
 
     func checkIn(_ number: Int, box: BallotBox? = nil) throws {
@@ -189,7 +201,7 @@ struct PollingTests {
         for number in 20...23 { try p.checkIn(number) }
         #expect(reason { try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: 1, pass: .first, ballot: try p.ballot(),
                                                    accountID: p.clerkA.id!, actor: .commandLine) }.contains("hand count"))
-        try p.database.setHandCount(boxID: p.box1.id!, electionID: p.id, count: 3, actor: .commandLine)
+        try p.handCount(p.box1, 3)
         #expect(reason { try p.checkIn(24) }.contains("closed for counting"))
         func enter(_ position: Int, _ pass: EntryPass, _ ballot: MarkedBallot, by clerk: Account) throws -> EntryOutcome {
             try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: position, pass: pass, ballot: ballot, accountID: clerk.id!, actor: .commandLine)
@@ -226,7 +238,7 @@ struct PollingTests {
     func ballotValidation() throws {
         let p = try PollingFixture()
         try p.checkIn(20)
-        try p.database.setHandCount(boxID: p.box1.id!, electionID: p.id, count: 1, actor: .commandLine)
+        try p.handCount(p.box1, 1)
         var short = try p.ballot()
         short.posts[0].marks.removeLast()
         var tooManyWriteIns = try p.ballot()
@@ -291,9 +303,8 @@ struct PollingTests {
 
     @Test("voter sessions: the access code from the voter card logs in; a wrong code does not")
     func voterSessions() throws {
-        let p = try PollingFixture()
-        let card = try #require(try p.database.issueVoterCards(electionID: p.id, numbers: [40], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1),
-                                                               actor: .commandLine).first)
+        let p = try PollingFixture(cards: [40])
+        let card = try #require(p.voterCards.first)
         #expect(try p.database.startVoterSession(electionID: p.id, number: 40, code: card.accessCode.replacingOccurrences(of: "-", with: "")) != nil)
         let token = try #require(try p.database.startVoterSession(electionID: p.id, number: 40, code: card.accessCode))
         #expect(try p.database.voterSession(token: token)?.number == 40)
@@ -343,16 +354,17 @@ struct PollingTests {
         #expect(batches >= 6 && batches < 41, "\(batches) transactions")
     }
 
-    @Test("the tellers' hand count is recorded once; a round closes only when every box is closed, and then takes no more ballots")
+    @Test("the tellers' agreed hand count is not entered again; a round closes only when every box is closed, and then takes no more ballots")
     func closing() throws {
         let p = try PollingFixture()
         try p.checkIn(20)
-        try p.database.setHandCount(boxID: p.box1.id!, electionID: p.id, count: 1, actor: .commandLine)
-        #expect(reason { try p.database.setHandCount(boxID: p.box1.id!, electionID: p.id, count: 0, actor: .commandLine) }.contains("recorded once"))
+        try p.handCount(p.box1, 1)
+        #expect(reason { _ = try p.database.enterHandCount(boxID: p.box1.id!, electionID: p.id, count: 0, accountID: p.clerkC.id!, actor: .commandLine) }
+            .contains("committee corrects"))
         #expect(reason { try p.database.closeRound(roundID: p.round.id!, electionID: p.id, actor: .commandLine) }.contains("close every box first"))
         _ = try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: 1, pass: .first, ballot: try p.ballot(), accountID: p.clerkA.id!, actor: .commandLine)
         _ = try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: 1, pass: .second, ballot: try p.ballot(), accountID: p.clerkB.id!, actor: .commandLine)
-        try p.database.setHandCount(boxID: p.box2.id!, electionID: p.id, count: 0, actor: .commandLine)
+        try p.handCount(p.box2, 0)
         for box in try p.database.boxes(roundID: p.round.id!) {
             try p.database.closeBox(boxID: box.box.id!, electionID: p.id, signingKey: try p.key, actor: .commandLine)
         }
@@ -379,10 +391,8 @@ struct PollingTests {
 
     @Test("casting ends the voter's session in the same transaction; a retry by form token alone finds the receipt")
     func sessionEnds() throws {
-        let p = try PollingFixture()
-        _ = try p.database.issueVoterCards(electionID: p.id, numbers: [40], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1), actor: .commandLine)
-        let code = try #require(try p.database.issueVoterCards(electionID: p.id, numbers: [40], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1),
-                                                               actor: .commandLine).first?.accessCode)
+        let p = try PollingFixture(cards: [40])
+        let code = try #require(p.voterCards.first?.accessCode)
         let session = try #require(try p.database.startVoterSession(electionID: p.id, number: 40, code: code))
         let state = try #require(try p.database.castingState(electionID: p.id, token: session))
         let token = try AppDatabase.newFormToken()
@@ -393,5 +403,105 @@ struct PollingTests {
         #expect(try p.database.previousCast(electionID: p.id, formToken: try AppDatabase.newFormToken(), signingKey: try p.key) == nil)
         let stored = try p.database.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM voterSession") }
         #expect(stored == 0)
+    }
+
+    @Test("attack: a clerk re-issues a voter's card during polling to vote in their name — refused, the voter's own card still works; the audit names the roll numbers")
+    func noCardsDuringPolling() throws {
+        let p = try PollingFixture(cards: [40, 41])
+        let hasher = PasswordHasher(logN: 4, blockSize: 8, parallelism: 1)
+        #expect(reason { _ = try p.database.issueVoterCards(electionID: p.id, numbers: [40], hasher: hasher, actor: .commandLine) }.contains("Polling is open"))
+        #expect(reason { _ = try p.database.issueVoterCards(electionID: p.id, hasher: hasher, actor: .commandLine) }.contains("Polling is open"))
+        #expect(reason { try p.database.refuseCardsWhilePolling(communityID: p.x.f.community.id!) }.contains("Polling is open"))
+        #expect(try p.database.startVoterSession(electionID: p.id, number: 40, code: p.voterCards[0].accessCode) != nil)
+        let audit = try p.database.reader.read { db in try String.fetchAll(db, sql: "SELECT details FROM auditEntry WHERE action = 'roll.cards'") }
+        #expect(audit.count == 1 && audit[0].contains(#""numbers":"40-41""#))
+        // Between rounds (none open) the committee may replace a lost card again.
+        for status in try p.database.boxes(roundID: p.round.id!) {
+            if status.box.kind != .electronic { try p.handCount(try p.database.box(id: status.box.id!, electionID: p.id).box, 0) }
+            _ = try p.database.closeBox(boxID: status.box.id!, electionID: p.id, signingKey: try p.key, actor: .commandLine)
+        }
+        try p.database.closeRound(roundID: p.round.id!, electionID: p.id, actor: .commandLine)
+        #expect(try p.database.issueVoterCards(electionID: p.id, numbers: [41], hasher: hasher, actor: .commandLine).map(\.number) == [41])
+    }
+
+    @Test("attack: the roll is frozen once polling opens — no voter added, removed (even one who has voted) or restored; the round's turnout base stays")
+    func rollFrozen() throws {
+        let p = try PollingFixture()
+        try p.checkIn(40)
+        let base = try #require(try p.database.round(id: p.round.id!, electionID: p.id).rollSize)
+        #expect(base == (try p.database.rollCounts(electionID: p.id).totalActive))
+        let person = try #require(try p.database.residentID(electionID: p.id, rollNumber: 40))
+        let day = p.x.election.electionDay
+        #expect(reason { _ = try p.database.changeRoll(electionID: p.id, residentID: person, reason: .died, on: day, note: nil, actor: .commandLine) }
+            .contains("frozen"))
+        #expect(try p.database.rollCounts(electionID: p.id).totalActive == base)
+        #expect(try p.database.round(id: p.round.id!, electionID: p.id).rollSize == base)
+    }
+
+    @Test("attack: a third look that agrees with neither pass is not counted — the committee decides, with its reason; every entry and decision is in the audit chain")
+    func thirdLookMustAgree() throws {
+        let p = try PollingFixture()
+        for number in 20...21 { try p.checkIn(number) }
+        try p.handCount(p.box1, 1)
+        func enter(_ pass: EntryPass, _ ballot: MarkedBallot, by clerk: Account) throws -> EntryOutcome {
+            try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: 1, pass: pass, ballot: ballot, accountID: clerk.id!, actor: .commandLine)
+        }
+        #expect(try enter(.first, try p.ballot(approving: 0), by: p.clerkA) == .waiting)
+        #expect(try enter(.second, try p.ballot(approving: 1), by: p.clerkB) == .mismatch)
+        #expect(try enter(.third, try p.ballot(approving: 2), by: p.clerkC) == .disputed)
+        #expect(try p.database.ballotLog(electionID: p.id).isEmpty)
+        #expect(try p.database.paperEntries(boxID: p.box1.id!).map(\.disputed) == [true])
+        #expect(reason { _ = try enter(.third, try p.ballot(approving: 0), by: p.clerkC) }.contains("already has pass C"))
+        let members = try p.database.createAccount(NewAccount(communityID: p.x.f.community.id, username: "weiyuan", displayName: "委员",
+                                                              password: "committee-pass-12", roles: [.committee]), actor: .commandLine)
+        #expect(reason { _ = try p.database.decidePaper(boxID: p.box1.id!, electionID: p.id, position: 1, ballot: try p.ballot(approving: 1), reason: " ",
+                                                        accountID: members.id!, actor: .commandLine) }.contains("reason"))
+        let (seq, _) = try p.database.decidePaper(boxID: p.box1.id!, electionID: p.id, position: 1, ballot: try p.ballot(approving: 1),
+                                                  reason: "选票上第二位候选人处有明显勾选", accountID: members.id!, actor: .commandLine)
+        #expect(seq == 1)
+        let audit = try p.database.reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT action, details FROM auditEntry WHERE action LIKE 'paper.%' ORDER BY seq").map { ($0["action"] as String, $0["details"] as String) }
+        }
+        #expect(audit.map(\.0) == ["paper.entry", "paper.entry", "paper.entry", "paper.decision"])
+        #expect(audit[2].1.contains("disputed") && audit[3].1.contains("选票上第二位候选人处有明显勾选"))
+        // Nothing in them names a voter.
+        #expect(audit.allSatisfy { !$0.1.contains("rollEntry") && !$0.1.contains("number\":") })
+    }
+
+    @Test("attack: one clerk types a hand count of 1 for a box with 91 ballots issued — a second teller counts; differing counts wait for the committee; a count unlike the ballots issued is flagged; the committee corrects with a reason")
+    func handCountByTwoTellers() throws {
+        let p = try PollingFixture()
+        for number in 20...24 { try p.checkIn(number) }
+        func count(_ n: Int, by clerk: Account) throws -> HandCountOutcome {
+            try p.database.enterHandCount(boxID: p.box1.id!, electionID: p.id, count: n, accountID: clerk.id!, actor: .commandLine)
+        }
+        #expect(try count(1, by: p.clerkA) == .waiting)
+        #expect(reason { try p.checkIn(25) }.contains("closed for counting"))
+        #expect(reason { _ = try count(1, by: p.clerkA) }.contains("second teller"))
+        #expect(reason { _ = try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: 1, pass: .first, ballot: try p.ballot(),
+                                                       accountID: p.clerkA.id!, actor: .commandLine) }.contains("hand count"))
+        #expect(try count(5, by: p.clerkB) == .differ(first: 1, second: 5))
+        #expect(reason { _ = try count(5, by: p.clerkC) }.contains("committee decides"))
+        #expect(reason { try p.database.correctHandCount(boxID: p.box1.id!, electionID: p.id, count: 5, reason: "", accountID: p.clerkC.id!, actor: .commandLine) }
+            .contains("reason"))
+        try p.database.correctHandCount(boxID: p.box1.id!, electionID: p.id, count: 4, reason: "两次清点不一致，委员会重点为4张", accountID: p.clerkC.id!, actor: .commandLine)
+        #expect(try p.database.box(id: p.box1.id!, electionID: p.id).box.handCount == 4)
+        for position in 1...2 {
+            for clerk in [p.clerkA, p.clerkB] {
+                _ = try p.database.enterPaper(boxID: p.box1.id!, electionID: p.id, position: position, pass: clerk == p.clerkA ? .first : .second,
+                                              ballot: try p.ballot(), accountID: clerk.id!, actor: .commandLine)
+            }
+        }
+        #expect(reason { try p.database.correctHandCount(boxID: p.box1.id!, electionID: p.id, count: 1, reason: "再数", accountID: p.clerkC.id!, actor: .commandLine) }
+            .contains("already entered"))
+        try p.database.correctHandCount(boxID: p.box1.id!, electionID: p.id, count: 2, reason: "复点为2张", accountID: p.clerkC.id!, actor: .commandLine)
+        try p.database.closeBox(boxID: p.box1.id!, electionID: p.id, signingKey: try p.key, actor: .commandLine)
+        #expect(reason { try p.database.correctHandCount(boxID: p.box1.id!, electionID: p.id, count: 3, reason: "x", accountID: p.clerkC.id!, actor: .commandLine) }
+            .contains("closed"))
+        let audit = try p.database.reader.read { db in
+            try String.fetchAll(db, sql: "SELECT action || ' ' || details FROM auditEntry WHERE action LIKE 'box.handCount%' ORDER BY seq")
+        }
+        #expect(audit.count == 4 && audit[1].hasPrefix("box.handCount.differ") && audit[2].contains("两次清点不一致") && audit[2].contains(#""differsFromIssued":"yes""#))
+        #expect(try p.database.handCounts(boxID: p.box1.id!).map(\.count) == [1, 5, 4, 2])
     }
 }

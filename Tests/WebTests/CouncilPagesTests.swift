@@ -56,7 +56,7 @@ struct CouncilPagesTests {
             #expect(signedIn.status == .seeOther && browser.cookie("xy_household") != nil)
             let form = try await browser.get("/motions/new")
             #expect(form.body.contains("H00001"))
-            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data(repeating: 3, count: 64)
+            let png = TestImages.png
             let receipt = try await browser.upload("/motions", fields: [("_csrf", browser.currentCSRF()), ("title", "3号楼电梯经常停运"), ("description", "本月停运四次。"),
                                                                        ("category", "facilities"), ("building", "3号楼"), ("unit", "2单元"), ("grid", "")],
                                                    fileField: "photo", fileName: "lift.png", file: png)

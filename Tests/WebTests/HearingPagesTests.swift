@@ -143,7 +143,7 @@ struct HearingPagesTests {
             #expect(board.status == .ok && board.body.contains("逾期的落实节点") && board.body.contains("摸排"))
             #expect(try database.overdueMilestones(communityID: communityID).count == 1)
             _ = try await browser.get("/motions/\(motion.number)")
-            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data(repeating: 9, count: 40)
+            let png = TestImages.png
             let note = try await browser.upload("/motions/\(motion.number)/progress", fields: [("_csrf", browser.currentCSRF()), ("text", "已摸排三栋楼")],
                                                 fileField: "photo", fileName: "p.png", file: png)
             #expect(note.status == .seeOther)

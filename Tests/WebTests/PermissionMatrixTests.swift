@@ -79,7 +79,9 @@ struct PermissionMatrixTests {
             Row(method: .post, path: "/council/calendar", allowed: Self.committee, form: [("date", "x")]),
             Row(method: .post, path: "/council/workflow", allowed: Self.committee, form: [("workflow", "{}")]),
             Row(method: .post, path: "/council/members", allowed: Self.committee, form: [("body", "x")]),
-            Row(method: .post, path: "/council/household-cards", allowed: Self.staff, form: [("numbers", "NOPE")]),
+            // Cards are the election committee's alone: a clerk's or the administrator's card would let them vote in someone's name.
+            Row(method: .post, path: "/council/household-cards", allowed: [.committee], form: [("numbers", "NOPE")]),
+            Row(method: .post, path: "/elections/\(e)/cards", allowed: [.committee], form: [("numbers", "1")]),
             Row(method: .post, path: "/meetings", allowed: Self.committee, form: [("kind", "x")]),
             Row(method: .get, path: "/meetings/\(meeting.id!)", allowed: Self.staff),   // a draft: the public gets 404
             Row(method: .get, path: "/meetings/\(meeting.id!)/attendance", allowed: Self.staff),

@@ -12,12 +12,18 @@ import Testing
 struct PollingPagesTests {
     /// The demo (250 households) on polling day: the round open, two boxes closed, the branch box and electronic voting open.
     func demo() throws -> (WebHarness, Election, PollingRound) {
+        let (harness, election, round, _) = try demoWithCards()
+        return (harness, election, round)
+    }
+
+    /// The demo with the voter cards it issued before polling opened (no card is issued during polling).
+    func demoWithCards() throws -> (WebHarness, Election, PollingRound, [VoterCard]) {
         let harness = try WebHarness()
         try DemoCommunity.seed(into: harness.database, communityID: harness.community.id!, householdCount: 250)
         let result = try DemoElection.seed(into: harness.database, communityID: harness.community.id!, keyStore: harness.keyStore)
-        #expect(result.checkIns > 0 && result.paperBallots > 0)
+        #expect(result.checkIns > 0 && result.paperBallots > 0 && result.voterCards.count == 3)
         let round = try #require(try harness.database.rounds(electionID: result.election.id!).first)
-        return (harness, result.election, round)
+        return (harness, result.election, round, result.voterCards)
     }
 
     /// A voter on the roll who has no ballot yet in `round`.
@@ -73,7 +79,17 @@ struct PollingPagesTests {
             try await browser.login("clerk", WebHarness.clerkPassword)
             _ = try await browser.get("/elections/\(id)/boxes/\(branch.box.id!)")
             let counted = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/hand-count", form: [("handCount", "1")])
-            #expect(counted.status == .ok && counted.body.contains("录入第 1"))
+            #expect(counted.status == .ok && counted.body.contains("count: 1; a second teller counts"))
+            // The same clerk cannot count twice; a second teller's equal count opens the entry.
+            let again = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/hand-count", form: [("handCount", "1")])
+            #expect(again.status == .unprocessableContent && again.body.contains("second teller"))
+            try await browser.login("clerk2", WebHarness.clerkPassword)
+            _ = try await browser.get("/elections/\(id)/boxes/\(branch.box.id!)")
+            let agreed = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/hand-count", form: [("handCount", "1")])
+            #expect(agreed.status == .ok && agreed.body.contains("Both tellers counted 1") && agreed.body.contains("录入第 1"))
+            #expect(agreed.body.contains("differs from the \(branch.issued) ballots issued") == (branch.issued != 1))
+            try await browser.login("clerk", WebHarness.clerkPassword)
+            _ = try await browser.get("/elections/\(id)/boxes/\(branch.box.id!)")
             let first = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/entries", form: [("pass", "A"), ("position", "1"), ("state", "marked")] + marks)
             #expect(first.status == .ok && first.body.contains("waiting for the other pass"))
             let badWriteIn = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/entries",
@@ -95,11 +111,10 @@ struct PollingPagesTests {
 
     @Test("a voter logs in with the voter card, marks, confirms and casts; the receipt verifies and the public tracking page finds the ballot; a retry gives the same receipt")
     func electronicVoting() async throws {
-        let (harness, election, round) = try demo()
+        let (harness, election, round, cards) = try demoWithCards()
         let id = election.id!
-        let number = try voterWithoutBallot(harness, election, round)
-        let card = try #require(try harness.database.issueVoterCards(electionID: id, numbers: [number], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1),
-                                                                     actor: .commandLine).first)
+        let card = try #require(cards.first)
+        let number = card.number
         let paper = try round.paper()
         let key = try #require(try harness.database.signingKeys(communityID: harness.community.id!, purpose: "election:\(id)").first)
         try await harness.test { browser in
@@ -146,11 +161,10 @@ struct PollingPagesTests {
 
     @Test("the ballot API: a voter session from the card login casts JSON, gets the signed receipt; a retry by form token gets it again; no session, no cast")
     func ballotAPI() async throws {
-        let (harness, election, round) = try demo()
+        let (harness, election, round, cards) = try demoWithCards()
         let id = election.id!
-        let number = try voterWithoutBallot(harness, election, round)
-        let card = try #require(try harness.database.issueVoterCards(electionID: id, numbers: [number], hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1),
-                                                                     actor: .commandLine).first)
+        let card = try #require(cards.first)
+        let number = card.number
         let paper = try round.paper()
         let ballot = MarkedBallot(paper: round.paperDigest, state: .marked, posts: paper.sections.map { section in
             MarkedBallot.PostMarks(post: section.post, marks: section.candidates.indices.map { $0 == 0 ? .approve : .abstain })
@@ -182,23 +196,75 @@ struct PollingPagesTests {
         #expect(try harness.database.ballotLog(electionID: id).last.map { try JSONDecoder().decode(BallotLine.self, from: Data($0.line.utf8)).ballot } == ballot)
     }
 
-    @Test("a round's result: provisional for the committee while open, counted from the log with the tally's steps; not public until closed")
-    func roundResult() async throws {
+    @Test("attack: while a round is open no role reads its count — round result page and API are refused, and the election result, its API and the statistics do not move when one voter casts")
+    func openRoundIsSealed() async throws {
         let (harness, election, round) = try demo()
         let id = election.id!
-        let result = try harness.database.tallyRound(roundID: round.id!, electionID: id)
-        let logged = try harness.database.ballotLog(electionID: id).count
-        #expect(result.provisional && result.count.collected == logged)
+        try harness.database.createAccount(NewAccount(communityID: harness.community.id, username: "weiyuan", displayName: "委员", password: "committee-pass-12",
+                                                      roles: [.committee]), actor: .commandLine)
+        let number = try voterWithoutBallot(harness, election, round)
+        let entry = try #require(try harness.database.rollEntryID(electionID: id, rollNumber: number))
+        let key = try harness.keyStore.load(keyID: election.keyID)
+        let paper = try round.paper()
+        // A ballot nobody else in the demo casts: every first candidate disapproved.
+        let ballot = MarkedBallot(paper: round.paperDigest, state: .marked, posts: paper.sections.map { section in
+            MarkedBallot.PostMarks(post: section.post, marks: section.candidates.indices.map { $0 == 0 ? .disapprove : .abstain })
+        })
+        let watched = ["/elections/\(id)/result", "/api/v1/elections/\(id)/result", "/elections/\(id)/statistics", "/elections/\(id)/statistics.csv",
+                       "/api/v1/elections/\(id)/statistics"]
         try await harness.test { browser in
-            let anonymous = try await browser.get("/api/v1/elections/\(id)/rounds/\(round.id!)/result")
-            #expect(anonymous.status == .unauthorized)
-            try await browser.login("clerk", WebHarness.clerkPassword)
+            for (user, password) in [(nil, nil), ("clerk", WebHarness.clerkPassword), ("weiyuan", "committee-pass-12"), ("admin", WebHarness.adminPassword)] as [(String?, String?)] {
+                if let user, let password {
+                    _ = try await browser.get("/")
+                    _ = try await browser.post("/logout", form: [])
+                    try await browser.login(user, password)
+                }
+                for uri in ["/elections/\(id)/rounds/\(round.id!)/result", "/api/v1/elections/\(id)/rounds/\(round.id!)/result"] {
+                    let page = try await browser.get(uri)
+                    #expect(page.status == .conflict, "\(user ?? "anonymous") read \(uri): \(page.status)")
+                    #expect(page.body.contains("still open") && !page.body.contains("collected"))
+                }
+            }
+            // Logged in as the administrator: the election's result and statistics before and after one cast.
+            var before: [String: String] = [:]
+            for uri in watched { before[uri] = try await browser.get(uri).body }
+            _ = try harness.database.castElectronicBallot(roundID: round.id!, rollEntryID: entry, ballot: ballot, formToken: try AppDatabase.newFormToken(),
+                                                          signingKey: key)
+            for uri in watched {
+                let after = try await browser.get(uri).body
+                #expect(after.replacingOccurrences(of: #"name="_csrf" value="[^"]*""#, with: "", options: .regularExpression)
+                        == before[uri]!.replacingOccurrences(of: #"name="_csrf" value="[^"]*""#, with: "", options: .regularExpression),
+                        "\(uri) changed when one voter cast")
+            }
+            // The committee cannot get it from the command-line path either.
+            #expect(throws: CommunityError.self) { try harness.database.countedRound(roundID: round.id!, electionID: id) }
+        }
+    }
+
+    @Test("a round's result is public once the round is closed, counted from the log with the tally's steps")
+    func closedRoundResult() async throws {
+        let (harness, election, round) = try demo()
+        let id = election.id!
+        let key = try harness.keyStore.load(keyID: election.keyID)
+        for status in try harness.database.boxes(roundID: round.id!) where status.box.status != .closed {
+            if status.box.kind != .electronic {
+                for teller in try harness.database.accounts().filter({ ["admin", "clerk"].contains($0.username) }) {
+                    try harness.database.enterHandCount(boxID: status.box.id!, electionID: id, count: 0, accountID: teller.id!, actor: .commandLine)
+                }
+            }
+            _ = try harness.database.closeBox(boxID: status.box.id!, electionID: id, signingKey: key, actor: .commandLine)
+        }
+        try harness.database.closeRound(roundID: round.id!, electionID: id, actor: .commandLine)
+        let result = try harness.database.countedRound(roundID: round.id!, electionID: id)
+        let logged = try harness.database.ballotLog(electionID: id).count
+        #expect(!result.provisional && result.count.collected == logged)
+        try await harness.test { browser in
             let page = try await browser.get("/elections/\(id)/rounds/\(round.id!)/result")
-            #expect(page.status == .ok && page.body.contains("临时计票结果") && page.body.contains("收回选票"))
+            #expect(page.status == .ok && page.body.contains("收回选票") && !page.body.contains("临时计票结果"))
             let top = try #require(result.count.votes[.director]?.max { $0.value < $1.value })
             #expect(page.body.contains("<td>\(try #require(result.names[top.key]))</td><td>\(top.value)</td>"))
             let api = try JSONSerialization.jsonObject(with: Data(try await browser.get("/api/v1/elections/\(id)/rounds/\(round.id!)/result").body.utf8)) as? [String: Any]
-            #expect(api?["collected"] as? Int == result.count.collected && api?["provisional"] as? Bool == true)
+            #expect(api?["collected"] as? Int == result.count.collected && api?["provisional"] as? Bool == false)
         }
     }
 }

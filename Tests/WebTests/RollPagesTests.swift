@@ -179,14 +179,24 @@ struct RollPagesTests {
             let published = try await browser.post("\(path)/roll/publish", form: [("_csrf", token)], csrf: false)
             #expect(published.body.contains("选民名单已公布"))
             #expect(try await browser.get("/elections/\(id)/roll").status == .ok)
-            // Voter cards: printed once with codes, none the second time.
-            let cards = try await browser.post("\(path)/cards", form: [("_csrf", token)], csrf: false)
+            // Voter cards are the election committee's alone: the administrator is refused.
+            let byAdmin = try await browser.post("\(path)/cards", form: [("_csrf", token)], csrf: false)
+            #expect(byAdmin.status == .forbidden && !byAdmin.body.contains("voter-card"))
+            try harness.database.createAccount(NewAccount(communityID: harness.community.id, username: "weiyuan", displayName: "委员",
+                                                          password: "committee-pass-12", roles: [.committee]), actor: .commandLine)
+            _ = try await browser.post("/logout", form: [])
+            try await browser.login("weiyuan", "committee-pass-12")
+            // Printed once with codes, none the second time.
+            _ = try await browser.get(path)
+            let cards = try await browser.post("\(path)/cards", form: [])
             #expect(cards.body.contains("voter-card"))
             let codes = cards.body.components(separatedBy: "<dd><code>").dropFirst().map { String($0.prefix { $0 != "<" }) }
             #expect(!codes.isEmpty)
             #expect(try harness.database.verifyAccessCode(electionID: id, number: 1, code: codes[0]))
-            let again = try await browser.post("\(path)/cards", form: [("_csrf", token)], csrf: false)
+            let again = try await browser.post("\(path)/cards", form: [])
             #expect(!again.body.contains("<section class=\"voter-card\">"))
+            let audit = try await harness.database.reader.read { db in try String.fetchOne(db, sql: "SELECT details FROM auditEntry WHERE action = 'roll.cards' ORDER BY seq LIMIT 1") }
+            #expect(audit?.contains("\"numbers\":\"1-\(codes.count)\"") == true, "the audit entry names the roll numbers: \(audit ?? "")")
         }
     }
 

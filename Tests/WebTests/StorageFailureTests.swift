@@ -32,7 +32,7 @@ struct StorageFailureTests {
     @Test("disk full: the write fails whole, the answer says the disk is full, and a retry after space frees succeeds")
     func diskFull() async throws {
         let garden = try CouncilPagesTests().garden()
-        let photo = Data([0xFF, 0xD8, 0xFF]) + Data(repeating: 0x5A, count: 1_500_000)   // needs new pages
+        let photo = TestImages.jpeg(scanBytes: 1_500_000)   // needs new pages
         try await garden.harness.test { browser in
             _ = try await CouncilPagesTests().signIn(browser, garden.cards[0])
             _ = try await browser.get("/motions/new")

@@ -7,6 +7,9 @@ import Notary
 public protocol SchemaModule {
     /// Registers this module's migrations. Names must be unique and never change once shipped.
     static func registerMigrations(in migrator: inout DatabaseMigrator)
+    /// Tables whose physical row order would reveal the order rows were written (who voted
+    /// when, who rated what): `AppDatabase.protectAtRest` rewrites them in key order.
+    static var insertionOrderSensitiveTables: [String] { get }
 }
 
 /// The database: one writer (a WAL `DatabasePool` for files, an in-memory `DatabaseQueue`
@@ -34,10 +37,12 @@ public struct AppDatabase: Sendable {
     }
 
     /// Opens (creating if needed) a database file in WAL mode with foreign keys on and
-    /// `synchronous = FULL`, so a commit that returned survives a crash or power loss.
+    /// `synchronous = FULL`, so a commit that returned survives a crash or power loss. The
+    /// process's new files are from then on the owner's only (`AtRest`), the database, its
+    /// `-wal` and `-shm` files mode 0600.
     public static func open(path: String, modules: [any SchemaModule.Type] = [], passwordHasher: PasswordHasher = .standard) throws -> AppDatabase {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        AtRest.restrictNewFiles()
+        try AtRest.prepareDatabaseFile(path: path)
         let pool = try DatabasePool(path: path, configuration: configuration())
         return try AppDatabase(pool, modules: modules, passwordHasher: passwordHasher)
     }
@@ -53,6 +58,11 @@ public struct AppDatabase: Sendable {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Deleted content is overwritten, temporary tables never reach a file, and the
+            // write-ahead log is cut back to nothing whenever it restarts (AtRest).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA journal_size_limit = 0")
         }
         return config
     }

@@ -42,7 +42,9 @@ public struct HouseholdSession: Sendable, Equatable {
 
 extension AppDatabase {
     /// Issues (or reissues) access codes for the households numbered `numbers`, or for every
-    /// household without one when `numbers` is nil. A reissued code replaces the old one.
+    /// household without one when `numbers` is nil. A reissued code replaces the old one. The
+    /// audit entry names the households. (Web and the command line first ask Elections'
+    /// `refuseCardsWhilePolling`: no card is issued while polling is open.)
     public func issueHouseholdCodes(communityID: Int64, numbers: [String]? = nil, actor: Actor) throws -> [HouseholdAccessCard] {
         let rows = try reader.read { db in
             try Row.fetchAll(db, sql: """
@@ -75,7 +77,8 @@ extension AppDatabase {
                 try db.execute(sql: "DELETE FROM householdSession WHERE householdID = ?", arguments: [householdID])
             }
             try AuditLog.append(db, actor: actor, action: "council.household-codes", subject: "community:\(communityID)",
-                                details: ["cards": String(cards.count), "reissue": numbers == nil ? "no" : "yes"])
+                                details: ["cards": String(cards.count), "reissue": numbers == nil ? "no" : "yes",
+                                          "households": cards.map(\.1.householdNumber).joined(separator: ",")])
         }
         return cards.map(\.1)
     }

@@ -37,9 +37,9 @@ public struct DisclosureReport: Sendable, Equatable, Encodable {
          ("满意率（满意＋基本满意）", satisfactionPercent.map { String(format: "%.1f%%", $0) } ?? "—")]
     }
 
-    /// The report as CSV (UTF-8 with BOM).
+    /// The report as CSV (UTF-8 with BOM; every value formula-guarded, `CSVField`).
     public var csv: String {
-        "\u{FEFF}月份,项目,数值\r\n" + rows.map { "\(month),\($0.0),\($0.1)\r\n" }.joined()
+        "\u{FEFF}月份,项目,数值\r\n" + rows.map { CSVField.line([month, $0.0, $0.1]) + "\r\n" }.joined()
     }
 }
 

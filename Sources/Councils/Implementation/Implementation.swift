@@ -128,10 +128,10 @@ extension AppDatabase {
             if let photo, !photo.isEmpty {
                 let settings = try Self.councilSettings(db, communityID: motion.communityID)
                 guard photo.count <= settings.photoMaxBytes else { throw CommunityError.invalid(field: "photo", reason: "at most \(settings.photoMaxBytes / 1024) KiB") }
-                guard let type = PhotoType.mediaType(of: photo) else { throw CommunityError.invalid(field: "photo", reason: "a JPEG or PNG picture") }
+                let (cleaned, type) = try PhotoSanitizer.clean(photo)
                 note.mediaType = type
-                note.photoSHA256 = SHA256.hash(photo).hex
-                note.photo = photo
+                note.photoSHA256 = SHA256.hash(cleaned).hex
+                note.photo = cleaned
             }
             try note.insert(db)
             try AuditLog.append(db, actor: actor, action: "implementation.progress", subject: "motion:\(motion.number)",

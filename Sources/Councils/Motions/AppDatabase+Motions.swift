@@ -7,7 +7,8 @@ extension AppDatabase {
     /// Records a motion and returns it with a receipt signed by the community key.
     ///
     /// The title, description and category are required; the photo, when given, must be a JPEG
-    /// or PNG within `photoMaxBytes` and is stored with its SHA-256. Deadlines are set here
+    /// or PNG within `photoMaxBytes`; it is stored as `PhotoSanitizer` rewrites it (metadata such
+    /// as the EXIF GPS position dropped) with the SHA-256 of what is stored. Deadlines are set here
     /// from the working calendar: `acceptDays` and `replyDays` working days after the day of
     /// submission. The motion, its first history line and the audit entry commit together.
     public func submitMotion(communityID: Int64, _ new: NewMotion, by submitter: MotionSubmitter, signingKey: Ed25519PrivateKey,
@@ -27,13 +28,12 @@ extension AppDatabase {
             guard settings.category(new.category) != nil else {
                 throw CommunityError.invalid(field: "category", reason: "one of \(settings.categories.map(\.key).joined(separator: ", "))")
             }
-            var mediaType: String?
+            var mediaType: String?, cleanedPhoto: Data?
             if let photo = new.photo, !photo.isEmpty {
                 guard photo.count <= settings.photoMaxBytes else {
                     throw CommunityError.invalid(field: "photo", reason: "at most \(settings.photoMaxBytes / 1024) KiB, this one is \(photo.count / 1024) KiB")
                 }
-                guard let type = PhotoType.mediaType(of: photo) else { throw CommunityError.invalid(field: "photo", reason: "a JPEG or PNG picture") }
-                mediaType = type
+                (cleanedPhoto, mediaType) = try PhotoSanitizer.clean(photo)
             }
             try Self.requireCommunityKey(db, communityID: communityID, signingKey: signingKey)
             // Who.
@@ -62,7 +62,7 @@ extension AppDatabase {
                                              arguments: [communityID, "\(today.year)-%"]) ?? 0
             let number = String(format: "%04d-%04d", today.year, yearCount + 1)
             let submittedAt = Timestamp.string(from: now)
-            let photoDigest = new.photo.flatMap { $0.isEmpty ? nil : SHA256.hash($0).hex }
+            let photoDigest = cleanedPhoto.map { SHA256.hash($0).hex }
             let householdNumber = try householdID.flatMap { try String.fetchOne(db, sql: "SELECT number FROM household WHERE id = ?", arguments: [$0]) } ?? ""
             let tracking = try CanonicalJSON.digest(MotionStatement(
                 community: communityID, number: number, submittedAt: submittedAt, title: title, description: description,
@@ -73,7 +73,7 @@ extension AppDatabase {
                                 stateSince: submittedAt, acceptDue: calendar.addingWorkingDays(settings.acceptDays, to: today),
                                 replyDue: calendar.addingWorkingDays(settings.replyDays, to: today), tracking: tracking, photoSHA256: photoDigest)
             try motion.insert(db)
-            if let photo = new.photo, let mediaType, let photoDigest {
+            if let photo = cleanedPhoto, let mediaType, let photoDigest {
                 try db.execute(sql: "INSERT INTO motionPhoto (motionID, mediaType, sha256, bytes) VALUES (?, ?, ?, ?)",
                                arguments: [motion.id!, mediaType, photoDigest, photo])
             }

@@ -134,15 +134,6 @@ struct MotionStatement: Encodable {
     let photo: String?
 }
 
-/// The photo's media type from its first bytes (the declared type is not trusted).
-public enum PhotoType {
-    public static func mediaType(of data: Data) -> String? {
-        if data.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
-        if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
-        return nil
-    }
-}
-
 extension Motion {
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

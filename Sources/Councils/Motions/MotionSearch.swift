@@ -81,13 +81,8 @@ extension AppDatabase {
         return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func csvField(_ text: String) -> String {
-        // A leading = + - @ would be a formula in a spreadsheet: quote it with a ' first.
-        var text = text
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "'" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    /// Formula-guarded and quoted (`CSVField`).
+    static func csvField(_ text: String) -> String { CSVField.escape(text) }
 
     /// Counts of motions per state, for the dashboard.
     public func motionCountsByState(communityID: Int64) throws -> [String: Int] {

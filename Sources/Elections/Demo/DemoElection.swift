@@ -18,6 +18,8 @@ public enum DemoElection {
         public let electronicBallots: Int
         /// Paper ballots entered twice and agreed.
         public let paperBallots: Int
+        /// Voter cards (with their access codes) issued before polling opened, to try electronic voting.
+        public let voterCards: [VoterCard]
     }
 
     /// Creates and prepares the demo election for `communityID`.
@@ -69,6 +71,6 @@ public enum DemoElection {
                                            communityName: try database.community(id: communityID).name, keyStore: keyStore)
         }
         return Result(election: try database.election(id: electionID), summary: summary, candidates: candidates, checkIns: polling.checkIns,
-                      electronicBallots: polling.electronic, paperBallots: polling.paperEntered)
+                      electronicBallots: polling.electronic, paperBallots: polling.paperEntered, voterCards: polling.voterCards)
     }
 }

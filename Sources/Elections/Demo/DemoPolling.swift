@@ -15,6 +15,8 @@ enum DemoPolling {
         let checkIns: Int
         let electronic: Int
         let paperEntered: Int
+        /// Voter cards issued before polling opened, for trying electronic voting.
+        var voterCards: [VoterCard] = []
     }
 
     static func seed(into database: AppDatabase, election: Election, communityName: String, keyStore: KeyStore) throws -> Result {
@@ -30,7 +32,8 @@ enum DemoPolling {
         guard voters.count >= 420 else { return Result(checkIns: 0, electronic: 0, paperEntered: 0) }
         // Enough electronic ballots that, with the 253 papers counted, more than half of the roll
         // has voted: the round's (provisional) result is then a real one.
-        let electronicCount = min(voters.count - 420, max(40, numbers.count / 2 + 1 - 253 + 20))
+        // The last three voters keep their ballots: their voter cards are printed by the demo.
+        let electronicCount = max(0, min(voters.count - 423, max(40, numbers.count / 2 + 1 - 253 + 20)))
 
         // Clerks who enter the papers (two passes and a third look).
         let clerks = try ["lr1", "lr2", "lr3"].map { username in
@@ -45,6 +48,10 @@ enum DemoPolling {
                                    signedOn: day.adding(days: -9), on: day.adding(days: -8), actor: .system)
         }
         try database.publishProxyList(electionID: electionID, on: day.adding(days: -3), actor: .system)
+
+        // Voter cards for three voters to try electronic voting with: issued before polling
+        // opens, as they must be (no card is issued or re-issued while a round is open).
+        let voterCards = try database.issueVoterCards(electionID: electionID, numbers: Array(voters.suffix(3)), actor: .system)
 
         // Stations, the round, boxes, papers.
         let central = try database.addStation(electionID: electionID, name: "社区服务中心大厅", kind: .central, actor: .system)
@@ -84,7 +91,10 @@ enum DemoPolling {
         // Count the central box (two papers were taken away: 243 issued, 241 in the box) and the mobile box.
         var entered = 0
         for (box, count) in [(box1, 241), (mobile, 12)] {
-            try database.setHandCount(boxID: box.id!, electionID: electionID, count: count, actor: .system)
+            // Two tellers count the papers independently.
+            for teller in clerks.prefix(2) {
+                try database.enterHandCount(boxID: box.id!, electionID: electionID, count: count, accountID: teller.id!, actor: .system)
+            }
             for position in 1...count {
                 let ballot = randomBallot(paper, digest: round.paperDigest, using: &generator)
                 try database.enterPaper(boxID: box.id!, electionID: electionID, position: position, pass: .first, ballot: ballot,
@@ -106,7 +116,7 @@ enum DemoPolling {
         }
         try database.recordPapers(roundID: round.id!, stationID: central.id!, .returned, count: 320 - 255 - 2, actor: .system)
         let counts = try database.checkInCounts(roundID: round.id!)
-        return Result(checkIns: counts.values.reduce(0, +), electronic: counts[.electronic] ?? 0, paperEntered: entered)
+        return Result(checkIns: counts.values.reduce(0, +), electronic: counts[.electronic] ?? 0, paperEntered: entered, voterCards: voterCards)
     }
 
     /// A plausible ballot: each candidate approved with a chance that falls along the list (in

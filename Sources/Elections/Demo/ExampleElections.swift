@@ -168,7 +168,10 @@ public enum ExampleElections {
             for voter in electronic..<voters {
                 try database.checkIn(roundID: round.id!, boxID: box.id!, number: numbers[voter], accountID: nil, now: tick(), actor: .system)
             }
-            try database.setHandCount(boxID: box.id!, electionID: id, count: voters - electronic, actor: .system)
+            // Two tellers count the papers independently.
+            for teller in clerks.prefix(2) {
+                try database.enterHandCount(boxID: box.id!, electionID: id, count: voters - electronic, accountID: teller.id!, now: tick(), actor: .system)
+            }
             for (position, voter) in (electronic..<voters).enumerated() {
                 for (pass, clerk) in [(EntryPass.first, clerks[0]), (.second, clerks[1])] {
                     try database.enterPaper(boxID: box.id!, electionID: id, position: position + 1, pass: pass, ballot: ballot(voter),

@@ -174,12 +174,12 @@ extension AppDatabase {
         var checkIn = CheckIn(roundID: request.roundID, rollEntryID: request.rollEntryID, boxID: box.id!, method: .electronic, proxyID: nil,
                               assistedByID: nil, at: CivilDate.today(now: now).description, issuedBy: nil)
         try insertCheckIn(db, &checkIn, number: entry.number)
-        let (seq, tracking, _) = try appendBallot(db, election: round.electionID, round: round, box: box, method: "electronic", ballot: ballot, at: now)
+        let (seq, tracking, _) = try appendBallot(db, election: round.electionID, round: round, box: box, method: "electronic", ballot: ballot)
         try db.cachedStatement(sql: "INSERT INTO electronicCast (token, electionID, seq) VALUES (?, ?, ?)").execute(arguments: [token, round.electionID, seq])
         if let session = request.sessionToken {
             try db.cachedStatement(sql: "DELETE FROM voterSession WHERE tokenHash = ?").execute(arguments: [SHA256.hash(Data(session.utf8)).hex])
         }
-        return RecordedCast(election: round.electionID, round: round.number, seq: seq, tracking: tracking, at: Timestamp.string(from: now))
+        return RecordedCast(election: round.electionID, round: round.number, seq: seq, tracking: tracking, at: Timestamp.string(from: round.openedAt))
     }
 
     /// A form token as the review page issues it: 32 base64url characters (24 random bytes),

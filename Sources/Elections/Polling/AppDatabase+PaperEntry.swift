@@ -18,6 +18,8 @@ public struct PaperEntryStatus: Sendable, Equatable {
     public var second: Bool
     /// Both passes entered and they differ, not yet settled by a third look.
     public var mismatch: Bool
+    /// The third look agreed with neither pass: the election committee decides.
+    public var disputed: Bool = false
     /// The ballot-log sequence number once agreed.
     public var agreedSeq: Int?
 }
@@ -30,6 +32,8 @@ public enum EntryOutcome: Sendable, Equatable {
     case agreed(seq: Int, tracking: String)
     /// The passes differ: the paper needs a third look.
     case mismatch
+    /// The third look agrees with neither pass: the election committee decides (`decidePaper`).
+    case disputed
 }
 
 /// The signed count sheet of a closed box: what it covers.
@@ -47,31 +51,12 @@ public struct CountSheet: Codable, Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// Closes a paper box for counting with the tellers' hand count: no more check-ins into it;
-    /// its papers are then entered, positions 1 … `count`.
-    public func setHandCount(boxID: Int64, electionID: Int64, count: Int, actor: Actor) throws {
-        guard (0...100_000).contains(count) else { throw CommunityError.invalid(field: "handCount", reason: "between 0 and 100,000") }
-        try writer.write { db in
-            var (box, round) = try Self.boxAndRound(db, boxID: boxID, electionID: electionID)
-            guard box.kind != .electronic else { throw CommunityError.invalid(field: "box", reason: "the electronic box counts itself") }
-            // The tellers' count is recorded once, when the box is opened for counting; it is
-            // what the entered papers are checked against, so it cannot be edited afterwards.
-            guard box.status == .open else {
-                throw CommunityError.notAllowed("box \(box.name) was counted already (\(box.handCount ?? 0) papers); the hand count is recorded once")
-            }
-            box.status = .counting
-            box.handCount = count
-            try box.update(db)
-            try AuditLog.append(db, actor: actor, action: "box.handCount", subject: "election:\(electionID)", details: [
-                "round": String(round.number), "box": String(box.number), "handCount": String(count),
-            ])
-        }
-    }
-
     /// Enters one paper of a box in one pass. Two clerks enter every paper independently (the
     /// same account cannot do both passes); when both passes agree the ballot is appended to the
     /// log in the same transaction; when they differ the paper waits for a third look (pass C,
-    /// by someone who entered neither), whose reading counts.
+    /// by someone who entered neither), which counts only when it agrees with pass A or pass B —
+    /// otherwise the election committee decides (`decidePaper`). Every entry is in the audit
+    /// chain (box, paper number, pass and the reading's SHA-256; a paper names no voter).
     @discardableResult
     public func enterPaper(boxID: Int64, electionID: Int64, position: Int, pass: EntryPass, ballot: MarkedBallot, accountID: Int64,
                            now: Date = AppClock.now(), actor: Actor) throws -> EntryOutcome {
@@ -113,16 +98,65 @@ extension AppDatabase {
                            arguments: [boxID, position, pass.rawValue, content, accountID, now])
             let agreed: Bool
             switch pass {
-            case .third: agreed = true
+            case .third: agreed = existing["A"]?.content == content || existing["B"]?.content == content
             case .first: agreed = existing["B"].map { $0.content == content } ?? false
             case .second: agreed = existing["A"].map { $0.content == content } ?? false
             }
+            var details = ["round": String(round.number), "box": String(box.number), "paper": String(position), "pass": pass.rawValue,
+                           "reading": SHA256.hash(Data(content.utf8)).hex]
             guard agreed else {
-                return existing[pass == .first ? "B" : "A"] == nil ? .waiting : .mismatch
+                let outcome: EntryOutcome = pass == .third ? .disputed : existing[pass == .first ? "B" : "A"] == nil ? .waiting : .mismatch
+                details["outcome"] = "\(outcome)"
+                try AuditLog.append(db, actor: actor, action: "paper.entry", subject: "election:\(electionID)", details: details)
+                return outcome
             }
-            let (seq, tracking, _) = try Self.appendBallot(db, election: electionID, round: round, box: box, method: "paper", ballot: ballot, at: now)
-            try db.execute(sql: "INSERT INTO paperBallot (boxID, position, seq) VALUES (?, ?, ?)", arguments: [boxID, position, seq])
+            let (seq, tracking) = try Self.countPaper(db, electionID: electionID, round: round, box: box, position: position, ballot: ballot)
+            details["outcome"] = "agreed"
+            details["ballot"] = String(seq)
+            try AuditLog.append(db, actor: actor, action: "paper.entry", subject: "election:\(electionID)", details: details)
             return .agreed(seq: seq, tracking: tracking)
+        }
+    }
+
+    /// Appends an agreed (or decided) paper to the log and marks its position as counted.
+    static func countPaper(_ db: Database, electionID: Int64, round: PollingRound, box: BallotBox, position: Int,
+                           ballot: MarkedBallot) throws -> (seq: Int, tracking: String) {
+        let (seq, tracking, _) = try Self.appendBallot(db, election: electionID, round: round, box: box, method: "paper", ballot: ballot)
+        try db.execute(sql: "INSERT INTO paperBallot (boxID, position, seq) VALUES (?, ?, ?)", arguments: [box.id!, position, seq])
+        return (seq, tracking)
+    }
+
+    /// The election committee decides a paper whose third look agreed with neither pass: the
+    /// reading it settles on counts, with its reason; the decision is in the audit chain.
+    @discardableResult
+    public func decidePaper(boxID: Int64, electionID: Int64, position: Int, ballot: MarkedBallot, reason: String, accountID: Int64,
+                            now: Date = AppClock.now(), actor: Actor) throws -> (seq: Int, tracking: String) {
+        let ballot = ballot.normalized()
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 500 else { throw CommunityError.invalid(field: "reason", reason: "say why the paper reads so (1 to 500 characters)") }
+        return try writer.write { db in
+            let (box, round) = try Self.boxAndRound(db, boxID: boxID, electionID: electionID)
+            guard box.status == .counting else { throw CommunityError.notAllowed("box \(box.name) is not being counted") }
+            if try Int.fetchOne(db, sql: "SELECT seq FROM paperBallot WHERE boxID = ? AND position = ?", arguments: [boxID, position]) != nil {
+                throw CommunityError.notAllowed("paper \(position) is already agreed and counted")
+            }
+            let passes = Set(try String.fetchAll(db, sql: "SELECT pass FROM paperEntry WHERE boxID = ? AND position = ?", arguments: [boxID, position]))
+            guard passes.isSuperset(of: ["A", "B", "C"]) else {
+                throw CommunityError.notAllowed("the committee decides a paper only after a third look that agreed with neither pass")
+            }
+            try ballot.validate(against: try round.paper(), digest: round.paperDigest) { person in
+                (try? Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND residentID = ? AND active",
+                                   arguments: [electionID, person])) ?? 0 > 0
+            }
+            let content = String(decoding: try CanonicalJSON.encode(ballot), as: UTF8.self)
+            try db.execute(sql: "INSERT INTO paperEntry (boxID, position, pass, content, accountID, enteredAt) VALUES (?, ?, 'D', ?, ?, ?)",
+                           arguments: [boxID, position, content, accountID, now])
+            let (seq, tracking) = try Self.countPaper(db, electionID: electionID, round: round, box: box, position: position, ballot: ballot)
+            try AuditLog.append(db, actor: actor, action: "paper.decision", subject: "election:\(electionID)", details: [
+                "round": String(round.number), "box": String(box.number), "paper": String(position), "reading": SHA256.hash(Data(content.utf8)).hex,
+                "reason": reason, "ballot": String(seq),
+            ])
+            return (seq, tracking)
         }
     }
 
@@ -145,7 +179,10 @@ extension AppDatabase {
                 if position >= 1 && position <= count { statuses[position - 1].agreedSeq = row["seq"] }
             }
             for (position, passes) in contents where statuses[position - 1].agreedSeq == nil {
-                if let a = passes["A"], let b = passes["B"], a != b { statuses[position - 1].mismatch = true }
+                if let a = passes["A"], let b = passes["B"], a != b {
+                    statuses[position - 1].mismatch = true
+                    statuses[position - 1].disputed = passes["C"] != nil
+                }
             }
             return statuses
         }

@@ -70,7 +70,8 @@ extension AppDatabase {
                             actor: Actor) throws -> PollingRound {
         let json = try CanonicalJSON.encode(paper)
         var round = PollingRound(electionID: election.id!, number: number, kind: kind, paperJSON: String(decoding: json, as: UTF8.self),
-                                 paperDigest: SHA256.hash(json).hex, status: .open, electronic: electronic, openedAt: AppClock.now())
+                                 paperDigest: SHA256.hash(json).hex, status: .open, electronic: electronic, openedAt: AppClock.now(),
+                                 rollSize: try Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND active", arguments: [election.id!]) ?? 0)
         try round.insert(db)
         if electronic {
             var box = BallotBox(roundID: round.id!, stationID: nil, number: 0, name: "电子投票", kind: .electronic, status: .open)
@@ -78,6 +79,7 @@ extension AppDatabase {
         }
         try AuditLog.append(db, actor: actor, action: "round.open", subject: "election:\(election.id!)", details: [
             "round": String(number), "kind": kind.rawValue, "paper": round.paperDigest, "electronic": electronic ? "yes" : "no",
+            "rollSize": String(round.rollSize ?? 0),
         ])
         return round
     }

@@ -27,13 +27,17 @@ public struct BallotLogEntry: Sendable, Equatable {
     public let boxID: Int64
     public let line: String
     public let tracking: String
+    /// When the ballot's round opened (never the ballot's own time).
     public let recordedAt: String
 }
 
 extension AppDatabase {
-    /// Appends a ballot to the log inside the caller's transaction and returns its line.
+    /// Appends a ballot to the log inside the caller's transaction and returns its line. No
+    /// ballot's own time is stored: its `recordedAt` (and so its receipt's `at`) is the time its
+    /// round opened, the same for every ballot of the round, so nobody who knows when a person
+    /// voted can find their ballot by its time.
     static func appendBallot(_ db: Database, election: Int64, round: PollingRound, box: BallotBox, method: String,
-                             ballot: MarkedBallot, at: Date) throws -> (seq: Int, tracking: String, line: Data) {
+                             ballot: MarkedBallot) throws -> (seq: Int, tracking: String, line: Data) {
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, tracking FROM ballotLog WHERE electionID = ? ORDER BY seq DESC LIMIT 1"), arguments: [election])
         let seq = (last?["seq"] as Int? ?? 0) + 1
         let prev: String = last?["tracking"] ?? SHA256Digest.zero.hex
@@ -42,7 +46,7 @@ extension AppDatabase {
         let tracking = SHA256.hash(line).hex
         try db.cachedStatement(sql: """
             INSERT INTO ballotLog (electionID, seq, roundID, boxID, line, tracking, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [election, seq, round.id, box.id, String(decoding: line, as: UTF8.self), tracking, Timestamp.string(from: at)])
+            """).execute(arguments: [election, seq, round.id, box.id, String(decoding: line, as: UTF8.self), tracking, Timestamp.string(from: round.openedAt)])
         try db.cachedStatement(sql: "INSERT INTO ballotLogHead (electionID, seq, tracking) VALUES (?, ?, ?) ON CONFLICT (electionID) DO UPDATE SET seq = excluded.seq, tracking = excluded.tracking")
             .execute(arguments: [election, seq, tracking])
         return (seq, tracking, line)

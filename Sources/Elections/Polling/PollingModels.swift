@@ -40,6 +40,9 @@ public struct PollingRound: Codable, Sendable, Equatable, Identifiable {
     /// Voters may also cast electronically (with their voter card's access code).
     public var electronic: Bool
     public var openedAt: Date
+    /// The round's turnout base: voters (or households, or representatives) on the roll when the
+    /// round opened. The roll is frozen from the first round on, so it cannot move afterwards.
+    public var rollSize: Int?
 
     /// The decoded paper.
     public func paper() throws -> BallotPaper { try DecodedCache.papers.value(for: paperJSON) }

@@ -82,11 +82,10 @@ public struct ElectionStatistics: Sendable, Equatable {
         return rows
     }
 
-    /// The report as CSV (UTF-8 with BOM for spreadsheets; every value quoted).
+    /// The report as CSV (UTF-8 with BOM for spreadsheets; every value formula-guarded, `CSVField`).
     public var csv: Data {
-        func quote(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         var text = "\u{FEFF}项目分类,项目,数值\r\n"
-        for row in rows { text += [row.section, row.item, row.value].map(quote).joined(separator: ",") + "\r\n" }
+        for row in rows { text += CSVField.line([row.section, row.item, row.value], alwaysQuote: true) + "\r\n" }
         return Data(text.utf8)
     }
 }

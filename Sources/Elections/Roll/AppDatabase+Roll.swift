@@ -263,7 +263,7 @@ extension AppDatabase {
     // MARK: Changes after the base roll (四增四减)
 
     /// Adds a voter to, or removes one from, the roll with one of the change reasons.
-    /// Additions must be eligible; nothing changes after election day.
+    /// Additions must be eligible; nothing changes after election day or once polling has opened.
     @discardableResult
     public func changeRoll(electionID: Int64, residentID: Int64, reason: RollChangeReason, on date: CivilDate, note: String?,
                            remove: Bool? = nil, objectionID: Int64? = nil, actor: Actor) throws -> RollChange {
@@ -277,6 +277,7 @@ extension AppDatabase {
                            remove: Bool, objectionID: Int64?, actor: Actor) throws -> RollChange {
         guard let election = try Election.fetchOne(db, key: electionID) else { throw CommunityError.notFound("election \(electionID)") }
         guard election.rollBuilt else { throw CommunityError.notAllowed("build the base roll first") }
+        try Self.refuseRollChangeAfterPollingOpened(db, electionID: electionID)
         guard date <= election.electionDay else { throw CommunityError.notAllowed("the roll cannot change after election day") }
         if reason == .voterRequest, date > election.electionDay.adding(days: -2) {
             throw CommunityError.notAllowed("a voter's request not to be counted must come at least 2 days before election day")

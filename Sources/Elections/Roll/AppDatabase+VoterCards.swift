@@ -23,11 +23,15 @@ extension AppDatabase {
 
     /// Issues voter cards with fresh access codes for the active roll entries that have none
     /// (or for `numbers` only, replacing their codes: a lost card). The codes are returned
-    /// once, for printing, and stored only as hashes.
+    /// once, for printing, and stored only as hashes. Refused while a round of the election is
+    /// open (polling); the audit entry names the roll numbers.
     public func issueVoterCards(electionID: Int64, numbers: [Int]? = nil, hasher: PasswordHasher = AppDatabase.accessCodeHasher,
                                 actor: Actor) throws -> [VoterCard] {
         let election = try election(id: electionID)
         guard election.rollBuilt else { throw CommunityError.notAllowed("build the roll before issuing voter cards") }
+        if let open = try reader.read({ db in try Self.openRoundNumber(db, electionID: electionID) }) {
+            throw Self.cardsRefused(title: election.title, round: open)
+        }
         let lines = try rollLines(electionID: electionID, includeRemoved: false)
         let issued = try reader.read { db in
             Set(try Int.fetchAll(db, sql: """
@@ -55,6 +59,8 @@ extension AppDatabase {
             return (card, try hasher.hash(code.normalized))
         }
         try writer.write { db in
+            // Checked again in the write transaction: polling may have opened while the codes were hashed.
+            if let open = try Self.openRoundNumber(db, electionID: electionID) { throw Self.cardsRefused(title: election.title, round: open) }
             let now = AppClock.now()
             for (card, hash) in cards {
                 guard let entryID = try Int64.fetchOne(db, sql: "SELECT id FROM rollEntry WHERE electionID = ? AND number = ? AND active", arguments: [electionID, card.number]) else {
@@ -65,6 +71,7 @@ extension AppDatabase {
             }
             try AuditLog.append(db, actor: actor, action: "roll.cards", subject: "election:\(electionID)", details: [
                 "cards": String(cards.count), "reissue": numbers == nil ? "no" : "yes",
+                "numbers": Self.numberRanges(cards.map(\.0.number)),
             ])
         }
         return cards.map(\.0)

@@ -21,10 +21,5 @@ public enum RollCSV {
 
     /// Quotes a field when it holds a comma, quote or line break (RFC 4180); a leading = + - @
     /// is prefixed with an apostrophe so a spreadsheet never runs it as a formula.
-    static func quote(_ field: String) -> String {
-        var value = field
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func quote(_ field: String) -> String { CSVField.escape(field) }
 }

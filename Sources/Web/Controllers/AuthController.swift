@@ -37,7 +37,8 @@ struct AuthController {
         }
         let account: Account
         do {
-            account = try database.authenticate(username: username, password: password)
+            let store = self.database
+            account = try await PasswordWork.shared.run { try store.authenticate(username: username, password: password) }
         } catch CommunityError.authenticationFailed {
             await throttle.recordFailure(username: username, address: context.clientAddress)
             context.logger.notice("login failed", metadata: ["client": "\(context.clientAddress)"])
@@ -65,7 +66,6 @@ struct AuthController {
 
     /// Only same-site paths are followed after login (no open redirect).
     func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
-        return next
+        RedirectTarget.sameOriginPath(next)
     }
 }

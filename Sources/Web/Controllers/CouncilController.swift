@@ -1,5 +1,6 @@
 import Community
 import Councils
+import Elections
 import Foundation
 import Hummingbird
 import Notary
@@ -62,6 +63,7 @@ struct CouncilController {
             "committee": garden.isCommittee(context),
         ]
         if let error { data["error"] = error }
+        data["mayIssueCards"] = context.account?.has(anyOf: ElectionsController.cardIssuers) ?? false
         return try renderer.page("council", title: context.locale.text("c_title"), data: data, request: request, context: context, status: status)
     }
 
@@ -241,13 +243,14 @@ struct CouncilController {
     // MARK: Household cards
 
     /// Issues access cards (for the listed households, or every household without one) and
-    /// shows them once, ready to print.
+    /// shows them once, ready to print: the election committee only, never while polling is open.
     @Sendable func householdCards(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.staff)
+        let account = try context.require(anyOf: ElectionsController.cardIssuers)
         let form = try await FormFields.read(request, context: context)
         let numbers = (form["numbers"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" || $0 == "，" })
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines).uppercased() }.filter { !$0.isEmpty }
         do {
+            try database.refuseCardsWhilePolling(communityID: try garden.communityID())
             let cards = try database.issueHouseholdCodes(communityID: try garden.communityID(), numbers: numbers.isEmpty ? nil : numbers, actor: Actor(account))
             var response = try renderer.page("household_cards", title: context.locale.text("c_cards"), data: [
                 "cards": cards.map { ["number": $0.householdNumber, "address": $0.address, "code": $0.code] }, "count": cards.count,

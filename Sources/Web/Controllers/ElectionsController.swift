@@ -11,8 +11,14 @@ struct ElectionsController {
     let renderer: PageRenderer
     let keys: KeyStore?
     let keyPassphrase: String?
+    /// Anonymous objections: five per client address per hour (`RateLimit`).
+    let objectionLimit = RateLimit(limit: 5, window: 60 * 60)
     static let committee: Set<Role> = [.admin, .committee]
     static let staff: Set<Role> = [.admin, .committee, .clerk]
+    /// Who may issue or re-issue voter cards and household cards (before polling only): the
+    /// election committee — not clerks, not the administrator, whose accounts could otherwise
+    /// make a card for someone else's name.
+    static let cardIssuers: Set<Role> = [.committee]
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/elections", use: list)
@@ -144,6 +150,7 @@ struct ElectionsController {
         }
         data["lateSteps"] = timeline.late(today: today).map { english ? $0.english : $0.chinese }.joined(separator: "、").nilIfEmpty
         data["announced"] = election.announcedOn?.description
+        data["mayIssueCards"] = context.account?.has(anyOf: Self.cardIssuers) ?? false
         data["rulesDigest"] = election.rulesDigest
         data["keyFingerprint"] = try database.electionKeyFingerprint(electionID: election.id!)
         data["candidatesPublished"] = election.status == .candidatesPublished
@@ -279,7 +286,7 @@ struct ElectionsController {
     }
 
     @Sendable func cards(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: Self.staff)
+        let account = try context.require(anyOf: Self.cardIssuers)
         let election = try election(context)
         let form = try await FormFields.read(request, context: context)
         let numbers = (form["numbers"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).compactMap { Int($0) }
@@ -370,6 +377,7 @@ struct ElectionsController {
 
     @Sendable func fileObjection(request: Request, context: AppRequestContext) async throws -> Response {
         let election = try publishedElection(context)
+        if context.account == nil { try await objectionLimit.admit(context.clientAddress) }
         let form = try await FormFields.read(request, context: context)
         do {
             guard let kind = Objection.Kind(rawValue: form["kind"] ?? "") else { throw CommunityError.invalid(field: "kind", reason: "choose what the objection is about") }
@@ -443,6 +451,7 @@ struct ElectionsController {
 
     @Sendable func objectionAPI(request: Request, context: AppRequestContext) async throws -> Response {
         let election = try publishedElection(context)
+        if context.account == nil { try await objectionLimit.admit(context.clientAddress) }
         var request = request
         let input = try await request.decodeJSON(ObjectionRequest.self, context: context, expected: "a JSON object with filerName, kind, subject, statement")
         guard let kind = Objection.Kind(rawValue: input.kind) else {

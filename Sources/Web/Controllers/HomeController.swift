@@ -33,8 +33,7 @@ struct HomeController {
 
     /// A path on this site to go back to, or `fallback` (never another site: no `//host`, no `\`).
     static func sameSitePath(_ back: String?, fallback: String = "/") -> String {
-        guard let back, back.hasPrefix("/"), !back.hasPrefix("//"), !back.contains("\\") else { return fallback }
-        return back
+        RedirectTarget.sameOriginPath(back, fallback: fallback)
     }
 
     /// Large text for elderly residents (and back): a cookie the layout reads; no JavaScript.

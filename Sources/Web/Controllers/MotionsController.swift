@@ -10,7 +10,7 @@ import Notary
 /// transitions and reply; household sign-in; and the JSON API.
 struct MotionsController {
     let garden: GardenContext
-    let throttle = LoginThrottle(maxFailures: 5, maxFailuresPerAddress: 50)
+    let throttle = LoginThrottle(freeFailures: 3, freeFailuresPerAddress: 50)
     var database: AppDatabase { garden.database }
     var renderer: PageRenderer { garden.renderer }
 
@@ -323,7 +323,8 @@ struct MotionsController {
         }
         let householdID: Int64?
         do {
-            householdID = try database.verifyHouseholdCode(communityID: try garden.communityID(), number: number, code: form["code"] ?? "")
+            let (store, communityID, code) = (self.database, try garden.communityID(), form["code"] ?? "")
+            householdID = try await PasswordWork.shared.run { try store.verifyHouseholdCode(communityID: communityID, number: number, code: code) }
         } catch let error as CommunityError {
             return try failed(error.description)
         }

@@ -32,6 +32,8 @@ struct PollingController {
         router.get("/elections/:id/proxies/list", use: publicProxies)
         router.get("/elections/:id/boxes/:bid", use: boxPage)
         router.post("/elections/:id/boxes/:bid/hand-count", use: handCount)
+        router.post("/elections/:id/boxes/:bid/hand-count/correct", use: correctHandCount)
+        router.post("/elections/:id/boxes/:bid/decide", use: decidePaper)
         router.post("/elections/:id/boxes/:bid/entries", use: enterPaper)
         router.post("/elections/:id/boxes/:bid/close", use: closeBox)
         // API
@@ -168,13 +170,12 @@ struct PollingController {
 
     // MARK: Result of a round
 
-    /// A round's result: public once the round is closed; before, the committee and clerks see
-    /// it marked provisional.
+    /// A round's result: public once the round is closed; before, nobody sees it (409), staff
+    /// included (`AppDatabase.countedRound`).
     func result(_ context: AppRequestContext) throws -> (Election, RoundResult) {
         let election = try elections.election(context)
         let round = try round(context, election)
-        if round.status == .open { _ = try context.require(anyOf: staff) }
-        return (election, try database.tallyRound(roundID: round.id!, electionID: election.id!))
+        return (election, try database.countedRound(roundID: round.id!, electionID: election.id!))
     }
 
     @Sendable func resultPage(request: Request, context: AppRequestContext) async throws -> Response {
@@ -408,20 +409,24 @@ struct PollingController {
         let entries = try database.paperEntries(boxID: box.id!)
         let names = Dictionary(paper.sections.flatMap { $0.candidates.map { ($0.person, $0.name) } }, uniquingKeysWith: { a, _ in a })
         let mismatches = entries.filter(\.mismatch)
+        let handCounts = try database.handCounts(boxID: box.id!)
+        let issued = try database.boxes(roundID: round.id!).first { $0.box.id == box.id }?.issued ?? 0
+        let isCommittee = context.account?.has(anyOf: committee) ?? false
         // The next paper for this pass: the asked one, else the first this pass has not entered.
         let next: Int? = position ?? entries.first { entry in
             guard entry.agreedSeq == nil else { return false }
             switch pass {
             case .first: return !entry.first
             case .second: return !entry.second
-            case .third: return entry.mismatch
+            case .third: return entry.mismatch && !entry.disputed
             }
         }?.position
         var data: [String: Any] = [
             "election": elections.summary(election),
             "box": ["id": box.id!, "number": box.number, "name": box.name, "kind": box.kind.chinese, "handCount": box.handCount ?? 0,
                     "status": context.locale.text("box_\(box.status.rawValue)"), "open": box.status == .open, "counting": box.status == .counting,
-                    "closed": box.status == .closed, "electronic": box.kind == .electronic, "countSheet": box.countSheet ?? "",
+                    "closed": box.status == .closed, "electronic": box.kind == .electronic,
+                    "counted": box.handCount != nil, "awaitingCount": box.kind != .electronic && box.handCount == nil && box.status != .closed, "countSheet": box.countSheet ?? "",
                     "countSheetJSON": box.countSheetJSON ?? ""] as [String: Any],
             "round": ["number": round.number, "kind": round.kind.chinese, "digest": round.paperDigest],
             "pass": pass.rawValue, "passes": EntryPass.allCases.map { ["value": $0.rawValue, "selected": $0 == pass] },
@@ -432,10 +437,20 @@ struct PollingController {
             },
             "mismatches": try mismatches.map { entry -> [String: Any] in
                 let readings = try database.paperReadings(boxID: box.id!, position: entry.position)
-                return ["position": entry.position,
-                        "a": readings[.first].map { BallotForm.summary($0, paper: paper, names: names) } ?? [],
-                        "b": readings[.second].map { BallotForm.summary($0, paper: paper, names: names) } ?? []]
+                var item: [String: Any] = ["position": entry.position, "disputed": entry.disputed,
+                                           "a": readings[.first].map { BallotForm.summary($0, paper: paper, names: names) } ?? [],
+                                           "b": readings[.second].map { BallotForm.summary($0, paper: paper, names: names) } ?? [],
+                                           "c": readings[.third].map { BallotForm.summary($0, paper: paper, names: names) } ?? []]
+                if entry.disputed && isCommittee && box.status == .counting {
+                    item["mayDecide"] = true
+                    item["decide"] = BallotForm.sections(paper)
+                }
+                return item
             },
+            "hasHandCounts": !handCounts.isEmpty,
+            "handCounts": handCounts.map { ["count": $0.count, "correction": $0.kind == .correction, "reason": $0.reason ?? ""] as [String: Any] },
+            "issued": issued, "countDiffers": box.handCount.map { $0 != issued } ?? false,
+            "mayCorrect": isCommittee && box.status == .counting,
             "states": MarkedBallot.State.allCases.map { ["value": $0.rawValue, "label": $0.chinese] },
         ]
         if box.status == .counting, let next {
@@ -464,13 +479,42 @@ struct PollingController {
         }
     }
 
+    /// Two tellers (staff accounts) count a box's papers, each entering their own count.
     @Sendable func handCount(request: Request, context: AppRequestContext) async throws -> Response {
         try await boxAction(request, context, roles: staff) { election, box, _, account, form in
             guard let count = Int((form["handCount"] ?? "").trimmingCharacters(in: .whitespaces)) else {
                 throw CommunityError.invalid(field: "handCount", reason: "the number of papers the tellers counted")
             }
-            try database.setHandCount(boxID: box.id!, electionID: election.id!, count: count, actor: Actor(account))
-            return "点票数 Hand count: \(count)"
+            switch try database.enterHandCount(boxID: box.id!, electionID: election.id!, count: count, accountID: account.id!, actor: Actor(account)) {
+            case .waiting:
+                return "第一位计票人清点：\(count) 张，等待第二位计票人独立清点 First teller's count: \(count); a second teller counts on their own"
+            case .agreed(let count, let issued):
+                return "两位计票人清点一致：\(count) 张" + (issued == count ? "" : "（与发出选票 \(issued) 张不符，请选举委员会核查）")
+                    + " Both tellers counted \(count)" + (issued == count ? "" : " — differs from the \(issued) ballots issued into this box: the committee checks")
+            case .differ(let first, let second):
+                return "两位计票人清点不一致（\(first) / \(second)），由选举委员会核定 The tellers' counts differ (\(first) / \(second)): the election committee decides"
+            }
+        }
+    }
+
+    @Sendable func correctHandCount(request: Request, context: AppRequestContext) async throws -> Response {
+        try await boxAction(request, context, roles: committee) { election, box, _, account, form in
+            guard let count = Int((form["handCount"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw CommunityError.invalid(field: "handCount", reason: "the number of papers")
+            }
+            try database.correctHandCount(boxID: box.id!, electionID: election.id!, count: count, reason: form["reason"] ?? "", accountID: account.id!,
+                                          actor: Actor(account))
+            return "选举委员会核定清点张数：\(count) Hand count set by the election committee: \(count)"
+        }
+    }
+
+    @Sendable func decidePaper(request: Request, context: AppRequestContext) async throws -> Response {
+        try await boxAction(request, context, roles: committee) { election, box, round, account, form in
+            guard let position = Int(form["position"] ?? "") else { throw CommunityError.invalid(field: "position", reason: "which paper") }
+            let ballot = try readPaper(form, round: round, electionID: election.id!)
+            let (seq, _) = try database.decidePaper(boxID: box.id!, electionID: election.id!, position: position, ballot: ballot, reason: form["reason"] ?? "",
+                                                    accountID: account.id!, actor: Actor(account))
+            return "第\(position)张由选举委员会认定 Paper \(position) decided by the election committee: ballot \(seq)"
         }
     }
 
@@ -500,6 +544,7 @@ struct PollingController {
             case .waiting: return "第\(position)张已录入 Paper \(position) entered (pass \(pass.rawValue)); waiting for the other pass"
             case .agreed(let seq, _): return "第\(position)张一致 Paper \(position) agreed: ballot \(seq)"
             case .mismatch: return "第\(position)张两次录入不一致 Paper \(position): the two entries differ — a third look is needed"
+            case .disputed: return "第\(position)张复核与两次录入均不一致，由选举委员会认定 Paper \(position): the third look agrees with neither entry — the election committee decides"
             }
         }
     }
@@ -620,6 +665,7 @@ struct PollingController {
         switch outcome {
         case .waiting: return try JSONResponse.make(EntryResponse(outcome: "waiting", seq: nil, tracking: nil), status: .created)
         case .mismatch: return try JSONResponse.make(EntryResponse(outcome: "mismatch", seq: nil, tracking: nil), status: .created)
+        case .disputed: return try JSONResponse.make(EntryResponse(outcome: "disputed", seq: nil, tracking: nil), status: .created)
         case .agreed(let seq, let tracking): return try JSONResponse.make(EntryResponse(outcome: "agreed", seq: seq, tracking: tracking), status: .created)
         }
     }

@@ -13,6 +13,8 @@ struct ResultsController {
     let elections: ElectionsController
     var database: AppDatabase { elections.database }
     var renderer: PageRenderer { elections.renderer }
+    /// Countersigning checks a password: throttled like a login, per account and per address.
+    let countersignThrottle = LoginThrottle(freeFailures: 3, freeFailuresPerAddress: 30)
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/elections/:id/result", use: resultPage)
@@ -163,11 +165,19 @@ struct ResultsController {
         let account = try context.require(anyOf: ElectionsController.committee)
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
+        let throttleKey = "countersign:\(account.id!)"
+        if let wait = await countersignThrottle.retryAfter(username: throttleKey, address: context.clientAddress) {
+            throw WebError.tooManyRequests(minutes: max(1, Int((wait / 60).rounded(.up))))
+        }
         do {
-            let certified = try database.countersignResult(electionID: election.id!, accountID: account.id!, password: form["password"] ?? "",
-                                                           actor: Actor(account))
+            let (store, electionID, accountID, password) = (database, election.id!, account.id!, form["password"] ?? "")
+            let certified = try await PasswordWork.shared.run {
+                try store.countersignResult(electionID: electionID, accountID: accountID, password: password, actor: Actor(account))
+            }
+            await countersignThrottle.recordSuccess(username: throttleKey)
             return try render(request, context, notice: "已会签（\(certified.countersignatures.count)/\(certified.required)） Countersigned (\(certified.countersignatures.count) of \(certified.required))")
         } catch let error as CommunityError {
+            if error == .authenticationFailed { await countersignThrottle.recordFailure(username: throttleKey, address: context.clientAddress) }
             return try renderCountersign(request, context, error: error.description, status: .unprocessableContent)
         }
     }

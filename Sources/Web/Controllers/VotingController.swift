@@ -11,7 +11,7 @@ struct VotingController {
     /// The elections controller: finding an election, its summary, its signing key.
     let elections: ElectionsController
     let secureCookies: Bool
-    let throttle = LoginThrottle(maxFailures: 5, maxFailuresPerAddress: 50)
+    let throttle = LoginThrottle(freeFailures: 3, freeFailuresPerAddress: 50)
     /// Group commit for casts (one per application).
     let caster: BallotCaster
     var database: AppDatabase { elections.database }
@@ -93,7 +93,8 @@ struct VotingController {
         }
         var token: String?
         if let number {
-            do { token = try database.startVoterSession(electionID: election.id!, number: number, code: form["code"] ?? "") } catch is NotaryError {
+            let (store, electionID, code) = (self.database, election.id!, form["code"] ?? "")
+            do { token = try await PasswordWork.shared.run { try store.startVoterSession(electionID: electionID, number: number, code: code) } } catch is NotaryError {
                 token = nil   // a mistyped code fails its check character
             } catch let error as CommunityError {
                 if case .notFound = error { token = nil } else { throw error }
@@ -154,8 +155,8 @@ struct VotingController {
                     .map { ["name": $0.key, "value": $0.value] },
             ]
             if !approvals.isEmpty { data["overvoted"] = approvals.joined(separator: "、") }
-            if ballot.posts.contains(where: { $0.writeIns.contains { $0.person == nil } }) { data["voidWriteIn"] = true }
             if check.voidBallot { data["voidBallot"] = true }
+            if ballot.posts.contains(where: { $0.writeIns.contains { $0.person == nil } }) { data["voidWriteIn"] = true }
             return try page("vote_review", election, data, request: request, context: context)
         } catch let error as CommunityError {
             return try ballotPage(election, round, voter: voter, error: error.description, request: request, context: context, status: .unprocessableContent)
@@ -261,8 +262,8 @@ struct VotingController {
         var data: [String: Any] = ["election": elections.summary(election), "code": code]
         if let entry {
             let line = try JSONDecoder().decode(BallotLine.self, from: Data(entry.line.utf8))
-            data["found"] = ["seq": entry.seq, "round": line.round, "box": line.box, "method": line.method, "at": entry.recordedAt,
-                             "electronic": line.method == "electronic"] as [String: Any]
+            // Round and box only: neither the ballot's place in the log nor any time.
+            data["found"] = ["round": line.round, "box": line.box, "method": line.method, "electronic": line.method == "electronic"] as [String: Any]
         }
         return try renderer.page("track", title: context.locale.text("track_title"), data: data, request: request, context: context,
                                  status: entry == nil ? .notFound : .ok)
@@ -279,19 +280,19 @@ struct VotingController {
                         body: .init(byteBuffer: ByteBuffer(bytes: receipt.jsonRepresentation)))
     }
 
+    /// Whether a tracking code is in the log, with its round and box only: nothing of when the
+    /// ballot was cast or where in the log it stands.
     struct TrackDocument: Encodable {
         let included: Bool
-        let seq: Int?
         let round: Int?
         let box: Int?
         let method: String?
-        let recordedAt: String?
     }
 
     @Sendable func trackAPI(request: Request, context: AppRequestContext) async throws -> Response {
         let (_, entry, _) = try tracked(context)
-        guard let entry else { return try JSONResponse.make(TrackDocument(included: false, seq: nil, round: nil, box: nil, method: nil, recordedAt: nil), status: .notFound) }
+        guard let entry else { return try JSONResponse.make(TrackDocument(included: false, round: nil, box: nil, method: nil), status: .notFound) }
         let line = try JSONDecoder().decode(BallotLine.self, from: Data(entry.line.utf8))
-        return try JSONResponse.make(TrackDocument(included: true, seq: entry.seq, round: line.round, box: line.box, method: line.method, recordedAt: entry.recordedAt))
+        return try JSONResponse.make(TrackDocument(included: true, round: line.round, box: line.box, method: line.method))
     }
 }

@@ -1,3 +1,5 @@
+import Community
+import Councils
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -76,7 +78,11 @@ struct MultipartForm: Sendable {
     }
 }
 
-/// Raises the upload limit for the routes that take files (CSV imports, motion photos), before anything reads the body.
+/// Raises the upload limit for the routes that take files (CSV imports, motion photos) —
+/// only for requests that are already authenticated, before anything reads the body: an
+/// anonymous request is never buffered beyond the 1 MiB default (a visitor could otherwise make
+/// the server hold 256 MiB per request). Imports need a staff session; photos a staff or
+/// resident account, or a signed-in household.
 struct UploadLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let importLimit = 256 << 20
@@ -84,12 +90,22 @@ struct UploadLimitMiddleware: RouterMiddleware {
     /// Motions may carry a photo (the settings' `photoMaxBytes`, at most 16 MiB; base64 in JSON).
     static let photoLimit = 24 << 20
     static let photoPaths: Set<String> = ["/motions", "/api/v1/motions"]
+    static let importers: Set<Role> = [.admin, .committee, .clerk]
+    let database: AppDatabase
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if Self.importPaths.contains(request.uri.path) { context.uploadLimit = Self.importLimit }
         let path = request.uri.path
-        if Self.photoPaths.contains(path) || (path.hasPrefix("/motions/") && path.hasSuffix("/progress")) { context.uploadLimit = Self.photoLimit }
+        if Self.importPaths.contains(path), context.account?.has(anyOf: Self.importers) == true { context.uploadLimit = Self.importLimit }
+        if Self.photoPaths.contains(path) || (path.hasPrefix("/motions/") && path.hasSuffix("/progress")), try isSignedIn(request, context) {
+            context.uploadLimit = Self.photoLimit
+        }
         return try await next(request, context)
+    }
+
+    func isSignedIn(_ request: Request, _ context: Context) throws -> Bool {
+        if context.account != nil { return true }
+        guard let token = request.cookies[GardenContext.householdCookie]?.value, !token.isEmpty else { return false }
+        return try database.householdSession(token: token) != nil
     }
 }
