@@ -261,3 +261,26 @@ struct PlainToolsCheckTests {
         }
     }
 }
+
+@Suite("a certified record is frozen: served as certified, whatever is corrected later")
+struct FrozenRecordTests {
+    @Test("correcting a winner's name after certification changes no byte of the record, and the record still exports and verifies")
+    func frozen() throws {
+        let f = try RecordFixture(.directRunoff)
+        let before = try f.files().map { ($0, try Data(contentsOf: f.record.appendingPathComponent($0))) }
+        let certified = try #require(try f.database.certifiedResult(electionID: f.id))
+        let winner = try #require(certified.statement.elected.first)
+        let resident = try f.database.resident(id: winner.person, communityID: f.result.election.communityID)
+        try f.database.correctResident(id: winner.person, communityID: f.result.election.communityID, ResidentCorrection(
+            name: resident.name + "更", ethnicity: resident.ethnicity, phone: resident.phone, relationToHead: resident.relationToHead,
+            hukouHere: resident.hukouHere, livesHere: resident.livesHere, livingSince: resident.livingSince, workingSince: resident.workingSince,
+            politicalRights: resident.politicalRights), actor: .commandLine)
+        #expect(try f.database.resident(id: winner.person, communityID: f.result.election.communityID).name == resident.name + "更")
+        let again = f.scratch.appendingPathComponent("again")
+        _ = try f.database.exportRecord(electionID: f.id, to: again, signingKey: try f.keyStore.load(keyID: f.result.election.keyID))
+        for (path, data) in before {
+            #expect((try? Data(contentsOf: again.appendingPathComponent(path))) == data, "\(path) changed")
+        }
+        #expect(RecordVerifier(directory: again).verify().passed)
+    }
+}

@@ -302,11 +302,14 @@ struct StatisticsTests {
         #expect(!String(decoding: try Data(contentsOf: f.record.appendingPathComponent("election.json")), as: UTF8.self).contains("rehearsal"))
         #expect(!real.text(language: "en").contains("rehearsal"))
 
-        // Marking a certified election's community afterwards changes what was certified.
+        // Marking a certified election's community afterwards cannot change what was certified:
+        // the record is frozen at certification and stays a real election's record.
         try f.database.writer.write { db in try db.execute(sql: "UPDATE community SET rehearsal = 1") }
-        #expect(throws: (any Error).self) {
-            try f.database.exportRecord(electionID: f.id, to: f.scratch.appendingPathComponent("late"), signingKey: try f.keyStore.load(keyID: f.result.election.keyID))
-        }
+        let late = f.scratch.appendingPathComponent("late")
+        _ = try f.database.exportRecord(electionID: f.id, to: late, signingKey: try f.keyStore.load(keyID: f.result.election.keyID))
+        #expect(try Data(contentsOf: late.appendingPathComponent("election.json")) == Data(contentsOf: f.record.appendingPathComponent("election.json")))
+        let reverified = RecordVerifier(directory: late).verify()
+        #expect(reverified.passed && !reverified.rehearsal)
 
         let rehearsed = try RecordFixture(.household, rehearsal: true)
         let practice = rehearsed.record

@@ -5,6 +5,8 @@ import Notary
 
 /// What writing the record's content produced, for the statement that signs it.
 struct RecordContent {
+    /// Every file written whole (manifest, SHA256SUMS and the listed files but the ballot log).
+    var files: [String: Data]
     var manifest: RecordManifest
     var manifestBytes: Data
     var logHead: String
@@ -88,9 +90,25 @@ extension AppDatabase {
         }
         try writer.write(ElectionRecordFormat.roundsFile, try CanonicalJSON.encode(rounds))
 
+        let (logHead, ballots) = try streamBallotLog(db, electionID: electionID, closed: Set(tally.rounds.compactMap(\.id)), to: writer)
+        let tallies = zip(tally.inputs, outcome.rounds).map { RecordTally(input: $0, outcome: $1.outcome) }
+        try writer.write(ElectionRecordFormat.tallyFile, try CanonicalJSON.encode(tallies))
+        try writer.write(ElectionRecordFormat.resultFile, try CanonicalJSON.encode(RecordResult(outcome)))
+        try writer.write(ElectionRecordFormat.electionKeyFile, Data(key.publicKeyPEM.utf8))
+
+        let manifest = RecordManifest(format: ElectionRecordFormat.version, election: electionID, files: writer.files)
+        let manifestBytes = try CanonicalJSON.encode(manifest)
+        try writer.write(ElectionRecordFormat.manifestFile, manifestBytes, listed: false)
+        try writer.write(ElectionRecordFormat.sumsFile, manifest.sums, listed: false)
+        return RecordContent(files: writer.contents, manifest: manifest, manifestBytes: manifestBytes, logHead: logHead, ballots: ballots, tally: tally,
+                             outcome: outcome, election: recordElection, electionKeyPEM: key.publicKeyPEM)
+    }
+
+    /// Streams the election's ballot log into `ballots.jsonl` (one line each, `\n` after each);
+    /// every ballot must belong to a closed round. Returns the log head and the number of lines.
+    static func streamBallotLog(_ db: Database, electionID: Int64, closed: Set<Int64>, to writer: RecordWriter) throws -> (head: String, ballots: Int) {
         var logHead = SHA256Digest.zero.hex
         var ballots = 0
-        let closed = Set(tally.rounds.compactMap(\.id))
         try writer.stream(ElectionRecordFormat.ballotsFile) { append in
             let cursor = try Row.fetchCursor(db, sql: "SELECT roundID, line, tracking FROM ballotLog WHERE electionID = ? ORDER BY seq", arguments: [electionID])
             var chunk = Data()
@@ -104,17 +122,7 @@ extension AppDatabase {
             }
             try append(chunk)
         }
-        let tallies = zip(tally.inputs, outcome.rounds).map { RecordTally(input: $0, outcome: $1.outcome) }
-        try writer.write(ElectionRecordFormat.tallyFile, try CanonicalJSON.encode(tallies))
-        try writer.write(ElectionRecordFormat.resultFile, try CanonicalJSON.encode(RecordResult(outcome)))
-        try writer.write(ElectionRecordFormat.electionKeyFile, Data(key.publicKeyPEM.utf8))
-
-        let manifest = RecordManifest(format: ElectionRecordFormat.version, election: electionID, files: writer.files)
-        let manifestBytes = try CanonicalJSON.encode(manifest)
-        try writer.write(ElectionRecordFormat.manifestFile, manifestBytes, listed: false)
-        try writer.write(ElectionRecordFormat.sumsFile, manifest.sums, listed: false)
-        return RecordContent(manifest: manifest, manifestBytes: manifestBytes, logHead: logHead, ballots: ballots, tally: tally,
-                             outcome: outcome, election: recordElection, electionKeyPEM: key.publicKeyPEM)
+        return (logHead, ballots)
     }
 
     // MARK: Certifying
@@ -151,6 +159,12 @@ extension AppDatabase {
             let signature = try signingKey.sign(bytes)
             try db.execute(sql: "INSERT INTO resultStatement (electionID, statementJSON, signature, createdAt) VALUES (?, ?, ?, ?)",
                            arguments: [electionID, String(decoding: bytes, as: UTF8.self), signature, now])
+            // The record's bytes are fixed now: every file but the (append-only, hash-chained)
+            // ballot log is kept as certified, so later corrections of residents, households or
+            // the committee never change or block the record.
+            for (path, data) in content.files {
+                try db.execute(sql: "INSERT INTO certifiedRecordFile (electionID, path, bytes) VALUES (?, ?, ?)", arguments: [electionID, path, data])
+            }
             try AuditLog.append(db, actor: actor, action: "result.certify", subject: "election:\(electionID)", details: [
                 "statement": SHA256.hash(bytes).hex, "manifest": statement.manifest, "logHead": statement.logHead,
             ])
@@ -246,9 +260,16 @@ extension AppDatabase {
                 throw CommunityError.notAllowed("certify the result before exporting the record")
             }
             let writer = RecordWriter(directory: directory)
-            let content = try Self.writeRecordContent(db, electionID: electionID, to: writer)
-            guard SHA256.hash(content.manifestBytes).hex == certified.statement.manifest else {
-                throw CommunityError.notAllowed("the election's data changed after its result was certified: the record would not match the statement")
+            let manifest: RecordManifest
+            if let frozen = try Self.frozenRecordFiles(db, electionID: electionID) {
+                manifest = try Self.writeFrozenRecord(db, electionID: electionID, files: frozen, certified: certified, to: writer)
+            } else {
+                // Certified before records were frozen: rebuilt, and only if nothing changed since.
+                let content = try Self.writeRecordContent(db, electionID: electionID, to: writer)
+                guard SHA256.hash(content.manifestBytes).hex == certified.statement.manifest else {
+                    throw CommunityError.notAllowed("the election's data changed after its result was certified: the record would not match the statement")
+                }
+                manifest = content.manifest
             }
             try writer.write(ElectionRecordFormat.statementFile, certified.statementBytes, listed: false)
             try writer.write(ElectionRecordFormat.statementSignatureFile, certified.signature, listed: false)
@@ -261,8 +282,41 @@ extension AppDatabase {
             guard signingKey.keyID == certified.statement.key else { throw CommunityError.notAllowed("not this election's key") }
             let certificates = try Self.signCertificates(certified, signingKey: signingKey)
             try writer.write(ElectionRecordFormat.certificatesFile, try CanonicalJSON.encode(certificates), listed: false)
-            return content.manifest
+            return manifest
         }
+    }
+
+    /// The files frozen when the result was certified, or nil for a result certified before
+    /// records were frozen.
+    static func frozenRecordFiles(_ db: Database, electionID: Int64) throws -> [String: Data]? {
+        let rows = try Row.fetchAll(db, sql: "SELECT path, bytes FROM certifiedRecordFile WHERE electionID = ?", arguments: [electionID])
+        guard !rows.isEmpty else { return nil }
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["path"] as String, $0["bytes"] as Data) })
+    }
+
+    /// Writes a certified record as it was frozen: the stored files byte for byte, and the
+    /// ballot log streamed from the database, which must still be the one certified (its size
+    /// and SHA-256 as the frozen manifest lists them).
+    static func writeFrozenRecord(_ db: Database, electionID: Int64, files: [String: Data], certified: CertifiedResult, to writer: RecordWriter) throws -> RecordManifest {
+        guard let manifestBytes = files[ElectionRecordFormat.manifestFile], SHA256.hash(manifestBytes).hex == certified.statement.manifest else {
+            throw CommunityError.invalid(field: "certifiedRecordFile", reason: "the frozen manifest of election \(electionID) is not the one its statement signs")
+        }
+        let manifest = try JSONDecoder().decode(RecordManifest.self, from: manifestBytes)
+        for entry in manifest.files where entry.path != ElectionRecordFormat.ballotsFile {
+            guard let data = files[entry.path], SHA256.hash(data).hex == entry.sha256 else {
+                throw CommunityError.invalid(field: "certifiedRecordFile", reason: "the frozen file \(entry.path) of election \(electionID) does not match its manifest")
+            }
+            try writer.write(entry.path, data)
+        }
+        let rounds = try Int64.fetchAll(db, sql: "SELECT id FROM pollingRound WHERE electionID = ?", arguments: [electionID])
+        _ = try streamBallotLog(db, electionID: electionID, closed: Set(rounds), to: writer)
+        guard let written = writer.files.last, let listed = manifest.files.first(where: { $0.path == ElectionRecordFormat.ballotsFile }),
+              written.sha256 == listed.sha256, written.bytes == listed.bytes else {
+            throw CommunityError.invalid(field: "ballotLog", reason: "the ballot log of election \(electionID) is not the one certified")
+        }
+        try writer.write(ElectionRecordFormat.manifestFile, manifestBytes, listed: false)
+        try writer.write(ElectionRecordFormat.sumsFile, files[ElectionRecordFormat.sumsFile] ?? manifest.sums, listed: false)
+        return manifest
     }
 
     /// The certificates a certified statement gives, unsigned.

@@ -7,6 +7,9 @@ import Notary
 final class RecordWriter {
     let directory: URL?
     private(set) var files: [RecordManifest.File] = []
+    /// The bytes of every whole file written (not the streamed ballot log), by path: what a
+    /// certification freezes.
+    private(set) var contents: [String: Data] = [:]
 
     init(directory: URL?) { self.directory = directory }
 
@@ -20,6 +23,7 @@ final class RecordWriter {
     /// Writes a whole file; `listed` files go into the manifest.
     func write(_ path: String, _ data: Data, listed: Bool = true) throws {
         if let url = try url(path) { try data.write(to: url) }
+        contents[path] = data
         if listed { files.append(RecordManifest.File(path: path, bytes: data.count, sha256: SHA256.hash(data).hex)) }
     }
 
