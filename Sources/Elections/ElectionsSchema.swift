@@ -389,6 +389,9 @@ public enum ElectionsSchema: SchemaModule {
             if (try? JSONDecoder().decode(RuleSet.self, from: Data(text.utf8))) != nil { continue }
             let legacy = try JSONDecoder().decode(Legacy.self, from: Data(text.utf8))
             var rules = RuleSet.nationalModel(method: ElectionMethod(rawValue: row["method"]) ?? .direct)
+            // The turnout of the time for the representative method (at least two thirds; the
+            // 2025 law's "more than" applies to elections set up under it).
+            if row["method"] == ElectionMethod.representative.rawValue { rules.turnout = .atLeastTwoThirds }
             rules.votingAge = legacy.votingAge
             rules.residenceMonths = legacy.residenceMonths
             rules.workerMonths = legacy.workerMonths

@@ -5,7 +5,23 @@ import Foundation
 
 /// `xuanyi election list`: the community's elections.
 struct ElectionCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "election", abstract: "Elections of the community.", subcommands: [ListElections.self, Rules.self, Timeline.self, Candidates.self, Ballot.self, Result.self, NextRound.self, Certify.self, Statistics.self])
+    static let configuration = CommandConfiguration(commandName: "election", abstract: "Elections of the community.", subcommands: [ListElections.self, Rules.self, Timeline.self, MoveDay.self, Candidates.self, Ballot.self, Result.self, NextRound.self, Certify.self, Statistics.self])
+
+    /// `xuanyi election move-day --election ID --to YYYY-MM-DD --reason TEXT`: a roll that can no
+    /// longer be published 20 days ahead moves election day (never publishes late).
+    struct MoveDay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "move-day", abstract: "Move election day before the roll is published (the roll is then built again).")
+        @OptionGroup var options: DatabaseOptions
+        @Option(name: .long, help: "Election id.") var election: Int64
+        @Option(name: .long, help: "The new election day, YYYY-MM-DD (at least rollPublicationDays from today).") var to: String
+        @Option(name: .long, help: "Why election day moves (recorded in the audit log).") var reason: String
+
+        func run() async throws {
+            guard let day = CivilDate(to) else { throw CommandError("--to: \(to) is not a date (YYYY-MM-DD)") }
+            let moved = try options.openExisting().moveElectionDay(electionID: election, to: day, today: .today(), reason: reason, actor: .commandLine)
+            say("选举日已改为 Election day moved to \(moved.electionDay); build the roll again: xuanyi roll build --election \(election)")
+        }
+    }
 
     struct ListElections: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List the elections with their roll status.")
@@ -46,11 +62,10 @@ struct RollCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Publish the roll today (China Standard Time).")
         @OptionGroup var options: DatabaseOptions
         @Option(name: .long, help: "Election id.") var election: Int64
-        @Flag(name: .long, help: "Publish even though the legal publication date has passed (recorded as late).") var allowLate = false
 
         func run() async throws {
-            let published = try options.openExisting().publishRoll(electionID: election, on: .today(), allowLate: allowLate, actor: .commandLine)
-            say("选民名单已公布 Roll published on \(published.rollPublishedOn!)\(published.rollPublishedLate ? " (late)" : ""); objections until \(published.objectionDeadline!)")
+            let published = try options.openExisting().publishRoll(electionID: election, on: .today(), actor: .commandLine)
+            say("选民名单已公布 Roll published on \(published.rollPublishedOn!); objections until \(published.objectionDeadline!)")
         }
     }
 

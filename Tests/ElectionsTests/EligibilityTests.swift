@@ -5,7 +5,12 @@ import Testing
 @Suite("voter eligibility (election-rules.md §3)")
 struct EligibilityTests {
     let day = CivilDate(year: 2026, month: 12, day: 20)!
-    let rules = RuleSet()
+    /// The older local rule of 12 months for category c (the L25 preset says 6: `parameters`).
+    let rules: RuleSet = {
+        var rules = RuleSet()
+        rules.residenceMonths = 12
+        return rules
+    }()
 
     func resident(born: CivilDate, hukouHere: Bool = true, livesHere: Bool = true, livingSince: CivilDate? = nil,
                   workingSince: CivilDate? = nil, rights: PoliticalRights = .held) -> Resident {
@@ -65,10 +70,10 @@ struct EligibilityTests {
         #expect(Eligibility.assess(stranger, application: nil, electionDay: day, rules: rules) == .ineligible(.notConnected))
     }
 
-    @Test("rule-set fields change the outcome: 6 residence months instead of 12")
+    @Test("rule-set fields change the outcome: 6 residence months (the L25 preset, GS25 Art. 16) instead of 12")
     func parameters() {
-        var shorter = RuleSet()
-        shorter.residenceMonths = 6
+        let shorter = RuleSet()
+        #expect(shorter.residenceMonths == 6)
         let newcomer = resident(born: CivilDate(year: 1990, month: 1, day: 1)!, hukouHere: false, livingSince: CivilDate(year: 2026, month: 6, day: 1)!)
         #expect(Eligibility.assess(newcomer, application: application(.c), electionDay: day, rules: rules) == .ineligible(.tooShortHere))
         #expect(Eligibility.assess(newcomer, application: application(.c), electionDay: day, rules: shorter) == .eligible(.c))

@@ -29,7 +29,7 @@ final class NominationFixture {
         election = try f.database.createElection(communityID: f.community.id!, title: "第十二届居民委员会换届选举", method: method,
                                                  electionDay: RollFixture.electionDay, rules: rules, keyStore: f.keyStore, actor: .commandLine)
         try f.database.buildRoll(electionID: election.id!, actor: .commandLine)
-        election = try f.database.publishRoll(electionID: election.id!, on: CivilDate(year: 2026, month: 11, day: 27)!, allowLate: false, actor: .commandLine)
+        election = try f.database.publishRoll(electionID: election.id!, on: CivilDate(year: 2026, month: 11, day: 27)!, actor: .commandLine)
         for index in 0..<committee {
             try addMember(household: 26 + index, roles: index == 0 ? [.chair] : [.member])
         }
@@ -155,7 +155,7 @@ struct NominationTests {
         #expect(throws: CommunityError.notAllowed("nominations open when the roll is published")) {
             try f.database.fileNomination(electionID: election.id!, new, signingKey: key, now: NominationFixture.filing, actor: .commandLine)
         }
-        try f.database.publishRoll(electionID: election.id!, on: CivilDate(year: 2026, month: 11, day: 27)!, allowLate: false, actor: .commandLine)
+        try f.database.publishRoll(electionID: election.id!, on: CivilDate(year: 2026, month: 11, day: 27)!, actor: .commandLine)
         let lastDay = Date(timeIntervalSince1970: 1_796_918_400 - 3_600)  // 2026-12-10 23:00 China time
         let tooLate = Date(timeIntervalSince1970: 1_796_918_400 + 60)    // 2026-12-11 00:01
         #expect(CivilDate.today(now: lastDay).description == "2026-12-10" && CivilDate.today(now: tooLate).description == "2026-12-11")

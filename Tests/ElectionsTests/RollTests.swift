@@ -146,20 +146,41 @@ struct RollTests {
         }
     }
 
-    @Test("publication: later than rollPublicationDays before election day is refused unless confirmed, and then flagged")
+    @Test("publication: no late roll — past rollPublicationDays before election day it is refused naming the day to move to; moving election day rebuilds the roll for it, then it publishes on time")
     func publication() throws {
         let f = try RollFixture()
         try f.person("甲", born: adult, household: "H1")
         let election = try f.election()
-        #expect(throws: CommunityError.self) { try f.database.publishRoll(electionID: election.id!, on: CivilDate(year: 2026, month: 11, day: 1)!, allowLate: false, actor: .commandLine) }
+        #expect(throws: CommunityError.self) { try f.database.publishRoll(electionID: election.id!, on: CivilDate(year: 2026, month: 11, day: 1)!, actor: .commandLine) }
         try f.database.buildRoll(electionID: election.id!, actor: .commandLine)
-        // 20 days before 20 December is 30 November: on time; 1 December is late.
+        // 20 days before 20 December is 30 November: on time; 1 December is late, and refused.
         #expect(election.rollPublicationDeadline == CivilDate(year: 2026, month: 11, day: 30))
-        #expect(throws: CommunityError.self) { try f.database.publishRoll(electionID: election.id!, on: CivilDate(year: 2026, month: 12, day: 1)!, allowLate: false, actor: .commandLine) }
-        let late = try f.database.publishRoll(electionID: election.id!, on: CivilDate(year: 2026, month: 12, day: 1)!, allowLate: true, actor: .commandLine)
-        #expect(late.rollPublishedLate && late.status == .rollPublished)
-        // Published: no more rebuilding or applications.
+        let december1 = CivilDate(year: 2026, month: 12, day: 1)!
+        do {
+            _ = try f.database.publishRoll(electionID: election.id!, on: december1, actor: .commandLine)
+            Issue.record("a late roll was published")
+        } catch let error as CommunityError {
+            #expect(error.description.contains("move election day to 2026-12-21 or later"))
+        }
+        // Election day can only move to a day that leaves the 20 days, with a reason.
+        #expect(throws: CommunityError.self) {
+            try f.database.moveElectionDay(electionID: election.id!, to: CivilDate(year: 2026, month: 12, day: 20)!, today: december1, reason: "迟延", actor: .commandLine)
+        }
+        #expect(throws: CommunityError.self) {
+            try f.database.moveElectionDay(electionID: election.id!, to: CivilDate(year: 2026, month: 12, day: 27)!, today: december1, reason: " ", actor: .commandLine)
+        }
+        let moved = try f.database.moveElectionDay(electionID: election.id!, to: CivilDate(year: 2026, month: 12, day: 27)!, today: december1,
+                                                   reason: "选民名单未能按期公布", actor: .commandLine)
+        #expect(moved.electionDay == CivilDate(year: 2026, month: 12, day: 27)! && !moved.rollBuilt)
+        #expect(throws: CommunityError.self) { try f.database.publishRoll(electionID: election.id!, on: december1, actor: .commandLine) }
+        try f.database.buildRoll(electionID: election.id!, actor: .commandLine)
+        let published = try f.database.publishRoll(electionID: election.id!, on: december1, actor: .commandLine)
+        #expect(!published.rollPublishedLate && published.status == .rollPublished)
+        // Published: no more rebuilding, applications or moving the day.
         #expect(throws: CommunityError.self) { try f.database.buildRoll(electionID: election.id!, actor: .commandLine) }
+        #expect(throws: CommunityError.self) {
+            try f.database.moveElectionDay(electionID: election.id!, to: CivilDate(year: 2027, month: 1, day: 10)!, today: december1, reason: "x", actor: .commandLine)
+        }
     }
 }
 
@@ -175,7 +196,7 @@ struct ObjectionTests {
         let missing = try f.person("乙", born: adult, household: "H2", room: "102", hukouHere: false, livingSince: CivilDate(year: 2020, month: 1, day: 1)!)
         let election = try f.election()
         try f.database.buildRoll(electionID: election.id!, actor: .commandLine)
-        let published = try f.database.publishRoll(electionID: election.id!, on: CivilDate(year: 2026, month: 11, day: 27)!, allowLate: false, actor: .commandLine)
+        let published = try f.database.publishRoll(electionID: election.id!, on: CivilDate(year: 2026, month: 11, day: 27)!, actor: .commandLine)
         return (f, published, voter, missing)
     }
 

@@ -93,7 +93,7 @@ struct InsiderAttackTests {
         let fresh = try harness.database.createElection(communityID: harness.community.id!, title: "补选", method: .direct,
                                                         electionDay: CivilDate.today().adding(days: 30), keyStore: harness.keyStore, actor: .commandLine)
         try harness.database.buildRoll(electionID: fresh.id!, actor: .commandLine)
-        let election = try harness.database.publishRoll(electionID: fresh.id!, on: .today(), allowLate: false, actor: .commandLine)
+        let election = try harness.database.publishRoll(electionID: fresh.id!, on: .today(), actor: .commandLine)
         try await harness.test { browser in
             _ = try await browser.get("/elections/\(election.id!)/objections/new")
             let headers: HTTPFields = [.contentType: "application/json", HTTPField.Name("X-CSRF-Token")!: browser.currentCSRF()]

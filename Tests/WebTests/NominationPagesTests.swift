@@ -114,7 +114,7 @@ struct NominationPagesTests {
                                                            electionDay: CivilDate.today().adding(days: 40), keyStore: harness.keyStore, actor: .commandLine)
         let id = election.id!
         try harness.database.buildRoll(electionID: id, actor: .commandLine)
-        try harness.database.publishRoll(electionID: id, on: .today(), allowLate: false, actor: .commandLine)
+        try harness.database.publishRoll(electionID: id, on: .today(), actor: .commandLine)
         try harness.database.createAccount(NewAccount(communityID: community, username: "xwh", displayName: "选委会", password: "committee-pass-1",
                                                       roles: [.committee]), actor: .commandLine)
         try await harness.test { browser in

@@ -131,7 +131,7 @@ struct RollPagesTests {
         let fresh = try harness.database.createElection(communityID: harness.community.id!, title: "补选", method: .direct,
                                                         electionDay: CivilDate.today().adding(days: 30), keyStore: harness.keyStore, actor: .commandLine)
         try harness.database.buildRoll(electionID: fresh.id!, actor: .commandLine)
-        let election = try harness.database.publishRoll(electionID: fresh.id!, on: .today(), allowLate: false, actor: .commandLine)
+        let election = try harness.database.publishRoll(electionID: fresh.id!, on: .today(), actor: .commandLine)
         try await harness.test { browser in
             let form = try await browser.get("/elections/\(election.id!)/objections/new")
             let token = try #require(Browser.hiddenCSRF(in: form.body))

@@ -1,6 +1,7 @@
 import Community
 import Elections
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 @testable import Web

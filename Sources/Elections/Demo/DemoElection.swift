@@ -63,7 +63,7 @@ public enum DemoElection {
             try database.decideRollApplication(id: application.id!, approved: true, decidedBy: "选举委员会", on: start.adding(days: 2), reason: nil, actor: .system)
         }
         let summary = try database.buildRoll(electionID: electionID, actor: .system)
-        let published = try database.publishRoll(electionID: electionID, on: electionDay.adding(days: -22), allowLate: false, actor: .system)
+        let published = try database.publishRoll(electionID: electionID, on: electionDay.adding(days: -22), actor: .system)
         let candidates = try DemoNominations.seed(into: database, election: published, keyStore: keyStore)
         var polling = DemoPolling.Result(checkIns: 0, electronic: 0, paperEntered: 0)
         if candidates > 0 {

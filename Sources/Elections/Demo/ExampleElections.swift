@@ -92,7 +92,7 @@ public enum ExampleElections {
         let key = try keyStore.load(keyID: election.keyID)
         try database.announceElection(electionID: id, on: electionDay.adding(days: -32), actor: .system)
         try database.buildRoll(electionID: id, actor: .system)
-        election = try database.publishRoll(electionID: id, on: electionDay.adding(days: -23), allowLate: false, actor: .system)
+        election = try database.publishRoll(electionID: id, on: electionDay.adding(days: -23), actor: .system)
         let numbers = try database.rollLines(electionID: id, includeRemoved: false).map(\.number).sorted()
         let voters = voters ?? numbers.count / 2 + 30
         func person(_ index: Int) throws -> Int64 { try database.residentID(electionID: id, rollNumber: numbers[index])! }

@@ -19,7 +19,7 @@ extension AppDatabase {
         let title = title.trimmingCharacters(in: .whitespaces)
         guard !title.isEmpty, title.count <= 200 else { throw CommunityError.invalid(field: "title", reason: "1 to 200 characters") }
         let rules = rules ?? RuleSet.nationalModel(method: method)
-        try rules.validate()
+        try rules.validate(method: method)
         let key = try keyStore.generate(passphrase: keyPassphrase)
         let election = try writer.write { db -> Election in
             var election = Election(communityID: communityID, title: title, method: method, electionDay: electionDay,
@@ -43,7 +43,7 @@ extension AppDatabase {
             guard election.status == .preparing else {
                 throw CommunityError.notAllowed("the rule set was frozen when the roll was published (digest \(election.rulesDigest ?? ""))")
             }
-            let updated = try election.rules.updating(values)
+            let updated = try election.rules.updating(values, method: election.method)
             guard updated != election.rules else { return election }
             let old = election.rules
             if election.rollBuilt && (old.votingAge != updated.votingAge || old.residenceMonths != updated.residenceMonths

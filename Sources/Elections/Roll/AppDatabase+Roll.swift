@@ -382,19 +382,20 @@ extension AppDatabase {
     // MARK: Publication
 
     /// Publishes the roll on `date` and freezes the rule set (its canonical-JSON SHA-256 is
-    /// stored and audited). Later than `rollPublicationDays` before election day is refused
-    /// unless `allowLate` (then recorded and shown as a warning).
+    /// stored and audited). The law has no late roll (L25: published 20 days before election
+    /// day): past `rollPublicationDeadline` it is refused, naming the earliest election day the
+    /// committee may move to (`moveElectionDay`), never published late.
     @discardableResult
-    public func publishRoll(electionID: Int64, on date: CivilDate, allowLate: Bool, actor: Actor) throws -> Election {
+    public func publishRoll(electionID: Int64, on date: CivilDate, actor: Actor) throws -> Election {
         try writer.write { db in
             var election = try Self.editableElection(db, electionID)
             guard election.rollBuilt else { throw CommunityError.notAllowed("build the roll before publishing it") }
             let late = date > election.rollPublicationDeadline
-            if late && !allowLate {
-                throw CommunityError.notAllowed("the roll must be published by \(election.rollPublicationDeadline) (\(election.rules.rollPublicationDays) days before election day); confirm to publish late")
+            if late {
+                throw CommunityError.notAllowed("the roll must be published by \(election.rollPublicationDeadline) (\(election.rules.rollPublicationDays) days before election day); move election day to \(date.adding(days: election.rules.rollPublicationDays)) or later, rebuild the roll and publish it")
             }
             guard date <= election.electionDay else { throw CommunityError.notAllowed("election day has passed") }
-            try election.rules.validate()
+            try election.rules.validate(method: election.method)
             election.status = .rollPublished
             election.rollPublishedOn = date
             election.rollPublishedLate = late
@@ -405,6 +406,33 @@ extension AppDatabase {
                 "on": date.description, "late": late ? "yes" : "no", "entries": String(count),
             ])
             try AuditLog.append(db, actor: actor, action: "rules.freeze", subject: "election:\(electionID)", details: RulesAudit(rules: election.rules, digest: election.rulesDigest))
+            return election
+        }
+    }
+
+    /// Moves election day (before the roll is published: a roll that can no longer be
+    /// published 20 days ahead moves the day, never publishes late). The new day must leave the
+    /// legal `rollPublicationDays` from `today`; the roll is built for the old day, so it must be
+    /// built again (eligibility is counted to election day). Audited with the old and new day.
+    @discardableResult
+    public func moveElectionDay(electionID: Int64, to day: CivilDate, today: CivilDate, reason: String, actor: Actor) throws -> Election {
+        try writer.write { db in
+            var election = try Self.editableElection(db, electionID)
+            let earliest = today.adding(days: election.rules.rollPublicationDays)
+            guard day >= earliest else {
+                throw CommunityError.invalid(field: "electionDay", reason: "at least \(election.rules.rollPublicationDays) days after today for the roll to be published in time: \(earliest) or later")
+            }
+            let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty, reason.count <= 500 else { throw CommunityError.invalid(field: "reason", reason: "say why election day moves (1 to 500 characters)") }
+            let old = election.electionDay
+            election.electionDay = day
+            election.rollBuilt = false
+            try election.update(db)
+            try db.execute(sql: "DELETE FROM rollChange WHERE electionID = ?", arguments: [electionID])
+            try db.execute(sql: "DELETE FROM rollEntry WHERE electionID = ?", arguments: [electionID])
+            try AuditLog.append(db, actor: actor, action: "election.day.move", subject: "election:\(electionID)", details: [
+                "from": old.description, "to": day.description, "reason": reason,
+            ])
             return election
         }
     }

@@ -10,7 +10,7 @@ public enum ElectionMethod: String, Codable, Sendable, CaseIterable {
     /// The default turnout rule for the method: more than half of registered voters or household
     /// representatives; at least two thirds of residents' group representatives.
     public var defaultTurnout: Threshold {
-        self == .representative ? .atLeastTwoThirds : .moreThanHalf
+        self == .representative ? Threshold(.moreThan, 2, 3) : .moreThanHalf
     }
 
     /// The Chinese name, as on notices.

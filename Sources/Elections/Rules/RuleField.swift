@@ -174,14 +174,14 @@ extension RuleSet {
 
     /// Sets fields from text (`key → value`), then validates the whole rule set. Nothing changes
     /// unless every value reads and the result is valid; the error names the field.
-    public func updating(_ values: [String: String]) throws -> RuleSet {
+    public func updating(_ values: [String: String], method: ElectionMethod? = nil) throws -> RuleSet {
         var rules = self
         let byKey = Dictionary(uniqueKeysWithValues: Self.fields.map { ($0.key, $0) })
         for (key, text) in values.sorted(by: { $0.key < $1.key }) {
             guard let field = byKey[key] else { throw CommunityError.invalid(field: key, reason: "no such rule") }
             guard field.write(&rules, text) else { throw CommunityError.invalid(field: key, reason: "\"\(text)\" is not \(field.expected)") }
         }
-        try rules.validate()
+        try rules.validate(method: method)
         return rules
     }
 }

@@ -7,8 +7,12 @@ public enum WomenRule: String, Codable, Sendable, CaseIterable {
     case separateSeat
     /// If no woman is elected, the woman with most votes above the threshold takes the lowest 委员's seat.
     case guaranteeAfterCount
-    /// No rule.
+    /// No rule: read from rule sets made before the 2025 law only. The statutory floors refuse
+    /// it (L25: a woman member is required), and it is not offered.
     case none
+
+    /// The rules a committee may choose (`none` is not one of them).
+    public static var allCases: [WomenRule] { [.separateSeat, .guaranteeAfterCount] }
 }
 
 /// What an over-marked post does to a ballot (§6).
@@ -83,8 +87,9 @@ public struct RuleSet: Codable, Sendable, Equatable {
     // MARK: Voter roll (§3)
     /// Voting age on election day (L18 Art. 8).
     public var votingAge = 18
-    /// Months of living or community work here for hukou-elsewhere residents, category c (V18 Art. 13).
-    public var residenceMonths = 12
+    /// Months of living here for hukou-elsewhere residents, category c (GS25 Art. 16 under L25:
+    /// 6; the 2020 guidance said 12).
+    public var residenceMonths = 6
     /// Months of community work for community workers, category d (JS20).
     public var workerMonths = 6
     /// The roll is published at least this many days before election day (V18 Art. 14).
@@ -240,8 +245,16 @@ public struct RuleSet: Codable, Sendable, Equatable {
 
     // MARK: Validation
 
-    /// Checks every field; the error names the first field that is wrong and why.
-    public func validate() throws {
+    /// Checks every field, then the statutory floors (`StatutoryFloors`: nothing looser than
+    /// the law; `method` decides the turnout floor); the error names the first field that is
+    /// wrong and why.
+    public func validate(method: ElectionMethod? = nil) throws {
+        try validateFields()
+        try StatutoryFloors.check(self, method: method)
+    }
+
+    /// The structural checks of every field (ranges and consistency).
+    func validateFields() throws {
         func require(_ ok: Bool, _ field: String, _ reason: String) throws {
             if !ok { throw CommunityError.invalid(field: field, reason: reason) }
         }

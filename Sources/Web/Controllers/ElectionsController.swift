@@ -27,6 +27,7 @@ struct ElectionsController {
         router.post("/elections/:id/announce", use: announce)
         router.post("/elections/:id/roll/build", use: build)
         router.post("/elections/:id/roll/publish", use: publish)
+        router.post("/elections/:id/election-day", use: moveDay)
         router.post("/elections/:id/roll/changes", use: change)
         router.get("/elections/:id/roll/changes", use: changeReport)
         router.post("/elections/:id/applications", use: fileApplication)
@@ -129,6 +130,7 @@ struct ElectionsController {
             "entries": counts.totalActive, "removed": counts.removed, "byCategory": byCategory,
             "deadline": election.rollPublicationDeadline.description, "late": election.rollPublishedLate,
             "pastDeadline": today > election.rollPublicationDeadline && election.status == .preparing,
+            "earliestDay": today.adding(days: rules.rollPublicationDays).description,
             "objectionDeadline": election.objectionDeadline?.description ?? "", "applications": applications, "objections": objections,
             "reasons": RollChangeReason.allCases.filter { $0 != .objectionUpheld }.map { ["value": $0.rawValue, "label": $0.chinese, "adds": $0.adds] },
             "rules": ["votingAge": rules.votingAge, "residenceMonths": rules.residenceMonths, "workerMonths": rules.workerMonths,
@@ -197,8 +199,18 @@ struct ElectionsController {
 
     @Sendable func publish(request: Request, context: AppRequestContext) async throws -> Response {
         try await act(request, context) { election, account, form in
-            let published = try database.publishRoll(electionID: election.id!, on: Self.today(), allowLate: form["allowLate"] == "yes", actor: Actor(account))
-            return "选民名单已公布 Roll published on \(published.rollPublishedOn!)" + (published.rollPublishedLate ? " (late)" : "")
+            let published = try database.publishRoll(electionID: election.id!, on: Self.today(), actor: Actor(account))
+            return "选民名单已公布 Roll published on \(published.rollPublishedOn!)"
+        }
+    }
+
+    /// Moves election day (before the roll is published): the way out of a roll that can no
+    /// longer be published 20 days ahead. The roll must then be built again.
+    @Sendable func moveDay(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context) { election, account, form in
+            guard let day = CivilDate(form["electionDay"] ?? "") else { throw CommunityError.invalid(field: "electionDay", reason: "a date YYYY-MM-DD") }
+            let moved = try database.moveElectionDay(electionID: election.id!, to: day, today: Self.today(), reason: form["reason"] ?? "", actor: Actor(account))
+            return "选举日已改为 \(moved.electionDay)，请重新生成选民名单 Election day moved to \(moved.electionDay): build the roll again"
         }
     }
 
