@@ -56,12 +56,14 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     }
     router.add(middleware: LocaleMiddleware())
     router.add(middleware: SessionMiddleware(database: database, secureCookies: configuration.secureCookies))
+    router.add(middleware: OwnPasswordMiddleware())
     router.add(middleware: UploadLimitMiddleware(database: database))
     router.add(middleware: CSRFMiddleware())
 
     HomeController(database: database, renderer: renderer, secureCookies: configuration.secureCookies).addRoutes(to: router)
     AuthController(database: database, renderer: renderer, throttle: LoginThrottle(), secureCookies: configuration.secureCookies).addRoutes(to: router)
     AdminController(database: database, renderer: renderer).addRoutes(to: router)
+    AccountController(database: database, renderer: renderer).addRoutes(to: router)
     APIController(database: database).addRoutes(to: router)
     ResidentsController(database: database, renderer: renderer).addRoutes(to: router)
     let elections = ElectionsController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase)

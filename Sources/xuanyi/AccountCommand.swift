@@ -27,8 +27,8 @@ struct AccountCommand: AsyncParsableCommand {
             let residentID = try residentIdNumber.map { try database.resident(idNumber: $0.uppercased(), communityID: community.id!).id! }
             guard let password = try readPassphrase(file: passwordFile) else { throw CommandError("--password-file is required") }
             let account = try database.createAccount(NewAccount(communityID: community.id, username: username, displayName: displayName, password: password,
-                                                                roles: roles, residentID: residentID), actor: .commandLine)
-            say("账户 Account \(account.username) created (\(account.roles))")
+                                                                roles: roles, residentID: residentID, oneTimePassword: true), actor: .commandLine)
+            say("账户 Account \(account.username) created (\(account.roles)); the password is one-time: its owner sets their own at first login")
         }
     }
 

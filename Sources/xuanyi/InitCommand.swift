@@ -44,7 +44,8 @@ struct InitCommand: AsyncParsableCommand {
           community key:  \(result.communityKeyID)  (\(result.keyFile.path), mode 0600)
           admin username: \(result.adminUsername)
           admin password: \(result.adminPassword)
-        This password is shown only once. Start the server with:
+        This password is shown only once and is one-time: at the first login it opens only the
+        page where the administrator sets their own. Start the server with:
           xuanyi serve --database \(options.database)
         """)
     }

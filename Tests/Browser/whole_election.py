@@ -314,7 +314,7 @@ def run():
     for username in ("xw1", "xw2"):
         login(username)
         go(f"/elections/{election}/result/countersign")
-        submit(f"/elections/{election}/result/countersign", {"password": h.password})
+        submit(f"/elections/{election}/result/countersign", {"password": h.secret_of(username)})
         logout()
     page = go(f"/elections/{election}/result")
     certificates = set(re.findall(rf'href="/elections/{election}/certificates/(\d+)"', page))

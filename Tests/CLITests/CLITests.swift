@@ -34,7 +34,7 @@ struct CLITests {
 
         let appDatabase = try AppDatabase.open(path: database, modules: XuanyiSchema.modules)
         let account = try appDatabase.authenticate(username: "admin", password: password)
-        #expect(account.roleSet == [.admin])
+        #expect(account.roleSet == [.admin] && account.mustChangePassword)
         let community = try #require(try appDatabase.primaryCommunity())
         #expect(community.name == "桃园社区")
         let registered = try #require(try appDatabase.signingKeys(communityID: community.id!, purpose: "community").first)

@@ -34,9 +34,13 @@ public struct Account: Codable, Sendable, Equatable, Identifiable {
     public var residentID: Int64?
     public var disabled: Bool
     public var createdAt: Date
+    /// The password was chosen by someone else (the administrator, at creation or a reset): it
+    /// opens only the page where the owner sets their own, and the account has no key yet.
+    public var mustChangePassword: Bool
 
     public init(id: Int64? = nil, communityID: Int64?, username: String, displayName: String, passwordHash: String,
-                roles: Set<Role>, residentID: Int64? = nil, disabled: Bool = false, createdAt: Date = AppClock.now()) {
+                roles: Set<Role>, residentID: Int64? = nil, disabled: Bool = false, createdAt: Date = AppClock.now(),
+                mustChangePassword: Bool = false) {
         self.id = id
         self.communityID = communityID
         self.username = username
@@ -46,6 +50,7 @@ public struct Account: Codable, Sendable, Equatable, Identifiable {
         self.residentID = residentID
         self.disabled = disabled
         self.createdAt = createdAt
+        self.mustChangePassword = mustChangePassword
     }
 
     /// The roles as a set.

@@ -34,6 +34,9 @@ extension AppDatabase {
     public func unlockAccountKey(accountID: Int64, password: String) throws -> Ed25519PrivateKey {
         guard let account = try account(id: accountID), !account.disabled,
               try PasswordHasher.verify(password, against: account.passwordHash) else { throw CommunityError.authenticationFailed }
+        guard !account.mustChangePassword else {
+            throw CommunityError.notAllowed("set your own password first: a password someone else chose opens no key")
+        }
         if let stored = try accountKey(accountID: accountID) {
             do { return try SealedSigningKey.open(stored.sealedPrivateKey, password: password) } catch NotaryError.wrongPassphrase {
                 throw CommunityError.authenticationFailed

@@ -109,5 +109,12 @@ public enum CommunitySchema: SchemaModule {
                 t.add(column: "rehearsal", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("community.ownPasswords") { db in
+            // An account whose password someone else chose (the administrator) opens only the
+            // page where its owner sets their own (docs/decisions.md).
+            try db.alter(table: "account") { t in
+                t.add(column: "mustChangePassword", .boolean).notNull().defaults(to: false)
+            }
+        }
     }
 }

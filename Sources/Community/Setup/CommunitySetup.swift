@@ -14,7 +14,8 @@ public enum CommunitySetup {
 
     /// Creates the community, a community signing key (private half in the key store, public
     /// half registered in the database) and an administrator account with a random password
-    /// (or `adminPassword` when given, e.g. for a demo). Refuses a database that already has a
+    /// (one-time: it opens only the page where the administrator sets their own), or
+    /// `adminPassword` when given (e.g. for a demo), which stays. Refuses a database that already has a
     /// community. `rehearsal` makes a practice database (see `Community.rehearsal`).
     public static func initialize(database: AppDatabase, keyStore: KeyStore, name: String, code: String?,
                                   streetOffice: String, district: String, adminUsername: String = "admin",
@@ -25,8 +26,10 @@ public enum CommunitySetup {
         let community = try database.createCommunity(code: code, name: name, streetOffice: streetOffice, district: district,
                                                      rehearsal: rehearsal, actor: .commandLine)
         let password = try adminPassword ?? HumanCode.randomText(symbols: 16)
+        // A generated password is one-time: it opens only the page where the administrator sets
+        // their own. (A demo that passes its own password keeps it.)
         try database.createAccount(NewAccount(communityID: community.id, username: adminUsername, displayName: "管理员",
-                                              password: password, roles: [.admin]), actor: .commandLine)
+                                              password: password, roles: [.admin], oneTimePassword: adminPassword == nil), actor: .commandLine)
         let key = try keyStore.generate(passphrase: keyPassphrase)
         try database.registerSigningKey(key.publicKey, communityID: community.id!, purpose: "community", actor: .commandLine)
         return Result(community: community, communityKeyID: key.keyID, keyFile: keyStore.privateKeyURL(keyID: key.keyID),

@@ -101,7 +101,7 @@ enum DemoPolling {
                                         accountID: clerks[0].id!, actor: .system)
                 if position == 5 && box.id == box1.id {
                     // The second clerk misreads paper 5; the third look settles it.
-                    let misread = MarkedBallot.unmarked(.blank, paper: round.paperDigest)
+                    let misread = MarkedBallot.unmarked(ballot.state == .blank ? .notOfficial : .blank, paper: round.paperDigest)
                     try database.enterPaper(boxID: box.id!, electionID: electionID, position: position, pass: .second, ballot: misread,
                                             accountID: clerks[1].id!, actor: .system)
                     try database.enterPaper(boxID: box.id!, electionID: electionID, position: position, pass: .third, ballot: ballot,

@@ -1,6 +1,7 @@
 import Community
 import Foundation
 import Hummingbird
+import Notary
 
 /// The administrator's page: audit chain status, recent audit entries, accounts, keys.
 struct AdminController {
@@ -10,6 +11,18 @@ struct AdminController {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/admin", use: dashboard)
         router.post("/admin/accounts", use: createAccount)
+        router.post("/admin/accounts/:aid/reset", use: resetPassword)
+    }
+
+    /// Resets an account's password to a new one-time password, shown once: the owner sets their
+    /// own at next login and gets a new key (the audit log says so).
+    @Sendable func resetPassword(request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.require(anyOf: [.admin])
+        guard let id = context.parameters.get("aid").flatMap(Int64.init), let account = try database.account(id: id) else { throw WebError.notFound }
+        _ = try await FormFields.read(request, context: context)
+        let oneTime = try HumanCode.randomText(symbols: 16)
+        try database.resetPassword(accountID: id, oneTimePassword: oneTime, actor: Actor(admin))
+        return try render(notice: "\(account.username)：一次性密码 One-time password: \(oneTime)", request: request, context: context)
     }
 
     /// Creates an account: staff with their roles, or a resident's personal account linked to
@@ -23,8 +36,10 @@ struct AdminController {
             var residentID: Int64?
             let idNumber = (form["idNumber"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
             if !idNumber.isEmpty { residentID = try database.resident(idNumber: idNumber, communityID: community.id!).id }
+            // The password the administrator types is one-time: the owner sets their own at first login.
             try database.createAccount(NewAccount(communityID: community.id, username: form["username"] ?? "", displayName: form["displayName"] ?? "",
-                                                  password: form["password"] ?? "", roles: [role], residentID: residentID), actor: Actor(admin))
+                                                  password: form["password"] ?? "", roles: [role], residentID: residentID, oneTimePassword: true),
+                                       actor: Actor(admin))
             return Response(status: .seeOther, headers: [.location: "/admin?created=1"])
         } catch let error as CommunityError {
             return try render(error: error.description, request: request, context: context, status: .unprocessableContent)
@@ -36,7 +51,8 @@ struct AdminController {
         return try render(request: request, context: context)
     }
 
-    func render(error: String? = nil, request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok) throws -> Response {
+    func render(error: String? = nil, notice: String? = nil, request: Request, context: AppRequestContext,
+                status: HTTPResponse.Status = .ok) throws -> Response {
         let verification = try database.verifyAudit()
         let locale = context.locale
         let auditStatus = verification.isIntact
@@ -56,12 +72,14 @@ struct AdminController {
                 ["seq": $0.seq, "at": $0.at, "actor": $0.actor, "action": $0.action, "subject": $0.subject] as [String: Any]
             },
             "accounts": try database.accounts().map {
-                ["username": $0.username, "displayName": $0.displayName, "roles": $0.roleSet.sorted().map(\.rawValue).joined(separator: ", ")] as [String: Any]
+                ["id": $0.id!, "username": $0.username, "displayName": $0.displayName, "roles": $0.roleSet.sorted().map(\.rawValue).joined(separator: ", "),
+                 "oneTime": $0.mustChangePassword] as [String: Any]
             },
             "keys": keys,
             "roles": Role.allCases.filter { $0 != .admin }.map { ["value": $0.rawValue] },
         ]
         if let error { data["error"] = error }
+        if let notice { data["notice"] = notice }
         return try renderer.page("admin", title: locale.text("admin_title"), data: data, request: request, context: context, status: status)
     }
 }
