@@ -26,6 +26,7 @@ extension ElectionCommand {
             for member in result.outcome.elected {
                 say("\(member.post.chinese)\t\(result.name(member.person))\t\(member.votes)\t\(lang == "en" ? "round" : "第") \(member.round)\(lang == "en" ? "" : " 轮")")
             }
+            for warning in result.warnings { say("! " + (lang == "en" ? warning.english(result.name) : warning.chinese(result.name))) }
             if let open = result.openRound { say(lang == "en" ? "round \(open) is still open" : "第 \(open) 轮尚未结束") }
             for (index, pending) in result.outcome.pending.enumerated() {
                 say("pending \(index): \(pending.kind.chinese) (\(pending.kind.rawValue)) " + RecordNextText.describe(pending.next, names: result.name))

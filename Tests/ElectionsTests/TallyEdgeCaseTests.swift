@@ -1,5 +1,6 @@
 import Community
 import Foundation
+import GRDB
 import Testing
 @testable import Elections
 
@@ -270,5 +271,32 @@ struct BallotCheckTests {
             let check = BallotCheck.check(ballot, paper: paper, rules: rules, isWoman: { _ in false })
             #expect(check.voidBallot == (count.voided == 1) && Set(check.voidPosts) == Set(count.voidPosts.keys))
         }
+    }
+}
+
+@Suite("result warnings: close relatives elected together, no ethnic-minority member where one is expected")
+struct ResultWarningTests {
+    @Test("spouses from the household register and a declared sibling are named; strangers are not; the minority rule warns only when asked")
+    func warnings() throws {
+        let f = try RollFixture()
+        let born = CivilDate(year: 1970, month: 1, day: 1)!
+        let head = try f.person("王甲", born: born, household: "H1")
+        let wife = try f.person("李乙", born: born, male: false, household: "H1", relation: "妻")
+        let other = try f.person("张丙", born: born, household: "H2", room: "102")
+        let brother = try f.person("王丁", born: born, household: "H3", room: "103")
+        var rules = RuleSet()
+        rules.ethnicMinorityMember = true
+        let election = try f.election(rules: rules)
+        try f.database.declareRelative(electionID: election.id!, residentID: head.id!, relativeID: brother.id!, kinship: .sibling, actor: .commandLine)
+        let elected = [head, wife, other, brother].enumerated().map { ElectedMember(post: $0.offset == 0 ? .director : .member, person: $0.element.id!, votes: 10, round: 1) }
+        let warnings = try f.database.reader.read { db in try AppDatabase.resultWarnings(db, election: election, elected: elected) }
+        #expect(warnings.filter { $0.kind == .closeRelatives }.map(\.persons) == [[head.id!, wife.id!].sorted(), [head.id!, brother.id!].sorted()].sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(warnings.first { $0.persons == [head.id!, wife.id!].sorted() }?.kinship == .spouse)
+        #expect(warnings.contains { $0.kind == .noEthnicMinorityMember })
+        let names = [head.id!: head.name, wife.id!: wife.name]
+        #expect(warnings.first { $0.kinship == .spouse }?.chinese { names[$0] ?? "" }.hasPrefix("王甲与李乙为近亲属（配偶）") == true)
+        // Without the rule, or with a minority member elected, no such warning.
+        let plain = try f.election(rules: RuleSet())
+        #expect(try f.database.reader.read { db in try AppDatabase.resultWarnings(db, election: plain, elected: [elected[2]]) }.isEmpty)
     }
 }

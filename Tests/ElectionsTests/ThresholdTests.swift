@@ -24,13 +24,14 @@ struct ThresholdTests {
         #expect(Threshold.atLeastOneThird.minimumCount(of: 600) == 200)
     }
 
-    @Test("turnout: direct and household elections need more than half; representative two thirds")
+    @Test("turnout: direct and household elections need more than half; representative more than two thirds (L25: 超过三分之二)")
     func turnoutByMethod() {
         // Worked example A: roll 1,000, 638 collected → valid; exactly 500 would not be.
         #expect(ElectionMethod.direct.defaultTurnout.isMet(638, of: 1000))
         #expect(!ElectionMethod.direct.defaultTurnout.isMet(500, of: 1000))
-        #expect(ElectionMethod.representative.defaultTurnout.isMet(20, of: 30))
-        #expect(!ElectionMethod.representative.defaultTurnout.isMet(19, of: 30))
+        // 30 representatives: exactly two thirds (20) is not more than two thirds; 21 is.
+        #expect(ElectionMethod.representative.defaultTurnout.isMet(21, of: 30))
+        #expect(!ElectionMethod.representative.defaultTurnout.isMet(20, of: 30))
     }
 
     @Test("minimumCount is the exact boundary for every base up to 2,000")

@@ -10,6 +10,9 @@ public struct ElectionResult: Sendable {
     public var names: [Int64: String]
     /// A round still open (its ballots are not counted here yet).
     public var openRound: Int?
+    /// What the committee must act on: close relatives elected together, a missing
+    /// ethnic-minority member (`ResultWarning`).
+    public var warnings: [ResultWarning] = []
 
     public func name(_ person: Int64) -> String { names[person] ?? "#\(person)" }
 }
@@ -51,8 +54,9 @@ extension AppDatabase {
             let tally = try Self.tallyInputs(db, electionID: electionID) { $0.status == .closed }
             let open = try Int.fetchOne(db, sql: "SELECT number FROM pollingRound WHERE electionID = ? AND status = 'open' ORDER BY number LIMIT 1",
                                         arguments: [electionID])
-            return ElectionResult(outcome: ElectionTally.decide(tally.inputs, rules: tally.election.rules, rollSize: tally.rollSize, isWoman: tally.isWoman),
-                                  rounds: tally.inputs, names: tally.names, openRound: open)
+            let outcome = ElectionTally.decide(tally.inputs, rules: tally.election.rules, rollSize: tally.rollSize, isWoman: tally.isWoman)
+            return ElectionResult(outcome: outcome, rounds: tally.inputs, names: tally.names, openRound: open,
+                                  warnings: try Self.resultWarnings(db, election: tally.election, elected: outcome.elected))
         }
     }
 

@@ -72,6 +72,7 @@ struct ResultsController {
         ]
         if let acting = result.outcome.acting { data["acting"] = name(acting) }
         data["keyFingerprint"] = try database.electionKeyFingerprint(electionID: election.id!)
+        data["warnings"] = result.warnings.map { english ? $0.english(name) : $0.chinese(name) }
         if let open = result.openRound { data["openRound"] = open }
         if certified == nil, result.openRound == nil {
             data["pending"] = result.outcome.pending.enumerated().map { index, pending -> [String: Any] in
@@ -272,6 +273,15 @@ struct ResultsController {
         let final: Bool
         let openRound: Int?
         let rounds: [Round]
+        /// What the election committee must act on (close relatives elected together, no
+        /// ethnic-minority member where one is expected), in zh and en.
+        let warnings: [Warning]
+        struct Warning: Encodable {
+            let kind: String
+            let persons: [Int64]
+            let zh: String
+            let en: String
+        }
         let elected: [ElectedMember]
         let names: [String: String]
         let vacant: [String: Int]
@@ -293,7 +303,9 @@ struct ResultsController {
                                  invalid: input.count.invalid, blank: input.count.blank, votes: input.standings, steps: decided.outcome.steps)
         }
         return try JSONResponse.make(ResultDocument(
-            election: election.id!, final: (certified?.isFinal ?? false), openRound: result.openRound, rounds: rounds, elected: result.outcome.elected,
+            election: election.id!, final: (certified?.isFinal ?? false), openRound: result.openRound, rounds: rounds,
+            warnings: result.warnings.map { .init(kind: $0.kind.rawValue, persons: $0.persons, zh: $0.chinese(result.name), en: $0.english(result.name)) },
+            elected: result.outcome.elected,
             names: Dictionary(uniqueKeysWithValues: persons.map { (String($0), result.name($0)) }),
             vacant: Dictionary(uniqueKeysWithValues: result.outcome.vacant.map { ($0.key.rawValue, $0.value) }), acting: result.outcome.acting,
             pending: result.outcome.pending.map { "\($0.kind.rawValue): " + Self.describe($0.next, name: result.name, english: true) },
