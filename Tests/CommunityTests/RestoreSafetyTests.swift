@@ -54,4 +54,14 @@ struct RestoreSafetyTests {
         result = try database.verifyAudit()
         #expect(result.clockSteps.count == 2)
     }
+
+    @Test("a database file's writer syncs every commit (synchronous = FULL), although GRDB's pool sets NORMAL when it turns WAL on")
+    func writerSyncsEveryCommit() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sync-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try AppDatabase.open(path: folder.appendingPathComponent("x.sqlite").path)
+        #expect(try database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+        #expect(try database.writer.write { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+        try database.writer.close()
+    }
 }

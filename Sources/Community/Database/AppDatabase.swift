@@ -43,13 +43,23 @@ public struct AppDatabase: Sendable {
     public static func open(path: String, modules: [any SchemaModule.Type] = [], passwordHasher: PasswordHasher = .standard) throws -> AppDatabase {
         AtRest.restrictNewFiles()
         try AtRest.prepareDatabaseFile(path: path)
-        let pool = try DatabasePool(path: path, configuration: configuration())
+        let pool = try durablePool(path: path)
         return try AppDatabase(pool, modules: modules, passwordHasher: passwordHasher)
     }
 
     /// A private in-memory database, for tests.
     public static func inMemory(modules: [any SchemaModule.Type] = [], passwordHasher: PasswordHasher = .fastForTests) throws -> AppDatabase {
         try AppDatabase(DatabaseQueue(configuration: configuration()), modules: modules, passwordHasher: passwordHasher)
+    }
+
+    /// A WAL pool whose writer syncs every commit. GRDB switches the writer to `synchronous =
+    /// NORMAL` when it turns WAL on — after `prepareDatabase` has run — so a commit would not be
+    /// fsynced and a power cut could lose receipted ballots (found by the power-loss test,
+    /// decision 82); FULL is set again on the writer, which keeps it for its lifetime.
+    static func durablePool(path: String) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return pool
     }
 
     static func configuration() -> Configuration {
