@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Address of a reverse proxy whose X-Forwarded-For header names the client (repeat for several).")
     var trustedProxy: [String] = []
 
+    @Option(name: .long, help: "Seconds after which a connection with no request in progress (a slowly sent request head included) is closed.")
+    var idleTimeout: Int = 30
+
     @Option(name: .long, help: "Rehearsal databases only (xuanyi init --rehearsal): serve as if today were this date (YYYY-MM-DD), to practise the election timeline.")
     var rehearsalDate: String?
 
@@ -45,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await serve(WebConfiguration(host: host, port: port, database: database, secureCookies: secureCookies, logger: logger,
                                          keyStore: options.keyStore, keyPassphrase: try readPassphrase(file: keyPassphraseFile),
-                                         trustedProxies: Set(trustedProxy)))
+                                         trustedProxies: Set(trustedProxy), idleTimeout: .seconds(max(1, idleTimeout))))
     }
 }
 

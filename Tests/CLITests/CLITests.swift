@@ -289,4 +289,28 @@ struct CLITests {
                                                 "-in", workspace.path("statement.json"), "-sigfile", workspace.path("statement.sig")])
         #expect(verified.stdout.contains("Signature Verified Successfully"), "\(verified.stderr)")
     }
+
+    @Test("attack: a slowly sent request head does not hold a connection — the server closes it after its idle timeout")
+    func slowHeaders() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let database = workspace.path("x.sqlite")
+        #expect(try CLI.xuanyi(["init", "--community", "桃园社区", "--database", database]).status == 0)
+        let port = CLI.freePort()
+        let server = try ServerProcess(["serve", "--port", "\(port)", "--database", database, "--idle-timeout", "2"], port: port)
+        defer { server.stop() }
+        try server.waitUntilReady()
+        // Half a request head, then silence: the answer is the connection closing (0 bytes) within a few seconds.
+        let probe = try CLI.tool("python3", ["-c", """
+            import socket, time
+            s = socket.create_connection(("127.0.0.1", \(port)))
+            s.sendall(b"GET / HTTP/1.1\\r\\nHost: x\\r\\nX-Slow: ")
+            s.settimeout(20)
+            start = time.time()
+            data = s.recv(100)
+            print(len(data), round(time.time() - start))
+            """])
+        let fields = probe.stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(fields.count == 2 && fields[0] == 0 && fields[1] <= 6, "\(probe.stdout) \(probe.stderr)")
+    }
 }
