@@ -88,7 +88,9 @@ let package = Package(
         ),
         .testTarget(name: "NotaryTests", dependencies: ["Notary"], swiftSettings: strict),
         .testTarget(name: "CommunityTests", dependencies: ["Community", "Notary", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        // GRDBSQLite: the power-loss test registers an SQLite VFS (CrashSimulatingVFS).
         .testTarget(name: "ElectionsTests", dependencies: ["Elections", "Community", "Notary", .product(name: "GRDB", package: "GRDB.swift"),
+                                                      .product(name: "GRDBSQLite", package: "GRDB.swift"),
                                                       .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strict),
         .testTarget(name: "CouncilsTests", dependencies: ["Councils", "Community", "Notary", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(
