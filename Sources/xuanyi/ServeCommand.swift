@@ -71,16 +71,18 @@ func serve(_ configuration: WebConfiguration) async throws {
     let database = configuration.database
     let logger = configuration.logger
     let maintenance = Task.detached(priority: .utility) {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(30))
+        while true {
+            do { try await Task.sleep(for: .seconds(30)) } catch { return }   // cancelled: the server is stopping
             do { try database.protectAtRest(modules: XuanyiSchema.modules) } catch { logger.warning("at-rest maintenance: \(error)") }
         }
     }
-    defer {
-        maintenance.cancel()
-        try? database.protectAtRest(modules: XuanyiSchema.modules)
-    }
-    try await app.runService()
+    let outcome: Result<Void, any Error>
+    do { try await app.runService(); outcome = .success(()) } catch { outcome = .failure(error) }
+    // The periodic step has finished before the last one runs (and before a demo removes its files).
+    maintenance.cancel()
+    await maintenance.value
+    try? database.protectAtRest(modules: XuanyiSchema.modules)
+    try outcome.get()
 }
 
 enum ProcessEnvironment {
