@@ -69,6 +69,8 @@ struct PermissionMatrixTests {
             Row(method: .post, path: "/elections/\(e)/roll/build", allowed: Self.committee),
             Row(method: .get, path: "/admin", allowed: [.admin]),
             Row(method: .post, path: "/admin/accounts", allowed: [.admin], form: [("username", ""), ("role", "x")]),
+            Row(method: .post, path: "/admin/accounts/\(clerk.id!)/reset", allowed: [.admin]),
+            Row(method: .get, path: "/account/password", allowed: [.resident, .teller, .clerk, .committee, .admin]),
             Row(method: .get, path: "/api/v1/audit/verification", allowed: [.admin]),
             Row(method: .get, path: "/council", allowed: Self.staff),
             Row(method: .get, path: "/council/calendar", allowed: Self.staff),
