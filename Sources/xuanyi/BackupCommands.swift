@@ -17,6 +17,9 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let database = try options.openExisting()
+        // Rows whose order on disk would show when voters were checked in or households rated
+        // are rewritten in key order first, so the copy cannot show it either (docs/threat-model.md).
+        try database.protectAtRest(modules: XuanyiSchema.modules)
         let summary = try database.backup(to: out, keyStore: withoutKeys ? nil : options.keyStore,
                                           keyPassphrase: withoutKeys ? nil : try readPassphrase(file: keyPassphraseFile))
         say("备份 Backup written: \(summary.path) (\(summary.bytes) bytes, SHA-256 \(summary.sha256))")

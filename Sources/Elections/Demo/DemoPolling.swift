@@ -59,7 +59,17 @@ enum DemoPolling {
         guard let round = try database.openMainRounds(electionID: electionID, communityName: communityName, electronic: true, actor: .system).first else {
             return Result(checkIns: 0, electronic: 0, paperEntered: 0)
         }
-        let scrutineers = try voters[405...407].map { try database.residentID(electionID: electionID, rollNumber: $0)! }
+        // Three scrutineers for the mobile box from the voters after 405 who may hold a polling
+        // role (no nominee's spouse or lineal relative), whoever the roll's numbering puts there.
+        var scrutineers: [Int64] = []
+        for number in voters[405...] where scrutineers.count < 3 {
+            let person = try database.residentID(electionID: electionID, rollNumber: number)!
+            let allowed = try database.reader.read { db -> Bool in
+                guard let resident = try Resident.fetchOne(db, key: person) else { return false }
+                do { try AppDatabase.refusePollingConflict(db, electionID: electionID, resident: resident); return true } catch { return false }
+            }
+            if allowed { scrutineers.append(person) }
+        }
         let box1 = try database.addBox(roundID: round.id!, stationID: central.id!, name: "中心会场1号票箱", kind: .fixed, actor: .system)
         let box2 = try database.addBox(roundID: round.id!, stationID: branch.id!, name: "分会场票箱", kind: .fixed, actor: .system)
         let mobile = try database.addBox(roundID: round.id!, stationID: central.id!, name: "流动票箱", kind: .mobile, scrutineers: scrutineers, actor: .system)

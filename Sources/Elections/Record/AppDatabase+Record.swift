@@ -147,6 +147,13 @@ extension AppDatabase {
                 throw CommunityError.notAllowed("the result needs \(content.outcome.pending.count) more round(s) first")
             }
             guard signingKey.keyID == content.tally.election.keyID else { throw CommunityError.notAllowed("not this election's key") }
+            // The committee's keys are fixed in the certified record: enough members must have one
+            // (made when they set their own password) for the result to be countersigned at all.
+            let keyed = content.election.committee.filter { $0.publicKey != nil }
+            guard keyed.count >= content.election.signaturesRequired else {
+                let missing = content.election.committee.filter { $0.publicKey == nil }.map(\.name).joined(separator: "、")
+                throw CommunityError.notAllowed("only \(keyed.count) of the election committee's members have a countersigning key and \(content.election.signaturesRequired) must countersign: \(missing) must first sign in and set their own password")
+            }
             let names = content.tally.names
             let statement = ResultStatement(
                 format: ElectionRecordFormat.statementFormat, election: electionID, community: content.election.community.name,
@@ -215,6 +222,12 @@ extension AppDatabase {
             }
             let listed = try String.fetchOne(db, sql: "SELECT publicKeyPEM FROM accountKey WHERE accountID = ?", arguments: [accountID])
             guard listed == key.publicKey.pemRepresentation else { throw CommunityError.notAllowed("the account's key changed") }
+            // Only a key the certified record registers counts (a key made later is not in it).
+            if let frozen = try Self.frozenRecordFiles(db, electionID: electionID)?[ElectionRecordFormat.electionFile],
+               let definition = try? JSONDecoder().decode(RecordElection.self, from: frozen),
+               definition.committee.first(where: { $0.member == memberID })?.publicKey != key.publicKey.pemRepresentation {
+                throw CommunityError.notAllowed("your countersigning key is not the one the certified record registers for you (it was made or changed after certification), so it cannot count")
+            }
             let countersignature = Countersignature(format: ElectionRecordFormat.countersignatureFormat, election: electionID,
                                                     statement: certified.statementDigest, member: memberID, name: member["name"],
                                                     at: Timestamp.string(from: now), key: key.keyID)
