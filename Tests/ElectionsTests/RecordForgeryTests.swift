@@ -1,5 +1,6 @@
 import Community
 import Foundation
+import GRDB
 import Notary
 import Testing
 import ZIPFoundation
@@ -282,5 +283,37 @@ struct FrozenRecordTests {
             #expect((try? Data(contentsOf: again.appendingPathComponent(path))) == data, "\(path) changed")
         }
         #expect(RecordVerifier(directory: again).verify().passed)
+    }
+}
+
+@Suite("the committee's keys are fixed in the certified record")
+struct CertificationKeyTests {
+    @Test("certifying needs enough committee members with their own key, naming who has none (a key made later could never be verified in the record)")
+    func membersWithoutKeys() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("certify-keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let keyStore = KeyStore(directory: scratch.appendingPathComponent("keys"))
+        let database = try AppDatabase.inMemory(modules: [ElectionsSchema.self])
+        let community = try database.createCommunity(code: "110101001001", name: "桃园社区", streetOffice: "安和街道", district: "和平区", actor: .system)
+        try ExampleElections.seedHouseholds(database: database, communityID: community.id!)
+        let result = try ExampleElections.conduct(.directRunoff, database: database, community: community, keyStore: keyStore,
+                                                  electionDay: ExampleElections.electionDay, title: "第十二届居民委员会换届选举", usernamePrefix: "",
+                                                  password: "committee-password-1", voters: 44, through: .allRounds)
+        let id = result.election.id!
+        // Two of the three members never set their own password: no countersigning key yet.
+        try database.writer.write { db in
+            try db.execute(sql: """
+                DELETE FROM accountKey WHERE accountID IN (
+                    SELECT accountID FROM electionCommitteeMember WHERE electionID = ? AND active ORDER BY id LIMIT 2)
+                """, arguments: [id])
+        }
+        let key = try keyStore.load(keyID: result.election.keyID)
+        do {
+            _ = try database.certifyResult(electionID: id, signingKey: key, actor: .commandLine)
+            Issue.record("certified with too few members holding a key")
+        } catch let error as CommunityError {
+            #expect(error.description.contains("must first sign in and set their own password"), "\(error)")
+        }
+        #expect(try database.certifiedResult(electionID: id) == nil)
     }
 }
