@@ -199,7 +199,11 @@ struct ImplementationEvaluationTests {
         #expect(november.received == 2)
         #expect(november.meetings == 1)
         #expect(november.ratings == 2 && november.satisfied == 1 && november.dissatisfied == 1)
-        #expect(november.satisfactionPercent == 50.0)
+        #expect(november.satisfactionPercent == 50.0 && november.satisfactionPerMille == 500)
+        // The report's canonical JSON (xuanyi council report --json) holds integers only: a month
+        // with ratings used to fail on the percentage's floating-point number.
+        let json = String(decoding: try CanonicalJSON.encode(november), as: UTF8.self)
+        #expect(json.contains("\"satisfactionPerMille\":500") && !json.contains("satisfactionPercent"))
         let october = try fixture.database.disclosureReport(communityID: fixture.communityID, year: 2026, month: 10)
         #expect(october.received == 1 && october.ratings == 0 && october.satisfactionPercent == nil)
         #expect(october.overdue == 1)   // accept deadline 19 Oct passed by 31 Oct

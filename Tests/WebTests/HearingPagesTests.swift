@@ -181,7 +181,7 @@ struct HearingPagesTests {
             #expect(boardPage.status == .ok && boardPage.body.contains(motion.number) && boardPage.body.contains("/meetings/\(meeting.id!)"))
             let month = String(format: "%04d-%02d", today.year, today.month)
             let report = try pages.json(try await browser.get("/api/v1/board/report?month=\(month)"))
-            #expect(report["completed"] as? Int == 1 && report["ratings"] as? Int == 2 && report["satisfactionPercent"] as? Double == 100)
+            #expect(report["completed"] as? Int == 1 && report["ratings"] as? Int == 2 && report["satisfactionPerMille"] as? Int == 1000)
             let csv = try await browser.get("/board/report.csv?month=\(month)")
             #expect(csv.body.hasPrefix("\u{FEFF}月份,项目,数值") && csv.body.contains("\(month),办结,1"))
             let printPage = try await browser.get("/board/report?month=\(month)")

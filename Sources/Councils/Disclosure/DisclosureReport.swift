@@ -26,8 +26,12 @@ public struct DisclosureReport: Sendable, Equatable, Encodable {
     public let satisfied: Int
     public let basic: Int
     public let dissatisfied: Int
-    /// (满意 + 基本满意) / ratings, in percent with one decimal; nil without ratings.
-    public let satisfactionPercent: Double?
+    /// (满意 + 基本满意) / ratings in tenths of a percent (per mille, rounded half up), nil
+    /// without ratings: an integer, so the report's canonical JSON (`council report --json`)
+    /// holds no floating-point number.
+    public let satisfactionPerMille: Int?
+    /// The same in percent with one decimal, for display.
+    public var satisfactionPercent: Double? { satisfactionPerMille.map { Double($0) / 10 } }
 
     /// The rows of the report (label, value), in print order.
     public var rows: [(String, String)] {
@@ -102,7 +106,7 @@ extension AppDatabase {
                 accepted: count(["accept"]), notAccepted: count(["notAccept"]), referred: count(["refer"]), decided: count(["pass", "reject", "defer"]),
                 completed: count(["complete"]), overdue: overdue, overdueMilestones: milestones, meetings: meetings, hearings: hearings,
                 ratings: total, satisfied: ratings["satisfied"] ?? 0, basic: ratings["basic"] ?? 0, dissatisfied: ratings["dissatisfied"] ?? 0,
-                satisfactionPercent: total == 0 ? nil : (Double(good) * 1000 / Double(total)).rounded() / 10)
+                satisfactionPerMille: total == 0 ? nil : (good * 2000 + total) / (2 * total))
         }
     }
 }
