@@ -22,6 +22,14 @@ extension AppDatabase {
         for (field, value) in [("building", building), ("unit", unit), ("grid", grid)] where value.count > 30 {
             throw CommunityError.invalid(field: field, reason: "at most 30 characters")
         }
+        // A control character (a NUL above all) would be stored differently from the text the
+        // receipt's hash covers: refused, naming the field. Only the description keeps lines.
+        for (field, value, multiline) in [("title", title, false), ("description", description, true), ("building", building, false),
+                                          ("unit", unit, false), ("grid", grid, false)] {
+            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !(multiline && ($0 == "\n" || $0 == "\r" || $0 == "\t")) }) {
+                throw CommunityError.invalid(field: field, reason: "contains a control character (such as NUL); type plain text")
+            }
+        }
         let today = CivilDate.today(now: now)
         return try writer.write { db in
             let settings = try Self.councilSettings(db, communityID: communityID)
@@ -31,7 +39,7 @@ extension AppDatabase {
             var mediaType: String?, cleanedPhoto: Data?
             if let photo = new.photo, !photo.isEmpty {
                 guard photo.count <= settings.photoMaxBytes else {
-                    throw CommunityError.invalid(field: "photo", reason: "at most \(settings.photoMaxBytes / 1024) KiB, this one is \(photo.count / 1024) KiB")
+                    throw CommunityError.invalid(field: "photo", reason: "at most \(settings.photoMaxBytes) bytes (\(settings.photoMaxBytes / 1024) KiB), this one is \(photo.count) bytes")
                 }
                 (cleanedPhoto, mediaType) = try PhotoSanitizer.clean(photo)
             }
