@@ -190,8 +190,16 @@ private struct Run {
     static func hasOnlyKnownFields(receiptJSON data: Data) -> Bool {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], Set(object.keys) == ["statement", "signature"],
               let statement = object["statement"] as? [String: Any] else { return false }
-        return Set(statement.keys).isSubset(of: ["what", "subject", "round", "seq", "tracking", "at", "key"])
+        return Set(statement.keys).isSubset(of: receiptStatementFields)
     }
+
+    /// The fields a receipt statement has, read from `ReceiptStatement`'s own encoding (every
+    /// optional field set), so the list cannot fall behind the type.
+    static let receiptStatementFields: Set<String> = {
+        let sample = ReceiptStatement(what: "", subject: "", round: 0, seq: 0, tracking: "", at: "", key: "")
+        guard let data = try? CanonicalJSON.encode(sample), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        return Set(object.keys)
+    }()
 
     static func reason(_ error: any Error) -> String {
         switch error {
