@@ -53,27 +53,32 @@ public enum SealedSigningKey {
     }
 }
 
-/// AES-256-GCM through OpenSSL's EVP interface: ciphertext followed by the 16-byte tag.
+/// AES-256-GCM through OpenSSL's EVP interface: ciphertext followed by the 16-byte tag, with
+/// optional associated data (authenticated, not encrypted).
 enum AESGCM {
-    static func seal(_ plaintext: Data, key: Data, nonce: Data) throws -> Data {
+    static func seal(_ plaintext: Data, key: Data, nonce: Data, associatedData: Data = Data()) throws -> Data {
         guard let context = EVP_CIPHER_CTX_new() else { throw NotaryError.openssl("EVP_CIPHER_CTX_new") }
         defer { EVP_CIPHER_CTX_free(context) }
         var out = Data(count: plaintext.count + 16)
         var length: Int32 = 0
         var final: Int32 = 0
+        var aadLength: Int32 = 0
         let status: Int32 = key.withUnsafeBytes { k in
             nonce.withUnsafeBytes { n in
                 plaintext.withUnsafeBytes { p in
+                    associatedData.withUnsafeBytes { a in
                     out.withUnsafeMutableBytes { o in
                         let output = o.baseAddress!.assumingMemoryBound(to: UInt8.self)
                         guard EVP_EncryptInit_ex(context, EVP_aes_256_gcm(), nil, nil, nil) == 1,
                               EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, 12, nil) == 1,
                               EVP_EncryptInit_ex(context, nil, nil, k.baseAddress!.assumingMemoryBound(to: UInt8.self),
                                                  n.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1,
+                              a.isEmpty || EVP_EncryptUpdate(context, nil, &aadLength, a.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(a.count)) == 1,
                               EVP_EncryptUpdate(context, output, &length, p.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(p.count)) == 1,
                               EVP_EncryptFinal_ex(context, output + Int(length), &final) == 1,
                               EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, 16, output + Int(length + final)) == 1 else { return 0 }
                         return 1
+                    }
                     }
                 }
             }
@@ -82,7 +87,7 @@ enum AESGCM {
         return out.prefix(Int(length + final) + 16)
     }
 
-    static func open(_ sealed: Data, key: Data, nonce: Data) -> Data? {
+    static func open(_ sealed: Data, key: Data, nonce: Data, associatedData: Data = Data()) -> Data? {
         guard sealed.count >= 16, let context = EVP_CIPHER_CTX_new() else { return nil }
         defer { EVP_CIPHER_CTX_free(context) }
         let body = sealed.prefix(sealed.count - 16)
@@ -90,19 +95,23 @@ enum AESGCM {
         var out = Data(count: body.count + 16)
         var length: Int32 = 0
         var final: Int32 = 0
+        var aadLength: Int32 = 0
         let ok: Bool = key.withUnsafeBytes { k in
             nonce.withUnsafeBytes { n in
                 body.withUnsafeBytes { c in
                     tag.withUnsafeMutableBytes { t in
+                        associatedData.withUnsafeBytes { a in
                         out.withUnsafeMutableBytes { o in
                             let output = o.baseAddress!.assumingMemoryBound(to: UInt8.self)
                             return EVP_DecryptInit_ex(context, EVP_aes_256_gcm(), nil, nil, nil) == 1
                                 && EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, 12, nil) == 1
                                 && EVP_DecryptInit_ex(context, nil, nil, k.baseAddress!.assumingMemoryBound(to: UInt8.self),
                                                       n.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
+                                && (a.isEmpty || EVP_DecryptUpdate(context, nil, &aadLength, a.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(a.count)) == 1)
                                 && EVP_DecryptUpdate(context, output, &length, c.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(c.count)) == 1
                                 && EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, 16, t.baseAddress) == 1
                                 && EVP_DecryptFinal_ex(context, output + Int(length), &final) == 1
+                        }
                         }
                     }
                 }
