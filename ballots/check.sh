@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks a Xuanyi election record (xuanyi-election-record/1) with plain tools only: bash,
+# Checks a Xuanyi election record (xuanyi-election-record/2) with plain tools only: bash,
 # coreutils, openssl and jq — no code of this project. Each step proves what it says:
 #   1. the election key is the one the notice published (the anchor you give);
 #   2. the result statement is signed by that key and binds the manifest;
@@ -8,10 +8,12 @@
 #   4. the committee's keys come from the signed election.json; the countersignatures needed
 #      follow from the rule set and the committee, one key counts once;
 #   5. the ballot log's chain: every line's prev is the SHA-256 of the line before, and the
-#      last line's is the statement's logHead;
+#      last line's is the statement's logHead; electronic lines (and only they) carry a nonce
+#      and sit in the electronic box, and no nonce comes twice;
 #   6. the ballots per box and per round are what rounds.json and the statement say;
 #   7. one certificate per winner, each signed by the election key;
-#   8. each receipt given is signed by the election key and its ballot is in the log.
+#   8. each receipt given is signed by the election key and its ballot is in the log: some
+#      electronic line, without its prev and seq, hashes to the receipt's code.
 # Recounting the votes follows docs/counting-rules.md (xuanyi verify does it).
 #
 # Usage: ballots/check.sh RECORD_DIRECTORY FINGERPRINT [RECEIPT.json …]
@@ -37,6 +39,27 @@ sha() { sha256sum | cut -c1-64; }
 # The raw key's SHA-256 from an SPKI PEM (the last 32 bytes of its DER form).
 fingerprint() { openssl pkey -pubin -in "$1" -outform DER 2>/dev/null | tail -c 32 | sha; }
 verify() { openssl pkeyutl -verify -pubin -inkey "$1" -rawin -in "$2" -sigfile "$3" >/dev/null 2>&1; }
+
+# 0. The format: this script reads xuanyi-election-record/2 only.
+format=$(jq -r .format manifest.json 2>/dev/null)
+if [ "$format" != xuanyi-election-record/2 ]; then bad "manifest.json: record format ${format:-unknown}; this script checks xuanyi-election-record/2 only"; echo "VERDICT: FAIL ($failures)"; exit 1; fi
+
+# SHA-256 of each line of file $1 without its newline, one digest a line, in order: the lines
+# are split into batches of ten thousand files in memory and hashed by one sha256sum each.
+hash_lines() {
+    local dir
+    dir=$(mktemp -d -p "$work")
+    split -l 10000 -a 5 "$1" "$dir/c"
+    for chunk in "$dir"/c*; do
+        [ -e "$chunk" ] || continue
+        mkdir "$chunk.d"
+        split -l 1 -a 5 "$chunk" "$chunk.d/"
+        truncate -s -1 "$chunk.d"/*
+        sha256sum "$chunk.d"/* | cut -c1-64
+        rm -r "$chunk.d" "$chunk"
+    done
+    rm -r "$dir"
+}
 
 # 1. The anchor.
 key=keys/election.pub.pem
@@ -110,29 +133,41 @@ final=false
 if [ "$signed" -ge "$required" ]; then final=true; ok "$signed of $required countersignatures needed, each with a member's registered key"
 else echo "note  $signed of $required countersignatures needed: the result is not final"; fi
 
-# 5. The ballot log's chain, hashing each line (without its newline) in batches.
+# 5. The ballot log's chain, hashing each line (without its newline) in batches. One jq pass
+#    reads each line's prev, seq, round and box, its nonce, and what is wrong with its method
+#    and nonce: an electronic line carries the nonce it was sealed with (32 lowercase hex
+#    digits) and is in its round's electronic box; a paper line has no nonce and is not.
 lines=$(wc -l < ballots.jsonl)
-mkdir "$work/log"
-split -l 10000 -a 5 ballots.jsonl "$work/log/c"
-for chunk in "$work"/log/c*; do
-    mkdir "$chunk.d"
-    split -l 1 -a 5 "$chunk" "$chunk.d/"
-    truncate -s -1 "$chunk.d"/*
-    sha256sum "$chunk.d"/* | cut -c1-64
-    rm -r "$chunk.d" "$chunk"
-done > "$work/hashes"
+hash_lines ballots.jsonl > "$work/hashes"
 { printf '%064d\n' 0; head -n -1 "$work/hashes"; } > "$work/expected-prev"
-jq -r .prev ballots.jsonl > "$work/prev"
+jq -r --slurpfile r rounds.json '
+    ($r[0] | map(.number as $n | .boxes[] | {key: "\($n) \(.number)", value: .kind}) | from_entries) as $kinds
+    | ($kinds["\(.round) \(.box)"] == "electronic") as $electronicBox
+    | (if .method == "electronic" then
+           (if (.nonce | type) != "string" then "an electronic ballot without its nonce"
+            elif (.nonce | test("^[0-9a-f]{32}$") | not) then "the nonce is not 32 lowercase hex digits"
+            elif $electronicBox | not then "an electronic ballot outside the electronic box"
+            else "" end)
+       elif .method == "paper" then
+           (if has("nonce") then "a paper ballot with a nonce" elif $electronicBox then "a paper ballot in the electronic box" else "" end)
+       else "method is \(.method)" end) as $problem
+    | [.prev, .seq, "\(.round) \(.box)", $problem, (if .method == "electronic" then .nonce else "" end)] | @tsv' ballots.jsonl > "$work/fields"
+cut -f1 "$work/fields" > "$work/prev"
 if [ "$lines" -eq 0 ] || cmp -s "$work/expected-prev" "$work/prev"; then ok "ballot log: $lines lines, each prev is the SHA-256 of the line before"
 else bad "ballot log: the chain breaks at $(cmp "$work/expected-prev" "$work/prev" | cut -d' ' -f5-)"; fi
-jq -r .seq ballots.jsonl | cmp -s - <(seq 1 "$lines") || bad "ballot log: seq is not 1, 2, 3 …"
+cut -f2 "$work/fields" | cmp -s - <(seq 1 "$lines") || bad "ballot log: seq is not 1, 2, 3 …"
+problems=$(awk -F'\t' '$4 != "" { print "line " NR ": " $4 }' "$work/fields" | head -n 5)
+[ -z "$problems" ] || bad "ballot log: $(echo "$problems" | paste -sd';' -)"
+twice=$(awk -F'\t' '$5 != "" { print $5 }' "$work/fields" | sort | uniq -d | head -n 3)
+if [ -z "$problems" ] && [ -z "$twice" ]; then ok "ballot log: electronic lines carry their nonce and sit in the electronic box, paper lines do not; no nonce twice"
+elif [ -n "$twice" ]; then bad "ballot log: an electronic ballot entered twice (nonce $(echo $twice))"; fi
 head=$(tail -n 1 "$work/hashes")
 [ "$lines" -eq 0 ] && head=$(printf '%064d' 0)
 if [ "$head" = "$(jq -r .logHead statement.json)" ] && [ "$lines" = "$(jq -r .ballots statement.json)" ]; then ok "log head $head and $lines ballots are the statement's"
 else bad "the log's head $head / $lines ballots are not the statement's $(jq -r .logHead statement.json) / $(jq -r .ballots statement.json)"; fi
 
 # 6. Ballots per box and per round.
-jq -r '"\(.round) \(.box)"' ballots.jsonl | sort | uniq -c | while read -r n r b; do echo "$r $b $n"; done | sort > "$work/boxes-log"
+cut -f3 "$work/fields" | sort | uniq -c | while read -r n r b; do echo "$r $b $n"; done | sort > "$work/boxes-log"
 jq -r '.[] | .number as $r | .boxes[] | select(.collected > 0) | "\($r) \(.number) \(.collected)"' rounds.json | sort > "$work/boxes-rounds"
 if cmp -s "$work/boxes-log" "$work/boxes-rounds"; then ok "ballots per box in the log are rounds.json's collected"
 else bad "ballots per box differ from rounds.json (round box count): log $(tr '\n' ';' < "$work/boxes-log") rounds.json $(tr '\n' ';' < "$work/boxes-rounds")"; fi
@@ -152,14 +187,27 @@ for ((i = 0; i < count; i++)); do
 done
 [ "$failures" -eq "$before" ] && ok "$count certificates, one per winner, each signed by the election key"
 
-# 8. Receipts.
+# 8. Receipts. A ballot receipt is signed when the ballot is cast and sealed, before it has a
+#    place in the log: its tracking code is the receipt code, the SHA-256 of the ballot's
+#    sealed content, which is its line without prev and seq (jq -cS 'del(.prev, .seq)',
+#    without the newline). The codes of the electronic lines are computed only when a receipt
+#    is given.
+if [ ${#receipts[@]} -gt 0 ]; then
+    jq -cS 'select(.method == "electronic") | del(.prev, .seq)' ballots.jsonl > "$work/sealed"
+    hash_lines "$work/sealed" > "$work/codes"
+    jq -r 'select(.method == "electronic") | "\(.seq) \(.round)"' ballots.jsonl | paste -d' ' "$work/codes" - > "$work/receipt-codes"
+fi
 for receipt in "${receipts[@]}"; do
     jq -cS .statement "$receipt" | tr -d '\n' > "$work/receipt.json"
     jq -r .signature "$receipt" | base64 -d > "$work/receipt.sig"
-    seq=$(jq -r .statement.seq "$receipt") tracking=$(jq -r .statement.tracking "$receipt")
+    tracking=$(jq -r .statement.tracking "$receipt") round=$(jq -r .statement.round "$receipt")
+    found=$(awk -v code="$tracking" '$1 == code { print; exit }' "$work/receipt-codes")
     if ! verify "$key" "$work/receipt.json" "$work/receipt.sig"; then bad "$receipt: the signature does not verify with the election key"
-    elif [ "$(head -n "$seq" "$work/hashes" | tail -n 1)" != "$tracking" ]; then bad "$receipt: its ballot is not line $seq of the log"
-    else ok "$receipt: ballot is line $seq of the log"; fi
+    elif [ "$(jq -r '.statement | has("seq")' "$receipt")" = true ]; then bad "$receipt carries a seq: not a ballot receipt of xuanyi-election-record/2, whose receipts bind to the ballot's content"
+    elif [ "$(jq -r '.statement | "\(.what) \(.subject)"' "$receipt")" != "ballot election:$(jq -r .id election.json)" ]; then bad "$receipt is not a ballot receipt of this election"
+    elif [ -z "$found" ] || [ ! "$tracking" ]; then bad "$receipt: receipt code ${tracking:0:16}… is not in the log (no electronic line without prev and seq hashes to it)"
+    elif [ "${found##* }" != "$round" ]; then bad "$receipt: its ballot is in round ${found##* }, the receipt says round $round"
+    else ok "$receipt: ballot is line $(echo "$found" | cut -d' ' -f2) of the log (round $round), receipt code ${tracking:0:16}…"; fi
 done
 
 if [ "$failures" -gt 0 ]; then echo "VERDICT: FAIL ($failures)"; exit 1; fi

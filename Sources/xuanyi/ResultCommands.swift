@@ -130,12 +130,17 @@ struct RecordExamplesCommand: AsyncParsableCommand {
                                                     abstract: "Run the small example elections in memory and write their public records (ballots/examples).")
     @Option(name: .long, help: "Directory to write the examples into.") var out: String = "ballots/examples"
     @Option(name: .long, help: "Instead: write one generated record of this many ballots (for benchmarks) into --out.") var generated: Int?
+    @Option(name: .long, help: "With --generated: also write this many signed ballot receipts into <out>-receipts.") var receipts: Int = 0
 
     func run() async throws {
         if let generated {
             guard generated > 0 else { throw CommandError("--generated needs a positive number of ballots") }
-            let manifest = try SyntheticRecord.write(to: URL(fileURLWithPath: out), ballots: generated)
-            say("\(out): generated record of \(generated) ballots, \(manifest.files.count) listed files")
+            guard receipts >= 0 else { throw CommandError("--receipts needs a number of receipts, 0 or more") }
+            let directory = URL(fileURLWithPath: out)
+            let receiptsDirectory = directory.deletingLastPathComponent().appendingPathComponent(directory.lastPathComponent + "-receipts")
+            let manifest = try SyntheticRecord.write(to: directory, ballots: generated, receipts: receipts, receiptsDirectory: receiptsDirectory)
+            say("\(out): generated record of \(generated) ballots, \(manifest.files.count) listed files"
+                + (receipts > 0 ? "; receipts in \(receiptsDirectory.path)" : ""))
             return
         }
         let written = try ExampleElections.writeAll(to: URL(fileURLWithPath: out))

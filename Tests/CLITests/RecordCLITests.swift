@@ -22,13 +22,16 @@ struct RecordCLITests {
     @Test("verify passes an anchored example record and its receipt (exit 0), says what to compare without an anchor (exit 3), and fails a changed copy or a wrong anchor naming the file (exit 1)")
     func verify() throws {
         let record = Self.examples.appendingPathComponent("electronic").path
-        let receipt = Self.examples.appendingPathComponent("electronic-receipts/receipt-3.json").path
+        // Receipts are named by their receipt code (a ballot receipt names no line): take the first.
+        let receipts = try FileManager.default.contentsOfDirectory(atPath: Self.examples.appendingPathComponent("electronic-receipts").path).sorted()
+        let receipt = Self.examples.appendingPathComponent("electronic-receipts/\(try #require(receipts.first))").path
+        #expect(receipts.count == 32 && receipts.allSatisfy { $0.hasPrefix("receipt-") && $0.count == "receipt-".count + 16 + ".json".count })
         let anchor = try Self.fingerprint(record)
         #expect(anchor.count == 64)
         let passed = try CLI.xuanyi(["verify", record, "--receipt", receipt, "--anchor", anchor, "--lang", "en"])
         #expect(passed.status == 0, "\(passed.stdout)\(passed.stderr)")
         #expect(passed.stdout.split(separator: "\n").last?.hasPrefix("VERDICT: PASS") == true)
-        #expect(passed.stdout.contains("receipt \(receipt): ballot is line"))
+        #expect(passed.stdout.contains("receipt \(receipt): ballot is line") && passed.stdout.contains("receipt code \(receipts[0].dropFirst(8).prefix(16))"))
         let keyFile = try CLI.xuanyi(["verify", record, "--anchor", record + "/keys/election.pub.pem", "--lang", "en"])
         #expect(keyFile.status == 0)
         let unanchored = try CLI.xuanyi(["verify", Self.examples.appendingPathComponent("household.zip").path])
@@ -50,6 +53,32 @@ struct RecordCLITests {
         #expect(report?["rehearsal"] as? Bool == false)
         let failures = (report?["checks"] as? [[String: Any]] ?? []).filter { $0["ok"] as? Bool == false }
         #expect(failures.contains { $0["file"] as? String == "result.json" })
+    }
+
+    @Test("a generated record with signed receipts (record-examples --generated --receipts): verify finds each receipt's ballot by its receipt code; a receipt naming a line (format 1) is refused")
+    func generatedReceipts() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let out = workspace.path("generated")
+        let made = try CLI.xuanyi(["record-examples", "--generated", "400", "--receipts", "3", "--out", out])
+        #expect(made.status == 0, "\(made.stderr)")
+        let receipts = try FileManager.default.contentsOfDirectory(atPath: out + "-receipts").sorted().map { out + "-receipts/" + $0 }
+        #expect(receipts.count == 3)
+        let anchor = try Self.fingerprint(out)
+        let passed = try CLI.xuanyi(["verify", out, "--anchor", anchor, "--lang", "en"] + receipts.flatMap { ["--receipt", $0] })
+        #expect(passed.status == 0, "\(passed.stdout)")
+        for receipt in receipts { #expect(passed.stdout.contains("✓ receipt \(receipt): ballot is line")) }
+        let zh = try CLI.xuanyi(["verify", out, "--anchor", anchor, "--receipt", receipts[0]])
+        #expect(zh.status == 0 && zh.stdout.contains("在日志第") && zh.stdout.contains("回执码"))
+        // The same receipt with a seq added is not a receipt of this format (its signature breaks too).
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: receipts[0]))) as! [String: Any]
+        var statement = json["statement"] as! [String: Any]
+        statement["seq"] = 1
+        json["statement"] = statement
+        let old = workspace.path("old.json")
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: old))
+        let refused = try CLI.xuanyi(["verify", out, "--anchor", anchor, "--receipt", old, "--lang", "en"])
+        #expect(refused.status == 1 && refused.stdout.contains("✗ receipt \(old)"), "\(refused.stdout)")
     }
 
     @Test("export-record writes a directory and a .zip that verify; an uncertified election is refused with the reason")

@@ -263,6 +263,68 @@ struct PlainToolsCheckTests {
     }
 }
 
+extension PlainToolsCheckTests {
+    @Test("check.sh agrees with xuanyi verify on receipts (found by their receipt code) and on the nonce rules of record format 2")
+    func receiptsAndNonces() throws {
+        let g = try GeneratedRecord(ballots: 200, receipts: 4)
+        let anchor = try RecordForgeryTests().fingerprint(g.record)
+        let files = try g.receiptFiles()
+        func verifier(_ record: URL, _ receipts: [URL]) -> VerificationReport {
+            RecordVerifier(directory: record, receipts: receipts.map { ($0.lastPathComponent, (try? Data(contentsOf: $0)) ?? Data()) }, anchors: [anchor]).verify()
+        }
+        let genuine = try run(g.record, anchor: anchor, receipts: files)
+        #expect(genuine.status == 0 && genuine.output.hasSuffix("VERDICT: PASS\n"), "\(genuine.output)")
+        #expect(genuine.output.components(separatedBy: "of the log (round 1), receipt code").count == files.count + 1)
+        #expect(verifier(g.record, files).verdict == .valid)
+
+        // Receipts the election key signed, but of no ballot in the log, or naming a line (format 1).
+        let code = try SignedReceipt(json: Data(contentsOf: files[0])).statement.tracking
+        let missing = g.scratch.appendingPathComponent("missing.json")
+        try g.receipt(code: String(repeating: "cd", count: 32)).write(to: missing)
+        let withSeq = g.scratch.appendingPathComponent("with-seq.json")
+        try g.receipt(code: code, seq: 1).write(to: withSeq)
+        for (receipt, expected) in [(missing, "is not in the log"), (withSeq, "carries a seq")] {
+            let plain = try run(g.record, anchor: anchor, receipts: [receipt])
+            #expect(plain.status == 1 && plain.output.contains("\(receipt.path)") && plain.output.contains(expected), "\(plain.output)")
+            let report = verifier(g.record, [receipt])
+            #expect(report.verdict == .invalid && report.failures.count == 1 && report.failures[0].file == receipt.lastPathComponent)
+        }
+
+        // The receipted ballot's nonce changed, the chain rebuilt: both find the receipt's ballot gone.
+        let index = try #require(try GeneratedRecord.lines(g.record).firstIndex { (try $0.sealedContent?.receiptCode()) == code })
+        let changed = try g.copy()
+        try GeneratedRecord.rewrite(changed) { lines in lines[index].nonce = String(repeating: "e", count: 32) }
+        let plain = try run(changed, anchor: anchor, receipts: [files[0]])
+        #expect(plain.status == 1 && plain.output.contains("\(files[0].path): receipt code \(code.prefix(16))… is not in the log"), "\(plain.output)")
+        #expect(verifier(changed, [files[0]]).failures.contains { $0.file == files[0].lastPathComponent && $0.field == "tracking" })
+
+        // A paper line with a nonce, an electronic ballot entered twice, a record of format 1.
+        let lines = try GeneratedRecord.lines(g.record)
+        let paper = try #require(lines.firstIndex { $0.method == "paper" })
+        let nonce = try g.copy()
+        try GeneratedRecord.rewrite(nonce) { lines in lines[paper].nonce = String(repeating: "1", count: 32) }
+        let paperNonce = try run(nonce, anchor: anchor)
+        #expect(paperNonce.status == 1 && paperNonce.output.contains("line \(paper + 1): a paper ballot with a nonce"), "\(paperNonce.output)")
+        #expect(verifier(nonce, []).failures.contains { $0.line == paper + 1 && $0.field == "nonce" })
+        let twice = try g.copy()
+        try GeneratedRecord.rewrite(twice) { lines in
+            lines[1].ballot = lines[0].ballot
+            lines[1].nonce = lines[0].nonce
+        }
+        let entered = try run(twice, anchor: anchor)
+        #expect(entered.status == 1 && entered.output.contains("an electronic ballot entered twice (nonce \(lines[0].nonce!))"), "\(entered.output)")
+        #expect(verifier(twice, []).failures.contains { $0.line == 2 && $0.field == "nonce" })
+        let old = try g.copy()
+        let manifestURL = old.appendingPathComponent(ElectionRecordFormat.manifestFile)
+        var manifest = try JSONDecoder().decode(RecordManifest.self, from: Data(contentsOf: manifestURL))
+        manifest.format = "xuanyi-election-record/1"
+        try CanonicalJSON.encode(manifest).write(to: manifestURL)
+        let formatOne = try run(old, anchor: anchor)
+        #expect(formatOne.status == 1 && formatOne.output.contains("record format xuanyi-election-record/1; this script checks xuanyi-election-record/2 only"))
+        #expect(verifier(old, []).failures.map(\.field) == ["format"])
+    }
+}
+
 @Suite("a certified record is frozen: served as certified, whatever is corrected later")
 struct FrozenRecordTests {
     @Test("correcting a winner's name after certification changes no byte of the record, and the record still exports and verifies")

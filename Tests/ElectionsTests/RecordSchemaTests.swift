@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The subset of JSON Schema (2020-12) that `ballots/schema/` uses: type, properties,
-/// required, additionalProperties: false, items, enum, const, pattern, minimum.
+/// required, additionalProperties: false, items, enum, const, pattern, minimum, if/then/else
+/// and not.
 enum SchemaCheck {
     static func problems(_ value: Any, _ schema: [String: Any], at path: String = "$") -> [String] {
         var found: [String] = []
@@ -36,6 +37,16 @@ enum SchemaCheck {
         }
         if let array = value as? [Any], let items = schema["items"] as? [String: Any] {
             for (index, item) in array.enumerated() { found += problems(item, items, at: "\(path)[\(index)]") }
+        }
+        if let condition = schema["if"] as? [String: Any] {
+            if problems(value, condition, at: path).isEmpty {
+                if let then = schema["then"] as? [String: Any] { found += problems(value, then, at: path) }
+            } else if let otherwise = schema["else"] as? [String: Any] {
+                found += problems(value, otherwise, at: path)
+            }
+        }
+        if let not = schema["not"] as? [String: Any], problems(value, not, at: path).isEmpty {
+            found.append("\(path): must not match \(not)")
         }
         return found
     }
@@ -92,6 +103,38 @@ struct RecordSchemaTests {
             checked += 1
         }
         #expect(checked > 200)
+    }
+
+    @Test("record format 2: a nonce on electronic lines only, no seq in a ballot receipt, manifest format /2 only")
+    func formatTwo() throws {
+        let line = try schema("ballot-line")
+        let paper: [String: Any] = ["ballot": ["paper": String(repeating: "a", count: 64), "posts": [] as [Any], "state": "blank"], "box": 1, "election": 1,
+                                    "method": "paper", "prev": String(repeating: "0", count: 64), "round": 1, "seq": 1]
+        var electronic = paper
+        electronic["method"] = "electronic"
+        electronic["box"] = 0
+        electronic["nonce"] = String(repeating: "0f", count: 16)
+        #expect(SchemaCheck.problems(paper, line).isEmpty && SchemaCheck.problems(electronic, line).isEmpty)
+        var paperWithNonce = paper; paperWithNonce["nonce"] = String(repeating: "0f", count: 16)
+        var withoutNonce = electronic; withoutNonce["nonce"] = nil
+        var shortNonce = electronic; shortNonce["nonce"] = "0f0f"
+        var upperNonce = electronic; upperNonce["nonce"] = String(repeating: "0F", count: 16)
+        for bad in [paperWithNonce, withoutNonce, shortNonce, upperNonce] { #expect(!SchemaCheck.problems(bad, line).isEmpty, "\(bad)") }
+
+        let receipt = try schema("receipt")
+        let statement: [String: Any] = ["what": "ballot", "subject": "election:1", "round": 1, "tracking": String(repeating: "b", count: 64),
+                                        "at": "2026-12-20T08:00:00Z", "key": String(repeating: "c", count: 16)]
+        #expect(SchemaCheck.problems(["signature": "x", "statement": statement], receipt).isEmpty)
+        var withSeq = statement; withSeq["seq"] = 3
+        var withoutRound = statement; withoutRound["round"] = nil
+        #expect(!SchemaCheck.problems(["signature": "x", "statement": withSeq], receipt).isEmpty)
+        #expect(!SchemaCheck.problems(["signature": "x", "statement": withoutRound], receipt).isEmpty)
+        var objection = withSeq; objection["what"] = "objection"; objection["round"] = nil
+        #expect(SchemaCheck.problems(["signature": "x", "statement": objection], receipt).isEmpty)
+
+        let manifest = try schema("manifest")
+        #expect(SchemaCheck.problems(["format": "xuanyi-election-record/2", "election": 1, "files": [] as [Any]], manifest).isEmpty)
+        #expect(!SchemaCheck.problems(["format": "xuanyi-election-record/1", "election": 1, "files": [] as [Any]], manifest).isEmpty)
     }
 
     @Test("the checker itself rejects a missing field, an unknown one, a wrong type and a bad digest")

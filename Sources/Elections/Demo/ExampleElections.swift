@@ -248,7 +248,8 @@ public enum ExampleElections {
                 try? FileManager.default.removeItem(at: folder)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 for receipt in result.receipts {
-                    try receipt.jsonRepresentation.write(to: folder.appendingPathComponent("receipt-\(receipt.statement.seq).json"))
+                    // Named by the receipt code's first 16 hex digits: a ballot receipt names no place in the log.
+                    try receipt.jsonRepresentation.write(to: folder.appendingPathComponent("receipt-\(receipt.statement.tracking.prefix(16)).json"))
                 }
             }
         }

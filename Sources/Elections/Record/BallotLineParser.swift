@@ -18,6 +18,12 @@ struct BallotLineParser {
         var seq: Int
         var paperOffset: Int
         var prevOffset: Int
+        /// Offset of the 32 hex digits of an electronic line's nonce; nil for a paper line.
+        var nonceOffset: Int?
+        /// Offset of the `,"seq":` member (the last one, before the closing brace).
+        var seqMemberOffset: Int
+
+        var isElectronic: Bool { nonceOffset != nil }
     }
 
     private var bytes: UnsafeRawBufferPointer
@@ -155,9 +161,68 @@ struct BallotLineParser {
         guard posts <= 255, literal("],\"state\":"), let state = state() else { return nil }
         packed[0] = PackedBallots.code(state)
         packed[1] = UInt8(posts)
-        guard literal("},\"box\":"), let box = integer(), literal(",\"election\":"), let election = integer(signed: true), literal(",\"method\":"),
-              literal("\"paper\"") || literal("\"electronic\""), literal(",\"prev\":"), let prev = digest(), literal(",\"round\":"),
-              let round = integer(), literal(",\"seq\":"), let seq = integer(), literal("}") else { return nil }
-        return Line(election: election, round: Int(round), box: Int(box), seq: Int(seq), paperOffset: paper, prevOffset: prev)
+        guard literal("},\"box\":"), let box = integer(), literal(",\"election\":"), let election = integer(signed: true), literal(",\"method\":") else { return nil }
+        // An electronic line carries its nonce (record format 2); a paper line never does.
+        var nonceOffset: Int?
+        if literal("\"electronic\"") {
+            guard literal(",\"nonce\":"), let nonce = nonce() else { return nil }
+            nonceOffset = nonce
+        } else if !literal("\"paper\"") {
+            return nil
+        }
+        guard literal(",\"prev\":"), let prev = digest(), literal(",\"round\":"), let round = integer() else { return nil }
+        let seqMember = index
+        guard literal(",\"seq\":"), let seq = integer(), literal("}") else { return nil }
+        return Line(election: election, round: Int(round), box: Int(box), seq: Int(seq), paperOffset: paper, prevOffset: prev,
+                    nonceOffset: nonceOffset, seqMemberOffset: seqMember)
+    }
+
+    /// `"` + 32 lowercase hex digits + `"`; returns the offset of the digits.
+    private mutating func nonce() -> Int? {
+        guard index + 34 <= bytes.count, bytes[index] == 0x22, bytes[index + 33] == 0x22 else { return nil }
+        for offset in 1...32 {
+            let byte = bytes[index + offset]
+            guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) else { return nil }
+        }
+        defer { index += 34 }
+        return index + 1
+    }
+}
+
+extension BallotLineParser.Line {
+    /// Copies an electronic line's sealed content — the line without its `,"prev":"…"` and
+    /// `,"seq":N` members, which is exactly the canonical JSON of its `SealedBallot` — into
+    /// `scratch` (reused: no allocation once it has grown to a line's size). Its SHA-256 is the
+    /// ballot's receipt code.
+    func sealedContent(of line: UnsafeRawBufferPointer, into scratch: inout [UInt8]) {
+        let prevMember = prevOffset - 9    // `,"prev":"` before the 64 digits
+        let afterPrev = prevOffset + 65    // the digits and the closing quote
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[0..<prevMember]))
+        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[afterPrev..<seqMemberOffset]))
+        scratch.append(0x7D)    // `}`
+    }
+}
+
+extension BallotLine {
+    /// What is wrong with the line's `method` and `nonce` (record format 2), or nil: the method
+    /// is `paper` or `electronic`; an electronic line carries its ballot's nonce, 32 lowercase
+    /// hex digits, drawn when it was cast and sealed; a paper line carries none. The fast
+    /// parser accepts exactly the lines for which this is nil.
+    var methodProblem: (field: String, zh: String, en: String)? {
+        switch (method, nonce) {
+        case ("electronic", nil):
+            return ("nonce", "电子选票缺少封存时的随机数 nonce", "an electronic ballot without the nonce it was sealed with")
+        case ("electronic", let nonce?) where !SealedBallot.isNonce(nonce):
+            return ("nonce", "nonce 应为 32 位小写十六进制数字", "nonce is not 32 lowercase hex digits")
+        case ("electronic", _):
+            return nil
+        case ("paper", nil):
+            return nil
+        case ("paper", _):
+            return ("nonce", "纸质选票不带 nonce", "a paper ballot carries no nonce")
+        default:
+            return ("method", "method 应为 paper 或 electronic，记录为 \(method)", "method must be paper or electronic, is \(method)")
+        }
     }
 }

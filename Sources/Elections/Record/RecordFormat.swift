@@ -2,12 +2,12 @@ import Community
 import Foundation
 import Notary
 
-/// The public election record, version 1 (ballots/README.md): the files it holds and their
+/// The public election record, version 2 (ballots/README.md): the files it holds and their
 /// JSON shapes. Every JSON file is canonical JSON (sorted keys, no spaces); `ballots.jsonl` is
 /// the ballot log, one canonical line per ballot each followed by `\n`.
 public enum ElectionRecordFormat {
     /// The format named in the manifest; a verifier refuses any other.
-    public static let version = "xuanyi-election-record/1"
+    public static let version = "xuanyi-election-record/2"
     public static let statementFormat = "xuanyi-result-statement/1"
     public static let countersignatureFormat = "xuanyi-countersignature/1"
     public static let certificateFormat = "xuanyi-certificate/1"

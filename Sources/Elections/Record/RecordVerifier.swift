@@ -314,7 +314,7 @@ private struct Run {
             return
         }
         self.electionKey = electionKey
-        var wanted: [String: (name: String, receipt: SignedReceipt)] = [:]
+        var wanted: [(name: String, receipt: SignedReceipt)] = []
         for (name, data) in receipts {
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let receipt = (try? SignedReceipt(json: data)) ?? (try? SignedReceipt(compactText: text)) else {
@@ -333,13 +333,29 @@ private struct Run {
                 fail("回执 \(name) 不是本选举的选票回执", "receipt \(name) is not a ballot receipt of this election", file: name, field: "subject")
                 continue
             }
-            wanted[receipt.statement.tracking] = (name, receipt)
+            // Record format 2: a ballot receipt is signed when the ballot is cast and sealed,
+            // before it has a place in the log, so it binds to the ballot's content (its
+            // receipt code) and never names a line.
+            guard receipt.statement.seq == nil else {
+                fail("回执 \(name) 载有 seq（日志行号），不是本记录格式（\(ElectionRecordFormat.version)）的选票回执：选票回执只凭选票内容（回执码）核对",
+                     "receipt \(name) carries a seq (a place in the log): not a ballot receipt of \(ElectionRecordFormat.version), whose receipts bind to the ballot's content (its receipt code)",
+                     file: name, field: "seq")
+                continue
+            }
+            guard receipt.statement.round != nil, SHA256Digest(hex: receipt.statement.tracking) != nil,
+                  receipt.statement.tracking == receipt.statement.tracking.lowercased() else {
+                fail("回执 \(name) 缺少轮次或回执码不是 64 位小写十六进制数字", "receipt \(name) has no round, or its receipt code is not 64 lowercase hex digits",
+                     file: name, field: receipt.statement.round == nil ? "round" : "tracking")
+                continue
+            }
+            wanted.append((name, receipt))
         }
         guard let fileEntry = manifest.files.first(where: { $0.path == ElectionRecordFormat.ballotsFile }) else {
             fail("清单未列出选票日志", "the manifest does not list the ballot log", file: ElectionRecordFormat.manifestFile)
             return
         }
-        var log = LogScan(election: election.id, rounds: rounds, papers: papers, rules: rules, isWoman: { women.contains($0) }, known: known, wanted: wanted)
+        var log = LogScan(election: election.id, rounds: rounds, papers: papers, rules: rules, isWoman: { women.contains($0) }, known: known,
+                          wanted: Set(wanted.map(\.receipt.statement.tracking)))
         log.scan(directory.appendingPathComponent(ElectionRecordFormat.ballotsFile))
         ballotCount = log.lines
         if let (line, field, zh, en) = log.failure {
@@ -352,12 +368,18 @@ private struct Run {
             fail("ballots.jsonl 的 SHA-256 为 \(log.digest)，清单记载 \(fileEntry.sha256)", "ballots.jsonl hashes to \(log.digest), the manifest says \(fileEntry.sha256)",
                  file: ElectionRecordFormat.ballotsFile)
         }
-        for (tracking, wantedReceipt) in wanted {
-            if let found = log.found[tracking], found.seq == wantedReceipt.receipt.statement.seq, found.round == wantedReceipt.receipt.statement.round {
-                pass("回执 \(wantedReceipt.name)：选票在日志第 \(found.seq) 行，签名有效", "receipt \(wantedReceipt.name): ballot is line \(found.seq) of the log, signature valid")
+        for (name, receipt) in wanted {
+            let code = receipt.statement.tracking, round = receipt.statement.round ?? 0
+            if let found = log.found[code], found.round == round {
+                pass("回执 \(name)：选票（回执码 \(code.prefix(16))…）在日志第 \(found.seq) 行（第 \(round) 轮），签名有效",
+                     "receipt \(name): ballot is line \(found.seq) of the log (round \(round)), receipt code \(code.prefix(16))…, signature valid")
+            } else if let found = log.found[code] {
+                fail("回执 \(name) 的选票在日志第 \(found.seq) 行，但属第 \(found.round) 轮，回执记载第 \(round) 轮",
+                     "receipt \(name): its ballot is line \(found.seq) of the log but in round \(found.round), the receipt says round \(round)", file: name, field: "round")
             } else {
-                fail("回执 \(wantedReceipt.name) 的选票（追踪码 \(tracking.prefix(16))…）不在日志中", "receipt \(wantedReceipt.name): tracking code \(tracking.prefix(16))… is not in the log at seq \(wantedReceipt.receipt.statement.seq)",
-                     file: wantedReceipt.name, field: "tracking")
+                fail("回执 \(name) 的选票（回执码 \(code.prefix(16))…）不在日志中：没有哪一张电子选票去掉 prev 与 seq 后的 SHA-256 等于回执码",
+                     "receipt \(name): receipt code \(code.prefix(16))… is not in the log (no electronic ballot's line without prev and seq hashes to it)",
+                     file: name, field: "tracking")
             }
         }
 
@@ -611,12 +633,16 @@ struct BoxKey: Hashable {
 private struct LogScan {
     let election: Int64
     let roundNumbers: Set<Int>
-    let boxes: Set<BoxKey>
+    /// Every box of every round, and whether it is the round's electronic box (kind
+    /// `electronic`), which holds electronic ballots only.
+    let boxes: [BoxKey: Bool]
     let papers: [Int: BallotPaper]
     let rules: RuleSet
     let isWoman: (Int64) -> Bool
     let known: Set<Int64>
-    let wanted: [String: (name: String, receipt: SignedReceipt)]
+    /// The receipt codes of the receipts given, as bytes. Receipt codes are computed only when
+    /// there is one to look for: it costs a second SHA-256 of each electronic line.
+    let wanted: Set<[UInt8]>
 
     let paperDigests: [Int: [UInt8]]
     let layouts: [Int: PaperLayout]
@@ -635,20 +661,29 @@ private struct LogScan {
     var counts: [Int: BallotCount] = [:]
     var perBox: [BoxKey: Int] = [:]
     var found: [String: (seq: Int, round: Int)] = [:]
+    /// Receipt codes found, by hex code: the line and its round.
     var failure: (line: Int, field: String?, zh: String, en: String)?
+    /// Every electronic line's nonce so far: an electronic ballot entered twice when the box was
+    /// opened (the same sealed content, or the same nonce) is refused.
+    var nonces: Set<LineNonce> = []
+    /// An electronic line's sealed content (the line without `prev` and `seq`), reused.
+    var sealed: [UInt8] = []
+    /// Its digest: the ballot's receipt code.
+    var receiptCode = [UInt8](repeating: 0, count: 32)
 
     init(election: Int64, rounds: [RecordRound], papers: [Int: BallotPaper], rules: RuleSet, isWoman: @escaping (Int64) -> Bool, known: Set<Int64>,
-         wanted: [String: (name: String, receipt: SignedReceipt)]) {
+         wanted: Set<String>) {
         self.election = election
         roundNumbers = Set(rounds.map(\.number))
-        boxes = Set(rounds.flatMap { round in round.boxes.map { BoxKey(round: round.number, box: $0.number) } })
+        boxes = Dictionary(rounds.flatMap { round in round.boxes.map { (BoxKey(round: round.number, box: $0.number), $0.kind == BallotBox.Kind.electronic.rawValue) } },
+                           uniquingKeysWith: { a, _ in a })
         paperDigests = Dictionary(rounds.map { ($0.number, Array($0.paper.utf8)) }, uniquingKeysWith: { a, _ in a })
         layouts = papers.mapValues(PaperLayout.init)
         self.papers = papers
         self.rules = rules
         self.isWoman = isWoman
         self.known = known
-        self.wanted = wanted
+        self.wanted = Set(wanted.compactMap { code in Hex.decode(code).map { [UInt8]($0) } })
     }
 
     mutating func scan(_ url: URL) {
@@ -711,11 +746,23 @@ private struct LogScan {
         var canonical = true
         var fits: String?
         if let parsed = BallotLineParser.parse(bytes, ballot: &packed) {
+        var methodProblem: (field: String, zh: String, en: String)?
+        /// An electronic line's nonce (nil for paper), and whether its receipt code is one looked for.
+        var nonce: LineNonce?
+        var receipted = false
             (election, round, box, seq) = (parsed.election, parsed.round, parsed.box, parsed.seq)
             prevOK = Self.hex(bytes, at: parsed.prevOffset, equals: previous)
             paperOK = paperDigests[round].map { expected in memcmp(bytes.baseAddress! + parsed.paperOffset, expected, 64) == 0 } ?? false
             if let paper = papers[round] { fits = packed.withUnsafeBytes { Self.fits($0, paper: paper, known: known) } }
         } else {
+            if let offset = parsed.nonceOffset {
+                nonce = LineNonce(hex: bytes, at: offset)
+                if !wanted.isEmpty {
+                    parsed.sealedContent(of: bytes, into: &sealed)
+                    sealed.withUnsafeBytes { content in receiptCode.withUnsafeMutableBytes { hasher.hash(content, into: $0) } }
+                    receipted = wanted.contains(receiptCode)
+                }
+            }
             // Not in canonical form: the general decoder says what is wrong, or the line is read
             // and reported as not canonical.
             let data = Data(bytes)
@@ -726,6 +773,14 @@ private struct LogScan {
             canonical = (try? CanonicalJSON.encode(line)) == data
             (election, round, box, seq) = (line.election, line.round, line.box, line.seq)
             prevOK = line.prev == Hex.encode(previous)
+            methodProblem = line.methodProblem
+            if methodProblem == nil, let content = line.sealedContent {
+                nonce = LineNonce(text: content.nonce)
+                if !wanted.isEmpty, let code = try? content.canonicalBytes() {
+                    receiptCode = [UInt8](SHA256.hash(code).bytes)
+                    receipted = wanted.contains(receiptCode)
+                }
+            }
             paperOK = paperDigests[round] == Array(line.ballot.paper.utf8)
             if let paper = papers[round] {
                 do { try line.ballot.validate(against: paper, digest: line.ballot.paper, isOnRoll: { known.contains($0) }) } catch { fits = "\(error)" }
@@ -739,11 +794,20 @@ private struct LogScan {
         if seq != number { broken("seq", "序号应为 \(number)，记录为 \(seq)", "seq should be \(number), is \(seq)") }
         if election != self.election { broken("election", "不是本选举的选票", "the ballot is of another election") }
         guard roundNumbers.contains(round), let paper = papers[round] else { return broken("round", "没有第 \(round) 轮", "there is no round \(round)") }
-        guard boxes.contains(BoxKey(round: round, box: box)) else { return broken("box", "第 \(round) 轮没有 \(box) 号票箱", "round \(round) has no box \(box)") }
+        guard let electronicBox = boxes[BoxKey(round: round, box: box)] else { return broken("box", "第 \(round) 轮没有 \(box) 号票箱", "round \(round) has no box \(box)") }
+        if let methodProblem { return broken(methodProblem.field, methodProblem.zh, methodProblem.en) }
         if !canonical {
             broken(nil, "第 \(number) 行不是规范 JSON（或含未知字段）", "line \(number) is not canonical JSON (or has unknown fields)")
         }
         guard paperOK else {
+        if electronicBox != (nonce != nil) {
+            broken("method", electronicBox ? "第 \(round) 轮 \(box) 号票箱是电子票箱，只收电子选票" : "电子选票不在本轮的电子票箱（\(box) 号票箱不是电子票箱）",
+                   electronicBox ? "box \(box) of round \(round) is the electronic box: it holds electronic ballots only"
+                                 : "an electronic ballot outside the round's electronic box (box \(box) is not electronic)")
+        }
+        if let nonce, !nonces.insert(nonce).inserted {
+            broken("nonce", "与前面某行的电子选票 nonce 相同：同一张电子选票被录入两次", "the nonce of an earlier line's electronic ballot: one electronic ballot entered twice")
+        }
             return broken("ballot.paper", "选票不是第 \(round) 轮的选票样式", "the ballot names another paper than round \(round)'s")
         }
         if let fits {
@@ -759,10 +823,7 @@ private struct LogScan {
         let rules = self.rules, isWoman = self.isWoman
         packed.withUnsafeBytes { ballot in counts[round]!.add(packed: ballot, layout: layout, rules: rules, isWoman: isWoman) }
         perBox[BoxKey(round: round, box: box), default: 0] += 1
-        if !wanted.isEmpty {
-            let tracking = Hex.encode(current)
-            if wanted[tracking] != nil { found[tracking] = (seq, round) }
-        }
+        if receipted { found[Hex.encode(receiptCode)] = (seq, round) }
     }
 
     /// Why a packed ballot does not fit its round's paper (as `MarkedBallot.validate` says for
@@ -796,6 +857,27 @@ private struct LogScan {
 }
 
 /// The first difference between two JSON documents, as a field path and the two values.
+/// An electronic ballot's nonce: 16 bytes as two integers (no allocation per line).
+struct LineNonce: Hashable {
+    var high: UInt64
+    var low: UInt64
+
+    /// From 32 lowercase hex digits at `offset` (already checked by the parser).
+    init(hex bytes: UnsafeRawBufferPointer, at offset: Int) {
+        func value(_ byte: UInt8) -> UInt64 { UInt64(byte <= 0x39 ? byte &- 0x30 : byte &- 0x61 &+ 10) }
+        var high: UInt64 = 0, low: UInt64 = 0
+        for index in 0..<16 { high = high << 4 | value(bytes[offset + index]) }
+        for index in 16..<32 { low = low << 4 | value(bytes[offset + index]) }
+        self.high = high
+        self.low = low
+    }
+
+    init?(text: String) {
+        guard SealedBallot.isNonce(text) else { return nil }
+        self = Array(text.utf8).withUnsafeBytes { LineNonce(hex: $0, at: 0) }
+    }
+}
+
 enum JSONDifference {
     static func first(expected: Data, actual: Data) -> (field: String, expected: String, actual: String) {
         guard let a = try? JSONSerialization.jsonObject(with: expected, options: [.fragmentsAllowed]),

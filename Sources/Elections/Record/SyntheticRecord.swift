@@ -3,19 +3,29 @@ import Foundation
 import Notary
 
 /// A generated election record of any size, for the verifier's benchmark and tests: one round,
-/// three posts (主任 1 of 3, 副主任 1 of 3, 委员 3 of 6 — a dozen candidates), ten boxes,
-/// ballots with some write-ins (valid and void), over-marked posts, unreadable parts and blank
-/// papers; tallied, signed with a fresh election key and countersigned by a one-member
-/// committee, exactly as an exported record. Deterministic for a seed except for the keys.
-/// Never used for a real election.
+/// three posts (主任 1 of 3, 副主任 1 of 3, 委员 3 of 6 — a dozen candidates), the electronic
+/// box (box 0: three ballots in ten, each with its nonce, first in the log as when the sealed
+/// box is opened before the paper ballots are entered) and ten paper boxes, ballots with some
+/// write-ins (valid and void), over-marked posts, unreadable parts and blank papers; tallied,
+/// signed with a fresh election key and countersigned by a one-member committee, exactly as an
+/// exported record. Deterministic for a seed except for the keys. Never used for a real
+/// election.
 public enum SyntheticRecord {
-    /// Writes the record into `directory` and returns its manifest.
+    /// The share of electronic ballots, in tenths.
+    static let electronicTenths = 3
+
+    /// Writes the record into `directory` and returns its manifest. With `receipts`, also writes
+    /// signed ballot receipts for that many electronic ballots (spread over the log) into
+    /// `receiptsDirectory`, named `receipt-<first 16 hex digits of the receipt code>.json`. The
+    /// election key is fresh unless one is given (tests sign receipts of their own with it).
     @discardableResult
-    public static func write(to directory: URL, ballots count: Int, seed: UInt64 = 2026) throws -> RecordManifest {
+    public static func write(to directory: URL, ballots count: Int, seed: UInt64 = 2026, receipts: Int = 0,
+                             receiptsDirectory: URL? = nil, electionKey givenKey: Ed25519PrivateKey? = nil) throws -> RecordManifest {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var generator = SeededGenerator(seed: seed)
-        let rules = RuleSet()
-        let electionKey = try Ed25519PrivateKey.generate()
+        var rules = RuleSet()
+        rules.electronicVoting = .station    // the electronic box holds ballots cast on the stations' terminals
+        let electionKey = try givenKey ?? Ed25519PrivateKey.generate()
         let memberKey = try Ed25519PrivateKey.generate()
         let electionID: Int64 = 1
         let names = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙"]
@@ -42,6 +52,8 @@ public enum SyntheticRecord {
             rulesDigest: SHA256.hash(rulesBytes).hex, announcedOn: nil, rollPublishedOn: nil, candidateListPublishedOn: nil,
             committee: committee, signaturesRequired: 1)
         let writer = RecordWriter(directory: directory)
+        /// When the round opened: every ballot receipt of the round states it (never a ballot's own time).
+        let openedAt = "2026-12-20T08:00:00Z"
         try writer.write(ElectionRecordFormat.electionFile, try CanonicalJSON.encode(election))
         try writer.write(ElectionRecordFormat.rulesFile, rulesBytes)
         let rollSize = count + count / 2
@@ -62,6 +74,9 @@ public enum SyntheticRecord {
         let boxes = 10
         var perBox = [Int](repeating: 0, count: boxes + 1)
         var head = SHA256Digest.zero.hex
+        let electronic = count * electronicTenths / 10
+        let receiptEvery = receipts > 0 ? max(1, electronic / receipts) : 0
+        var receiptStatements: [ReceiptStatement] = []
         try writer.stream(ElectionRecordFormat.ballotsFile) { append in
             var chunk = Data()
             for seq in 1...max(count, 1) where count > 0 {
@@ -89,8 +104,21 @@ public enum SyntheticRecord {
                         return MarkedBallot.PostMarks(post: section.post, marks: marks, writeIns: writeIns, unreadable: extra == 999 ? true : nil)
                     })
                 }
-                let box = 1 + (seq - 1) * boxes / count
-                let line = try CanonicalJSON.encode(BallotLine(election: electionID, round: 1, box: box, seq: seq, method: "paper", ballot: ballot, prev: head))
+                let box: Int
+                let line: Data
+                if seq <= electronic {
+                    box = 0
+                    let nonce = Hex.encode(withUnsafeBytes(of: (generator.next().bigEndian, generator.next().bigEndian)) { Data($0) })
+                    let sealed = SealedBallot(election: electionID, round: 1, box: 0, ballot: ballot, nonce: nonce)
+                    line = try CanonicalJSON.encode(sealed.line(seq: seq, prev: head))
+                    if receiptEvery > 0, receiptStatements.count < receipts, (seq - 1) % receiptEvery == 0 {
+                        receiptStatements.append(ReceiptStatement(what: "ballot", subject: "election:\(electionID)", round: 1, seq: nil,
+                                                                  tracking: try sealed.receiptCode(), at: openedAt, key: electionKey.keyID))
+                    }
+                } else {
+                    box = 1 + (seq - 1 - electronic) * boxes / (count - electronic)
+                    line = try CanonicalJSON.encode(BallotLine(election: electionID, round: 1, box: box, seq: seq, method: "paper", ballot: ballot, prev: head))
+                }
                 head = SHA256.hash(line).hex
                 tally.collected += 1
                 tally.add(ballot, layout: layout, scratch: &scratch, rules: rules, isWoman: { women.contains($0) })
@@ -102,7 +130,10 @@ public enum SyntheticRecord {
             try append(chunk)
         }
         let rounds = [RecordRound(number: 1, kind: .main, paper: paperDigest, issued: count + boxes, collected: count,
-                                  boxes: (1...boxes).map { RecordRound.Box(number: $0, name: "\($0)号票箱", kind: "fixed", issued: perBox[$0] + 1, collected: perBox[$0]) })]
+                                  boxes: [RecordRound.Box(number: 0, name: BallotBox.Kind.electronic.chinese, kind: BallotBox.Kind.electronic.rawValue,
+                                                          issued: perBox[0], collected: perBox[0])]
+                                      + (1...boxes).map { RecordRound.Box(number: $0, name: "\($0)号票箱", kind: BallotBox.Kind.fixed.rawValue, issued: perBox[$0] + 1,
+                                                                          collected: perBox[$0]) })]
         try writer.write(ElectionRecordFormat.roundsFile, try CanonicalJSON.encode(rounds))
         let input = RoundInput(number: 1, kind: .main, paper: paper, count: tally, issued: count + boxes)
         let outcome = ElectionTally.decide([input], rules: rules, rollSize: rollSize, isWoman: { women.contains($0) })
@@ -135,6 +166,13 @@ public enum SyntheticRecord {
         let certified = CertifiedResult(statement: statement, statementBytes: statementBytes, signature: Data(), countersignatures: [], required: 1)
         try writer.write(ElectionRecordFormat.certificatesFile, try CanonicalJSON.encode(try AppDatabase.signCertificates(certified, signingKey: electionKey)),
                          listed: false)
+        if let receiptsDirectory, !receiptStatements.isEmpty {
+            try FileManager.default.createDirectory(at: receiptsDirectory, withIntermediateDirectories: true)
+            for statement in receiptStatements {
+                try SignedReceipt.issue(statement, signingKey: electionKey).jsonRepresentation
+                    .write(to: receiptsDirectory.appendingPathComponent("receipt-\(statement.tracking.prefix(16)).json"))
+            }
+        }
         return manifest
     }
 }
