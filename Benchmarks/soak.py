@@ -169,6 +169,14 @@ while kills < args.kills and (pending or queue_checkins):
         stop.set()
         for t in threads: t.join()
 
+# The electronic box is sealed while polling runs: three committee members (the demo gives
+# them the admin password) open it, and its ballots enter the log in a random order.
+password_file = os.path.join(work, "committee-password")
+with open(password_file, "w") as f: f.write("soak-password-1\n")
+opened = subprocess.run([args.binary, "election", "open-box", "--database", db_path, "--election", "1", "--round", "1"]
+                        + [arg for member in ("xwh1", "xwh2", "xwh3") for arg in ("--member", f"{member}={password_file}")],
+                        capture_output=True, text=True)
+if opened.returncode != 0: keep_and_exit(f"SOAK: FAIL — the sealed box did not open: {opened.stderr.strip() or opened.stdout.strip()}")
 db = sqlite3.connect(db_path)
 rows = db.execute("SELECT seq, line, tracking, roundID FROM ballotLog WHERE electionID = 1 ORDER BY seq").fetchall()
 trackings = [r[2] for r in rows]
@@ -177,7 +185,12 @@ chain_ok = True
 for index, (seq, line, tracking, _) in enumerate(rows):
     if seq != index + 1 or hashlib.sha256(line.encode()).hexdigest() != tracking or json.loads(line)["prev"] != previous: chain_ok = False
     previous = tracking
-lost = [t for t in receipts.values() if t not in set(trackings)]
+def receipt_code(line):
+    """An electronic line's receipt code: SHA-256 of its canonical JSON without prev and seq."""
+    content = {k: v for k, v in json.loads(line).items() if k not in ("prev", "seq")}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+codes = {receipt_code(line) for _, line, _, _ in rows if json.loads(line).get("method") == "electronic"}
+lost = [t for t in receipts.values() if t not in codes]
 doubled = len(trackings) - len(set(trackings))
 electronic_lines = sum(1 for _, line, _, r in rows if r == round_id and json.loads(line).get("method") == "electronic")
 electronic_checkins = db.execute("SELECT count(*) FROM checkIn WHERE roundID = ? AND method = 'electronic'", (round_id,)).fetchone()[0]

@@ -12,8 +12,10 @@ public struct ReceiptStatement: Codable, Sendable, Equatable {
     public var subject: String
     /// Polling round, for ballots.
     public var round: Int?
-    /// Sequence number of the entry within its log.
-    public var seq: Int
+    /// Sequence number of the entry within its log; absent for an electronic ballot, whose
+    /// place in the log is drawn only when its sealed box is opened (the receipt is signed at
+    /// cast and binds to the ballot's content instead).
+    public var seq: Int?
     /// Tracking code: lowercase hex SHA-256 of the entry's canonical line.
     public var tracking: String
     /// RFC 3339 UTC time of recording.
@@ -22,7 +24,7 @@ public struct ReceiptStatement: Codable, Sendable, Equatable {
     public var key: String
 
     /// Creates a statement.
-    public init(what: String, subject: String, round: Int? = nil, seq: Int, tracking: String, at: String, key: String) {
+    public init(what: String, subject: String, round: Int? = nil, seq: Int?, tracking: String, at: String, key: String) {
         self.what = what
         self.subject = subject
         self.round = round

@@ -273,6 +273,18 @@ struct CLITests {
         // Kill the server the moment the last receipt arrived: no clean shutdown, no checkpoint.
         kill(server.process.processIdentifier, SIGKILL)
         server.process.waitUntilExit()
+        // The ballots are sealed until the count: three committee members (the demo gives them the
+        // admin password) open the box with `xuanyi election open-box`; every receipted ballot is in it.
+        let adminPassword = try #require(demo.stdout.components(separatedBy: "admin password: ").dropFirst().first?.split(separator: "\n").first)
+        try Data("\(adminPassword)\n".utf8).write(to: URL(fileURLWithPath: workspace.path("committee-password")))
+        let wrong = workspace.path("wrong-password")
+        try Data("not-the-password\n".utf8).write(to: URL(fileURLWithPath: wrong))
+        let refused = try CLI.xuanyi(["election", "open-box", "--election", "1", "--round", "1", "--database", database,
+                                      "--member", "xwh1=\(workspace.path("committee-password"))", "--member", "xwh2=\(wrong)", "--member", "xwh3=\(workspace.path("committee-password"))"])
+        #expect(refused.status != 0 && refused.stderr.contains("is wrong"), "\(refused.stderr)")
+        let opened = try CLI.xuanyi(["election", "open-box", "--election", "1", "--round", "1", "--database", database]
+                                    + ["xwh1", "xwh2", "xwh3"].flatMap { ["--member", "\($0)=\(workspace.path("committee-password"))"] })
+        #expect(opened.status == 0 && opened.stdout.contains("entered the log in a random order"), "\(opened.stderr)")
         let reopened = try AppDatabase.open(path: database, modules: XuanyiSchema.modules)
         for tracking in receipts {
             #expect(try reopened.trackBallot(electionID: 1, tracking: tracking) != nil, "ballot \(tracking) lost")

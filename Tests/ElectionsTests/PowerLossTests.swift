@@ -28,6 +28,7 @@ struct PowerLossTests {
         let setup = try AppDatabase.open(path: path, modules: [ElectionsSchema.self])
         let p = try PollingFixture(database: setup)
         let (roundID, boxID, electionID) = (p.round.id!, p.box1.id!, p.id)
+        let electronicBox = try #require(try setup.boxes(roundID: roundID).first { $0.box.kind == .electronic }?.box.id)
         let key = try p.key
         let ballot = try p.ballot()
         let entries = try setup.reader.read { db in
@@ -38,7 +39,7 @@ struct PowerLossTests {
 
         var generator = SplitMix64(state: 25)
         var remaining = entries
-        var receipts: [String] = []
+        var receipts: [(token: String, tracking: String)] = []
         var checkedIn: [Int] = []
         var ticks = 0
         var cuts = 0
@@ -47,7 +48,7 @@ struct PowerLossTests {
         while !remaining.isEmpty {
             let database = try AppDatabase(AppDatabase.durablePool(path: "file:\(path)?vfs=\(CrashSimulatingVFS.name)"),
                                            modules: [ElectionsSchema.self])
-            CrashSimulatingVFS.armCrash(afterWrites: Int.random(in: 0...90, using: &generator))
+            CrashSimulatingVFS.armCrash(afterWrites: Int.random(in: 0...60, using: &generator))
             // Work until the power goes off; a voter whose attempt was cut off is not tried again.
             work: while let voter = remaining.first {
                 do {
@@ -63,9 +64,10 @@ struct PowerLossTests {
                         _ = try database.checkIn(roundID: roundID, boxID: boxID, number: voter.number, accountID: nil, actor: .system)
                         checkedIn.append(voter.number)
                     } else {
+                        let token = try AppDatabase.newFormToken()
                         let cast = try database.castElectronicBallot(roundID: roundID, rollEntryID: voter.id, ballot: ballot,
-                                                                     formToken: try AppDatabase.newFormToken(), signingKey: key)
-                        receipts.append(cast.tracking)
+                                                                     formToken: token, signingKey: key)
+                        receipts.append((token, cast.tracking))
                     }
                 } catch {
                     break work
@@ -86,16 +88,30 @@ struct PowerLossTests {
             #expect(audit.isIntact, "after cut \(cuts): \(audit.problems.prefix(3))")
             // A write cut off before it was acknowledged may or may not have reached the disk whole.
             #expect(try reopened.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM auditEntry WHERE action = 'test.tick'") ?? 0 } >= ticks)
-            let log = try reopened.reader.read { db in try BallotLogCheck.verify(db, electionID: electionID) }
-            #expect(log.lines >= receipts.count, "after cut \(cuts): \(log.lines) lines, \(receipts.count) receipts")
-            for tracking in receipts {
-                #expect(try reopened.trackBallot(electionID: electionID, tracking: tracking) != nil, "receipted ballot \(tracking.prefix(12)) lost after cut \(cuts)")
+            // Every receipted ballot is in the sealed box: as many sealed ballots as receipts at
+            // least, and each receipt found again by its form token (the code sealed under it).
+            let sealed = try reopened.sealedBallotCount(boxID: electronicBox)
+            #expect(sealed >= receipts.count, "after cut \(cuts): \(sealed) sealed ballots, \(receipts.count) receipts")
+            for (token, tracking) in receipts {
+                #expect(try reopened.previousCast(electionID: electionID, formToken: token, signingKey: key)?.tracking == tracking,
+                        "receipted ballot \(tracking.prefix(12)) lost after cut \(cuts)")
             }
             let present = Set(try reopened.reader.read { db in
                 try Int.fetchAll(db, sql: "SELECT rollEntry.number FROM checkIn JOIN rollEntry ON rollEntry.id = checkIn.rollEntryID WHERE checkIn.roundID = ? AND checkIn.method != 'electronic'", arguments: [roundID])
             })
             #expect(Set(checkedIn).isSubset(of: present), "after cut \(cuts): check-ins lost")
             try reopened.writer.close()
+        }
+        // At the count the box opens: every receipted ballot is in the log, the chain intact.
+        let counted = try AppDatabase.open(path: path, modules: [ElectionsSchema.self])
+        let opened = try counted.openSealedBox(boxID: electronicBox, electionID: electionID,
+                                               openers: ["c26", "c27", "c28"].map { BoxOpener(username: $0, password: "committee-password") },
+                                               signingKey: key, actor: .system)
+        #expect(opened.ballots >= receipts.count)
+        let log = try counted.reader.read { db in try BallotLogCheck.verify(db, electionID: electionID) }
+        #expect(log.lines == opened.ballots)
+        for (_, tracking) in receipts {
+            #expect(try counted.trackBallot(electionID: electionID, tracking: tracking) != nil, "receipted ballot \(tracking.prefix(12)) not in the opened box")
         }
         #expect(cuts >= 15, "only \(cuts) power cuts")
         #expect(undone > 0 && kept > 0, "no unsynced write was dropped (\(undone)) or kept (\(kept))")

@@ -133,7 +133,9 @@ struct SecrecyAtRestTests {
         #expect(backupMode == 0o600)
         #expect(Self.bestPairing(cells: try Self.rawCells(file: URL(fileURLWithPath: backupPath), rootPage: root), castOrder: castOrder) <= 6)
 
-        // Times: every electronic ballot and check-in carries the same time, the round's or the day's.
+        // Times: every electronic ballot (once the box is opened) and check-in carries the same
+        // time, the round's or the day's.
+        try p.openElectronicBox()
         let (logTimes, checkInTimes) = try database.reader.read { db in
             (Set(try String.fetchAll(db, sql: "SELECT recordedAt FROM ballotLog")), Set(try String.fetchAll(db, sql: "SELECT at FROM checkIn")))
         }

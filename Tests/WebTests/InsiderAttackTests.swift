@@ -127,8 +127,9 @@ struct InsiderAttackTests {
 
     @Test("attack: the public tracking page and API say round and box only — no cast time, no place in the log")
     func trackingWithoutTime() async throws {
-        let (harness, election, _) = try PollingPagesTests().demo()
+        let (harness, election, round) = try PollingPagesTests().demo()
         let id = election.id!
+        try PollingPagesTests().openElectronicBox(harness, election, round)
         let entry = try #require(try harness.database.ballotLog(electionID: id).last { $0.line.contains("\"electronic\"") })
         try await harness.test { browser in
             let api = try await browser.get("/api/v1/elections/\(id)/track/\(entry.tracking)")

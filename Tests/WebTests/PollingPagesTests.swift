@@ -20,10 +20,24 @@ struct PollingPagesTests {
     func demoWithCards() throws -> (WebHarness, Election, PollingRound, [VoterCard]) {
         let harness = try WebHarness()
         try DemoCommunity.seed(into: harness.database, communityID: harness.community.id!, householdCount: 250)
-        let result = try DemoElection.seed(into: harness.database, communityID: harness.community.id!, keyStore: harness.keyStore)
+        let result = try DemoElection.seed(into: harness.database, communityID: harness.community.id!, keyStore: harness.keyStore,
+                                           committeePassword: Self.committeePassword)
         #expect(result.checkIns > 0 && result.paperBallots > 0 && result.voterCards.count == 3)
         let round = try #require(try harness.database.rounds(electionID: result.election.id!).first)
         return (harness, result.election, round, result.voterCards)
+    }
+
+    /// The demo committee's password in these tests (xwh1…).
+    static let committeePassword = "committee-password-1"
+
+    /// As many active committee members as the round asks open its sealed electronic box.
+    @discardableResult
+    func openElectronicBox(_ harness: WebHarness, _ election: Election, _ round: PollingRound) throws -> OpenedBox {
+        let box = try #require(try harness.database.boxes(roundID: round.id!).first { $0.box.kind == .electronic }?.box)
+        let members = try harness.database.committeeMembers(electionID: election.id!).filter(\.member.active).prefix(round.boxThreshold ?? 1)
+        return try harness.database.openSealedBox(boxID: box.id!, electionID: election.id!,
+                                                  openers: members.map { BoxOpener(username: $0.username, password: Self.committeePassword) },
+                                                  signingKey: try harness.keyStore.load(keyID: election.keyID), actor: .commandLine)
     }
 
     /// A voter on the roll who has no ballot yet in `round`.
@@ -134,7 +148,7 @@ struct PollingPagesTests {
             let wrongRound = try await browser.post("/elections/\(id)/vote/cast", form: [("formToken", String(token)), ("round", "999"), ("paper", round.paperDigest)] + choices)
             #expect(wrongRound.status == .conflict)
             let cast = try await browser.post("/elections/\(id)/vote/cast", form: [("formToken", String(token))] + reviewed + choices)
-            #expect(cast.status == .created && cast.body.contains("您的选票已记录"))
+            #expect(cast.status == .created && cast.body.contains("您的选票已加密投入电子票箱") && cast.body.contains("向他人证明"))
             let compact = try #require(cast.body.components(separatedBy: "<pre class=\"wrap\">").dropFirst().first?.prefix { $0 != "<" })
             let receipt = try SignedReceipt(compactText: String(compact))
             try receipt.verify(with: try Ed25519PublicKey(pem: key.publicKeyPEM))
@@ -142,6 +156,13 @@ struct PollingPagesTests {
             // The session ended with the cast: a retried submission is answered from the form token alone.
             let retry = try await browser.post("/elections/\(id)/vote/cast", form: [("formToken", String(token))] + choices)
             #expect(retry.status == .created && retry.body.contains(String(compact)))
+            // Sealed until the count: the tracking page says so; the receipt file comes from the receipt page itself.
+            let sealed = try await browser.get("/elections/\(id)/track/\(receipt.statement.tracking)")
+            #expect(sealed.status == .notFound && sealed.body.contains("尚未开启") && !sealed.body.contains("class=\"error\""))
+            let encoded = try #require(cast.body.components(separatedBy: "href=\"data:application/json;charset=utf-8,").dropFirst().first?.prefix { $0 != "\"" })
+            let file = try #require(String(encoded).removingPercentEncoding)
+            #expect(try SignedReceipt(json: Data(file.utf8)).statement == receipt.statement)
+            try openElectronicBox(harness, election, round)
             let tracked = try await browser.get("/elections/\(id)/track/\(receipt.statement.tracking)")
             #expect(tracked.status == .ok && tracked.body.contains("已计入"))
             let download = try await browser.get("/elections/\(id)/track/\(receipt.statement.tracking)/receipt.json")
@@ -174,6 +195,7 @@ struct PollingPagesTests {
         let body = String(decoding: try JSONEncoder().encode(Submission(round: round.id!, paper: round.paperDigest, formToken: formToken, ballot: ballot)), as: UTF8.self)
         let key = try #require(try harness.database.signingKeys(communityID: harness.community.id!, purpose: "election:\(id)").first)
         try await harness.test { browser in
+            var castCode: String?
             _ = try await browser.get("/elections/\(id)/vote")
             let csrf = try #require(browser.cookie("xy_csrf"))
             let headers: HTTPFields = [.contentType: "application/json", HTTPField.Name("X-CSRF-Token")!: csrf]
@@ -185,15 +207,20 @@ struct PollingPagesTests {
             let json = try #require(try JSONSerialization.jsonObject(with: Data(cast.body.utf8)) as? [String: Any])
             let receipt = try SignedReceipt(compactText: try #require(json["receipt"] as? String))
             try receipt.verify(with: try Ed25519PublicKey(pem: key.publicKeyPEM))
-            #expect(receipt.statement.what == "ballot" && json["tracking"] as? String == receipt.statement.tracking)
+            #expect(receipt.statement.what == "ballot" && json["tracking"] as? String == receipt.statement.tracking && json["seq"] == nil)
+            castCode = receipt.statement.tracking
             let retry = try await browser.send("/api/v1/elections/\(id)/ballots", method: .post, headers: headers, body: ByteBuffer(string: body))
             #expect(retry.status == .ok && retry.body.contains(receipt.compactText))
             let other = String(decoding: try JSONEncoder().encode(Submission(round: round.id!, paper: round.paperDigest, formToken: try AppDatabase.newFormToken(),
                                                                              ballot: ballot)), as: UTF8.self)
             let second = try await browser.send("/api/v1/elections/\(id)/ballots", method: .post, headers: headers, body: ByteBuffer(string: other))
             #expect(second.status == .unauthorized)   // the session ended with the cast
+            // Opened at the count, the ballot the receipt names is the one sent.
+            try openElectronicBox(harness, election, round)
+            let code = try #require(castCode)
+            let line = try #require(try harness.database.trackBallot(electionID: id, tracking: code))
+            #expect(try JSONDecoder().decode(BallotLine.self, from: Data(line.line.utf8)).ballot == ballot)
         }
-        #expect(try harness.database.ballotLog(electionID: id).last.map { try JSONDecoder().decode(BallotLine.self, from: Data($0.line.utf8)).ballot } == ballot)
     }
 
     @Test("attack: while a round is open no role reads its count — round result page and API are refused, and the election result, its API and the statistics do not move when one voter casts")
@@ -246,6 +273,7 @@ struct PollingPagesTests {
         let (harness, election, round) = try demo()
         let id = election.id!
         let key = try harness.keyStore.load(keyID: election.keyID)
+        try openElectronicBox(harness, election, round)
         for status in try harness.database.boxes(roundID: round.id!) where status.box.status != .closed {
             if status.box.kind != .electronic {
                 for teller in try harness.database.accounts().filter({ ["admin", "clerk"].contains($0.username) }) {

@@ -10,6 +10,10 @@ public struct AccountKey: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var publicKeyPEM: String
     public var sealedPrivateKey: String
     public var createdAt: Date
+    /// The public half of the account's box key (X25519, 64 hex digits), derived from the
+    /// signing key (`X25519PrivateKey.boxKey(of:)`); a sealed ballot box's key share is sealed
+    /// to it. Nil for a key made before box keys existed, until its owner next signs in.
+    public var boxPublicKey: String?
 
     /// The public key.
     public func publicKey() throws -> Ed25519PublicKey { try Ed25519PublicKey(pem: publicKeyPEM) }
@@ -20,7 +24,8 @@ extension AppDatabase {
     func newAccountKey(accountID: Int64 = 0, password: String) throws -> AccountKey {
         let key = try Ed25519PrivateKey.generate()
         return AccountKey(accountID: accountID, publicKeyPEM: key.publicKey.pemRepresentation,
-                          sealedPrivateKey: try SealedSigningKey.seal(key, password: password, hasher: passwordHasher), createdAt: AppClock.now())
+                          sealedPrivateKey: try SealedSigningKey.seal(key, password: password, hasher: passwordHasher), createdAt: AppClock.now(),
+                          boxPublicKey: try X25519PrivateKey.boxKey(of: key).publicKey.hex)
     }
 
     /// The account's public key, if it has one yet (accounts made before keys existed get one at
@@ -47,9 +52,22 @@ extension AppDatabase {
         return try SealedSigningKey.open(stored.sealedPrivateKey, password: password)
     }
 
-    /// Gives the account a key if it has none (called once the password has been checked).
+    /// Opens the account's box key (to open a sealed ballot box's key share) with its password.
+    public func unlockBoxKey(accountID: Int64, password: String) throws -> X25519PrivateKey {
+        try X25519PrivateKey.boxKey(of: try unlockAccountKey(accountID: accountID, password: password))
+    }
+
+    /// Gives the account a key if it has none, and a key made before box keys existed its box
+    /// public key (called once the password has been checked).
     func ensureAccountKey(accountID: Int64, password: String) throws {
-        guard try accountKey(accountID: accountID) == nil else { return }
+        if let existing = try accountKey(accountID: accountID) {
+            guard existing.boxPublicKey == nil, let key = try? SealedSigningKey.open(existing.sealedPrivateKey, password: password) else { return }
+            let box = try X25519PrivateKey.boxKey(of: key).publicKey.hex
+            try writer.write { db in
+                try db.execute(sql: "UPDATE accountKey SET boxPublicKey = ? WHERE accountID = ? AND boxPublicKey IS NULL", arguments: [box, accountID])
+            }
+            return
+        }
         let key = try newAccountKey(accountID: accountID, password: password)
         try writer.write { db in
             guard try AccountKey.fetchOne(db, key: accountID) == nil else { return }

@@ -116,5 +116,10 @@ public enum CommunitySchema: SchemaModule {
                 t.add(column: "mustChangePassword", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("community.boxKeys") { db in
+            // A member's box key (X25519, derived from their own signing key): the public half,
+            // to which a sealed ballot box's key share is sealed (docs/decisions.md).
+            try db.alter(table: "accountKey") { t in t.add(column: "boxPublicKey", .text) }
+        }
     }
 }

@@ -13,7 +13,7 @@ enum DemoNominations {
         let resident: Resident
     }
 
-    static func seed(into database: AppDatabase, election: Election, keyStore: KeyStore) throws -> Int {
+    static func seed(into database: AppDatabase, election: Election, keyStore: KeyStore, committeePassword: String? = nil) throws -> Int {
         let electionID = election.id!
         // Dates relative to election day: the committee formed and nominations filed a fortnight
         // before, answers the next day, the primary after nominations close, the list a week before.
@@ -81,7 +81,8 @@ enum DemoNominations {
         let roles: [[CommitteeRole]] = [[.chair], [.member, .scrutineer], [.member, .teller, .caller], [.member, .recorder, .ballotIssuer]]
         func account(for voter: Voter, username: String) throws -> String {
             try database.createAccount(NewAccount(communityID: election.communityID, username: username, displayName: voter.resident.name,
-                                                  password: SecureRandom.token(byteCount: 18), roles: [.committee], residentID: voter.resident.id),
+                                                  password: committeePassword ?? SecureRandom.token(byteCount: 18), roles: [.committee],
+                                                  residentID: voter.resident.id),
                                        actor: .system)
             return username
         }

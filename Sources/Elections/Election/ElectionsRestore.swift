@@ -66,8 +66,16 @@ extension ElectionsSchema: RestoreModule {
             let now = restored[id] ?? PollingExtent(electionID: id)
             guard let old = before[id] else { continue }
             let lostCheckIns = old.checkIns.subtracting(now.checkIns)
-            if old.lines > now.lines || !lostCheckIns.isEmpty {
-                var text = "election \(id): the replaced database had \(old.lines - min(old.lines, now.lines)) ballot(s) after line \(now.lines) (lines \(now.lines + 1)–\(old.lines), receipts issued) and \(lostCheckIns.count) check-in(s) that the backup lacks"
+            // Sealed electronic ballots have receipts too, and no line until their box is opened.
+            let lostSealed = max(0, old.sealed - now.sealed)
+            if old.lines > now.lines || lostSealed > 0 || !lostCheckIns.isEmpty {
+                var parts: [String] = []
+                if old.lines > now.lines {
+                    parts.append("\(old.lines - now.lines) ballot(s) after line \(now.lines) (lines \(now.lines + 1)–\(old.lines), receipts issued)")
+                }
+                if lostSealed > 0 { parts.append("\(lostSealed) sealed electronic ballot(s) (receipts issued)") }
+                parts.append("\(lostCheckIns.count) check-in(s)")
+                var text = "election \(id): the replaced database had \(parts.dropLast().joined(separator: ", "))\(parts.count > 1 ? " and " : "")\(parts.last!) that the backup lacks"
                 if !lostCheckIns.isEmpty {
                     let numbers = lostCheckIns.map(\.number).sorted().prefix(50).map(String.init).joined(separator: ", ")
                     text += "; roll numbers checked in since the backup: \(numbers)\(lostCheckIns.count > 50 ? " …" : "") — the committee must keep them from receiving a second ballot"
@@ -98,6 +106,8 @@ struct PollingExtent {
     var lines = 0
     var head = SHA256Digest.zero.hex
     var checkIns: Set<CheckInKey> = []
+    /// Electronic ballots cast and still sealed in their boxes.
+    var sealed = 0
 
     static func all(_ db: Database) throws -> [Int64: PollingExtent] {
         var extents: [Int64: PollingExtent] = [:]
@@ -110,6 +120,15 @@ struct PollingExtent {
             let id = Int64.fromDatabaseValue(row[0]) ?? 0
             extents[id, default: PollingExtent(electionID: id)].lines = Int.fromDatabaseValue(row[1]) ?? 0
             extents[id, default: PollingExtent(electionID: id)].head = String.fromDatabaseValue(row[2]) ?? ""
+        }
+        if try db.tableExists("sealedBallot") {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT pollingRound.electionID, count(*) FROM sealedBallot JOIN ballotBox ON ballotBox.id = sealedBallot.boxID
+                JOIN pollingRound ON pollingRound.id = ballotBox.roundID GROUP BY pollingRound.electionID
+                """) {
+                let id = Int64.fromDatabaseValue(row[0]) ?? 0
+                extents[id, default: PollingExtent(electionID: id)].sealed = Int.fromDatabaseValue(row[1]) ?? 0
+            }
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT pollingRound.electionID, checkIn.roundID, checkIn.rollEntryID, rollEntry.number FROM checkIn

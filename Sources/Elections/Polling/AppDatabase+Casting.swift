@@ -11,11 +11,12 @@ public struct VoterSession: Sendable, Equatable {
     public var name: String
 }
 
-/// One voter's electronic ballot on its way to the log.
+/// One voter's electronic ballot on its way to the sealed box.
 struct CastRequest: Sendable {
     let roundID: Int64
     let rollEntryID: Int64
-    let ballot: MarkedBallot
+    /// The ballot, sealed to the round's box key before the write transaction.
+    let sealed: SealedCast
     let formToken: String
     let keyID: String
     /// The voter's session, ended in the same transaction as the cast: no row is left that
@@ -27,19 +28,20 @@ struct CastRequest: Sendable {
 struct RecordedCast: Sendable {
     let election: Int64
     let round: Int
-    let seq: Int
     let tracking: String
     let at: String
 
     func receipt(signingKey: Ed25519PrivateKey) throws -> CastBallot {
-        CastBallot(seq: seq, tracking: tracking,
-                   receipt: try AppDatabase.ballotReceipt(election: election, round: round, seq: seq, tracking: tracking, at: at, signingKey: signingKey))
+        CastBallot(tracking: tracking,
+                   receipt: try AppDatabase.ballotReceipt(election: election, round: round, tracking: tracking, at: at, signingKey: signingKey))
     }
 }
 
-/// An electronic ballot as recorded: its place in the log and the receipt shown to the voter.
+/// An electronic ballot as sealed in its box: its receipt code and the receipt shown to the
+/// voter. It has no place in the log yet: the box is opened, and its ballots enter the log in a
+/// random order, only after polling.
 public struct CastBallot: Sendable, Equatable {
-    public var seq: Int
+    /// The receipt code: SHA-256 of the sealed ballot's canonical content (`SealedBallot`).
     public var tracking: String
     public var receipt: SignedReceipt
 }
@@ -112,16 +114,18 @@ extension AppDatabase {
         try reader.read { db in try CheckIn.filter(Column("roundID") == roundID && Column("rollEntryID") == rollEntryID).fetchCount(db) > 0 }
     }
 
-    /// Casts an electronic ballot: in one transaction the voter is marked as having received a
-    /// ballot in the round (so no paper ballot can follow) and the ballot is appended to the log;
-    /// the check-in keeps only the date, and nothing ties the two rows together. The receipt is
-    /// made after the commit (SQLite `synchronous = FULL`: durable when `write` returns). A retry
-    /// with the same `formToken` returns the first cast's receipt instead of a second ballot.
-    /// (`BallotCaster` does the same for many concurrent voters with one commit per batch.)
+    /// Casts an electronic ballot: the ballot is sealed to the round's box key (nobody reads it
+    /// before the committee opens the box after polling), then in one transaction the voter is
+    /// marked as having received a ballot in the round (so no paper ballot can follow) and the
+    /// sealed ballot goes into the box; the check-in keeps only the date, and nothing ties the
+    /// rows together. The receipt is made after the commit (SQLite `synchronous = FULL`: durable
+    /// when `write` returns). A retry with the same `formToken` returns the first cast's receipt
+    /// instead of a second ballot. (`BallotCaster` does the same for many concurrent voters with
+    /// one commit per batch.)
     public func castElectronicBallot(roundID: Int64, rollEntryID: Int64, ballot: MarkedBallot, formToken: String,
                                      signingKey: Ed25519PrivateKey, sessionToken: String? = nil, now: Date = AppClock.now()) throws -> CastBallot {
-        let request = CastRequest(roundID: roundID, rollEntryID: rollEntryID, ballot: ballot, formToken: formToken, keyID: signingKey.keyID,
-                                  sessionToken: sessionToken)
+        let request = CastRequest(roundID: roundID, rollEntryID: rollEntryID, sealed: try sealForCasting(ballot, roundID: roundID),
+                                  formToken: formToken, keyID: signingKey.keyID, sessionToken: sessionToken)
         let recorded = try writer.write { db in try Self.recordCast(db, request, now: now) }
         return try recorded.receipt(signingKey: signingKey)
     }
@@ -145,6 +149,14 @@ extension AppDatabase {
         }
     }
 
+    /// Seals a ballot for a round's electronic box (outside any write transaction).
+    func sealForCasting(_ ballot: MarkedBallot, roundID: Int64) throws -> SealedCast {
+        guard let round = try reader.read({ db in
+            try PollingRound.fetchOne(db.cachedStatement(sql: "SELECT * FROM pollingRound WHERE id = ?"), arguments: [roundID])
+        }) else { throw CommunityError.notFound("round \(roundID)") }
+        return try Self.sealBallot(ballot, round: round)
+    }
+
     /// One cast inside the caller's transaction.
     static func recordCast(_ db: Database, _ request: CastRequest, now: Date) throws -> RecordedCast {
         let token = request.formToken.trimmingCharacters(in: .whitespaces)
@@ -154,6 +166,7 @@ extension AppDatabase {
             throw CommunityError.notFound("round \(request.roundID)")
         }
         if let previous = try Self.previousCast(db, electionID: round.electionID, token: token) { return previous }
+        guard let boxKey = round.boxPublicKey else { throw CommunityError.notAllowed("this round has no sealed electronic box") }
         guard round.status == .open else { throw CommunityError.notAllowed("round \(round.number) is closed") }
         guard round.electronic, let box = try BallotBox.fetchOne(db.cachedStatement(sql: "SELECT * FROM ballotBox WHERE roundID = ? AND kind = 'electronic'"),
                                                                  arguments: [request.roundID]) else {
@@ -166,7 +179,11 @@ extension AppDatabase {
         }
         let keyID = try String.fetchOne(db.cachedStatement(sql: "SELECT keyID FROM election WHERE id = ?"), arguments: [round.electionID])
         guard request.keyID == keyID else { throw CommunityError.notAllowed("wrong signing key for election \(round.electionID)") }
-        let ballot = request.ballot.normalized()
+        guard request.sealed.boxPublicKey == boxKey, request.sealed.content.round == round.number, request.sealed.content.election == round.electionID,
+              request.sealed.content.box == box.number else {
+            throw CommunityError.notAllowed("the ballot was sealed for another box; review your ballot again")
+        }
+        let ballot = request.sealed.content.ballot
         try ballot.validate(against: try round.paper(), digest: round.paperDigest) { person in
             (try? Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND residentID = ? AND active"),
                                arguments: [round.electionID, person])) ?? 0 > 0
@@ -174,12 +191,16 @@ extension AppDatabase {
         var checkIn = CheckIn(roundID: request.roundID, rollEntryID: request.rollEntryID, boxID: box.id!, method: .electronic, proxyID: nil,
                               assistedByID: nil, at: CivilDate.today(now: now).description, issuedBy: nil)
         try insertCheckIn(db, &checkIn, number: entry.number)
-        let (seq, tracking, _) = try appendBallot(db, election: round.electionID, round: round, box: box, method: "electronic", ballot: ballot)
-        try db.cachedStatement(sql: "INSERT INTO electronicCast (token, electionID, seq) VALUES (?, ?, ?)").execute(arguments: [token, round.electionID, seq])
+        try db.cachedStatement(sql: "INSERT INTO sealedBallot (id, boxID, sealed) VALUES (?, ?, ?)")
+            .execute(arguments: [try SecureRandom.bytes(16), box.id, request.sealed.sealed])
+        let code = Hex.decode(request.sealed.receiptCode)!
+        try db.cachedStatement(sql: "INSERT INTO castReceipt (tokenHash, electionID, round, sealedCode) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [SHA256.hash(Data(token.utf8)).hex, round.electionID, round.number,
+                                 try SecretBox.seal(code, secret: Data(token.utf8), context: Self.castReceiptContext(election: round.electionID))])
         if let session = request.sessionToken {
             try db.cachedStatement(sql: "DELETE FROM voterSession WHERE tokenHash = ?").execute(arguments: [SHA256.hash(Data(session.utf8)).hex])
         }
-        return RecordedCast(election: round.electionID, round: round.number, seq: seq, tracking: tracking, at: Timestamp.string(from: round.openedAt))
+        return RecordedCast(election: round.electionID, round: round.number, tracking: request.sealed.receiptCode, at: Timestamp.string(from: round.openedAt))
     }
 
     /// A form token as the review page issues it: 32 base64url characters (24 random bytes),
@@ -193,15 +214,21 @@ extension AppDatabase {
     /// A new form token for the confirmation page.
     public static func newFormToken() throws -> String { try SecureRandom.token(byteCount: 24) }
 
+    /// What a cast's receipt code is sealed under the form token for.
+    static func castReceiptContext(election: Int64) -> String { "cast receipt election \(election)" }
+
+    /// The cast made with this form token: its receipt code is sealed under the token, which
+    /// only the voter's browser holds; the row is found by the token's SHA-256.
     static func previousCast(_ db: Database, electionID: Int64, token: String) throws -> RecordedCast? {
-        try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT ballotLog.seq, ballotLog.tracking, ballotLog.recordedAt, pollingRound.number FROM electronicCast
-            JOIN ballotLog ON ballotLog.electionID = electronicCast.electionID AND ballotLog.seq = electronicCast.seq
-            JOIN pollingRound ON pollingRound.id = ballotLog.roundID
-            WHERE electronicCast.electionID = ? AND electronicCast.token = ?
-            """), arguments: [electionID, token]).map {
-            RecordedCast(election: electionID, round: $0["number"], seq: $0["seq"], tracking: $0["tracking"], at: $0["recordedAt"])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT castReceipt.round, castReceipt.sealedCode, pollingRound.openedAt FROM castReceipt
+            JOIN pollingRound ON pollingRound.electionID = castReceipt.electionID AND pollingRound.number = castReceipt.round
+            WHERE castReceipt.tokenHash = ? AND castReceipt.electionID = ?
+            """), arguments: [SHA256.hash(Data(token.utf8)).hex, electionID]) else { return nil }
+        guard let code = SecretBox.open(row["sealedCode"], secret: Data(token.utf8), context: castReceiptContext(election: electionID)), code.count == 32 else {
+            throw CommunityError.notAllowed("the receipt of this cast cannot be opened")
         }
+        return RecordedCast(election: electionID, round: row["round"], tracking: Hex.encode(code), at: Timestamp.string(from: row["openedAt"] as Date))
     }
 
     /// The receipt of an electronic ballot already cast with this form token (a retried
@@ -212,9 +239,12 @@ extension AppDatabase {
         return try reader.read { db in try Self.previousCast(db, electionID: electionID, token: formToken) }?.receipt(signingKey: signingKey)
     }
 
-    /// The receipt of a logged ballot (Ed25519 is deterministic: the same statement gives the same signature).
-    public static func ballotReceipt(election: Int64, round: Int, seq: Int, tracking: String, at: String, signingKey: Ed25519PrivateKey) throws -> SignedReceipt {
-        try SignedReceipt.issue(ReceiptStatement(what: "ballot", subject: "election:\(election)", round: round, seq: seq, tracking: tracking,
+    /// The receipt of an electronic ballot: its receipt code (`SealedBallot.receiptCode`), its
+    /// round and the round's opening time, signed with the election key — no place in the log,
+    /// which is drawn only when the box is opened. Ed25519 is deterministic: the same statement
+    /// gives the same signature, so a retried cast gets the very same receipt.
+    public static func ballotReceipt(election: Int64, round: Int, tracking: String, at: String, signingKey: Ed25519PrivateKey) throws -> SignedReceipt {
+        try SignedReceipt.issue(ReceiptStatement(what: "ballot", subject: "election:\(election)", round: round, seq: nil, tracking: tracking,
                                                  at: at, key: signingKey.keyID), signingKey: signingKey)
     }
 }

@@ -201,9 +201,10 @@ extension AppDatabase {
         }
     }
 
-    /// Closes a box: every paper up to the hand count agreed (for the electronic box: the round
-    /// is over). Signs the count sheet with the election key and returns it; refused with the
-    /// difference while entered and counted papers differ.
+    /// Closes a box: every paper up to the hand count agreed. Signs the count sheet with the
+    /// election key and returns it; refused with the difference while entered and counted papers
+    /// differ. The electronic box closes here only when no ballot was sealed in it; otherwise the
+    /// committee opens it (`openSealedBox`).
     @discardableResult
     public func closeBox(boxID: Int64, electionID: Int64, signingKey: Ed25519PrivateKey, now: Date = AppClock.now(), actor: Actor) throws -> (CountSheet, SignedReceipt) {
         try writer.write { db in
@@ -211,36 +212,53 @@ extension AppDatabase {
             let election = try Self.fetchElection(db, electionID)
             guard signingKey.keyID == election.keyID else { throw CommunityError.notAllowed("wrong signing key for election \(electionID)") }
             guard box.status != .closed else { throw CommunityError.notAllowed("box \(box.name) is already closed") }
-            let tracking = try String.fetchAll(db, sql: "SELECT tracking FROM ballotLog WHERE boxID = ? ORDER BY seq", arguments: [boxID])
+            let logged = try Int.fetchOne(db, sql: "SELECT count(*) FROM ballotLog WHERE boxID = ?", arguments: [boxID]) ?? 0
+            let handCount: Int
             if box.kind == .electronic {
-                box.handCount = tracking.count
+                let sealed = try Int.fetchOne(db, sql: "SELECT count(*) FROM sealedBallot WHERE boxID = ?", arguments: [boxID]) ?? 0
+                guard sealed == 0 else {
+                    throw CommunityError.notAllowed("the electronic box holds \(sealed) sealed ballots: \(round.boxThreshold ?? 1) members of the election committee open it together at the count")
+                }
+                handCount = logged
+                try db.execute(sql: "DELETE FROM boxKeyShare WHERE roundID = ?", arguments: [round.id])
             } else {
-                guard box.status == .counting, let handCount = box.handCount else {
+                guard box.status == .counting, let counted = box.handCount else {
                     throw CommunityError.notAllowed("enter the tellers' hand count of box \(box.name) first")
                 }
-                guard tracking.count == handCount else {
+                guard logged == counted else {
                     let mismatches = try Self.mismatchCount(db, boxID: boxID)
-                    throw CommunityError.notAllowed("box \(box.name): \(tracking.count) papers agreed of \(handCount) counted (difference \(handCount - tracking.count)\(mismatches > 0 ? ", \(mismatches) awaiting a third look" : "")); the box stays open")
+                    throw CommunityError.notAllowed("box \(box.name): \(logged) papers agreed of \(counted) counted (difference \(counted - logged)\(mismatches > 0 ? ", \(mismatches) awaiting a third look" : "")); the box stays open")
                 }
+                handCount = counted
             }
             let issued = try Int.fetchOne(db, sql: "SELECT count(*) FROM checkIn WHERE roundID = ? AND boxID = ?", arguments: [round.id, boxID]) ?? 0
-            let sheet = CountSheet(election: electionID, round: round.number, box: box.number, name: box.name, handCount: box.handCount ?? 0,
-                                   issued: issued, ballots: tracking)
-            let at = Timestamp.string(from: now)
-            let receipt = try SignedReceipt.issue(ReceiptStatement(what: "count-sheet", subject: "election:\(electionID)", round: round.number,
-                                                                   seq: box.number, tracking: try CanonicalJSON.digest(sheet).hex, at: at,
-                                                                   key: signingKey.keyID), signingKey: signingKey)
-            box.status = .closed
-            box.closedAt = now
-            box.countSheet = receipt.compactText
-            box.countSheetJSON = String(decoding: try CanonicalJSON.encode(sheet), as: UTF8.self)
-            try box.update(db)
-            try AuditLog.append(db, actor: actor, action: "box.close", subject: "election:\(electionID)", details: [
-                "round": String(round.number), "box": String(box.number), "ballots": String(tracking.count), "issued": String(issued),
-                "sheet": receipt.statement.tracking,
-            ])
-            return (sheet, receipt)
+            box.handCount = handCount
+            return try Self.signCountSheet(db, box: &box, round: round, handCount: handCount, issued: issued, signingKey: signingKey, now: now, actor: actor)
         }
+    }
+
+    /// Signs a box's count sheet (the tracking codes of its lines in log order) with the
+    /// election key, stores it and closes the box (inside the caller's transaction).
+    static func signCountSheet(_ db: Database, box: inout BallotBox, round: PollingRound, handCount: Int, issued: Int,
+                               signingKey: Ed25519PrivateKey, now: Date, actor: Actor) throws -> (CountSheet, SignedReceipt) {
+        let electionID = round.electionID
+        let tracking = try String.fetchAll(db, sql: "SELECT tracking FROM ballotLog WHERE boxID = ? ORDER BY seq", arguments: [box.id])
+        let sheet = CountSheet(election: electionID, round: round.number, box: box.number, name: box.name, handCount: handCount,
+                               issued: issued, ballots: tracking)
+        let at = Timestamp.string(from: now)
+        let receipt = try SignedReceipt.issue(ReceiptStatement(what: "count-sheet", subject: "election:\(electionID)", round: round.number,
+                                                               seq: box.number, tracking: try CanonicalJSON.digest(sheet).hex, at: at,
+                                                               key: signingKey.keyID), signingKey: signingKey)
+        box.status = .closed
+        box.closedAt = now
+        box.countSheet = receipt.compactText
+        box.countSheetJSON = String(decoding: try CanonicalJSON.encode(sheet), as: UTF8.self)
+        try box.update(db)
+        try AuditLog.append(db, actor: actor, action: "box.close", subject: "election:\(electionID)", details: [
+            "round": String(round.number), "box": String(box.number), "ballots": String(tracking.count), "issued": String(issued),
+            "sheet": receipt.statement.tracking,
+        ])
+        return (sheet, receipt)
     }
 
     static func mismatchCount(_ db: Database, boxID: Int64) throws -> Int {

@@ -22,18 +22,23 @@ public actor BallotCaster {
 
     /// Casts a voter's ballot in `roundID`; the same rules and answer as
     /// `AppDatabase.castElectronicBallot`.
-    public func cast(roundID: Int64, rollEntryID: Int64, ballot: MarkedBallot, formToken: String,
-                     signingKey: Ed25519PrivateKey, sessionToken: String? = nil) async throws -> CastBallot {
-        let request = CastRequest(roundID: roundID, rollEntryID: rollEntryID, ballot: ballot, formToken: formToken, keyID: signingKey.keyID,
-                                  sessionToken: sessionToken)
-        let recorded = try await withCheckedThrowingContinuation { continuation in
+    /// The ballot is sealed to the round's box key on the caller's task (in parallel with other
+    /// casts), before it joins a batch.
+    public nonisolated func cast(roundID: Int64, rollEntryID: Int64, ballot: MarkedBallot, formToken: String,
+                                 signingKey: Ed25519PrivateKey, sessionToken: String? = nil) async throws -> CastBallot {
+        let request = CastRequest(roundID: roundID, rollEntryID: rollEntryID, sealed: try database.sealForCasting(ballot, roundID: roundID),
+                                  formToken: formToken, keyID: signingKey.keyID, sessionToken: sessionToken)
+        return try await enqueue(request).receipt(signingKey: signingKey)
+    }
+
+    private func enqueue(_ request: CastRequest) async throws -> RecordedCast {
+        try await withCheckedThrowingContinuation { continuation in
             pending.append((request, continuation))
             if !writing {
                 writing = true
                 Task { await drain() }
             }
         }
-        return try recorded.receipt(signingKey: signingKey)
     }
 
     private func drain() async {

@@ -16,6 +16,10 @@ public struct BallotLine: Codable, Sendable, Equatable {
     /// `paper` (double entry) or `electronic`.
     public var method: String
     public var ballot: MarkedBallot
+    /// An electronic ballot's random nonce (32 lowercase hex digits), drawn when it was cast
+    /// and sealed; nil for paper. It makes every electronic ballot's content unique, so its
+    /// receipt code (`BallotLine.receiptCode`) names exactly one line.
+    public var nonce: String? = nil
     /// Tracking code of the previous line; 64 zeros for the first.
     public var prev: String
 }
@@ -38,15 +42,29 @@ extension AppDatabase {
     /// voted can find their ballot by its time.
     static func appendBallot(_ db: Database, election: Int64, round: PollingRound, box: BallotBox, method: String,
                              ballot: MarkedBallot) throws -> (seq: Int, tracking: String, line: Data) {
+        try appendLine(db, round: round, box: box) { seq, prev in
+            BallotLine(election: election, round: round.number, box: box.number, seq: seq, method: method, ballot: ballot, prev: prev)
+        }
+    }
+
+    /// Appends an opened electronic ballot (its nonce kept, so its receipt code can be
+    /// recomputed from the published line) inside the caller's transaction.
+    static func appendBallot(_ db: Database, election: Int64, round: PollingRound, box: BallotBox,
+                             sealed: SealedBallot) throws -> (seq: Int, tracking: String, line: Data) {
+        try appendLine(db, round: round, box: box, receipt: try sealed.receiptCode()) { seq, prev in sealed.line(seq: seq, prev: prev) }
+    }
+
+    private static func appendLine(_ db: Database, round: PollingRound, box: BallotBox, receipt: String? = nil,
+                                   make: (Int, String) -> BallotLine) throws -> (seq: Int, tracking: String, line: Data) {
+        let election = round.electionID
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, tracking FROM ballotLog WHERE electionID = ? ORDER BY seq DESC LIMIT 1"), arguments: [election])
         let seq = (last?["seq"] as Int? ?? 0) + 1
         let prev: String = last?["tracking"] ?? SHA256Digest.zero.hex
-        let line = try CanonicalJSON.encode(BallotLine(election: election, round: round.number, box: box.number, seq: seq, method: method,
-                                                       ballot: ballot, prev: prev))
+        let line = try CanonicalJSON.encode(make(seq, prev))
         let tracking = SHA256.hash(line).hex
         try db.cachedStatement(sql: """
-            INSERT INTO ballotLog (electionID, seq, roundID, boxID, line, tracking, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [election, seq, round.id, box.id, String(decoding: line, as: UTF8.self), tracking, Timestamp.string(from: round.openedAt)])
+            INSERT INTO ballotLog (electionID, seq, roundID, boxID, line, tracking, recordedAt, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [election, seq, round.id, box.id, String(decoding: line, as: UTF8.self), tracking, Timestamp.string(from: round.openedAt), receipt])
         try db.cachedStatement(sql: "INSERT INTO ballotLogHead (electionID, seq, tracking) VALUES (?, ?, ?) ON CONFLICT (electionID) DO UPDATE SET seq = excluded.seq, tracking = excluded.tracking")
             .execute(arguments: [election, seq, tracking])
         return (seq, tracking, line)
@@ -62,13 +80,18 @@ extension AppDatabase {
         }
     }
 
-    /// Finds a ballot by its tracking code (the public inclusion check behind a receipt).
+    /// Finds a ballot by its tracking code, or an electronic ballot by its receipt code (the
+    /// public inclusion check behind a receipt). A ballot still sealed in its box is not found
+    /// until the box is opened.
     public func trackBallot(electionID: Int64, tracking: String) throws -> BallotLogEntry? {
         let code = tracking.lowercased()
         guard code.count == 64, code.allSatisfy(\.isHexDigit) else { return nil }
         return try reader.read { db in
-            try Row.fetchOne(db, sql: "SELECT seq, roundID, boxID, line, tracking, recordedAt FROM ballotLog WHERE electionID = ? AND tracking = ?",
-                             arguments: [electionID, code]).map {
+            try Row.fetchOne(db, sql: """
+                SELECT seq, roundID, boxID, line, tracking, recordedAt FROM ballotLog WHERE electionID = ? AND tracking = ?
+                UNION ALL SELECT seq, roundID, boxID, line, tracking, recordedAt FROM ballotLog WHERE electionID = ? AND receipt = ?
+                LIMIT 1
+                """, arguments: [electionID, code, electionID, code]).map {
                 BallotLogEntry(seq: $0["seq"], roundID: $0["roundID"], boxID: $0["boxID"], line: $0["line"], tracking: $0["tracking"], recordedAt: $0["recordedAt"])
             }
         }

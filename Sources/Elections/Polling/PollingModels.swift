@@ -43,6 +43,11 @@ public struct PollingRound: Codable, Sendable, Equatable, Identifiable {
     /// The round's turnout base: voters (or households, or representatives) on the roll when the
     /// round opened. The roll is frozen from the first round on, so it cannot move afterwards.
     public var rollSize: Int?
+    /// The public half of the sealed electronic box's key (X25519, hex); nil without
+    /// electronic voting. Its private half exists only as the committee's sealed shares.
+    public var boxPublicKey: String? = nil
+    /// How many committee members open the sealed box together.
+    public var boxThreshold: Int? = nil
 
     /// The decoded paper.
     public func paper() throws -> BallotPaper { try DecodedCache.papers.value(for: paperJSON) }

@@ -3,15 +3,17 @@ import Hummingbird
 import Notary
 
 /// The JSON answer to a filing that returns a signed receipt (objection, nomination …): the
-/// entry's number and tracking code, the compact receipt, and its statement and signature.
+/// entry's number and tracking code, the compact receipt, and its statement and signature. An
+/// electronic ballot's receipt has no number (`seq` is left out): its place in the log is drawn
+/// when the sealed box is opened.
 struct ReceiptResponse: Encodable {
-    let seq: Int
+    let seq: Int?
     let tracking: String
     let receipt: String
     let statement: ReceiptStatement
     let signature: String
 
-    init(seq: Int, _ receipt: SignedReceipt) {
+    init(seq: Int?, _ receipt: SignedReceipt) {
         self.seq = seq
         tracking = receipt.statement.tracking
         self.receipt = receipt.compactText
