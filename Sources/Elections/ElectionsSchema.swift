@@ -375,6 +375,20 @@ public enum ElectionsSchema: SchemaModule {
                 FROM ballotBox WHERE handCount IS NOT NULL AND kind != 'electronic'
                 """)
         }
+        // Polling-station terminals for electronicVoting = station (VotingTerminal).
+        migrator.registerMigration("elections.votingTerminal") { db in
+            try db.create(table: "votingTerminal") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("election", onDelete: .cascade).notNull()
+                t.column("stationID", .integer).notNull().references("pollingStation", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("tokenHash", .text).notNull().unique()
+                t.column("unlockedBy", .integer)
+                t.column("unlockedOn", .text).notNull()
+                t.column("admitted", .boolean).notNull().defaults(to: false)
+                t.column("locked", .boolean).notNull().defaults(to: false)
+            }
+        }
     }
 
     /// Elections made before the full rule set held only the roll's parameters; they get the

@@ -22,8 +22,17 @@ final class PollingFixture {
     /// Voter cards issued before polling opened (for `cards`), with their access codes.
     let voterCards: [VoterCard]
 
-    init(proxies: [(principal: Int, holder: Int)] = [], publishProxies: Bool = true, cards: [Int] = [], database: AppDatabase? = nil) throws {
-        x = try NominationFixture(database: database)
+    /// The fixture's rule set: the national model with electronic voting at polling-station
+    /// terminals (the domain's casting calls stand for the terminals).
+    static var stationRules: RuleSet {
+        var rules = RuleSet.nationalModel(method: .direct)
+        rules.electronicVoting = .station
+        return rules
+    }
+
+    init(proxies: [(principal: Int, holder: Int)] = [], publishProxies: Bool = true, cards: [Int] = [], rules: RuleSet = PollingFixture.stationRules,
+         database: AppDatabase? = nil) throws {
+        x = try NominationFixture(rules: rules, database: database)
         try x.fullSlate()
         try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine)
         voterCards = cards.isEmpty ? [] : try x.database.issueVoterCards(electionID: x.id, numbers: cards, hasher: PasswordHasher(logN: 4, blockSize: 8, parallelism: 1),

@@ -86,6 +86,7 @@ struct RuleSetTests {
         refused("rollPublicationDays") { $0.rollPublicationDays = 15; $0.nominationCloseDays = 10 }
         refused("candidateListDays") { $0.candidateListDays = 3; $0.withdrawalDays = 2 }
         refused("womenRule") { $0.womenRule = .none; $0.memberSeats = 3 }
+        refused("electronicVoting") { $0.electronicVoting = .remote }    // no legal basis recorded
         // Stricter than the law is fine.
         var stricter = RuleSet.nationalModel(method: .representative)
         stricter.turnout = Threshold(.atLeast, 3, 4)
@@ -97,12 +98,13 @@ struct RuleSetTests {
         #expect(throws: CommunityError.self) { try RuleSet().updating(["allowUncontested": "true"], method: .direct) }
         #expect(throws: CommunityError.self) { try RuleSet().updating(["womenRule": "none"], method: .direct) }
         #expect(!WomenRule.allCases.contains(.none))
-        #expect(StatutoryFloors.all.count == 10)
+        #expect(StatutoryFloors.all.count == 11)
     }
 
     @Test("every stored field has an editable RuleField, and each reads back what it writes")
     func fieldsCoverEverything() throws {
-        let stored = Set(Mirror(reflecting: RuleSet()).children.compactMap(\.label))
+        // (`electronicVoting` is stored through its property wrapper, labelled `_electronicVoting`.)
+        let stored = Set(Mirror(reflecting: RuleSet()).children.compactMap(\.label).map { $0.hasPrefix("_") ? String($0.dropFirst()) : $0 })
         let described = Set(RuleSet.fields.map(\.key))
         #expect(stored == described)
         let rules = RuleSet()

@@ -22,13 +22,22 @@ public enum DemoElection {
         public let voterCards: [VoterCard]
     }
 
+    /// The legal basis the demo records for its remote electronic voting: no real rule, and it
+    /// says so (no source found authorises remote voting for these elections).
+    public static let remoteVotingBasis = "演示用虚构依据：本演示假设当地选举办法允许远程电子投票（并非真实法规条文） Demo only: an invented local rule allowing remote electronic voting, not a real provision"
+
     /// Creates and prepares the demo election for `communityID`.
     @discardableResult
     public static func seed(into database: AppDatabase, communityID: Int64, keyStore: KeyStore, today: CivilDate = .today()) throws -> Result {
         let electionDay = today
         let start = today.adding(days: -32)
+        // The demo lets anyone try electronic voting from their own browser, so it needs remote
+        // electronic voting — recorded with a legal basis that says plainly it is invented.
+        var demoRules = RuleSet.nationalModel(method: .direct)
+        demoRules.electronicVoting = .remote
+        demoRules.electronicVotingBasis = Self.remoteVotingBasis
         let election = try database.createElection(communityID: communityID, title: "桃园社区第十二届居民委员会换届选举", method: .direct,
-                                                   electionDay: electionDay, keyStore: keyStore, actor: .system)
+                                                   electionDay: electionDay, rules: demoRules, keyStore: keyStore, actor: .system)
         let electionID = election.id!
         try database.announceElection(electionID: electionID, on: start, actor: .system)
         let rules = election.rules

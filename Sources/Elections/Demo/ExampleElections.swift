@@ -86,8 +86,11 @@ public enum ExampleElections {
                                through stage: Stage = .countersigned) throws -> Result {
         let communityID = community.id!
         let method: ElectionMethod = kind == .household ? .household : .direct
+        // The electronic example's ballots are cast on polling-station terminals (electronicVoting = station).
+        var preset = RuleSet.nationalModel(method: method)
+        if kind == .electronic { preset.electronicVoting = .station }
         var election = try database.createElection(communityID: communityID, title: title, method: method,
-                                                   electionDay: electionDay, keyStore: keyStore, actor: .system)
+                                                   electionDay: electionDay, rules: preset, keyStore: keyStore, actor: .system)
         let id = election.id!
         let key = try keyStore.load(keyID: election.keyID)
         try database.announceElection(electionID: id, on: electionDay.adding(days: -32), actor: .system)

@@ -68,6 +68,7 @@ extension AppDatabase {
 
     static func insertRound(_ db: Database, election: Election, number: Int, kind: RoundKind, paper: BallotPaper, electronic: Bool,
                             actor: Actor) throws -> PollingRound {
+        if electronic { try election.rules.checkElectronicVoting(electionID: election.id!) }
         let json = try CanonicalJSON.encode(paper)
         var round = PollingRound(electionID: election.id!, number: number, kind: kind, paperJSON: String(decoding: json, as: UTF8.self),
                                  paperDigest: SHA256.hash(json).hex, status: .open, electronic: electronic, openedAt: AppClock.now(),

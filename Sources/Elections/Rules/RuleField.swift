@@ -17,6 +17,8 @@ public struct RuleField: Sendable {
         case flag
         case choice([String])
         case threshold
+        /// Free text (a citation); empty means none.
+        case text
     }
 
     public let key: String
@@ -90,6 +92,7 @@ public struct RuleField: Sendable {
         case .flag: return "true or false"
         case .choice(let values): return "one of \(values.joined(separator: ", "))"
         case .threshold: return "a fraction such as >1/2 or ≥1/3"
+        case .text: return "text"
         }
     }
 }
@@ -144,6 +147,15 @@ extension RuleSet {
         .integer("maxPrincipalsPerProxy", .voting, "每人最多接受委托数", "Principals per proxy holder", "SH, ZJ, BJ", \.maxPrincipalsPerProxy),
         .integer("proxyFilingDays", .voting, "委托提前办理天数", "File proxies at least … days before", "SH Art. 16", \.proxyFilingDays),
         .integer("proxyListDays", .voting, "委托名单提前公布天数", "Publish the proxy list at least … days before", "SH Art. 16", \.proxyListDays),
+        .choice("electronicVoting", .voting, "电子投票", "Electronic voting", "V18 Art. 15; SQ06 Art. 2(7): secret booth; no source authorises remote voting", \.electronicVoting),
+        RuleField(key: "electronicVotingBasis", section: .voting, label: "远程电子投票的法律依据（地方规定名称及条款；仅 remote 时填写）",
+                  english: "Legal basis of remote electronic voting (the local rule's citation; remote only)", source: "local rule", kind: .text,
+                  read: { $0.electronicVotingBasis ?? "" },
+                  write: { rules, text in
+                      let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                      rules.electronicVotingBasis = text.isEmpty ? nil : text
+                      return true
+                  }),
         .choice("overvote", .result, "多选处理", "Over-marked post", "SH, ZJ, BJ", \.overvote),
         .choice("samePersonTwoPosts", .result, "同一人选入两职处理", "Same person for two posts", "ZJ Art. 27", \.samePersonTwoPosts),
         .threshold("turnout", .result, "选举有效参加比例", "Round valid with turnout", "V18 Art. 15; GX", \.turnout),

@@ -162,6 +162,13 @@ public struct RuleSet: Codable, Sendable, Equatable {
     public var proxyFilingDays = 5
     /// The proxy list is published at least this many days before (SH Art. 16).
     public var proxyListDays = 2
+    /// Electronic voting: `off` (paper only, the default), `station` (polling-station terminals
+    /// only) or `remote` (any browser, only with `electronicVotingBasis`); §11, `ElectronicVoting`.
+    /// Not written into the canonical JSON while `off`, so older rule sets keep their digest.
+    @OffWhenAbsent public var electronicVoting = ElectronicVoting.off
+    /// The legal basis of remote electronic voting: the local rule's citation, recorded with the
+    /// rule set and shown on the voting page and in the record; nil unless `remote`.
+    public var electronicVotingBasis: String?
 
     // MARK: Counting and result (§6, §7)
     /// Over-marked post.
@@ -297,6 +304,7 @@ public struct RuleSet: Codable, Sendable, Equatable {
         try require((1...10).contains(maxPrincipalsPerProxy), "maxPrincipalsPerProxy", "between 1 and 10")
         try require((0...30).contains(proxyFilingDays), "proxyFilingDays", "between 0 and 30")
         try require((0...proxyFilingDays).contains(proxyListDays), "proxyListDays", "between 0 and proxyFilingDays")
+        try validateElectronicVoting()
         for (threshold, field) in [(primaryTurnout, "primaryTurnout"), (turnout, "turnout"), (electedThreshold, "electedThreshold"),
                                    (runoffThreshold, "runoffThreshold"), (recallProposalVoters, "recallProposalVoters"),
                                    (recallProposalRepresentatives, "recallProposalRepresentatives"), (recallTurnout, "recallTurnout"),

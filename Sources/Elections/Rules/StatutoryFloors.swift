@@ -24,6 +24,8 @@ public enum StatutoryFloors {
         Floor(field: "rollPublicationDays", floor: "20", source: "L25 (选举日的二十日前公布)"),
         Floor(field: "candidateListDays", floor: "5", source: "GS25; 2006 MCA procedure"),
         Floor(field: "womenRule", floor: "separateSeat or guaranteeAfterCount (never none)", source: "L25; GS25 Art. 5 (应当有妇女成员)"),
+        Floor(field: "electronicVoting", floor: "off or station; remote only with its legal basis recorded in electronicVotingBasis",
+              source: "V18 Art. 15, SQ06 Art. 2(7) (秘密写票处, public count); no source found authorises remote voting"),
     ]
 
     /// Refuses anything looser than the law. `method` decides the turnout floor (when nil, the
@@ -44,6 +46,8 @@ public enum StatutoryFloors {
         try require(rules.rollPublicationDays >= 20, "rollPublicationDays")
         try require(rules.candidateListDays >= 5, "candidateListDays")
         try require(rules.womenRule != .none, "womenRule")
+        try require(rules.electronicVoting != .remote || !(rules.electronicVotingBasis ?? "").isEmpty,
+                    "electronicVoting")
     }
 }
 
