@@ -389,6 +389,10 @@ public enum ElectionsSchema: SchemaModule {
                 t.column("locked", .boolean).notNull().defaults(to: false)
             }
         }
+        // The session of the voter signed in on a terminal, ended at the next admission.
+        migrator.registerMigration("elections.votingTerminal.session") { db in
+            try db.alter(table: "votingTerminal") { t in t.add(column: "sessionHash", .text) }
+        }
     }
 
     /// Elections made before the full rule set held only the roll's parameters; they get the

@@ -32,6 +32,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The logged-in account, if any.
     public var account: Account? { session?.account }
 
+    /// The account `RequireRole` let through on a route registered for its roles.
+    var authorized: Account?
+
     /// The client's address as a trusted proxy forwarded it (`ClientAddressMiddleware`).
     public var forwardedClient: String?
 

@@ -42,6 +42,12 @@ public struct WebConfiguration: Sendable {
 
 /// Builds the router with every middleware and controller; tests call this directly.
 public func buildRouter(_ configuration: WebConfiguration) async throws -> Router<AppRequestContext> {
+    try await buildRoutes(configuration).router
+}
+
+/// The router and who may reach each of its routes (`RouteAccess`), as the controllers
+/// registered them.
+func buildRoutes(_ configuration: WebConfiguration) async throws -> Routes {
     var renderer = try await PageRenderer.load()
     let database = configuration.database
     renderer.rehearsal = try database.isRehearsalDatabase()
@@ -59,30 +65,31 @@ public func buildRouter(_ configuration: WebConfiguration) async throws -> Route
     router.add(middleware: OwnPasswordMiddleware())
     router.add(middleware: UploadLimitMiddleware(database: database))
     router.add(middleware: CSRFMiddleware())
+    let routes = Routes(router: router, access: RouteAccess())
 
-    HomeController(database: database, renderer: renderer, secureCookies: configuration.secureCookies).addRoutes(to: router)
-    AuthController(database: database, renderer: renderer, throttle: LoginThrottle(), secureCookies: configuration.secureCookies).addRoutes(to: router)
-    AdminController(database: database, renderer: renderer).addRoutes(to: router)
-    AccountController(database: database, renderer: renderer).addRoutes(to: router)
-    APIController(database: database).addRoutes(to: router)
-    ResidentsController(database: database, renderer: renderer).addRoutes(to: router)
+    HomeController(database: database, renderer: renderer, secureCookies: configuration.secureCookies).addRoutes(to: routes)
+    AuthController(database: database, renderer: renderer, throttle: LoginThrottle(), secureCookies: configuration.secureCookies).addRoutes(to: routes)
+    AdminController(database: database, renderer: renderer).addRoutes(to: routes)
+    AccountController(database: database, renderer: renderer).addRoutes(to: routes)
+    APIController(database: database).addRoutes(to: routes)
+    ResidentsController(database: database, renderer: renderer).addRoutes(to: routes)
     let elections = ElectionsController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase)
-    elections.addRoutes(to: router)
-    NominationsController(elections: elections).addRoutes(to: router)
-    PollingController(elections: elections).addRoutes(to: router)
-    ResultsController(elections: elections).addRoutes(to: router)
-    VotingController(elections: elections, secureCookies: configuration.secureCookies).addRoutes(to: router)
+    elections.addRoutes(to: routes)
+    NominationsController(elections: elections).addRoutes(to: routes)
+    PollingController(elections: elections).addRoutes(to: routes)
+    ResultsController(elections: elections).addRoutes(to: routes)
+    VotingController(elections: elections, secureCookies: configuration.secureCookies).addRoutes(to: routes)
     let garden = GardenContext(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase,
                                secureCookies: configuration.secureCookies)
     let motions = MotionsController(garden: garden)
-    motions.addRoutes(to: router)
-    ImplementationController(motions: motions).addRoutes(to: router)
-    HearingsController(garden: garden).addRoutes(to: router)
-    AssessmentsController(garden: garden).addRoutes(to: router)
-    BoardController(garden: garden).addRoutes(to: router)
-    MeetingsController(garden: garden).addRoutes(to: router)
-    CouncilController(garden: garden).addRoutes(to: router)
-    return router
+    motions.addRoutes(to: routes)
+    ImplementationController(motions: motions).addRoutes(to: routes)
+    HearingsController(garden: garden).addRoutes(to: routes)
+    AssessmentsController(garden: garden).addRoutes(to: routes)
+    BoardController(garden: garden).addRoutes(to: routes)
+    MeetingsController(garden: garden).addRoutes(to: routes)
+    CouncilController(garden: garden).addRoutes(to: routes)
+    return routes
 }
 
 /// Builds the Xuanyi web application (`xuanyi serve` runs it).

@@ -125,6 +125,12 @@ struct ElectronicVotingTests {
         #expect(try database.voterSession(token: session)?.number == card.number)
         // The admission was used up: the next voter needs the clerk again.
         #expect(throws: CommunityError.self) { try database.startVoterSession(electionID: id, number: other.number, code: other.accessCode, place: place) }
+        // The voter walks away without casting; the clerk admits the next one: the abandoned
+        // session ends, so the next voter cannot cast in the first one's name.
+        try database.admitVoter(terminalID: terminal.id!, electionID: id)
+        #expect(try database.voterSession(token: session) == nil)
+        let second = try #require(try database.startVoterSession(electionID: id, number: other.number, code: other.accessCode, place: place))
+        #expect(try database.voterSession(token: second)?.number == other.number)
         #expect(throws: Never.self) { try database.checkCastingPlace(electionID: id, place: place) }
         #expect(throws: CommunityError.self) { try database.checkCastingPlace(electionID: id, place: .elsewhere) }
         // The terminal of another election is not a terminal here.

@@ -51,6 +51,7 @@ extension AppDatabase {
                 throw CommunityError.notFound("terminal \(terminalID)")
             }
             guard !terminal.locked else { return }
+            try Self.endTerminalSession(db, &terminal)
             terminal.locked = true
             terminal.admitted = false
             try terminal.update(db)
@@ -60,15 +61,23 @@ extension AppDatabase {
 
     /// A clerk at the station, having checked the next voter's identity and voter card at the
     /// desk, admits one voter to the terminal: the terminal then accepts one voter-card sign-in.
-    /// Which voter is not recorded.
+    /// Which voter is not recorded. A session still open on the terminal (a voter who walked
+    /// away without casting) ends here: the next voter never finds someone else's ballot.
     public func admitVoter(terminalID: Int64, electionID: Int64) throws {
         try writer.write { db in
             guard var terminal = try VotingTerminal.fetchOne(db, key: terminalID), terminal.electionID == electionID, !terminal.locked else {
                 throw CommunityError.notFound("unlocked terminal \(terminalID)")
             }
+            try Self.endTerminalSession(db, &terminal)
             terminal.admitted = true
             try terminal.update(db)
         }
+    }
+
+    /// Ends the voter session signed in on a terminal, if any (the caller saves the terminal).
+    static func endTerminalSession(_ db: Database, _ terminal: inout VotingTerminal) throws {
+        if let hash = terminal.sessionHash { try db.execute(sql: "DELETE FROM voterSession WHERE tokenHash = ?", arguments: [hash]) }
+        terminal.sessionHash = nil
     }
 
     /// The election's terminals (locked ones too), by station and name.
@@ -101,7 +110,8 @@ extension AppDatabase {
 
     /// Signs a voter in with roll number and voter-card code from `place`, as the rule set
     /// allows: refused under `off`; under `station` only on a terminal of the election to which
-    /// a clerk has admitted a voter — the admission is used up by this sign-in. Nil when the
+    /// a clerk has admitted a voter — the admission is used up by this sign-in, and the session
+    /// is the terminal's until the cast or the next admission. Nil when the
     /// number or code is wrong (the admission then stays for the voter's next try).
     public func startVoterSession(electionID: Int64, number: Int, code: String, place: CastingPlace, now: Date = AppClock.now()) throws -> String? {
         try checkCastingPlace(electionID: electionID, place: place)
@@ -113,7 +123,8 @@ extension AppDatabase {
         }
         guard let token = try startVoterSession(electionID: electionID, number: number, code: code, now: now) else { return nil }
         let used = try writer.write { db in
-            try db.execute(sql: "UPDATE votingTerminal SET admitted = 0 WHERE id = ? AND admitted AND NOT locked", arguments: [terminal.id])
+            try db.execute(sql: "UPDATE votingTerminal SET admitted = 0, sessionHash = ? WHERE id = ? AND admitted AND NOT locked",
+                           arguments: [SHA256.hash(Data(token.utf8)).hex, terminal.id])
             return db.changesCount == 1
         }
         guard used else {

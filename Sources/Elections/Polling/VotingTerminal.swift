@@ -6,7 +6,9 @@ import GRDB
 /// `electronicVoting = station`. The device keeps a random terminal token in a cookie (only its
 /// SHA-256 is stored); a voter signs in on it with the voter card only after a clerk at the
 /// station has admitted the next voter (`admitted`), one voter per admission. Nothing here
-/// records which voter used a terminal, or when.
+/// records which voter used a terminal, or when: the terminal knows only the session of the
+/// voter signed in on it now, which ends with the cast, or when the clerk admits the next voter
+/// or locks the terminal.
 public struct VotingTerminal: Codable, Sendable, Equatable, Identifiable, FetchableRecord, MutablePersistableRecord {
     public var id: Int64?
     public var electionID: Int64
@@ -23,6 +25,10 @@ public struct VotingTerminal: Codable, Sendable, Equatable, Identifiable, Fetcha
     public var admitted: Bool
     /// Locked again by a clerk: the token no longer works.
     public var locked: Bool
+    /// SHA-256 of the session token of the voter signed in on it now (nil when none): ended
+    /// when the clerk admits the next voter, so a voter who walks away leaves no ballot open to
+    /// the next one.
+    public var sessionHash: String? = nil
 
     public static let databaseTableName = "votingTerminal"
 

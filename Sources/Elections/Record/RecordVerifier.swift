@@ -278,7 +278,6 @@ private struct Run {
         // (`decode` refused fields this verifier does not know in each of these files.)
         checkNoStrayFiles(manifest, committee: election.committee.map(\.member))
         checkDefinition(election: election, rules: rules, papers: rounds.map(\.number))
-        checks.append(.electronicVoting(rules: rules, rounds: rounds))
         let rulesDigest = contents[ElectionRecordFormat.rulesFile].map { SHA256.hash($0).hex } ?? ""
         if rulesDigest == election.rulesDigest, (try? CanonicalJSON.encode(rules)) == contents[ElectionRecordFormat.rulesFile] {
             pass("规则集摘要 \(rulesDigest.prefix(16))… 与选举定义一致", "rule set digest \(rulesDigest.prefix(16))… matches the election definition")
@@ -356,7 +355,7 @@ private struct Run {
             return
         }
         var log = LogScan(election: election.id, rounds: rounds, papers: papers, rules: rules, isWoman: { women.contains($0) }, known: known,
-                          wanted: Set(wanted.map(\.receipt.statement.tracking)))
+                          wanted: Set(wanted.map(\.receipt.statement.tracking)), logBytes: fileEntry.bytes)
         log.scan(directory.appendingPathComponent(ElectionRecordFormat.ballotsFile))
         ballotCount = log.lines
         if let (line, field, zh, en) = log.failure {
@@ -661,9 +660,8 @@ private struct LogScan {
     var digest = ""
     var counts: [Int: BallotCount] = [:]
     var perBox: [BoxKey: Int] = [:]
-    var found: [String: (seq: Int, round: Int)] = [:]
     /// Receipt codes found, by hex code: the line and its round.
-    var failure: (line: Int, field: String?, zh: String, en: String)?
+    var found: [String: (seq: Int, round: Int)] = [:]
     /// Every electronic line's nonce so far: an electronic ballot entered twice when the box was
     /// opened (the same sealed content, or the same nonce) is refused.
     var nonces: Set<LineNonce> = []
@@ -671,9 +669,10 @@ private struct LogScan {
     var sealed: [UInt8] = []
     /// Its digest: the ballot's receipt code.
     var receiptCode = [UInt8](repeating: 0, count: 32)
+    var failure: (line: Int, field: String?, zh: String, en: String)?
 
     init(election: Int64, rounds: [RecordRound], papers: [Int: BallotPaper], rules: RuleSet, isWoman: @escaping (Int64) -> Bool, known: Set<Int64>,
-         wanted: Set<String>) {
+         wanted: Set<String>, logBytes: Int) {
         self.election = election
         roundNumbers = Set(rounds.map(\.number))
         boxes = Dictionary(rounds.flatMap { round in round.boxes.map { (BoxKey(round: round.number, box: $0.number), $0.kind == BallotBox.Kind.electronic.rawValue) } },
@@ -685,6 +684,10 @@ private struct LogScan {
         self.isWoman = isWoman
         self.known = known
         self.wanted = Set(wanted.compactMap { code in Hex.decode(code).map { [UInt8]($0) } })
+        // Room for every electronic ballot rounds.json declares (no more than the log's bytes
+        // could hold), so the set of nonces is allocated once.
+        let electronic = rounds.flatMap(\.boxes).filter { $0.kind == BallotBox.Kind.electronic.rawValue }.reduce(0) { $0 + max(0, $1.collected) }
+        nonces.reserveCapacity(min(electronic, logBytes / 200))
     }
 
     mutating func scan(_ url: URL) {
@@ -746,16 +749,15 @@ private struct LogScan {
         var prevOK: Bool, paperOK: Bool
         var canonical = true
         var fits: String?
-        if let parsed = BallotLineParser.parse(bytes, ballot: &packed) {
         var methodProblem: (field: String, zh: String, en: String)?
         /// An electronic line's nonce (nil for paper), and whether its receipt code is one looked for.
         var nonce: LineNonce?
         var receipted = false
+        if let parsed = BallotLineParser.parse(bytes, ballot: &packed) {
             (election, round, box, seq) = (parsed.election, parsed.round, parsed.box, parsed.seq)
             prevOK = Self.hex(bytes, at: parsed.prevOffset, equals: previous)
             paperOK = paperDigests[round].map { expected in memcmp(bytes.baseAddress! + parsed.paperOffset, expected, 64) == 0 } ?? false
             if let paper = papers[round] { fits = packed.withUnsafeBytes { Self.fits($0, paper: paper, known: known) } }
-        } else {
             if let offset = parsed.nonceOffset {
                 nonce = LineNonce(hex: bytes, at: offset)
                 if !wanted.isEmpty {
@@ -764,6 +766,7 @@ private struct LogScan {
                     receipted = wanted.contains(receiptCode)
                 }
             }
+        } else {
             // Not in canonical form: the general decoder says what is wrong, or the line is read
             // and reported as not canonical.
             let data = Data(bytes)
@@ -773,7 +776,6 @@ private struct LogScan {
             }
             canonical = (try? CanonicalJSON.encode(line)) == data
             (election, round, box, seq) = (line.election, line.round, line.box, line.seq)
-            prevOK = line.prev == Hex.encode(previous)
             methodProblem = line.methodProblem
             if methodProblem == nil, let content = line.sealedContent {
                 nonce = LineNonce(text: content.nonce)
@@ -782,6 +784,7 @@ private struct LogScan {
                     receipted = wanted.contains(receiptCode)
                 }
             }
+            prevOK = line.prev == Hex.encode(previous)
             paperOK = paperDigests[round] == Array(line.ballot.paper.utf8)
             if let paper = papers[round] {
                 do { try line.ballot.validate(against: paper, digest: line.ballot.paper, isOnRoll: { known.contains($0) }) } catch { fits = "\(error)" }
@@ -794,13 +797,12 @@ private struct LogScan {
         }
         if seq != number { broken("seq", "序号应为 \(number)，记录为 \(seq)", "seq should be \(number), is \(seq)") }
         if election != self.election { broken("election", "不是本选举的选票", "the ballot is of another election") }
-        guard roundNumbers.contains(round), let paper = papers[round] else { return broken("round", "没有第 \(round) 轮", "there is no round \(round)") }
+        guard roundNumbers.contains(round), papers[round] != nil else { return broken("round", "没有第 \(round) 轮", "there is no round \(round)") }
         guard let electronicBox = boxes[BoxKey(round: round, box: box)] else { return broken("box", "第 \(round) 轮没有 \(box) 号票箱", "round \(round) has no box \(box)") }
         if let methodProblem { return broken(methodProblem.field, methodProblem.zh, methodProblem.en) }
         if !canonical {
             broken(nil, "第 \(number) 行不是规范 JSON（或含未知字段）", "line \(number) is not canonical JSON (or has unknown fields)")
         }
-        guard paperOK else {
         if electronicBox != (nonce != nil) {
             broken("method", electronicBox ? "第 \(round) 轮 \(box) 号票箱是电子票箱，只收电子选票" : "电子选票不在本轮的电子票箱（\(box) 号票箱不是电子票箱）",
                    electronicBox ? "box \(box) of round \(round) is the electronic box: it holds electronic ballots only"
@@ -809,6 +811,7 @@ private struct LogScan {
         if let nonce, !nonces.insert(nonce).inserted {
             broken("nonce", "与前面某行的电子选票 nonce 相同：同一张电子选票被录入两次", "the nonce of an earlier line's electronic ballot: one electronic ballot entered twice")
         }
+        guard paperOK else {
             return broken("ballot.paper", "选票不是第 \(round) 轮的选票样式", "the ballot names another paper than round \(round)'s")
         }
         if let fits {
@@ -857,7 +860,6 @@ private struct LogScan {
     }
 }
 
-/// The first difference between two JSON documents, as a field path and the two values.
 /// An electronic ballot's nonce: 16 bytes as two integers (no allocation per line).
 struct LineNonce: Hashable {
     var high: UInt64
@@ -879,6 +881,7 @@ struct LineNonce: Hashable {
     }
 }
 
+/// The first difference between two JSON documents, as a field path and the two values.
 enum JSONDifference {
     static func first(expected: Data, actual: Data) -> (field: String, expected: String, actual: String) {
         guard let a = try? JSONSerialization.jsonObject(with: expected, options: [.fragmentsAllowed]),

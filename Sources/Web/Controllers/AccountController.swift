@@ -11,13 +11,14 @@ struct AccountController {
     /// Changing the password checks the current one: throttled like a login.
     let throttle = LoginThrottle(freeFailures: 3, freeFailuresPerAddress: 30)
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/account/password", use: form)
-        router.post("/account/password", use: change)
+    func addRoutes(to routes: Routes) {
+        let signedIn = routes.only(Roles.signedIn)
+        signedIn.get("/account/password", use: form)
+        signedIn.post("/account/password", use: change)
     }
 
     @Sendable func form(request: Request, context: AppRequestContext) async throws -> Response {
-        guard let account = context.account else { throw WebError.loginRequired }
+        let account = try context.authorizedAccount()
         return try render(account, request: request, context: context)
     }
 
@@ -30,7 +31,7 @@ struct AccountController {
     }
 
     @Sendable func change(request: Request, context: AppRequestContext) async throws -> Response {
-        guard let account = context.account else { throw WebError.loginRequired }
+        let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         let key = "password:\(account.id!)"
         if let wait = await throttle.retryAfter(username: key, address: context.clientAddress) {

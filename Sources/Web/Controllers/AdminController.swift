@@ -8,16 +8,17 @@ struct AdminController {
     let database: AppDatabase
     let renderer: PageRenderer
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/admin", use: dashboard)
-        router.post("/admin/accounts", use: createAccount)
-        router.post("/admin/accounts/:aid/reset", use: resetPassword)
+    func addRoutes(to routes: Routes) {
+        let admin = routes.only(Roles.admin)
+        admin.get("/admin", use: dashboard)
+        admin.post("/admin/accounts", use: createAccount)
+        admin.post("/admin/accounts/:aid/reset", use: resetPassword)
     }
 
     /// Resets an account's password to a new one-time password, shown once: the owner sets their
     /// own at next login and gets a new key (the audit log says so).
     @Sendable func resetPassword(request: Request, context: AppRequestContext) async throws -> Response {
-        let admin = try context.require(anyOf: [.admin])
+        let admin = try context.authorizedAccount()
         guard let id = context.parameters.get("aid").flatMap(Int64.init), let account = try database.account(id: id) else { throw WebError.notFound }
         _ = try await FormFields.read(request, context: context)
         let oneTime = try HumanCode.randomText(symbols: 16)
@@ -28,7 +29,7 @@ struct AdminController {
     /// Creates an account: staff with their roles, or a resident's personal account linked to
     /// the resident by ID number (for the discussion garden).
     @Sendable func createAccount(request: Request, context: AppRequestContext) async throws -> Response {
-        let admin = try context.require(anyOf: [.admin])
+        let admin = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         do {
             guard let role = Role(rawValue: form["role"] ?? "") else { throw CommunityError.invalid(field: "role", reason: "choose a role") }
@@ -47,7 +48,6 @@ struct AdminController {
     }
 
     @Sendable func dashboard(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: [.admin])
         return try render(request: request, context: context)
     }
 

@@ -11,13 +11,16 @@ struct AssessmentsController {
     var database: AppDatabase { garden.database }
     var renderer: PageRenderer { garden.renderer }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/assessments", use: list)
-        router.post("/assessments", use: open)
-        router.get("/assessments/:id", use: show)
-        router.post("/assessments/:id/sheet", use: submitSheet)
-        router.post("/assessments/:id/close", use: close)
-        router.get("/api/v1/assessments/:id", use: showAPI)
+    func addRoutes(to routes: Routes) {
+        // Residents score with their household sign-in (`GardenContext.identity`).
+        let anyone = routes.open()
+        anyone.get("/assessments", use: list)
+        anyone.get("/assessments/:id", use: show)
+        anyone.post("/assessments/:id/sheet", use: submitSheet)
+        anyone.get("/api/v1/assessments/:id", use: showAPI)
+        let committee = routes.only(Roles.committee)
+        committee.post("/assessments", use: open)
+        committee.post("/assessments/:id/close", use: close)
     }
 
     func assessment(_ context: AppRequestContext) throws -> Assessment {
@@ -44,7 +47,7 @@ struct AssessmentsController {
     }
 
     @Sendable func open(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.committee)
+        let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         do {
             guard let year = Int(form["year"] ?? "") else { throw CommunityError.invalid(field: "year", reason: "a year") }
@@ -124,7 +127,7 @@ struct AssessmentsController {
     }
 
     @Sendable func close(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.committee)
+        let account = try context.authorizedAccount()
         let assessment = try assessment(context)
         _ = try await FormFields.read(request, context: context)
         do {

@@ -10,10 +10,11 @@ struct AuthController {
     let throttle: LoginThrottle
     let secureCookies: Bool
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/login", use: loginForm)
-        router.post("/login", use: login)
-        router.post("/logout", use: logout)
+    func addRoutes(to routes: Routes) {
+        let open = routes.open()
+        open.get("/login", use: loginForm)
+        open.post("/login", use: login)
+        open.post("/logout", use: logout)
     }
 
     @Sendable func loginForm(request: Request, context: AppRequestContext) async throws -> Response {

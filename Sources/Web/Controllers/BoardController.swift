@@ -13,11 +13,12 @@ struct BoardController {
     var database: AppDatabase { garden.database }
     var renderer: PageRenderer { garden.renderer }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/board", use: board)
-        router.get("/board/report", use: report)
-        router.get("/board/report.csv", use: reportCSV)
-        router.get("/api/v1/board/report", use: reportAPI)
+    func addRoutes(to routes: Routes) {
+        let open = routes.open()
+        open.get("/board", use: board)
+        open.get("/board/report", use: report)
+        open.get("/board/report.csv", use: reportCSV)
+        open.get("/api/v1/board/report", use: reportAPI)
     }
 
     @Sendable func board(request: Request, context: AppRequestContext) async throws -> Response {

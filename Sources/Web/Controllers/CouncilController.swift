@@ -13,24 +13,25 @@ struct CouncilController {
     var database: AppDatabase { garden.database }
     var renderer: PageRenderer { garden.renderer }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/council", use: dashboard)
-        router.post("/council/settings", use: saveSettings)
-        router.get("/council/calendar", use: calendar)
-        router.post("/council/calendar", use: setDay)
-        router.get("/council/workflow", use: workflow)
-        router.post("/council/workflow", use: saveWorkflow)
-        router.get("/council/members", use: members)
-        router.post("/council/members", use: addMember)
-        router.post("/council/members/:member/end", use: endMember)
-        router.post("/council/household-cards", use: householdCards)
-        router.get("/api/v1/council/dashboard", use: dashboardAPI)
+    func addRoutes(to routes: Routes) {
+        let staff = routes.only(Roles.staff)
+        staff.get("/council", use: dashboard)
+        staff.get("/council/calendar", use: calendar)
+        staff.get("/council/workflow", use: workflow)
+        staff.get("/council/members", use: members)
+        staff.get("/api/v1/council/dashboard", use: dashboardAPI)
+        let committee = routes.only(Roles.committee)
+        committee.post("/council/settings", use: saveSettings)
+        committee.post("/council/calendar", use: setDay)
+        committee.post("/council/workflow", use: saveWorkflow)
+        committee.post("/council/members", use: addMember)
+        committee.post("/council/members/:member/end", use: endMember)
+        routes.only(Roles.cardIssuers).post("/council/household-cards", use: householdCards)
     }
 
     // MARK: Dashboard
 
     @Sendable func dashboard(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: GardenContext.staff)
         return try renderDashboard(request: request, context: context)
     }
 
@@ -68,7 +69,7 @@ struct CouncilController {
     }
 
     @Sendable func saveSettings(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.committee)
+        let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         do {
             let communityID = try garden.communityID()
@@ -95,7 +96,6 @@ struct CouncilController {
     }
 
     @Sendable func dashboardAPI(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: GardenContext.staff)
         let communityID = try garden.communityID()
         struct Dashboard: Encodable {
             let counts: [String: Int]
@@ -114,7 +114,6 @@ struct CouncilController {
     // MARK: Calendar
 
     @Sendable func calendar(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: GardenContext.staff)
         return try renderCalendar(request: request, context: context)
     }
 
@@ -134,7 +133,7 @@ struct CouncilController {
     }
 
     @Sendable func setDay(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.committee)
+        let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         do {
             guard let date = CivilDate(form["date"] ?? "") else { throw CommunityError.invalid(field: "date", reason: "a date (YYYY-MM-DD)") }
@@ -153,7 +152,6 @@ struct CouncilController {
     // MARK: Workflow
 
     @Sendable func workflow(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: GardenContext.staff)
         return try renderWorkflow(request: request, context: context)
     }
 
@@ -177,7 +175,7 @@ struct CouncilController {
     }
 
     @Sendable func saveWorkflow(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.committee)
+        let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         let text = form["workflow"] ?? ""
         do {
@@ -195,7 +193,6 @@ struct CouncilController {
     // MARK: Bodies
 
     @Sendable func members(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: GardenContext.staff)
         return try renderMembers(request: request, context: context)
     }
 
@@ -215,7 +212,7 @@ struct CouncilController {
     }
 
     @Sendable func addMember(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.committee)
+        let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         do {
             guard let body = CouncilBody(rawValue: form["body"] ?? "") else { throw CommunityError.invalid(field: "body", reason: "representatives or council") }
@@ -229,7 +226,7 @@ struct CouncilController {
     }
 
     @Sendable func endMember(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.committee)
+        let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         do {
             guard let id = GardenContext.int64(context.parameters.get("member")) else { throw WebError.notFound }
@@ -245,7 +242,7 @@ struct CouncilController {
     /// Issues access cards (for the listed households, or every household without one) and
     /// shows them once, ready to print: the election committee only, never while polling is open.
     @Sendable func householdCards(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: ElectionsController.cardIssuers)
+        let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         let numbers = (form["numbers"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" || $0 == "，" })
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines).uppercased() }.filter { !$0.isEmpty }

@@ -13,40 +13,42 @@ struct ElectionsController {
     let keyPassphrase: String?
     /// Anonymous objections: five per client address per hour (`RateLimit`).
     let objectionLimit = RateLimit(limit: 5, window: 60 * 60)
-    static let committee: Set<Role> = [.admin, .committee]
-    static let staff: Set<Role> = [.admin, .committee, .clerk]
+    static let committee = Roles.committee
+    static let staff = Roles.staff
     /// Who may issue or re-issue voter cards and household cards (before polling only): the
     /// election committee — not clerks, not the administrator, whose accounts could otherwise
     /// make a card for someone else's name.
-    static let cardIssuers: Set<Role> = [.committee]
+    static let cardIssuers = Roles.cardIssuers
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/elections", use: list)
-        router.post("/elections", use: create)
-        router.get("/elections/:id", use: dashboard)
-        router.post("/elections/:id/announce", use: announce)
-        router.post("/elections/:id/roll/build", use: build)
-        router.post("/elections/:id/roll/publish", use: publish)
-        router.post("/elections/:id/election-day", use: moveDay)
-        router.post("/elections/:id/roll/changes", use: change)
-        router.get("/elections/:id/roll/changes", use: changeReport)
-        router.post("/elections/:id/applications", use: fileApplication)
-        router.post("/elections/:id/applications/:aid", use: decideApplication)
-        router.post("/elections/:id/objections/:oid", use: decideObjection)
-        router.post("/elections/:id/cards", use: cards)
-        router.post("/elections/:id/representatives", use: designateRepresentative)
-        router.post("/elections/:id/groups", use: createGroup)
-        router.post("/elections/:id/groups/representatives", use: setGroupRepresentatives)
-        // Public
-        router.get("/elections/:id/roll", use: publicRoll)
-        router.get("/elections/:id/roll/lookup", use: lookup)
-        router.get("/elections/:id/roll.csv", use: rollCSV)
-        router.get("/elections/:id/objections/new", use: objectionForm)
-        router.post("/elections/:id/objections", use: fileObjection)
-        // API
-        router.get("/api/v1/elections/:id/roll", use: rollAPI)
-        router.get("/api/v1/elections/:id/roll/lookup", use: lookupAPI)
-        router.post("/api/v1/elections/:id/objections", use: objectionAPI)
+    func addRoutes(to routes: Routes) {
+        let staff = routes.only(Roles.staff)
+        staff.get("/elections", use: list)
+        staff.get("/elections/:id", use: dashboard)
+        staff.post("/elections/:id/roll/changes", use: change)
+        staff.get("/elections/:id/roll/changes", use: changeReport)
+        staff.post("/elections/:id/applications", use: fileApplication)
+        staff.post("/elections/:id/representatives", use: designateRepresentative)
+        let committee = routes.only(Roles.committee)
+        committee.post("/elections", use: create)
+        committee.post("/elections/:id/announce", use: announce)
+        committee.post("/elections/:id/roll/build", use: build)
+        committee.post("/elections/:id/roll/publish", use: publish)
+        committee.post("/elections/:id/election-day", use: moveDay)
+        committee.post("/elections/:id/applications/:aid", use: decideApplication)
+        committee.post("/elections/:id/objections/:oid", use: decideObjection)
+        committee.post("/elections/:id/groups", use: createGroup)
+        committee.post("/elections/:id/groups/representatives", use: setGroupRepresentatives)
+        routes.only(Roles.cardIssuers).post("/elections/:id/cards", use: cards)
+        // Public: the published roll, and objections anyone may file (rate-limited when anonymous)
+        let open = routes.open()
+        open.get("/elections/:id/roll", use: publicRoll)
+        open.get("/elections/:id/roll/lookup", use: lookup)
+        open.get("/elections/:id/roll.csv", use: rollCSV)
+        open.get("/elections/:id/objections/new", use: objectionForm)
+        open.post("/elections/:id/objections", use: fileObjection)
+        open.get("/api/v1/elections/:id/roll", use: rollAPI)
+        open.get("/api/v1/elections/:id/roll/lookup", use: lookupAPI)
+        open.post("/api/v1/elections/:id/objections", use: objectionAPI)
     }
 
     func community() throws -> Community { try database.servedCommunity() }
@@ -70,7 +72,6 @@ struct ElectionsController {
     // MARK: Committee
 
     @Sendable func list(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: Self.staff)
         let elections = try database.elections(communityID: try community().id!).map(summary)
         return try renderer.page("elections", title: context.locale.text("elections_title"),
                                  data: ["elections": elections, "defaultDay": Self.today().adding(days: 40).description], request: request, context: context)
@@ -82,7 +83,7 @@ struct ElectionsController {
     }
 
     @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: Self.committee)
+        let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         guard let keys else { throw WebSetupError("no key store configured: elections cannot get a signing key") }
         do {
@@ -100,7 +101,6 @@ struct ElectionsController {
     }
 
     @Sendable func dashboard(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: Self.staff)
         return try renderDashboard(try election(context), request: request, context: context)
     }
 
@@ -166,10 +166,11 @@ struct ElectionsController {
         return try renderer.page("election", title: election.title, data: data, request: request, context: context, status: status)
     }
 
-    /// Runs a committee action and shows the dashboard with its outcome or its error.
-    func act(_ request: Request, _ context: AppRequestContext, roles: Set<Role> = committee,
+    /// Runs an action (its route's role group let the account in) and shows the dashboard with
+    /// its outcome or its error.
+    func act(_ request: Request, _ context: AppRequestContext,
              _ action: (Election, Account, FormFields) throws -> String) async throws -> Response {
-        let account = try context.require(anyOf: roles)
+        let account = try context.authorizedAccount()
         let election = try election(context)
         let form = try await FormFields.read(request, context: context)
         do {
@@ -215,7 +216,7 @@ struct ElectionsController {
     }
 
     @Sendable func change(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context, roles: Self.staff) { election, account, form in
+        try await act(request, context) { election, account, form in
             guard let reason = RollChangeReason(rawValue: form["reason"] ?? "") else { throw CommunityError.invalid(field: "reason", reason: "choose a reason") }
             let resident = try database.resident(idNumber: form["idNumber"] ?? "", communityID: election.communityID)
             try database.changeRoll(electionID: election.id!, residentID: resident.id!, reason: reason, on: Self.today(), note: form["note"]?.nilIfEmpty, actor: Actor(account))
@@ -224,7 +225,7 @@ struct ElectionsController {
     }
 
     @Sendable func fileApplication(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context, roles: Self.staff) { election, account, form in
+        try await act(request, context) { election, account, form in
             guard let category = RegistrationCategory(rawValue: form["category"] ?? ""), category != .a else {
                 throw CommunityError.invalid(field: "category", reason: "b, c or d")
             }
@@ -259,7 +260,7 @@ struct ElectionsController {
     }
 
     @Sendable func designateRepresentative(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context, roles: Self.staff) { election, account, form in
+        try await act(request, context) { election, account, form in
             guard let household = try database.household(number: form["household"] ?? "", communityID: election.communityID) else {
                 throw CommunityError.notFound("household \(form["household"] ?? "")")
             }
@@ -287,7 +288,6 @@ struct ElectionsController {
     }
 
     @Sendable func changeReport(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: Self.staff)
         let election = try election(context)
         let changes: [[String: Any]] = try database.rollChanges(electionID: election.id!).map { item in
             ["on": item.change.changedOn.description, "number": item.line.number, "name": item.line.name, "maskedID": item.line.maskedID,
@@ -298,7 +298,7 @@ struct ElectionsController {
     }
 
     @Sendable func cards(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: Self.cardIssuers)
+        let account = try context.authorizedAccount()
         let election = try election(context)
         let form = try await FormFields.read(request, context: context)
         let numbers = (form["numbers"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).compactMap { Int($0) }

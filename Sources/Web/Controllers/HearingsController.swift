@@ -13,27 +13,32 @@ struct HearingsController {
     var database: AppDatabase { garden.database }
     var renderer: PageRenderer { garden.renderer }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/hearings", use: list)
-        router.post("/hearings", use: create)
-        router.get("/hearings/:id", use: show)
-        router.post("/hearings/:id/publish-notice", use: publishNotice)
-        router.post("/hearings/:id/register", use: register)
-        router.post("/hearings/:id/participants/:participant/select", use: select)
-        router.post("/hearings/:id/participants/:participant/unselect", use: unselect)
-        router.post("/hearings/:id/guests", use: addGuest)
-        router.post("/hearings/:id/start", use: start)
-        router.post("/hearings/:id/speeches", use: recordSpeech)
-        router.post("/hearings/:id/close", use: close)
-        router.post("/hearings/:id/participants/:participant/sign-off", use: signOff)
-        router.post("/hearings/:id/opinions", use: addOpinion)
-        router.post("/hearings/:id/opinions/:opinion/decide", use: decideOpinion)
-        router.post("/hearings/:id/report", use: publishReport)
-        router.get("/hearings/:id/report.json", use: reportDocument)
-        router.get("/hearings/:id/report.sig", use: reportSignature)
-        router.get("/api/v1/hearings", use: listAPI)
-        router.get("/api/v1/hearings/:id", use: showAPI)
-        router.post("/api/v1/hearings/:id/registrations", use: registerAPI)
+    func addRoutes(to routes: Routes) {
+        let committee = routes.only(Roles.committee)
+        committee.post("/hearings", use: create)
+        committee.post("/hearings/:id/publish-notice", use: publishNotice)
+        committee.post("/hearings/:id/participants/:participant/select", use: select)
+        committee.post("/hearings/:id/participants/:participant/unselect", use: unselect)
+        committee.post("/hearings/:id/guests", use: addGuest)
+        committee.post("/hearings/:id/opinions", use: addOpinion)
+        committee.post("/hearings/:id/opinions/:opinion/decide", use: decideOpinion)
+        committee.post("/hearings/:id/report", use: publishReport)
+        let staff = routes.only(Roles.staff)
+        staff.post("/hearings/:id/start", use: start)
+        staff.post("/hearings/:id/speeches", use: recordSpeech)
+        staff.post("/hearings/:id/close", use: close)
+        // Public (drafts only to staff); residents register and sign off with their household
+        // sign-in, staff sign off a paper record
+        let open = routes.open()
+        open.get("/hearings", use: list)
+        open.get("/hearings/:id", use: show)
+        open.post("/hearings/:id/register", use: register)
+        open.post("/hearings/:id/participants/:participant/sign-off", use: signOff)
+        open.get("/hearings/:id/report.json", use: reportDocument)
+        open.get("/hearings/:id/report.sig", use: reportSignature)
+        open.get("/api/v1/hearings", use: listAPI)
+        open.get("/api/v1/hearings/:id", use: showAPI)
+        open.post("/api/v1/hearings/:id/registrations", use: registerAPI)
     }
 
     func hearing(_ context: AppRequestContext) throws -> Hearing {
@@ -79,7 +84,7 @@ struct HearingsController {
     }
 
     @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.committee)
+        let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         do {
             guard let date = CivilDate(form["date"] ?? "") else { throw CommunityError.invalid(field: "date", reason: "a date (YYYY-MM-DD)") }
@@ -183,9 +188,9 @@ struct HearingsController {
         return try renderer.page("hearing", title: hearing.title, data: data, request: request, context: context, status: status)
     }
 
-    func act(_ request: Request, context: AppRequestContext, roles: Set<Role> = GardenContext.committee,
+    func act(_ request: Request, context: AppRequestContext,
              _ body: (Hearing, FormFields, Account) throws -> Void) async throws -> Response {
-        let account = try context.require(anyOf: roles)
+        let account = try context.authorizedAccount()
         let hearing = try hearing(context)
         let form = try await FormFields.read(request, context: context)
         do {
@@ -239,11 +244,11 @@ struct HearingsController {
     }
 
     @Sendable func start(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.staff) { hearing, _, account in _ = try database.startHearing(id: hearing.id!, actor: Actor(account)) }
+        try await act(request, context: context) { hearing, _, account in _ = try database.startHearing(id: hearing.id!, actor: Actor(account)) }
     }
 
     @Sendable func recordSpeech(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.staff) { hearing, form, account in
+        try await act(request, context: context) { hearing, form, account in
             guard let speaker = GardenContext.int64(form["participant"]) else { throw CommunityError.invalid(field: "participant", reason: "choose the speaker") }
             guard let minutes = Int((form["minutes"] ?? "").trimmingCharacters(in: .whitespaces)) else { throw CommunityError.invalid(field: "minutes", reason: "minutes spoken, a whole number") }
             try database.recordSpeech(hearingID: hearing.id!, participantID: speaker, minutes: minutes, points: form["points"] ?? "",
@@ -252,7 +257,7 @@ struct HearingsController {
     }
 
     @Sendable func close(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.staff) { hearing, _, account in _ = try database.closeHearing(id: hearing.id!, actor: Actor(account)) }
+        try await act(request, context: context) { hearing, _, account in _ = try database.closeHearing(id: hearing.id!, actor: Actor(account)) }
     }
 
     /// A speaker signs with their own account; staff record a paper signature.

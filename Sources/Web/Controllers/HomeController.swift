@@ -9,10 +9,11 @@ struct HomeController {
     let renderer: PageRenderer
     let secureCookies: Bool
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/", use: home)
-        router.get("/lang/:code", use: switchLanguage)
-        router.get("/text/:size", use: switchTextSize)
+    func addRoutes(to routes: Routes) {
+        let open = routes.open()
+        open.get("/", use: home)
+        open.get("/lang/:code", use: switchLanguage)
+        open.get("/text/:size", use: switchTextSize)
     }
 
     @Sendable func home(request: Request, context: AppRequestContext) async throws -> Response {

@@ -12,16 +12,20 @@ struct ImplementationController {
     var garden: GardenContext { motions.garden }
     var database: AppDatabase { garden.database }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.post("/motions/:number/implementation", use: start)
-        router.post("/motions/:number/milestones", use: addMilestone)
-        router.post("/motions/:number/milestones/:milestone/done", use: completeMilestone)
-        router.post("/motions/:number/progress", use: addProgress)
-        router.get("/motions/:number/progress/:note/photo", use: progressPhoto)
-        router.post("/motions/:number/complete", use: complete)
-        router.post("/motions/:number/ratings", use: rate)
-        router.post("/motions/:number/evaluation/close", use: closeEvaluation)
-        router.post("/api/v1/motions/:number/ratings", use: rateAPI)
+    func addRoutes(to routes: Routes) {
+        let committee = routes.only(Roles.committee)
+        committee.post("/motions/:number/implementation", use: start)
+        committee.post("/motions/:number/complete", use: complete)
+        committee.post("/motions/:number/evaluation/close", use: closeEvaluation)
+        let staff = routes.only(Roles.staff)
+        staff.post("/motions/:number/milestones", use: addMilestone)
+        staff.post("/motions/:number/milestones/:milestone/done", use: completeMilestone)
+        staff.post("/motions/:number/progress", use: addProgress)
+        // Public progress photos; residents rate with their household sign-in
+        let open = routes.open()
+        open.get("/motions/:number/progress/:note/photo", use: progressPhoto)
+        open.post("/motions/:number/ratings", use: rate)
+        open.post("/api/v1/motions/:number/ratings", use: rateAPI)
     }
 
     /// The implementation and evaluation parts of the motion page.
@@ -67,8 +71,8 @@ struct ImplementationController {
         return data
     }
 
-    func act(_ request: Request, context: AppRequestContext, roles: Set<Role>, _ body: (Motion, FormFields, Account) throws -> Void) async throws -> Response {
-        let account = try context.require(anyOf: roles)
+    func act(_ request: Request, context: AppRequestContext, _ body: (Motion, FormFields, Account) throws -> Void) async throws -> Response {
+        let account = try context.authorizedAccount()
         let motion = try motions.motion(context)
         let form = try await FormFields.read(request, context: context)
         do {
@@ -80,7 +84,7 @@ struct ImplementationController {
     }
 
     @Sendable func start(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.committee) { motion, form, account in
+        try await act(request, context: context) { motion, form, account in
             let kind: Implementation.OwnerKind = form["ownerKind"] == "member" ? .member : .unit
             _ = try database.startImplementation(motionID: motion.id!, owner: form["owner"] ?? "", ownerKind: kind,
                                                  ownerAccountID: kind == .member ? GardenContext.int64(form["ownerAccount"]) : nil, by: account)
@@ -88,14 +92,14 @@ struct ImplementationController {
     }
 
     @Sendable func addMilestone(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.staff) { motion, form, account in
+        try await act(request, context: context) { motion, form, account in
             guard let due = CivilDate(form["due"] ?? "") else { throw CommunityError.invalid(field: "due", reason: "a date (YYYY-MM-DD)") }
             try database.addMilestone(motionID: motion.id!, title: form["title"] ?? "", due: due, actor: Actor(account))
         }
     }
 
     @Sendable func completeMilestone(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.staff) { motion, form, account in
+        try await act(request, context: context) { motion, form, account in
             guard let id = GardenContext.int64(context.parameters.get("milestone")),
                   try database.milestones(motionID: motion.id!).contains(where: { $0.id == id }) else { throw CommunityError.notFound("milestone") }
             try database.completeMilestone(id: id, note: form["note"], actor: Actor(account))
@@ -104,7 +108,7 @@ struct ImplementationController {
 
     /// A progress note, optionally with a photo (multipart form).
     @Sendable func addProgress(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.staff)
+        let account = try context.authorizedAccount()
         let motion = try motions.motion(context)
         let (fields, photo) = try await motions.submission(request, context: context)
         do {
@@ -125,7 +129,7 @@ struct ImplementationController {
     }
 
     @Sendable func complete(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.committee) { motion, form, account in
+        try await act(request, context: context) { motion, form, account in
             try database.completeImplementation(motionID: motion.id!, completion: form["completion"] ?? "", by: account)
         }
     }
@@ -146,7 +150,7 @@ struct ImplementationController {
     }
 
     @Sendable func closeEvaluation(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.committee) { motion, _, account in
+        try await act(request, context: context) { motion, _, account in
             _ = try database.closeEvaluation(motionID: motion.id!, by: account)
         }
     }

@@ -13,32 +13,35 @@ struct MeetingsController {
     var database: AppDatabase { garden.database }
     var renderer: PageRenderer { garden.renderer }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/meetings", use: list)
-        router.post("/meetings", use: create)
-        router.get("/meetings/:id", use: show)
-        router.get("/meetings/:id/notice", use: notice)
-        router.post("/meetings/:id/items", use: addItem)
-        router.post("/meetings/:id/items/:item/remove", use: removeItem)
-        router.post("/meetings/:id/publish-notice", use: publishNotice)
-        router.post("/meetings/:id/open", use: open)
-        router.get("/meetings/:id/attendance", use: attendance)
-        router.post("/meetings/:id/attendance/:attendee", use: mark)
-        router.get("/meetings/:id/check-in", use: selfCheckInForm)
-        router.post("/meetings/:id/check-in", use: selfCheckIn)
-        router.post("/meetings/:id/items/:item/vote", use: vote)
-        router.post("/meetings/:id/items/:item/defer", use: deferItem)
-        router.post("/meetings/:id/close", use: close)
-        router.post("/meetings/:id/minutes", use: draftMinutes)
-        router.post("/meetings/:id/minutes/approve", use: approveMinutes)
-        router.post("/meetings/:id/minutes/publish", use: publishMinutes)
-        router.get("/meetings/:id/minutes.json", use: minutesDocument)
-        router.get("/meetings/:id/minutes.sig", use: minutesSignature)
-        // API
-        router.get("/api/v1/meetings", use: listAPI)
-        router.get("/api/v1/meetings/:id", use: showAPI)
-        router.post("/api/v1/meetings/:id/attendance", use: attendanceAPI)
-        router.post("/api/v1/meetings/:id/items/:item/votes", use: voteAPI)
+    func addRoutes(to routes: Routes) {
+        let committee = routes.only(Roles.committee)
+        committee.post("/meetings", use: create)
+        committee.post("/meetings/:id/items", use: addItem)
+        committee.post("/meetings/:id/items/:item/remove", use: removeItem)
+        committee.post("/meetings/:id/publish-notice", use: publishNotice)
+        committee.post("/meetings/:id/close", use: close)
+        committee.post("/meetings/:id/minutes/publish", use: publishMinutes)
+        let staff = routes.only(Roles.staff)
+        staff.post("/meetings/:id/open", use: open)
+        staff.get("/meetings/:id/attendance", use: attendance)
+        staff.post("/meetings/:id/attendance/:attendee", use: mark)
+        staff.post("/meetings/:id/items/:item/vote", use: vote)
+        staff.post("/meetings/:id/items/:item/defer", use: deferItem)
+        staff.post("/meetings/:id/minutes", use: draftMinutes)
+        staff.post("/meetings/:id/minutes/approve", use: approveMinutes)
+        staff.post("/api/v1/meetings/:id/attendance", use: attendanceAPI)
+        staff.post("/api/v1/meetings/:id/items/:item/votes", use: voteAPI)
+        // Public (drafts only to staff); attendees check themselves in with their household sign-in
+        let anyone = routes.open()
+        anyone.get("/meetings", use: list)
+        anyone.get("/meetings/:id", use: show)
+        anyone.get("/meetings/:id/notice", use: notice)
+        anyone.get("/meetings/:id/check-in", use: selfCheckInForm)
+        anyone.post("/meetings/:id/check-in", use: selfCheckIn)
+        anyone.get("/meetings/:id/minutes.json", use: minutesDocument)
+        anyone.get("/meetings/:id/minutes.sig", use: minutesSignature)
+        anyone.get("/api/v1/meetings", use: listAPI)
+        anyone.get("/api/v1/meetings/:id", use: showAPI)
     }
 
     func meeting(_ context: AppRequestContext, publicOnly: Bool = false) throws -> Meeting {
@@ -92,7 +95,7 @@ struct MeetingsController {
     }
 
     @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.committee)
+        let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         do {
             let parts = (form["kind"] ?? "").split(separator: ":").map(String.init)
@@ -182,10 +185,11 @@ struct MeetingsController {
         return try renderer.page("meeting_notice", title: "\(context.locale.text("m_notice")) · \(meeting.title)", data: data, request: request, context: context)
     }
 
-    /// Runs a committee action: success redirects (PRG), a refusal re-renders the meeting with the message.
-    func act(_ request: Request, context: AppRequestContext, roles: Set<Role> = GardenContext.committee, to path: String? = nil,
+    /// Runs an action (its route's role group let the account in): success redirects (PRG), a
+    /// refusal re-renders the meeting with the message.
+    func act(_ request: Request, context: AppRequestContext, to path: String? = nil,
              _ body: (Meeting, FormFields, Account) throws -> Void) async throws -> Response {
-        let account = try context.require(anyOf: roles)
+        let account = try context.authorizedAccount()
         let meeting = try meeting(context)
         let form = try await FormFields.read(request, context: context)
         do {
@@ -216,7 +220,7 @@ struct MeetingsController {
     }
 
     @Sendable func open(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.staff, to: "/meetings/\(context.parameters.get("id") ?? "")/attendance") { meeting, _, account in
+        try await act(request, context: context, to: "/meetings/\(context.parameters.get("id") ?? "")/attendance") { meeting, _, account in
             _ = try database.openMeeting(id: meeting.id!, actor: Actor(account))
         }
     }
@@ -228,7 +232,7 @@ struct MeetingsController {
     }
 
     @Sendable func vote(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.staff) { meeting, form, account in
+        try await act(request, context: context) { meeting, form, account in
             let item = try item(context, of: meeting)
             if form["method"] == "rollCall" {
                 var choices: [Int64: String] = [:]
@@ -247,19 +251,19 @@ struct MeetingsController {
     }
 
     @Sendable func deferItem(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.staff) { meeting, form, account in
+        try await act(request, context: context) { meeting, form, account in
             try database.deferItem(itemID: try item(context, of: meeting).id!, reason: form["reason"] ?? "", actor: Actor(account))
         }
     }
 
     @Sendable func draftMinutes(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.staff) { meeting, form, account in
+        try await act(request, context: context) { meeting, form, account in
             try database.draftMinutes(meetingID: meeting.id!, text: form["text"] ?? "", by: account)
         }
     }
 
     @Sendable func approveMinutes(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context, roles: GardenContext.staff) { meeting, _, account in
+        try await act(request, context: context) { meeting, _, account in
             _ = try database.approveMinutes(meetingID: meeting.id!, by: account)
         }
     }
@@ -293,7 +297,6 @@ struct MeetingsController {
     // MARK: Attendance
 
     @Sendable func attendance(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: GardenContext.staff)
         return try renderAttendance(try meeting(context), request: request, context: context)
     }
 
@@ -314,7 +317,7 @@ struct MeetingsController {
     }
 
     @Sendable func mark(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.staff)
+        let account = try context.authorizedAccount()
         let meeting = try meeting(context)
         let form = try await FormFields.read(request, context: context)
         guard let attendee = GardenContext.int64(context.parameters.get("attendee")) else { throw WebError.notFound }
@@ -435,7 +438,7 @@ struct MeetingsController {
     }
 
     @Sendable func attendanceAPI(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.staff)
+        let account = try context.authorizedAccount()
         let meeting = try meeting(context)
         var request = request
         let input = try await request.decodeJSON(AttendanceRequest.self, context: context, expected: "a JSON object with attendee (and action: arrive or leave)")
@@ -458,7 +461,7 @@ struct MeetingsController {
     }
 
     @Sendable func voteAPI(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.staff)
+        let account = try context.authorizedAccount()
         let meeting = try meeting(context)
         let item = try item(context, of: meeting)
         var request = request

@@ -14,29 +14,32 @@ struct MotionsController {
     var database: AppDatabase { garden.database }
     var renderer: PageRenderer { garden.renderer }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/motions", use: list)
-        router.get("/motions.csv", use: csv)
-        router.get("/motions/new", use: newForm)
-        router.post("/motions", use: submit)
-        router.get("/motions/:number", use: show)
-        router.get("/motions/:number/photo", use: photo)
-        router.post("/motions/:number/support", use: support)
-        router.post("/motions/:number/support/withdraw", use: withdrawSupport)
-        router.post("/motions/:number/transition", use: transition)
-        router.post("/motions/:number/comments", use: comment)
-        router.post("/motions/:number/comments/:comment/hide", use: hideComment)
-        router.post("/motions/:number/reply", use: reply)
-        router.get("/garden/sign-in", use: signInForm)
-        router.post("/garden/sign-in", use: signIn)
-        router.post("/garden/sign-out", use: signOut)
-        // API
-        router.get("/api/v1/motions", use: listAPI)
-        router.post("/api/v1/motions", use: submitAPI)
-        router.get("/api/v1/motions/:number", use: showAPI)
-        router.post("/api/v1/motions/:number/supports", use: supportAPI)
-        router.post("/api/v1/motions/:number/transitions", use: transitionAPI)
-        router.post("/api/v1/motions/:number/comments", use: commentAPI)
+    func addRoutes(to routes: Routes) {
+        let committee = routes.only(Roles.committee)
+        committee.post("/motions/:number/comments/:comment/hide", use: hideComment)
+        committee.post("/motions/:number/reply", use: reply)
+        // Public; residents act with their household sign-in, staff for a submitter, and the
+        // workflow's committee steps are the domain's to allow (`MotionMover`)
+        let open = routes.open()
+        open.get("/motions", use: list)
+        open.get("/motions.csv", use: csv)
+        open.get("/motions/new", use: newForm)
+        open.post("/motions", use: submit)
+        open.get("/motions/:number", use: show)
+        open.get("/motions/:number/photo", use: photo)
+        open.post("/motions/:number/support", use: support)
+        open.post("/motions/:number/support/withdraw", use: withdrawSupport)
+        open.post("/motions/:number/transition", use: transition)
+        open.post("/motions/:number/comments", use: comment)
+        open.get("/garden/sign-in", use: signInForm)
+        open.post("/garden/sign-in", use: signIn)
+        open.post("/garden/sign-out", use: signOut)
+        open.get("/api/v1/motions", use: listAPI)
+        open.post("/api/v1/motions", use: submitAPI)
+        open.get("/api/v1/motions/:number", use: showAPI)
+        open.post("/api/v1/motions/:number/supports", use: supportAPI)
+        open.post("/api/v1/motions/:number/transitions", use: transitionAPI)
+        open.post("/api/v1/motions/:number/comments", use: commentAPI)
     }
 
     func motion(_ context: AppRequestContext) throws -> Motion {
@@ -282,7 +285,7 @@ struct MotionsController {
     }
 
     @Sendable func hideComment(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.committee)
+        let account = try context.authorizedAccount()
         return try await act(request, context: context) { motion, form in
             guard let id = GardenContext.int64(context.parameters.get("comment")),
                   try database.comments(motionID: motion.id!, includeInternal: true).contains(where: { $0.id == id }) else { throw CommunityError.notFound("comment") }
@@ -292,7 +295,7 @@ struct MotionsController {
     }
 
     @Sendable func reply(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: GardenContext.committee)
+        let account = try context.authorizedAccount()
         return try await act(request, context: context) { motion, form in
             try database.replyToMotion(id: motion.id!, text: form["reply"] ?? "", actor: Actor(account), by: account)
             return "reply"

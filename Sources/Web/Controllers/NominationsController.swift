@@ -13,27 +13,30 @@ struct NominationsController {
     var database: AppDatabase { elections.database }
     var renderer: PageRenderer { elections.renderer }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/elections/:id/rules", use: rulesPage)
-        router.post("/elections/:id/rules", use: saveRules)
-        router.get("/elections/:id/nominations", use: nominationsPage)
-        router.post("/elections/:id/committee", use: addMember)
-        router.post("/elections/:id/committee/:mid/step-down", use: stepDown)
-        router.post("/elections/:id/relatives", use: declareRelative)
-        router.post("/elections/:id/nominations", use: fileNomination)
-        router.post("/elections/:id/nominees/:nid/respond", use: respond)
-        router.post("/elections/:id/nominees/:nid/withdraw", use: withdraw)
-        router.post("/elections/:id/primaries", use: recordPrimary)
-        router.post("/elections/:id/candidates/publish", use: publishCandidates)
-        // Public once published
-        router.get("/elections/:id/candidates", use: publicCandidates)
-        router.get("/elections/:id/ballot", use: ballotPage)
-        // API
-        router.get("/api/v1/elections/:id/rules", use: rulesAPI)
-        router.get("/api/v1/elections/:id/timeline", use: timelineAPI)
-        router.post("/api/v1/elections/:id/nominations", use: nominationAPI)
-        router.get("/api/v1/elections/:id/candidates", use: candidatesAPI)
-        router.get("/api/v1/elections/:id/ballot-paper", use: ballotPaperAPI)
+    func addRoutes(to routes: Routes) {
+        let staff = routes.only(Roles.staff)
+        staff.get("/elections/:id/rules", use: rulesPage)
+        staff.get("/elections/:id/nominations", use: nominationsPage)
+        staff.post("/elections/:id/nominations", use: fileNomination)
+        staff.post("/elections/:id/nominees/:nid/respond", use: respond)
+        staff.post("/elections/:id/nominees/:nid/withdraw", use: withdraw)
+        staff.get("/api/v1/elections/:id/timeline", use: timelineAPI)
+        staff.post("/api/v1/elections/:id/nominations", use: nominationAPI)
+        let committee = routes.only(Roles.committee)
+        committee.post("/elections/:id/rules", use: saveRules)
+        committee.post("/elections/:id/committee", use: addMember)
+        committee.post("/elections/:id/committee/:mid/step-down", use: stepDown)
+        committee.post("/elections/:id/relatives", use: declareRelative)
+        committee.post("/elections/:id/primaries", use: recordPrimary)
+        committee.post("/elections/:id/candidates/publish", use: publishCandidates)
+        // Public once published: the candidate list and ballot paper; the rules once frozen
+        // (before, staff only: `requireWhileUnpublished`)
+        let open = routes.open()
+        open.get("/elections/:id/candidates", use: publicCandidates)
+        open.get("/elections/:id/ballot", use: ballotPage)
+        open.get("/api/v1/elections/:id/rules", use: rulesAPI)
+        open.get("/api/v1/elections/:id/candidates", use: candidatesAPI)
+        open.get("/api/v1/elections/:id/ballot-paper", use: ballotPaperAPI)
     }
 
     static func today() -> CivilDate { CivilDate.today() }
@@ -41,7 +44,6 @@ struct NominationsController {
     // MARK: Rule set
 
     @Sendable func rulesPage(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: ElectionsController.staff)
         return try renderRules(try elections.election(context), request: request, context: context)
     }
 
@@ -71,7 +73,7 @@ struct NominationsController {
     }
 
     @Sendable func saveRules(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: ElectionsController.committee)
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
         var values: [String: String] = [:]
@@ -90,7 +92,6 @@ struct NominationsController {
     // MARK: Nominations page
 
     @Sendable func nominationsPage(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: ElectionsController.staff)
         return try renderNominations(try elections.election(context), request: request, context: context)
     }
 
@@ -174,10 +175,11 @@ struct NominationsController {
                                  request: request, context: context, status: status)
     }
 
-    /// Runs a committee action and shows the nominations page with its outcome or its error.
-    func act(_ request: Request, _ context: AppRequestContext, roles: Set<Role> = ElectionsController.committee,
+    /// Runs an action (its route's role group let the account in) and shows the nominations
+    /// page with its outcome or its error.
+    func act(_ request: Request, _ context: AppRequestContext,
              _ action: (Election, Account, FormFields) throws -> String) async throws -> Response {
-        let account = try context.require(anyOf: roles)
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
         do {
@@ -251,7 +253,7 @@ struct NominationsController {
     func signingKey(for election: Election) throws -> Ed25519PrivateKey { try elections.signingKey(for: election) }
 
     @Sendable func fileNomination(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: ElectionsController.staff)
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
         do {
@@ -288,7 +290,7 @@ struct NominationsController {
     }
 
     @Sendable func respond(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context, roles: ElectionsController.staff) { election, account, form in
+        try await act(request, context) { election, account, form in
             let id = try nomineeID(context, election: election)
             let accept = form["decision"] == "accept"
             try database.respondToNomination(nomineeID: id, accept: accept, education: form["education"], occupation: form["occupation"],
@@ -298,7 +300,7 @@ struct NominationsController {
     }
 
     @Sendable func withdraw(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context, roles: ElectionsController.staff) { election, account, form in
+        try await act(request, context) { election, account, form in
             try database.withdrawNominee(nomineeID: try nomineeID(context, election: election), note: form["note"] ?? "", on: Self.today(), actor: Actor(account))
         }
     }
@@ -373,7 +375,7 @@ struct NominationsController {
             return (election, [try round.paper()])
         }
         if let text = query.get("pending") {
-            _ = try context.require(anyOf: ElectionsController.staff)
+            try context.requireWhileUnpublished(anyOf: Roles.staff)
             let election = try elections.election(context)
             guard let index = Int(text) else { throw WebError.badRequest(field: "pending", reason: "not a pending round's index") }
             do {
@@ -418,7 +420,7 @@ struct NominationsController {
 
     @Sendable func rulesAPI(request: Request, context: AppRequestContext) async throws -> Response {
         let election = try elections.election(context)
-        if !election.rulesFrozen { _ = try context.require(anyOf: ElectionsController.staff) }
+        if !election.rulesFrozen { try context.requireWhileUnpublished(anyOf: Roles.staff) }
         return try JSONResponse.make(RulesDocument(election: election.id!, frozen: election.rulesFrozen, digest: election.rulesDigest, rules: election.rules))
     }
 
@@ -432,7 +434,6 @@ struct NominationsController {
     }
 
     @Sendable func timelineAPI(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: ElectionsController.staff)
         let election = try elections.election(context)
         let today = Self.today()
         return try JSONResponse.make(ElectionTimeline(election: election).steps.map { step in
@@ -451,7 +452,7 @@ struct NominationsController {
     }
 
     @Sendable func nominationAPI(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: ElectionsController.staff)
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         var request = request
         let input = try await request.decodeJSON(NominationRequest.self, context: context, expected: "a JSON object with post, kind, nominee and nominators")

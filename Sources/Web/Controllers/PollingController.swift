@@ -13,33 +13,38 @@ struct PollingController {
     var database: AppDatabase { elections.database }
     var renderer: PageRenderer { elections.renderer }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/elections/:id/polling", use: pollingPage)
-        router.post("/elections/:id/polling/open", use: openRounds)
-        router.post("/elections/:id/stations", use: addStation)
-        router.post("/elections/:id/rounds/:rid/boxes", use: addBox)
-        router.post("/elections/:id/rounds/:rid/papers", use: recordPapers)
-        router.post("/elections/:id/rounds/:rid/close", use: closeRound)
-        router.get("/elections/:id/rounds/:rid/result", use: resultPage)
-        router.get("/api/v1/elections/:id/rounds/:rid/result", use: resultAPI)
-        router.get("/elections/:id/rounds/:rid/check-in", use: checkInPage)
-        router.post("/elections/:id/rounds/:rid/check-in", use: checkIn)
-        router.post("/elections/:id/rounds/:rid/check-in/proxy", use: checkInProxy)
-        router.get("/elections/:id/proxies", use: proxiesPage)
-        router.post("/elections/:id/proxies", use: fileProxy)
-        router.post("/elections/:id/proxies/publish", use: publishProxies)
-        router.post("/elections/:id/proxies/:pid/revoke", use: revokeProxy)
-        router.get("/elections/:id/proxies/list", use: publicProxies)
-        router.get("/elections/:id/boxes/:bid", use: boxPage)
-        router.post("/elections/:id/boxes/:bid/hand-count", use: handCount)
-        router.post("/elections/:id/boxes/:bid/hand-count/correct", use: correctHandCount)
-        router.post("/elections/:id/boxes/:bid/decide", use: decidePaper)
-        router.post("/elections/:id/boxes/:bid/entries", use: enterPaper)
-        router.post("/elections/:id/boxes/:bid/close", use: closeBox)
-        // API
-        router.get("/api/v1/elections/:id/rounds", use: roundsAPI)
-        router.post("/api/v1/elections/:id/check-ins", use: checkInAPI)
-        router.post("/api/v1/elections/:id/boxes/:bid/entries", use: entryAPI)
+    func addRoutes(to routes: Routes) {
+        let staff = routes.only(Roles.staff)
+        staff.get("/elections/:id/polling", use: pollingPage)
+        staff.post("/elections/:id/rounds/:rid/papers", use: recordPapers)
+        staff.get("/elections/:id/rounds/:rid/check-in", use: checkInPage)
+        staff.post("/elections/:id/rounds/:rid/check-in", use: checkIn)
+        staff.post("/elections/:id/rounds/:rid/check-in/proxy", use: checkInProxy)
+        staff.get("/elections/:id/proxies", use: proxiesPage)
+        staff.post("/elections/:id/proxies", use: fileProxy)
+        staff.get("/elections/:id/boxes/:bid", use: boxPage)
+        staff.post("/elections/:id/boxes/:bid/hand-count", use: handCount)
+        staff.post("/elections/:id/boxes/:bid/entries", use: enterPaper)
+        staff.get("/api/v1/elections/:id/rounds", use: roundsAPI)
+        staff.post("/api/v1/elections/:id/check-ins", use: checkInAPI)
+        staff.post("/api/v1/elections/:id/boxes/:bid/entries", use: entryAPI)
+        let committee = routes.only(Roles.committee)
+        committee.post("/elections/:id/polling/open", use: openRounds)
+        committee.post("/elections/:id/stations", use: addStation)
+        committee.post("/elections/:id/rounds/:rid/boxes", use: addBox)
+        committee.post("/elections/:id/rounds/:rid/close", use: closeRound)
+        committee.post("/elections/:id/proxies/publish", use: publishProxies)
+        committee.post("/elections/:id/proxies/:pid/revoke", use: revokeProxy)
+        committee.post("/elections/:id/boxes/:bid/hand-count/correct", use: correctHandCount)
+        committee.post("/elections/:id/boxes/:bid/decide", use: decidePaper)
+        committee.post("/elections/:id/boxes/:bid/close", use: closeBox)
+        committee.post("/elections/:id/boxes/:bid/open", use: openSealedBox)
+        committee.post("/api/v1/elections/:id/boxes/:bid/open", use: openSealedBoxAPI)
+        // Public: a closed round's count (409 to everyone while it is open), the proxy list
+        let open = routes.open()
+        open.get("/elections/:id/rounds/:rid/result", use: resultPage)
+        open.get("/api/v1/elections/:id/rounds/:rid/result", use: resultAPI)
+        open.get("/elections/:id/proxies/list", use: publicProxies)
     }
 
     static func today() -> CivilDate { CivilDate.today() }
@@ -59,7 +64,6 @@ struct PollingController {
     // MARK: Polling overview
 
     @Sendable func pollingPage(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: staff)
         return try renderPolling(try elections.election(context), request: request, context: context)
     }
 
@@ -103,9 +107,9 @@ struct PollingController {
                                  request: request, context: context, status: status)
     }
 
-    func act(_ request: Request, _ context: AppRequestContext, roles: Set<Role>,
+    func act(_ request: Request, _ context: AppRequestContext,
              _ action: (Election, Account, FormFields) throws -> String) async throws -> Response {
-        let account = try context.require(anyOf: roles)
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
         do {
@@ -117,7 +121,7 @@ struct PollingController {
     }
 
     @Sendable func openRounds(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context, roles: committee) { election, account, form in
+        try await act(request, context) { election, account, form in
             let rounds = try database.openMainRounds(electionID: election.id!, communityName: try database.servedCommunity().name,
                                                      electronic: form["electronic"] == "yes", actor: Actor(account))
             return "投票已开始 Polling open: \(rounds.count) round(s)"
@@ -125,7 +129,7 @@ struct PollingController {
     }
 
     @Sendable func addStation(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context, roles: committee) { election, account, form in
+        try await act(request, context) { election, account, form in
             guard let kind = PollingStation.Kind(rawValue: form["kind"] ?? "") else { throw CommunityError.invalid(field: "kind", reason: "central or branch") }
             let station = try database.addStation(electionID: election.id!, name: form["name"] ?? "", kind: kind, actor: Actor(account))
             return "\(station.kind.chinese): \(station.name)"
@@ -133,7 +137,7 @@ struct PollingController {
     }
 
     @Sendable func addBox(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context, roles: committee) { election, account, form in
+        try await act(request, context) { election, account, form in
             let round = try round(context, election)
             guard let kind = BallotBox.Kind(rawValue: form["kind"] ?? ""), let stationID = Int64(form["station"] ?? "") else {
                 throw CommunityError.invalid(field: "kind", reason: "choose the station and the kind of box")
@@ -147,7 +151,7 @@ struct PollingController {
     }
 
     @Sendable func recordPapers(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context, roles: staff) { election, account, form in
+        try await act(request, context) { election, account, form in
             let round = try round(context, election)
             guard let movement = PaperMovement(rawValue: form["kind"] ?? ""), let stationID = Int64(form["station"] ?? "") else {
                 throw CommunityError.invalid(field: "kind", reason: "choose the station and what happened")
@@ -161,7 +165,7 @@ struct PollingController {
     }
 
     @Sendable func closeRound(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context, roles: committee) { election, account, _ in
+        try await act(request, context) { election, account, _ in
             let round = try round(context, election)
             try database.closeRound(roundID: round.id!, electionID: election.id!, actor: Actor(account))
             return "第\(round.number)轮投票结束 Round \(round.number) closed"
@@ -238,7 +242,6 @@ struct PollingController {
     // MARK: Check-in
 
     @Sendable func checkInPage(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: staff)
         let election = try elections.election(context)
         return try renderCheckIn(election, try round(context, election), query: request.uri.queryParameters.get("q") ?? "",
                                  boxID: request.uri.queryParameters.get("box").flatMap { Int64($0) }, request: request, context: context)
@@ -267,7 +270,7 @@ struct PollingController {
     }
 
     func checkInAction(_ request: Request, _ context: AppRequestContext, _ action: (Election, PollingRound, Account, FormFields, Int64) throws -> String) async throws -> Response {
-        let account = try context.require(anyOf: staff)
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         let round = try round(context, election)
         let form = try await FormFields.read(request, context: context)
@@ -309,7 +312,6 @@ struct PollingController {
     // MARK: Proxies
 
     @Sendable func proxiesPage(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: staff)
         return try renderProxies(try elections.election(context), request: request, context: context)
     }
 
@@ -334,8 +336,8 @@ struct PollingController {
                                  request: request, context: context, status: status)
     }
 
-    func proxyAction(_ request: Request, _ context: AppRequestContext, roles: Set<Role>, _ action: (Election, Account, FormFields) throws -> String) async throws -> Response {
-        let account = try context.require(anyOf: roles)
+    func proxyAction(_ request: Request, _ context: AppRequestContext, _ action: (Election, Account, FormFields) throws -> String) async throws -> Response {
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
         do {
@@ -347,7 +349,7 @@ struct PollingController {
     }
 
     @Sendable func fileProxy(request: Request, context: AppRequestContext) async throws -> Response {
-        try await proxyAction(request, context, roles: staff) { election, account, form in
+        try await proxyAction(request, context) { election, account, form in
             guard let principal = Int((form["principal"] ?? "").trimmingCharacters(in: .whitespaces)) else {
                 throw CommunityError.invalid(field: "principal", reason: "the principal's roll number")
             }
@@ -362,14 +364,14 @@ struct PollingController {
     }
 
     @Sendable func publishProxies(request: Request, context: AppRequestContext) async throws -> Response {
-        try await proxyAction(request, context, roles: committee) { election, account, _ in
+        try await proxyAction(request, context) { election, account, _ in
             let published = try database.publishProxyList(electionID: election.id!, on: Self.today(), actor: Actor(account))
             return "委托投票名单已公布 Proxy list published on \(published.proxyListPublishedOn!)"
         }
     }
 
     @Sendable func revokeProxy(request: Request, context: AppRequestContext) async throws -> Response {
-        try await proxyAction(request, context, roles: committee) { election, account, _ in
+        try await proxyAction(request, context) { election, account, _ in
             guard let id = context.parameters.get("pid").flatMap(Int64.init),
                   try database.proxies(electionID: election.id!).contains(where: { $0.proxy.id == id }) else { throw CommunityError.notFound("proxy") }
             try database.revokeProxy(id: id, actor: Actor(account))
@@ -394,7 +396,6 @@ struct PollingController {
     // MARK: Boxes: hand count, double entry, count sheet
 
     @Sendable func boxPage(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: staff)
         let election = try elections.election(context)
         let (box, round) = try box(context, election)
         let pass = EntryPass(rawValue: request.uri.queryParameters.get("pass") ?? "A") ?? .first
@@ -462,9 +463,9 @@ struct PollingController {
         return try renderer.page("box", title: "\(election.title) · \(box.name)", data: data, request: request, context: context, status: status)
     }
 
-    func boxAction(_ request: Request, _ context: AppRequestContext, roles: Set<Role>,
+    func boxAction(_ request: Request, _ context: AppRequestContext,
                    _ action: (Election, BallotBox, PollingRound, Account, FormFields) throws -> String) async throws -> Response {
-        let account = try context.require(anyOf: roles)
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         let (box, round) = try box(context, election)
         let form = try await FormFields.read(request, context: context)
@@ -481,7 +482,7 @@ struct PollingController {
 
     /// Two tellers (staff accounts) count a box's papers, each entering their own count.
     @Sendable func handCount(request: Request, context: AppRequestContext) async throws -> Response {
-        try await boxAction(request, context, roles: staff) { election, box, _, account, form in
+        try await boxAction(request, context) { election, box, _, account, form in
             guard let count = Int((form["handCount"] ?? "").trimmingCharacters(in: .whitespaces)) else {
                 throw CommunityError.invalid(field: "handCount", reason: "the number of papers the tellers counted")
             }
@@ -498,7 +499,7 @@ struct PollingController {
     }
 
     @Sendable func correctHandCount(request: Request, context: AppRequestContext) async throws -> Response {
-        try await boxAction(request, context, roles: committee) { election, box, _, account, form in
+        try await boxAction(request, context) { election, box, _, account, form in
             guard let count = Int((form["handCount"] ?? "").trimmingCharacters(in: .whitespaces)) else {
                 throw CommunityError.invalid(field: "handCount", reason: "the number of papers")
             }
@@ -509,7 +510,7 @@ struct PollingController {
     }
 
     @Sendable func decidePaper(request: Request, context: AppRequestContext) async throws -> Response {
-        try await boxAction(request, context, roles: committee) { election, box, round, account, form in
+        try await boxAction(request, context) { election, box, round, account, form in
             guard let position = Int(form["position"] ?? "") else { throw CommunityError.invalid(field: "position", reason: "which paper") }
             let ballot = try readPaper(form, round: round, electionID: election.id!)
             let (seq, _) = try database.decidePaper(boxID: box.id!, electionID: election.id!, position: position, ballot: ballot, reason: form["reason"] ?? "",
@@ -534,7 +535,7 @@ struct PollingController {
     }
 
     @Sendable func enterPaper(request: Request, context: AppRequestContext) async throws -> Response {
-        try await boxAction(request, context, roles: staff) { election, box, round, account, form in
+        try await boxAction(request, context) { election, box, round, account, form in
             guard let position = Int(form["position"] ?? ""), let pass = EntryPass(rawValue: form["pass"] ?? "") else {
                 throw CommunityError.invalid(field: "position", reason: "which paper and which pass")
             }
@@ -550,7 +551,7 @@ struct PollingController {
     }
 
     @Sendable func closeBox(request: Request, context: AppRequestContext) async throws -> Response {
-        try await boxAction(request, context, roles: committee) { election, box, _, account, _ in
+        try await boxAction(request, context) { election, box, _, account, _ in
             let (sheet, receipt) = try database.closeBox(boxID: box.id!, electionID: election.id!, signingKey: try elections.signingKey(for: election),
                                                          actor: Actor(account))
             return "计票单已签署 Count sheet signed: \(sheet.ballots.count) ballots\n\(receipt.compactText)"
@@ -591,7 +592,6 @@ struct PollingController {
     }
 
     @Sendable func roundsAPI(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: staff)
         let election = try elections.election(context)
         return try JSONResponse.make(try database.rounds(electionID: election.id!).map { round in
             RoundDocument(
@@ -624,7 +624,7 @@ struct PollingController {
     }
 
     @Sendable func checkInAPI(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: staff)
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         var request = request
         let input = try await request.decodeJSON(CheckInRequest.self, context: context, expected: "a JSON object with round, box and number")
@@ -654,7 +654,7 @@ struct PollingController {
     }
 
     @Sendable func entryAPI(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: staff)
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         let (box, _) = try box(context, election)
         var request = request

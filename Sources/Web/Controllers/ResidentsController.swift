@@ -7,27 +7,26 @@ import NIOCore
 struct ResidentsController {
     let database: AppDatabase
     let renderer: PageRenderer
-    static let staff: Set<Role> = [.admin, .committee, .clerk]
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/residents", use: list)
-        router.get("/residents/new", use: newResident)
-        router.post("/residents", use: createResident)
-        router.get("/residents/import", use: importForm)
-        router.post("/residents/import", use: importFile)
-        router.get("/residents/:id", use: editResident)
-        router.post("/residents/:id", use: saveResident)
-        router.get("/households/new", use: newHousehold)
-        router.post("/households", use: createHousehold)
-        router.get("/households/:id", use: editHousehold)
-        router.post("/households/:id", use: saveHousehold)
-        router.post("/api/v1/residents/import", use: importAPI)
+    func addRoutes(to routes: Routes) {
+        let staff = routes.only(Roles.staff)
+        staff.get("/residents", use: list)
+        staff.get("/residents/new", use: newResident)
+        staff.post("/residents", use: createResident)
+        staff.get("/residents/import", use: importForm)
+        staff.post("/residents/import", use: importFile)
+        staff.get("/residents/:id", use: editResident)
+        staff.post("/residents/:id", use: saveResident)
+        staff.get("/households/new", use: newHousehold)
+        staff.post("/households", use: createHousehold)
+        staff.get("/households/:id", use: editHousehold)
+        staff.post("/households/:id", use: saveHousehold)
+        staff.post("/api/v1/residents/import", use: importAPI)
     }
 
     func community() throws -> Community { try database.servedCommunity() }
 
     @Sendable func list(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: Self.staff)
         let community = try community()
         let query = request.uri.queryParameters.get("q") ?? ""
         let page = max(1, request.uri.queryParameters.get("page").flatMap(Int.init) ?? 1)
@@ -49,12 +48,11 @@ struct ResidentsController {
     // MARK: Add a resident
 
     @Sendable func newResident(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: Self.staff)
         return try renderer.page("resident_new", title: context.locale.text("resident_new"), data: ["household": request.uri.queryParameters.get("household") ?? ""], request: request, context: context)
     }
 
     @Sendable func createResident(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: Self.staff)
+        let account = try context.authorizedAccount()
         let community = try community()
         let form = try await FormFields.read(request, context: context)
         do {
@@ -87,7 +85,6 @@ struct ResidentsController {
     // MARK: Correct a resident
 
     @Sendable func editResident(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: Self.staff)
         let resident = try database.resident(id: try Self.id(context), communityID: try community().id!)
         return try renderer.page("resident_edit", title: resident.name, data: editData(resident, saved: request.uri.queryParameters.get("saved") != nil),
                                  request: request, context: context)
@@ -106,7 +103,7 @@ struct ResidentsController {
     }
 
     @Sendable func saveResident(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: Self.staff)
+        let account = try context.authorizedAccount()
         let community = try community()
         let id = try Self.id(context)
         let form = try await FormFields.read(request, context: context)
@@ -133,12 +130,11 @@ struct ResidentsController {
     // MARK: Households
 
     @Sendable func newHousehold(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: Self.staff)
         return try renderer.page("household_new", title: context.locale.text("household_new"), request: request, context: context)
     }
 
     @Sendable func createHousehold(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: Self.staff)
+        let account = try context.authorizedAccount()
         let community = try community()
         let form = try await FormFields.read(request, context: context)
         do {
@@ -164,14 +160,13 @@ struct ResidentsController {
     }
 
     @Sendable func editHousehold(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: Self.staff)
         let id = try Self.id(context)
         return try renderer.page("household_edit", title: context.locale.text("household_edit"),
                                  data: try householdData(id, saved: request.uri.queryParameters.get("saved") != nil), request: request, context: context)
     }
 
     @Sendable func saveHousehold(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: Self.staff)
+        let account = try context.authorizedAccount()
         let id = try Self.id(context)
         let form = try await FormFields.read(request, context: context)
         do {
@@ -188,12 +183,11 @@ struct ResidentsController {
     // MARK: Import
 
     @Sendable func importForm(request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: Self.staff)
         return try renderer.page("residents_import", title: context.locale.text("import_title"), request: request, context: context)
     }
 
     @Sendable func importFile(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: Self.staff)
+        let account = try context.authorizedAccount()
         // The CSRF check has parsed the multipart body already.
         guard let form = context.multipartForm else {
             throw WebError.badRequest(field: "file", reason: "upload the file with the form")
@@ -219,7 +213,7 @@ struct ResidentsController {
 
     /// `POST /api/v1/residents/import[?dryRun=true]` with the CSV file as the body.
     @Sendable func importAPI(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: Self.staff)
+        let account = try context.authorizedAccount()
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         guard body.readableBytes > 0 else { throw WebError.badRequest(field: "body", reason: "send the CSV file as the request body") }

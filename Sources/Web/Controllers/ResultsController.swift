@@ -16,27 +16,31 @@ struct ResultsController {
     /// Countersigning checks a password: throttled like a login, per account and per address.
     let countersignThrottle = LoginThrottle(freeFailures: 3, freeFailuresPerAddress: 30)
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/elections/:id/result", use: resultPage)
-        router.post("/elections/:id/result/next-round", use: openNextRound)
-        router.post("/elections/:id/result/certify", use: certify)
-        router.get("/elections/:id/result/countersign", use: countersignPage)
-        router.post("/elections/:id/result/countersign", use: countersign)
-        router.get("/elections/:id/record.zip", use: recordArchive)
-        router.get("/elections/:id/certificates/:person", use: certificatePage)
-        router.get("/certificates/verify", use: verifyCertificatePage)
-        router.get("/api/v1/elections/:id/result", use: resultAPI)
-        router.get("/api/v1/certificates/verify", use: verifyCertificateAPI)
-        router.get("/elections/:id/statistics", use: statisticsPage)
-        router.get("/elections/:id/statistics.csv", use: statisticsCSV)
-        router.get("/api/v1/elections/:id/statistics", use: statisticsAPI)
+    func addRoutes(to routes: Routes) {
+        let committee = routes.only(Roles.committee)
+        committee.post("/elections/:id/result/next-round", use: openNextRound)
+        committee.post("/elections/:id/result/certify", use: certify)
+        committee.get("/elections/:id/result/countersign", use: countersignPage)
+        committee.post("/elections/:id/result/countersign", use: countersign)
+        // Public once certified (before, staff only: `visibleResult`); the record and
+        // certificates once certified; verifying a certificate always
+        let open = routes.open()
+        open.get("/elections/:id/result", use: resultPage)
+        open.get("/elections/:id/record.zip", use: recordArchive)
+        open.get("/elections/:id/certificates/:person", use: certificatePage)
+        open.get("/certificates/verify", use: verifyCertificatePage)
+        open.get("/api/v1/elections/:id/result", use: resultAPI)
+        open.get("/api/v1/certificates/verify", use: verifyCertificateAPI)
+        open.get("/elections/:id/statistics", use: statisticsPage)
+        open.get("/elections/:id/statistics.csv", use: statisticsCSV)
+        open.get("/api/v1/elections/:id/statistics", use: statisticsAPI)
     }
 
     /// The result is public once certified; before, the committee and clerks see it.
     func visibleResult(_ context: AppRequestContext) throws -> (Election, ElectionResult, CertifiedResult?) {
         let election = try elections.election(context)
         let certified = try database.certifiedResult(electionID: election.id!)
-        if certified == nil { _ = try context.require(anyOf: ElectionsController.staff) }
+        if certified == nil { try context.requireWhileUnpublished(anyOf: Roles.staff) }
         return (election, try database.electionResult(electionID: election.id!), certified)
     }
 
@@ -113,9 +117,9 @@ struct ResultsController {
         }
     }
 
-    /// Runs a committee action and shows the page with its notice or error.
+    /// Runs a committee action (the route's role group let the account in) and shows the page with its notice or error.
     func act(_ request: Request, _ context: AppRequestContext, _ action: (Election, Account, FormFields) throws -> String) async throws -> Response {
-        let account = try context.require(anyOf: ElectionsController.committee)
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
         do {
@@ -147,7 +151,6 @@ struct ResultsController {
     }
 
     func renderCountersign(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
-        _ = try context.require(anyOf: ElectionsController.committee)
         let election = try elections.election(context)
         guard let certified = try database.certifiedResult(electionID: election.id!) else { throw HTTPError(.notFound, message: "the result is not certified yet") }
         var data: [String: Any] = [
@@ -163,7 +166,7 @@ struct ResultsController {
     }
 
     @Sendable func countersign(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.require(anyOf: ElectionsController.committee)
+        let account = try context.authorizedAccount()
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
         let throttleKey = "countersign:\(account.id!)"

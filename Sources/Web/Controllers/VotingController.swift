@@ -23,16 +23,18 @@ struct VotingController {
         caster = BallotCaster(database: elections.database)
     }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/elections/:id/vote", use: votePage)
-        router.post("/elections/:id/vote/login", use: login)
-        router.post("/elections/:id/vote/review", use: review)
-        router.post("/elections/:id/vote/cast", use: cast)
-        router.post("/elections/:id/vote/logout", use: logout)
-        router.get("/elections/:id/track/:code", use: track)
-        router.get("/elections/:id/track/:code/receipt.json", use: receiptDownload)
-        router.get("/api/v1/elections/:id/track/:code", use: trackAPI)
-        router.post("/api/v1/elections/:id/ballots", use: castAPI)
+    func addRoutes(to routes: Routes) {
+        // Voters sign in with their voter card (their own session); tracking is public.
+        let open = routes.open()
+        open.get("/elections/:id/vote", use: votePage)
+        open.post("/elections/:id/vote/login", use: login)
+        open.post("/elections/:id/vote/review", use: review)
+        open.post("/elections/:id/vote/cast", use: cast)
+        open.post("/elections/:id/vote/logout", use: logout)
+        open.get("/elections/:id/track/:code", use: track)
+        open.get("/elections/:id/track/:code/receipt.json", use: receiptDownload)
+        open.get("/api/v1/elections/:id/track/:code", use: trackAPI)
+        open.post("/api/v1/elections/:id/ballots", use: castAPI)
     }
 
     /// The open round with electronic voting in which this voter has no ballot yet.
