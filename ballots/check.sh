@@ -10,7 +10,8 @@
 #   5. the ballot log's chain: every line's prev is the SHA-256 of the line before, and the
 #      last line's is the statement's logHead; electronic lines (and only they) carry a nonce
 #      and sit in the electronic box, and no nonce comes twice;
-#   6. the ballots per box and per round are what rounds.json and the statement say;
+#   6. the ballots per box and per round are what rounds.json and the statement say, and no
+#      electronic box where the rule set says electronicVoting = off;
 #   7. one certificate per winner, each signed by the election key;
 #   8. each receipt given is signed by the election key and its ballot is in the log: some
 #      electronic line, without its prev and seq, hashes to the receipt's code.
@@ -173,6 +174,13 @@ if cmp -s "$work/boxes-log" "$work/boxes-rounds"; then ok "ballots per box in th
 else bad "ballots per box differ from rounds.json (round box count): log $(tr '\n' ';' < "$work/boxes-log") rounds.json $(tr '\n' ';' < "$work/boxes-rounds")"; fi
 [ "$(jq '[.[] | .collected == ([.boxes[].collected] | add // 0)] | all' rounds.json)" = true ] || bad "rounds.json: a round's collected is not the sum of its boxes"
 [ "$(jq -cS '[.[] | {round: .number, kind, issued, collected}]' rounds.json)" = "$(jq -cS '.rounds' statement.json)" ] || bad "the statement's rounds are not rounds.json's"
+# The rule set's electronic-voting mode (no member = off): no electronic box under off, and
+# remote only with its legal basis.
+mode=$(jq -r '.electronicVoting // "off"' rules.json)
+electronic=$(jq '[.[].boxes[] | select(.kind == "electronic")] | length' rounds.json)
+if [ "$mode" = off ] && [ "$electronic" -gt 0 ]; then bad "rules.json says electronicVoting = off, yet rounds.json has $electronic electronic box(es)"
+elif [ "$mode" = remote ] && [ -z "$(jq -r '.electronicVotingBasis // ""' rules.json)" ]; then bad "rules.json allows remote electronic voting without its legal basis (electronicVotingBasis)"
+else ok "electronic voting: $mode ($electronic electronic boxes)$([ "$mode" = remote ] && printf '; legal basis: %s' "$(jq -r .electronicVotingBasis rules.json)")"; fi
 
 # 7. Certificates: one per winner, each signed by the election key.
 count=$(jq length certificates.json)

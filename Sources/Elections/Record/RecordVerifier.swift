@@ -278,6 +278,7 @@ private struct Run {
         // (`decode` refused fields this verifier does not know in each of these files.)
         checkNoStrayFiles(manifest, committee: election.committee.map(\.member))
         checkDefinition(election: election, rules: rules, papers: rounds.map(\.number))
+        checks.append(.electronicVoting(rules: rules, rounds: rounds))
         let rulesDigest = contents[ElectionRecordFormat.rulesFile].map { SHA256.hash($0).hex } ?? ""
         if rulesDigest == election.rulesDigest, (try? CanonicalJSON.encode(rules)) == contents[ElectionRecordFormat.rulesFile] {
             pass("规则集摘要 \(rulesDigest.prefix(16))… 与选举定义一致", "rule set digest \(rulesDigest.prefix(16))… matches the election definition")
