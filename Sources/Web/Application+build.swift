@@ -24,10 +24,13 @@ public struct WebConfiguration: Sendable {
     public var trustedProxies: Set<String>
     /// A connection with no request in progress (a slow request head included) is closed after this.
     public var idleTimeout: Duration
+    /// A request's body must arrive in full within this time after its head, or the connection
+    /// is closed (`BodyDeadlineHandler`).
+    public var bodyTimeout: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: AppDatabase, secureCookies: Bool = false,
                 logger: Logger = Logger(label: "xuanyi.web"), keyStore: KeyStore? = nil, keyPassphrase: String? = nil,
-                trustedProxies: Set<String> = [], idleTimeout: Duration = .seconds(30)) {
+                trustedProxies: Set<String> = [], idleTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(60)) {
         self.host = host
         self.port = port
         self.database = database
@@ -37,6 +40,7 @@ public struct WebConfiguration: Sendable {
         self.keyPassphrase = keyPassphrase
         self.trustedProxies = trustedProxies
         self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
     }
 }
 
@@ -95,9 +99,11 @@ func buildRoutes(_ configuration: WebConfiguration) async throws -> Routes {
 /// Builds the Xuanyi web application (`xuanyi serve` runs it).
 public func buildApplication(_ configuration: WebConfiguration) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(configuration)
+    let bodyTimeout = TimeAmount(configuration.bodyTimeout)
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))),
+        server: .http1(configuration: .init(additionalChannelHandlers: [BodyDeadlineHandler(timeout: bodyTimeout)],
+                                            idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "xuanyi"),
         logger: configuration.logger
     )

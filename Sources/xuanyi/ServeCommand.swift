@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds after which a connection with no request in progress (a slowly sent request head included) is closed.")
     var idleTimeout: Int = 30
 
+    @Option(name: .long, help: "Seconds within which a request's body must arrive in full after its head; a slower body gets the connection closed.")
+    var bodyTimeout: Int = 60
+
     @Option(name: .long, help: "Rehearsal databases only (xuanyi init --rehearsal): serve as if today were this date (YYYY-MM-DD), to practise the election timeline.")
     var rehearsalDate: String?
 
@@ -48,7 +51,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await serve(WebConfiguration(host: host, port: port, database: database, secureCookies: secureCookies, logger: logger,
                                          keyStore: options.keyStore, keyPassphrase: try readPassphrase(file: keyPassphraseFile),
-                                         trustedProxies: Set(trustedProxy), idleTimeout: .seconds(max(1, idleTimeout))))
+                                         trustedProxies: Set(trustedProxy), idleTimeout: .seconds(max(1, idleTimeout)),
+                                         bodyTimeout: .seconds(max(1, bodyTimeout))))
     }
 }
 
