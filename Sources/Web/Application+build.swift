@@ -83,6 +83,7 @@ func buildRoutes(_ configuration: WebConfiguration) async throws -> Routes {
     PollingController(elections: elections).addRoutes(to: routes)
     ResultsController(elections: elections).addRoutes(to: routes)
     VotingController(elections: elections, secureCookies: configuration.secureCookies).addRoutes(to: routes)
+    TerminalController(elections: elections, secureCookies: configuration.secureCookies).addRoutes(to: routes)
     let garden = GardenContext(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase,
                                secureCookies: configuration.secureCookies)
     let motions = MotionsController(garden: garden)

@@ -37,6 +37,8 @@ COUPLES = [("张伟", "王芳"), ("刘洋", "李娜"), ("杨磊", "陈静"), ("�
 CHILDREN = [("张小雨", 0, "女"), ("刘子涵", 1, "男"), ("杨一诺", 2, "女"), ("黄浩然", 3, "男")]
 COMMITTEE = [("xw1", "张伟", "chair"), ("xw2", "王芳", "member"), ("xw3", "李娜", "member")]
 CLERKS = ["lu1", "lu2"]
+# The legal basis recorded for remote electronic voting (invented for the rehearsal).
+REMOTE_BASIS = "演练用假设依据：某市居民委员会选举办法第二十条"
 # post → nominees; the first 主任 nominee is nominated jointly by ten voters, the rest by themselves.
 SLATE = {"director": ["杨磊", "黄强"], "deputyDirector": ["吴军", "孙涛"], "womenMember": ["陈静", "赵敏"], "member": ["周婷", "马超", "胡斌"]}
 JOINT_NOMINATORS = ["徐丽", "朱红", "郭霞", "何勇", "高燕", "林峰", "罗琳", "欧阳明", "司马倩", "梁秀兰"]
@@ -178,6 +180,12 @@ def run():
     check(election, f"not on the new election's page: {h.driver.current_url}")
     election = election.group(1)
     submit(f"/elections/{election}/announce")
+    # Voters cast electronically from their own browsers below, which only remote electronic voting
+    # allows, and only with its legal basis recorded (a rehearsal's is invented, and says so).
+    go(f"/elections/{election}/rules")
+    submit(f"/elections/{election}/rules", {"electronicVoting": "remote", "electronicVotingBasis": REMOTE_BASIS})
+    check("electronicVotingBasis" in h.driver.page_source and REMOTE_BASIS in h.driver.page_source and not h.driver.find_elements(By.CSS_SELECTOR, "p.error"),
+          "remote electronic voting with its legal basis was not saved")
     go(f"/elections/{election}/nominations")
     for username, name, role in COMMITTEE:
         submit(f"/elections/{election}/committee", {"username": username, "idNumber": ids[name], f"role.{role}": True})
@@ -264,7 +272,8 @@ def run():
     receipt_path = None
     for name in ELECTRONIC_VOTERS:
         h.driver.delete_all_cookies()
-        go(f"/elections/{election}/vote")
+        page = go(f"/elections/{election}/vote")
+        check(REMOTE_BASIS in page, "the voting page does not show the legal basis of remote electronic voting")
         if name == ELECTRONIC_VOTERS[-1]:
             page = vote_by_keyboard(election, numbers[name], codes[numbers[name]])
         else:

@@ -99,6 +99,7 @@ struct PollingController {
             "stationKinds": PollingStation.Kind.allCases.map { ["value": $0.rawValue, "label": $0.chinese] },
             "movements": PaperMovement.allCases.map { ["value": $0.rawValue, "label": $0.chinese] },
             "scrutineersNeeded": election.rules.mobileBoxScrutineers,
+            "voting": TerminalController.notice(election, place: nil, locale: context.locale),
         ]
         data["proxyListPublished"] = election.proxyListPublishedOn?.description
         if let notice { data["notice"] = notice }

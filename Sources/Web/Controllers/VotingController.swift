@@ -56,6 +56,8 @@ struct VotingController {
               status: HTTPResponse.Status = .ok) throws -> Response {
         var data = data
         data["election"] = elections.summary(election)
+        data["voting"] = TerminalController.notice(election, place: try? TerminalController.place(request, electionID: election.id!, database: database),
+                                                   locale: context.locale)
         var response = try renderer.page(template, title: "\(election.title) · \(context.locale.text("vote_title"))", data: data,
                                          request: request, context: context, status: status)
         response.headers[.cacheControl] = "no-store"
@@ -65,7 +67,8 @@ struct VotingController {
     @Sendable func votePage(request: Request, context: AppRequestContext) async throws -> Response {
         let election = try elections.election(context)
         guard let voter = try voter(request, election) else {
-            return try page("vote_login", election, ["open": try openRound(election, voter: nil) != nil], request: request, context: context)
+            return try page("vote_login", election, ["open": try openRound(election, voter: nil) != nil, "elsewhere": try placeRefusal(request, election) != nil],
+                            request: request, context: context)
         }
         guard let round = try openRound(election, voter: voter) else {
             return try page("vote_login", election, ["voter": voter.name, "nothing": true], request: request, context: context)
@@ -95,10 +98,16 @@ struct VotingController {
         }
         var token: String?
         if let number {
+            // Where the sign-in comes from: under electronicVoting = station only an admitted terminal (the domain's rule).
             let (store, electionID, code) = (self.database, election.id!, form["code"] ?? "")
-            do { token = try await PasswordWork.shared.run { try store.startVoterSession(electionID: electionID, number: number, code: code) } } catch is NotaryError {
+            let place = try TerminalController.place(request, electionID: electionID, database: database)
+            do { token = try await PasswordWork.shared.run { try store.startVoterSession(electionID: electionID, number: number, code: code, place: place) } } catch is NotaryError {
                 token = nil   // a mistyped code fails its check character
             } catch let error as CommunityError {
+                if case .notAllowed(let why) = error {
+                    return try page("vote_login", election, ["error": why, "open": true, "elsewhere": try placeRefusal(request, election) != nil],
+                                    request: request, context: context, status: .forbidden)
+                }
                 if case .notFound = error { token = nil } else { throw error }
             }
         }
@@ -185,6 +194,9 @@ struct VotingController {
                             status: .conflict)
         }
         let (ballot, _) = try readBallot(form, round, election)
+        if let refused = try placeRefusal(request, election) {
+            return try page("vote_login", election, ["error": refused, "open": true, "elsewhere": true], request: request, context: context, status: .forbidden)
+        }
         let cast = try await caster.cast(roundID: round.id!, rollEntryID: state.voter.rollEntryID, ballot: ballot, formToken: formToken,
                                          signingKey: key, sessionToken: token)
         return try receiptPage(election, cast.receipt, request: request, context: context)
@@ -243,6 +255,7 @@ struct VotingController {
         guard let round = state.round, round.id == input.round, round.paperDigest == input.paper else {
             throw CommunityError.notAllowed("round \(input.round) with this paper is not open for this voter's ballot")
         }
+        if let refused = try placeRefusal(request, election) { throw CommunityError.notAllowed(refused) }
         let cast = try await caster.cast(roundID: round.id!, rollEntryID: state.voter.rollEntryID, ballot: input.ballot, formToken: input.formToken,
                                          signingKey: key, sessionToken: token)
         var response = try JSONResponse.make(ReceiptResponse(seq: cast.seq, cast.receipt), status: .created)
