@@ -112,6 +112,10 @@ struct ElectronicVotingPagesTests {
             try await browser.login("wy1", Self.password)
             let polling = try await browser.get("/elections/\(id)/polling")
             #expect(polling.status == .ok && polling.body.contains("electronicVoting = off"))
+            #expect(!polling.body.contains("name=\"electronic\""))
+            let result = try await browser.get("/elections/\(id)/result")
+            #expect(result.status == .ok && result.body.contains("/result/next-round") && !result.body.contains("name=\"electronic\""))
+            // A hand-made request with the box asked for is refused by the domain all the same.
             let next = try await browser.post("/elections/\(id)/result/next-round", form: [("pending", "0"), ("electronic", "yes")])
             #expect(next.body.contains("electronicVoting = off") && next.status != .ok && next.status != .seeOther)
             #expect(try harness.database.rounds(electionID: id).count == 1)

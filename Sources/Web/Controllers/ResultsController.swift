@@ -76,6 +76,8 @@ struct ResultsController {
         ]
         if let acting = result.outcome.acting { data["acting"] = name(acting) }
         data["keyFingerprint"] = try database.electionKeyFingerprint(electionID: election.id!)
+        // A later round gets an electronic box only where the rule set allows electronic voting.
+        data["electronicAllowed"] = election.rules.electronicVoting != .off
         data["warnings"] = result.warnings.map { english ? $0.english(name) : $0.chinese(name) }
         if let open = result.openRound { data["openRound"] = open }
         if certified == nil, result.openRound == nil {
