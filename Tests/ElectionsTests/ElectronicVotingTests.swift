@@ -185,3 +185,43 @@ struct ElectronicVotingTests {
         #expect(paperReport.checks.contains { $0.ok && $0.en == "electronic voting: no electronic voting (paper ballots only) (0 electronic boxes)" })
     }
 }
+
+@Suite("ballots/schema/rules.schema.json: the published schema of rules.json")
+struct RulesSchemaTests {
+    func schema() throws -> [String: Any] {
+        let url = RecordSchemaTests.ballots.appendingPathComponent("schema/rules.schema.json")
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    func object(_ rules: RuleSet) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: CanonicalJSON.encode(rules)) as? [String: Any])
+    }
+
+    @Test("it lists every field of RuleSet and accepts what the code writes (off, station, remote with its basis); it refuses remote without a basis, a basis without remote, an unknown member")
+    func rulesSchema() throws {
+        let schema = try schema()
+        let properties = try #require(schema["properties"] as? [String: Any])
+        #expect(Set(properties.keys) == Set(RuleSet.fields.map(\.key)))
+        var station = RuleSet(), remote = RuleSet(), signatures = RuleSet()
+        station.electronicVoting = .station
+        remote.electronicVoting = .remote
+        remote.electronicVotingBasis = ElectronicVotingTests.basis
+        signatures.resultSignaturesRequired = 3
+        for rules in [RuleSet(), station, remote, signatures, RuleSet.nationalModel(method: .representative)] {
+            let problems = SchemaCheck.problems(try object(rules), schema)
+            #expect(problems.isEmpty, "\(problems)")
+        }
+        var noBasis = try object(remote)
+        noBasis.removeValue(forKey: "electronicVotingBasis")
+        #expect(!SchemaCheck.problems(noBasis, schema).isEmpty)
+        var basisWithoutRemote = try object(station)
+        basisWithoutRemote["electronicVotingBasis"] = ElectronicVotingTests.basis
+        #expect(!SchemaCheck.problems(basisWithoutRemote, schema).isEmpty)
+        var explicitOff = try object(RuleSet())
+        explicitOff["electronicVoting"] = "off"
+        #expect(!SchemaCheck.problems(explicitOff, schema).isEmpty)
+        var unknown = try object(RuleSet())
+        unknown["remoteVoting"] = true
+        #expect(!SchemaCheck.problems(unknown, schema).isEmpty)
+    }
+}
