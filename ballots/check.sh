@@ -135,31 +135,34 @@ if [ "$signed" -ge "$required" ]; then final=true; ok "$signed of $required coun
 else echo "note  $signed of $required countersignatures needed: the result is not final"; fi
 
 # 5. The ballot log's chain, hashing each line (without its newline) in batches. One jq pass
-#    reads each line's prev, seq, round and box, its nonce, and what is wrong with its method
-#    and nonce: an electronic line carries the nonce it was sealed with (32 lowercase hex
-#    digits) and is in its round's electronic box; a paper line has no nonce and is not.
+#    reads each line's prev, seq, round and box, method and nonce; awk checks the method and
+#    nonce: an electronic line carries the nonce it was sealed with (32 lowercase hex digits)
+#    and is in its round's electronic box; a paper line has no nonce and is not.
 lines=$(wc -l < ballots.jsonl)
 hash_lines ballots.jsonl > "$work/hashes"
 { printf '%064d\n' 0; head -n -1 "$work/hashes"; } > "$work/expected-prev"
-jq -r --slurpfile r rounds.json '
-    ($r[0] | map(.number as $n | .boxes[] | {key: "\($n) \(.number)", value: .kind}) | from_entries) as $kinds
-    | ($kinds["\(.round) \(.box)"] == "electronic") as $electronicBox
-    | (if .method == "electronic" then
-           (if (.nonce | type) != "string" then "an electronic ballot without its nonce"
-            elif (.nonce | test("^[0-9a-f]{32}$") | not) then "the nonce is not 32 lowercase hex digits"
-            elif $electronicBox | not then "an electronic ballot outside the electronic box"
-            else "" end)
-       elif .method == "paper" then
-           (if has("nonce") then "a paper ballot with a nonce" elif $electronicBox then "a paper ballot in the electronic box" else "" end)
-       else "method is \(.method)" end) as $problem
-    | [.prev, .seq, "\(.round) \(.box)", $problem, (if .method == "electronic" then .nonce else "" end)] | @tsv' ballots.jsonl > "$work/fields"
+jq -r '[.prev, .seq, "\(.round) \(.box)", .method, (if has("nonce") then (.nonce | tostring) else "-" end)] | @tsv' ballots.jsonl > "$work/fields"
+jq -r '.[] | .number as $n | .boxes[] | "\($n) \(.number) \(.kind)"' rounds.json > "$work/kinds"
 cut -f1 "$work/fields" > "$work/prev"
 if [ "$lines" -eq 0 ] || cmp -s "$work/expected-prev" "$work/prev"; then ok "ballot log: $lines lines, each prev is the SHA-256 of the line before"
 else bad "ballot log: the chain breaks at $(cmp "$work/expected-prev" "$work/prev" | cut -d' ' -f5-)"; fi
 cut -f2 "$work/fields" | cmp -s - <(seq 1 "$lines") || bad "ballot log: seq is not 1, 2, 3 …"
-problems=$(awk -F'\t' '$4 != "" { print "line " NR ": " $4 }' "$work/fields" | head -n 5)
+problems=$(awk -F'\t' '
+    FILENAME == ARGV[1] { split($0, k, " "); kind[k[1] " " k[2]] = k[3]; next }
+    {
+        box = (kind[$3] == "electronic"); problem = ""
+        if ($4 == "electronic") {
+            if ($5 == "-") problem = "an electronic ballot without its nonce"
+            else if (length($5) != 32 || $5 ~ /[^0-9a-f]/) problem = "the nonce is not 32 lowercase hex digits"
+            else if (!box) problem = "an electronic ballot outside the electronic box"
+        } else if ($4 == "paper") {
+            if ($5 != "-") problem = "a paper ballot with a nonce"
+            else if (box) problem = "a paper ballot in the electronic box"
+        } else problem = "method is " $4
+        if (problem != "") print "line " FNR ": " problem
+    }' "$work/kinds" "$work/fields" | head -n 5)
 [ -z "$problems" ] || bad "ballot log: $(echo "$problems" | paste -sd';' -)"
-twice=$(awk -F'\t' '$5 != "" { print $5 }' "$work/fields" | sort | uniq -d | head -n 3)
+twice=$(awk -F'\t' '$4 == "electronic" && $5 != "-" { print $5 }' "$work/fields" | sort | uniq -d | head -n 3)
 if [ -z "$problems" ] && [ -z "$twice" ]; then ok "ballot log: electronic lines carry their nonce and sit in the electronic box, paper lines do not; no nonce twice"
 elif [ -n "$twice" ]; then bad "ballot log: an electronic ballot entered twice (nonce $(echo $twice))"; fi
 head=$(tail -n 1 "$work/hashes")
@@ -203,7 +206,7 @@ done
 if [ ${#receipts[@]} -gt 0 ]; then
     jq -cS 'select(.method == "electronic") | del(.prev, .seq)' ballots.jsonl > "$work/sealed"
     hash_lines "$work/sealed" > "$work/codes"
-    jq -r 'select(.method == "electronic") | "\(.seq) \(.round)"' ballots.jsonl | paste -d' ' "$work/codes" - > "$work/receipt-codes"
+    awk -F'\t' '$4 == "electronic" { split($3, place, " "); print $2 " " place[1] }' "$work/fields" | paste -d' ' "$work/codes" - > "$work/receipt-codes"
 fi
 for receipt in "${receipts[@]}"; do
     jq -cS .statement "$receipt" | tr -d '\n' > "$work/receipt.json"

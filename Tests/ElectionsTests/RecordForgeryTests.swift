@@ -306,6 +306,26 @@ extension PlainToolsCheckTests {
         let paperNonce = try run(nonce, anchor: anchor)
         #expect(paperNonce.status == 1 && paperNonce.output.contains("line \(paper + 1): a paper ballot with a nonce"), "\(paperNonce.output)")
         #expect(verifier(nonce, []).failures.contains { $0.line == paper + 1 && $0.field == "nonce" })
+        let electronic = try #require(lines.firstIndex { $0.method == "electronic" })
+        for (expected, change) in [
+            ("line \(electronic + 1): an electronic ballot without its nonce", { (lines: inout [BallotLine]) in lines[electronic].nonce = nil }),
+            ("line \(electronic + 1): the nonce is not 32 lowercase hex digits", { (lines: inout [BallotLine]) in lines[electronic].nonce = String(repeating: "A", count: 32) }),
+            ("line \(paper + 1): an electronic ballot outside the electronic box", { (lines: inout [BallotLine]) in
+                lines[paper].method = "electronic"
+                lines[paper].nonce = String(repeating: "2", count: 32)
+            }),
+            ("line \(electronic + 1): a paper ballot in the electronic box", { (lines: inout [BallotLine]) in
+                lines[electronic].method = "paper"
+                lines[electronic].nonce = nil
+            }),
+            ("line \(paper + 1): method is postal", { (lines: inout [BallotLine]) in lines[paper].method = "postal" }),
+        ] as [(String, (inout [BallotLine]) -> Void)] {
+            let copy = try g.copy()
+            try GeneratedRecord.rewrite(copy, change)
+            let result = try run(copy, anchor: anchor)
+            #expect(result.status == 1 && result.output.contains(expected), "\(expected): \(result.output)")
+            #expect(!verifier(copy, []).failures.filter { $0.file == ElectionRecordFormat.ballotsFile && $0.line != nil }.isEmpty, "\(expected)")
+        }
         let twice = try g.copy()
         try GeneratedRecord.rewrite(twice) { lines in
             lines[1].ballot = lines[0].ballot
