@@ -9,8 +9,8 @@ import Notary
 /// household signed in with its access code (cookie `xy_household`).
 struct GardenContext: Sendable {
     static let householdCookie = "xy_household"
-    static let committee: Set<Role> = [.admin, .committee]
-    static let staff: Set<Role> = [.admin, .committee, .clerk]
+    static let committee = Roles.committee
+    static let staff = Roles.staff
     let database: AppDatabase
     let renderer: PageRenderer
     let keys: KeyStore?

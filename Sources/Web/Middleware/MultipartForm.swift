@@ -90,7 +90,7 @@ struct UploadLimitMiddleware: RouterMiddleware {
     /// Motions may carry a photo (the settings' `photoMaxBytes`, at most 16 MiB; base64 in JSON).
     static let photoLimit = 24 << 20
     static let photoPaths: Set<String> = ["/motions", "/api/v1/motions"]
-    static let importers: Set<Role> = [.admin, .committee, .clerk]
+    static let importers = Roles.staff
     let database: AppDatabase
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
