@@ -75,7 +75,7 @@ struct RecordSchemaTests {
 
     @Test("every file of every example record, every ballot line and every receipt validates")
     func examples() throws {
-        let files = ["manifest", "election", "roll", "candidates", "persons", "rounds", "tally", "result", "statement", "certificates"]
+        let files = ["manifest", "election", "rules", "roll", "candidates", "persons", "rounds", "tally", "result", "statement", "certificates"]
         var checked = 0
         for example in ["direct-runoff", "household", "electronic"] {
             let folder = Self.ballots.appendingPathComponent("examples/\(example)")
