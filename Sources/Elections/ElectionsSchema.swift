@@ -344,11 +344,12 @@ public enum ElectionsSchema: SchemaModule {
         }
         registerSecrecyMigrations(in: &migrator)
         registerRecordMigrations(in: &migrator)
+        registerSealedBoxMigrations(in: &migrator)
     }
 
     /// Who received a ballot: on disk in roll-entry order, never in the order voters cast
     /// (`AppDatabase.protectAtRest`).
-    public static var insertionOrderSensitiveTables: [String] { ["checkIn"] }
+    public static var insertionOrderSensitiveTables: [String] { ["checkIn", "sealedBallot", "castReceipt"] }
 
     /// Secrecy and insider resistance (docs/decisions.md): each round keeps its turnout base,
     /// fixed when it opens.

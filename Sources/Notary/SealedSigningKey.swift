@@ -53,6 +53,19 @@ public enum SealedSigningKey {
     }
 }
 
+/// An OpenSSL cipher fetched once: passing `EVP_aes_256_gcm()` to every init makes OpenSSL 3
+/// look the implementation up again each time (a sealed ballot and its receipt code are two
+/// inits per cast).
+final class FetchedCipher: @unchecked Sendable {
+    let pointer: OpaquePointer
+    static let aes256gcm = FetchedCipher(name: "AES-256-GCM")
+
+    private init(name: String) {
+        guard let cipher = EVP_CIPHER_fetch(nil, name, nil) else { fatalError("OpenSSL has no \(name)") }
+        pointer = cipher
+    }
+}
+
 /// AES-256-GCM through OpenSSL's EVP interface: ciphertext followed by the 16-byte tag, with
 /// optional associated data (authenticated, not encrypted).
 enum AESGCM {
@@ -69,7 +82,7 @@ enum AESGCM {
                     associatedData.withUnsafeBytes { a in
                     out.withUnsafeMutableBytes { o in
                         let output = o.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                        guard EVP_EncryptInit_ex(context, EVP_aes_256_gcm(), nil, nil, nil) == 1,
+                        guard EVP_EncryptInit_ex2(context, FetchedCipher.aes256gcm.pointer, nil, nil, nil) == 1,
                               EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, 12, nil) == 1,
                               EVP_EncryptInit_ex(context, nil, nil, k.baseAddress!.assumingMemoryBound(to: UInt8.self),
                                                  n.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1,
@@ -103,7 +116,7 @@ enum AESGCM {
                         associatedData.withUnsafeBytes { a in
                         out.withUnsafeMutableBytes { o in
                             let output = o.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                            return EVP_DecryptInit_ex(context, EVP_aes_256_gcm(), nil, nil, nil) == 1
+                            return EVP_DecryptInit_ex2(context, FetchedCipher.aes256gcm.pointer, nil, nil, nil) == 1
                                 && EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, 12, nil) == 1
                                 && EVP_DecryptInit_ex(context, nil, nil, k.baseAddress!.assumingMemoryBound(to: UInt8.self),
                                                       n.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1

@@ -320,11 +320,19 @@ def run():
             submit(f"/elections/{election}/boxes/{box}/entries", {"state": "marked"})
         logout()
 
-    step("the committee closes both boxes and the round; the result is certified")
+    step("before the count the electronic box is sealed: its page offers the opening to two committee members")
     login("xw1")
-    for each in boxes:
-        go(f"/elections/{election}/boxes/{each}")
-        submit(f"/elections/{election}/boxes/{each}/close")
+    page = go(f"/elections/{election}/boxes/{boxes[0]}")
+    check("密封的电子票箱" in page and 'name="username2"' in page, "the electronic box page does not offer the sealed box's opening to two members")
+    step("two committee members open the sealed electronic box together, each with their own password; one wrong password is named and opens nothing")
+    page = submit(f"/elections/{election}/boxes/{boxes[0]}/open", {"username1": "xw1", "password1": h.secret_of("xw1"), "username2": "xw2", "password2": "not-the-password"},
+                  allow_error=True)
+    check("的密码不正确" in page and "密封的电子票箱" in page, "a wrong password did not keep the box sealed")
+    page = submit(f"/elections/{election}/boxes/{boxes[0]}/open", {"username1": "xw1", "password1": h.secret_of("xw1"), "username2": "xw2", "password2": h.secret_of("xw2")})
+    check("已开箱" in page and "Box opened: 3" in page, "the sealed box did not open with two members' passwords")
+    step("the committee closes the paper box and the round; the result is certified")
+    go(f"/elections/{election}/boxes/{boxes[-1]}")
+    submit(f"/elections/{election}/boxes/{boxes[-1]}/close")
     go(f"/elections/{election}/polling")
     submit(f"/elections/{election}/rounds/{round_id}/close")
     page = go(f"/elections/{election}/result")

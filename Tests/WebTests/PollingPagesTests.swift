@@ -159,9 +159,9 @@ struct PollingPagesTests {
             // Sealed until the count: the tracking page says so; the receipt file comes from the receipt page itself.
             let sealed = try await browser.get("/elections/\(id)/track/\(receipt.statement.tracking)")
             #expect(sealed.status == .notFound && sealed.body.contains("尚未开启") && !sealed.body.contains("class=\"error\""))
-            let encoded = try #require(cast.body.components(separatedBy: "href=\"data:application/json;charset=utf-8,").dropFirst().first?.prefix { $0 != "\"" })
-            let file = try #require(String(encoded).removingPercentEncoding)
-            #expect(try SignedReceipt(json: Data(file.utf8)).statement == receipt.statement)
+            let encoded = try #require(cast.body.components(separatedBy: "href=\"data:application/json;base64,").dropFirst().first?.prefix { $0 != "\"" })
+            let file = try #require(Data(base64Encoded: String(encoded)))
+            #expect(try SignedReceipt(json: file).statement == receipt.statement)
             try openElectronicBox(harness, election, round)
             let tracked = try await browser.get("/elections/\(id)/track/\(receipt.statement.tracking)")
             #expect(tracked.status == .ok && tracked.body.contains("已计入"))

@@ -20,15 +20,20 @@ public enum DemoElection {
         public let paperBallots: Int
         /// Voter cards (with their access codes) issued before polling opened, to try electronic voting.
         public let voterCards: [VoterCard]
+        /// Committee members who open the main round's sealed electronic box together (0 without one).
+        public let boxThreshold: Int
     }
 
     /// The legal basis the demo records for its remote electronic voting: no real rule, and it
     /// says so (no source found authorises remote voting for these elections).
     public static let remoteVotingBasis = "演示用虚构依据：本演示假设当地选举办法允许远程电子投票（并非真实法规条文） Demo only: an invented local rule allowing remote electronic voting, not a real provision"
 
-    /// Creates and prepares the demo election for `communityID`.
+    /// Creates and prepares the demo election for `communityID`. `committeePassword` is given to
+    /// the election committee's accounts (xwh1…), so that they can open the sealed electronic
+    /// box at the count; nil gives each a random one.
     @discardableResult
-    public static func seed(into database: AppDatabase, communityID: Int64, keyStore: KeyStore, today: CivilDate = .today()) throws -> Result {
+    public static func seed(into database: AppDatabase, communityID: Int64, keyStore: KeyStore, today: CivilDate = .today(),
+                            committeePassword: String? = nil) throws -> Result {
         let electionDay = today
         let start = today.adding(days: -32)
         // The demo lets anyone try electronic voting from their own browser, so it needs remote
@@ -73,13 +78,14 @@ public enum DemoElection {
         }
         let summary = try database.buildRoll(electionID: electionID, actor: .system)
         let published = try database.publishRoll(electionID: electionID, on: electionDay.adding(days: -22), actor: .system)
-        let candidates = try DemoNominations.seed(into: database, election: published, keyStore: keyStore)
+        let candidates = try DemoNominations.seed(into: database, election: published, keyStore: keyStore, committeePassword: committeePassword)
         var polling = DemoPolling.Result(checkIns: 0, electronic: 0, paperEntered: 0)
         if candidates > 0 {
             polling = try DemoPolling.seed(into: database, election: try database.election(id: electionID),
                                            communityName: try database.community(id: communityID).name, keyStore: keyStore)
         }
         return Result(election: try database.election(id: electionID), summary: summary, candidates: candidates, checkIns: polling.checkIns,
-                      electronicBallots: polling.electronic, paperBallots: polling.paperEntered, voterCards: polling.voterCards)
+                      electronicBallots: polling.electronic, paperBallots: polling.paperEntered, voterCards: polling.voterCards,
+                      boxThreshold: try database.rounds(electionID: electionID).first?.boxThreshold ?? 0)
     }
 }

@@ -182,7 +182,17 @@ public enum ExampleElections {
                 }
             }
             let boxes = try database.reader.read { db in try BallotBox.filter(Column("roundID") == round.id!).fetchAll(db) }
-            for box in boxes { try database.closeBox(boxID: box.id!, electionID: id, signingKey: key, now: tick(), actor: .system) }
+            for box in boxes {
+                if box.kind == .electronic && electronic > 0 {
+                    // The sealed box is opened at the count by as many committee members as the round asks.
+                    let openers = try database.committeeMembers(electionID: id).prefix(round.boxThreshold ?? 1).map {
+                        BoxOpener(username: $0.username, password: password)
+                    }
+                    try database.openSealedBox(boxID: box.id!, electionID: id, openers: Array(openers), signingKey: key, now: tick(), actor: .system)
+                } else {
+                    try database.closeBox(boxID: box.id!, electionID: id, signingKey: key, now: tick(), actor: .system)
+                }
+            }
             try database.closeRound(roundID: round.id!, electionID: id, actor: .system)
         }
 

@@ -22,8 +22,10 @@ public struct BoxStatus: Sendable, Equatable {
     public var stationName: String
     /// Ballots issued into this box (check-ins).
     public var issued: Int
-    /// Ballots entered and agreed (paper) or cast (electronic): in the ballot log.
+    /// Ballots entered and agreed (paper), or opened from the sealed electronic box: in the ballot log.
     public var logged: Int
+    /// Electronic ballots cast and still sealed (the box is opened at the count).
+    public var sealed: Int = 0
     public var scrutineers: [String]
 }
 
@@ -77,10 +79,11 @@ extension AppDatabase {
         if electronic {
             var box = BallotBox(roundID: round.id!, stationID: nil, number: 0, name: "电子投票", kind: .electronic, status: .open)
             try box.insert(db)
+            try makeBoxKey(db, election: election, round: &round)
         }
         try AuditLog.append(db, actor: actor, action: "round.open", subject: "election:\(election.id!)", details: [
             "round": String(number), "kind": kind.rawValue, "paper": round.paperDigest, "electronic": electronic ? "yes" : "no",
-            "rollSize": String(round.rollSize ?? 0),
+            "rollSize": String(round.rollSize ?? 0), "boxKey": round.boxPublicKey ?? "none", "boxThreshold": round.boxThreshold.map(String.init) ?? "none",
         ])
         return round
     }
@@ -181,7 +184,8 @@ extension AppDatabase {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT ballotBox.*, COALESCE(pollingStation.name, '') AS stationName,
                        (SELECT count(*) FROM checkIn WHERE checkIn.roundID = ballotBox.roundID AND checkIn.boxID = ballotBox.id) AS issued,
-                       (SELECT count(*) FROM ballotLog WHERE ballotLog.boxID = ballotBox.id) AS logged
+                       (SELECT count(*) FROM ballotLog WHERE ballotLog.boxID = ballotBox.id) AS logged,
+                       (SELECT count(*) FROM sealedBallot WHERE sealedBallot.boxID = ballotBox.id) AS sealed
                 FROM ballotBox LEFT JOIN pollingStation ON pollingStation.id = ballotBox.stationID
                 WHERE ballotBox.roundID = ? ORDER BY ballotBox.number
                 """, arguments: [roundID])
@@ -189,7 +193,7 @@ extension AppDatabase {
                 let box = try BallotBox(row: row)
                 let names = try String.fetchAll(db, sql: "SELECT resident.name FROM boxScrutineer JOIN resident ON resident.id = boxScrutineer.residentID WHERE boxID = ? ORDER BY resident.id",
                                                 arguments: [box.id])
-                return BoxStatus(box: box, stationName: row["stationName"], issued: row["issued"], logged: row["logged"], scrutineers: names)
+                return BoxStatus(box: box, stationName: row["stationName"], issued: row["issued"], logged: row["logged"], sealed: row["sealed"], scrutineers: names)
             }
         }
     }

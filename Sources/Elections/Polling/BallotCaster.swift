@@ -31,6 +31,16 @@ public actor BallotCaster {
         return try await enqueue(request).receipt(signingKey: signingKey)
     }
 
+    /// The same, for a round the caller has already read (the voting pages have it from
+    /// `castingState`): no read before the sealing. The round's box key is checked again inside
+    /// the write transaction.
+    public nonisolated func cast(round: PollingRound, rollEntryID: Int64, ballot: MarkedBallot, formToken: String,
+                                 signingKey: Ed25519PrivateKey, sessionToken: String? = nil) async throws -> CastBallot {
+        let request = CastRequest(roundID: round.id!, rollEntryID: rollEntryID, sealed: try AppDatabase.sealBallot(ballot, round: round),
+                                  formToken: formToken, keyID: signingKey.keyID, sessionToken: sessionToken)
+        return try await enqueue(request).receipt(signingKey: signingKey)
+    }
+
     private func enqueue(_ request: CastRequest) async throws -> RecordedCast {
         try await withCheckedThrowingContinuation { continuation in
             pending.append((request, continuation))

@@ -36,7 +36,10 @@ extension AppDatabase {
     static func tallyInputs(_ db: Database, electionID: Int64, include: (PollingRound) -> Bool = { _ in true }) throws -> TallyInputs {
         let election = try fetchElection(db, electionID)
         let rounds = try PollingRound.filter(Column("electionID") == electionID).order(Column("number")).fetchAll(db).filter(include)
-        let rollSize = try Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND active", arguments: [electionID]) ?? 0
+        // The turnout base is the roll as it stood when polling opened (frozen from then on, each
+        // round keeps it); the live roll only before any round exists.
+        let opened = try Int.fetchOne(db, sql: "SELECT rollSize FROM pollingRound WHERE electionID = ? ORDER BY number LIMIT 1", arguments: [electionID])
+        let rollSize = try opened ?? Int.fetchOne(db, sql: "SELECT count(*) FROM rollEntry WHERE electionID = ? AND active", arguments: [electionID]) ?? 0
         var tally = TallyInputs(election: election, rounds: rounds, inputs: [], rollSize: rollSize, names: [:], genders: [:])
         var ballotsByRound: [Int64: [MarkedBallot]] = [:]
         var persons: Set<Int64> = []

@@ -455,6 +455,10 @@ struct PollingController {
             "mayCorrect": isCommittee && box.status == .counting,
             "states": MarkedBallot.State.allCases.map { ["value": $0.rawValue, "label": $0.chinese] },
         ]
+        if var boxData = data["box"] as? [String: Any], let sealed = try sealedBoxData(box, round, election: election, isCommittee: isCommittee) {
+            boxData["sealedBox"] = sealed
+            data["box"] = boxData
+        }
         if box.status == .counting, let next {
             data["next"] = next
             data["sections"] = BallotForm.sections(paper)

@@ -197,7 +197,7 @@ struct VotingController {
         if let refused = try placeRefusal(request, election) {
             return try page("vote_login", election, ["error": refused, "open": true, "elsewhere": true], request: request, context: context, status: .forbidden)
         }
-        let cast = try await caster.cast(roundID: round.id!, rollEntryID: state.voter.rollEntryID, ballot: ballot, formToken: formToken,
+        let cast = try await caster.cast(round: round, rollEntryID: state.voter.rollEntryID, ballot: ballot, formToken: formToken,
                                          signingKey: key, sessionToken: token)
         return try receiptPage(election, cast.receipt, request: request, context: context)
     }
@@ -211,10 +211,14 @@ struct VotingController {
     }
 
     func receiptData(_ election: Election, _ receipt: SignedReceipt) -> [String: Any] {
-        ["seq": receipt.statement.seq, "round": receipt.statement.round ?? 0, "tracking": receipt.statement.tracking, "at": receipt.statement.at,
+        ["round": receipt.statement.round ?? 0, "tracking": receipt.statement.tracking, "at": receipt.statement.at,
          "keyID": receipt.statement.key, "compact": receipt.compactText,
          "receiptJSON": String(decoding: receipt.jsonRepresentation, as: UTF8.self),
-         "trackURL": "/elections/\(election.id!)/track/\(receipt.statement.tracking)"]
+         "trackURL": "/elections/\(election.id!)/track/\(receipt.statement.tracking)",
+         // The ballot is sealed until the count, so the receipt file is handed over from the page itself.
+         "receiptFile": "receipt-\(receipt.statement.tracking.prefix(12)).json",
+         // Base64 has no character HTML escapes: the template writes it unescaped ({{{ }}}).
+         "receiptBase64": receipt.jsonRepresentation.base64EncodedString()]
     }
 
     @Sendable func logout(request: Request, context: AppRequestContext) async throws -> Response {
@@ -247,7 +251,7 @@ struct VotingController {
         guard AppDatabase.isFormToken(input.formToken) else { throw WebError.badRequest(field: "formToken", reason: "24 random bytes as URL-safe base64 (32 characters)") }
         let key = try elections.signingKey(for: election)
         if let previous = try database.previousCast(electionID: election.id!, formToken: input.formToken, signingKey: key) {
-            return try JSONResponse.make(ReceiptResponse(seq: previous.seq, previous.receipt), status: .ok)
+            return try JSONResponse.make(ReceiptResponse(seq: nil, previous.receipt), status: .ok)
         }
         guard let token = request.cookies[Self.voterCookie]?.value, let state = try database.castingState(electionID: election.id!, token: token) else {
             throw WebError.loginRequired
@@ -256,9 +260,9 @@ struct VotingController {
             throw CommunityError.notAllowed("round \(input.round) with this paper is not open for this voter's ballot")
         }
         if let refused = try placeRefusal(request, election) { throw CommunityError.notAllowed(refused) }
-        let cast = try await caster.cast(roundID: round.id!, rollEntryID: state.voter.rollEntryID, ballot: input.ballot, formToken: input.formToken,
+        let cast = try await caster.cast(round: round, rollEntryID: state.voter.rollEntryID, ballot: input.ballot, formToken: input.formToken,
                                          signingKey: key, sessionToken: token)
-        var response = try JSONResponse.make(ReceiptResponse(seq: cast.seq, cast.receipt), status: .created)
+        var response = try JSONResponse.make(ReceiptResponse(seq: nil, cast.receipt), status: .created)
         response.setCookie(Cookie(name: Self.voterCookie, value: "", maxAge: 0, path: "/", secure: secureCookies,
                                   httpOnly: true, sameSite: .strict))
         return response
@@ -275,6 +279,7 @@ struct VotingController {
     @Sendable func track(request: Request, context: AppRequestContext) async throws -> Response {
         let (election, entry, code) = try tracked(context)
         var data: [String: Any] = ["election": elections.summary(election), "code": code]
+        if entry == nil, try database.hasSealedBallots(electionID: election.id!) { data["sealed"] = true }
         if let entry {
             let line = try JSONDecoder().decode(BallotLine.self, from: Data(entry.line.utf8))
             // Round and box only: neither the ballot's place in the log nor any time.
@@ -288,8 +293,8 @@ struct VotingController {
         let (election, entry, code) = try tracked(context)
         guard let entry else { throw WebError.notFound }
         let line = try JSONDecoder().decode(BallotLine.self, from: Data(entry.line.utf8))
-        guard line.method == "electronic" else { throw WebError.notFound }
-        let receipt = try AppDatabase.ballotReceipt(election: election.id!, round: line.round, seq: entry.seq, tracking: entry.tracking, at: entry.recordedAt,
+        guard let sealed = line.sealedContent else { throw WebError.notFound }
+        let receipt = try AppDatabase.ballotReceipt(election: election.id!, round: line.round, tracking: try sealed.receiptCode(), at: entry.recordedAt,
                                                     signingKey: try elections.signingKey(for: election))
         return Response(status: .ok, headers: [.contentType: "application/json", .contentDisposition: "attachment; filename=\"receipt-\(code.prefix(12)).json\""],
                         body: .init(byteBuffer: ByteBuffer(bytes: receipt.jsonRepresentation)))
