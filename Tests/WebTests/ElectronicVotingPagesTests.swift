@@ -125,6 +125,29 @@ struct ElectronicVotingPagesTests {
         }
     }
 
+    @Test("the rules page: the committee chooses the mode and types the legal basis; remote without it is refused naming the field, with it saved")
+    func rulesPage() async throws {
+        let harness = try WebHarness()
+        let election = try harness.database.createElection(communityID: harness.community.id!, title: "第十二届居民委员会换届选举", method: .direct,
+                                                           electionDay: CivilDate(year: 2026, month: 12, day: 20)!, keyStore: harness.keyStore, actor: .commandLine)
+        let id = election.id!
+        try await harness.test { browser in
+            try await browser.login("admin", WebHarness.adminPassword)
+            let page = try await browser.get("/elections/\(id)/rules")
+            #expect(page.status == .ok && page.body.contains("name=\"electronicVoting\"") && page.body.contains("<option value=\"remote\"")
+                    && page.body.contains("name=\"electronicVotingBasis\" value=\"\" size=\"60\" maxlength=\"500\""))
+            let refused = try await browser.post("/elections/\(id)/rules", form: [("electronicVoting", "remote"), ("electronicVotingBasis", "")])
+            #expect(refused.status == .unprocessableContent && refused.body.contains("the law requires off or station; remote only with its legal basis"))
+            #expect(try harness.database.election(id: id).rules.electronicVoting == .off)
+            let basis = "某市居民委员会选举办法第二十条"
+            _ = try await browser.get("/elections/\(id)/rules")
+            let saved = try await browser.post("/elections/\(id)/rules", form: [("electronicVoting", "remote"), ("electronicVotingBasis", basis)])
+            #expect(saved.status == .ok && saved.body.contains(basis))
+            let rules = try harness.database.election(id: id).rules
+            #expect(rules.electronicVoting == .remote && rules.electronicVotingBasis == basis)
+        }
+    }
+
     @Test("remote (the demo): the voting page shows the mode and the recorded legal basis, in Chinese and in English; the rules API carries both")
     func remotePages() async throws {
         let harness = try WebHarness()

@@ -58,6 +58,7 @@ struct NominationsController {
                  switch field.kind {
                  case .flag: item["flag"] = true; item["checked"] = value == "true"
                  case .choice(let options): item["options"] = options.map { ["value": $0, "selected": $0 == value] }
+                 case .text: item["text"] = true; item["wide"] = true    // a citation: a long line
                  default: item["text"] = true
                  }
                  return item
