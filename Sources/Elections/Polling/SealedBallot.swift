@@ -8,7 +8,7 @@ import Notary
 /// states. When the box is opened the content becomes a log line: the same members plus `prev`
 /// and `seq`, drawn in a random order then. So the receipt code of a published line is the
 /// SHA-256 of the line without `prev` and `seq` — anyone recomputes it with
-/// `jq -cS 'del(.prev,.seq)' | sha256sum`.
+/// `jq -jcS 'del(.prev,.seq)' | sha256sum`.
 public struct SealedBallot: Codable, Sendable, Equatable {
     public var ballot: MarkedBallot
     /// Box number within the round (the electronic box is 0).

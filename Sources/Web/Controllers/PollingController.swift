@@ -574,6 +574,8 @@ struct PollingController {
             let status: String
             let issued: Int
             let logged: Int
+            /// Electronic ballots still sealed in the box.
+            let sealed: Int
             let handCount: Int?
             let countSheet: String?
         }
@@ -605,7 +607,7 @@ struct PollingController {
                 checkIns: Dictionary(uniqueKeysWithValues: try database.checkInCounts(roundID: round.id!).map { ($0.key.rawValue, $0.value) }),
                 boxes: try database.boxes(roundID: round.id!).map {
                     .init(number: $0.box.number, name: $0.box.name, kind: $0.box.kind.rawValue, station: $0.stationName, status: $0.box.status.rawValue,
-                          issued: $0.issued, logged: $0.logged, handCount: $0.box.handCount, countSheet: $0.box.countSheet)
+                          issued: $0.issued, logged: $0.logged, sealed: $0.sealed, handCount: $0.box.handCount, countSheet: $0.box.countSheet)
                 },
                 papers: try database.paperAccounts(roundID: round.id!).map {
                     .init(station: $0.station.name, received: $0.account.received, issued: $0.account.issued, spoiled: $0.account.spoiled,
