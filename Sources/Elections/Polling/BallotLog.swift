@@ -18,7 +18,7 @@ public struct BallotLine: Codable, Sendable, Equatable {
     public var ballot: MarkedBallot
     /// An electronic ballot's random nonce (32 lowercase hex digits), drawn when it was cast
     /// and sealed; nil for paper. It makes every electronic ballot's content unique, so its
-    /// receipt code (`BallotLine.receiptCode`) names exactly one line.
+    /// receipt code (`sealedContent`'s `receiptCode()`) names exactly one line.
     public var nonce: String? = nil
     /// Tracking code of the previous line; 64 zeros for the first.
     public var prev: String
