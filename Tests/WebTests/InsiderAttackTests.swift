@@ -114,14 +114,20 @@ struct InsiderAttackTests {
             _ = try await browser.get("/elections/\(id)/result")
             #expect(try await browser.post("/elections/\(id)/result/certify", form: []).status == .ok)
             var statuses: [HTTPResponse.Status] = []
+            var lastFailure = Date()
             for guess in 0..<8 where statuses.last != .tooManyRequests {
                 _ = try await browser.get("/elections/\(id)/result/countersign")
                 statuses.append(try await browser.post("/elections/\(id)/result/countersign", form: [("password", "guess-\(guess)")]).status)
+                if statuses.last == .unprocessableContent { lastFailure = Date() }
             }
             // Three free guesses, then a wait (2 s, doubling) before the next one is even checked.
             #expect(statuses.prefix(3).allSatisfy { $0 == .unprocessableContent } && statuses.last == .tooManyRequests, "\(statuses)")
-            // Even the right password waits now.
-            #expect(try await browser.post("/elections/\(id)/result/countersign", form: [("password", ResultPagesTests.password)]).status == .tooManyRequests)
+            // Even the right password waits now — while the wait lasts: on a machine so loaded
+            // that two seconds passed since the last checked guess, the wait is over and the
+            // password is rightly checked.
+            let elapsed = Date().timeIntervalSince(lastFailure)
+            let right = try await browser.post("/elections/\(id)/result/countersign", form: [("password", ResultPagesTests.password)]).status
+            #expect(right == .tooManyRequests || elapsed >= 1.9, "\(right) only \(elapsed) s after the last wrong guess")
         }
     }
 
