@@ -80,11 +80,26 @@ struct AuthTests {
     @Test("after five failures the account waits (progressively), even with the right password")
     func throttle() async throws {
         try await WebHarness().test { browser in
-            for _ in 0..<5 { try await browser.login("admin", "wrong-password") }
-            let blocked = try await browser.login("admin", WebHarness.adminPassword)
-            #expect(blocked.status == .tooManyRequests)
+            // Wrong passwords until one is not even checked: three are free, then a wait (2 s,
+            // doubling) follows every further failure, so a refusal comes however slowly the
+            // machine answers.
+            var statuses: [HTTPResponse.Status] = []
+            var lastFailure = Date()
+            var refusal: Browser.Page?
+            for _ in 0..<10 where refusal == nil {
+                let answer = try await browser.login("admin", "wrong-password")
+                statuses.append(answer.status)
+                if answer.status == .tooManyRequests { refusal = answer } else { lastFailure = Date() }
+            }
+            #expect(statuses.prefix(3).allSatisfy { $0 != .tooManyRequests }, "\(statuses)")
+            let blocked = try #require(refusal, "no refusal after \(statuses)")
             #expect(blocked.headers[.retryAfter] != nil)
             #expect(blocked.body.contains("登录失败次数过多"))
+            // Even the right password waits — while the wait lasts (on a machine so loaded that
+            // two seconds passed since the last checked failure, it is rightly checked).
+            let elapsed = Date().timeIntervalSince(lastFailure)
+            let right = try await browser.login("admin", WebHarness.adminPassword)
+            #expect(right.status == .tooManyRequests || elapsed >= 1.9, "\(right.status) only \(elapsed) s after the last checked failure")
             // Another account is not affected.
             let clerk = try await browser.login("clerk", WebHarness.clerkPassword)
             #expect(clerk.status == .seeOther)
