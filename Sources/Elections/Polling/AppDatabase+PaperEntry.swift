@@ -215,7 +215,7 @@ extension AppDatabase {
             let logged = try Int.fetchOne(db, sql: "SELECT count(*) FROM ballotLog WHERE boxID = ?", arguments: [boxID]) ?? 0
             let handCount: Int
             if box.kind == .electronic {
-                let sealed = try Int.fetchOne(db, sql: "SELECT count(*) FROM sealedBallot WHERE boxID = ?", arguments: [boxID]) ?? 0
+                let sealed = try Self.sealedBallotCount(db, boxID: boxID)
                 guard sealed == 0 else {
                     throw CommunityError.notAllowed("the electronic box holds \(sealed) sealed ballots: \(round.boxThreshold ?? 1) members of the election committee open it together at the count")
                 }

@@ -99,7 +99,11 @@ extension AppDatabase {
 
     /// Electronic ballots sealed in a box and not yet opened.
     public func sealedBallotCount(boxID: Int64) throws -> Int {
-        try reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sealedBallot WHERE boxID = ?", arguments: [boxID]) ?? 0 }
+        try reader.read { db in try Self.sealedBallotCount(db, boxID: boxID) }
+    }
+
+    static func sealedBallotCount(_ db: Database, boxID: Int64) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM sealedBallot WHERE boxID = ?", arguments: [boxID]) ?? 0
     }
 
     /// Whether any electronic box of the election still holds sealed ballots (a receipt code is

@@ -129,7 +129,9 @@ extension VotingController {
     /// device under the election's `electronicVoting`, or nil when it may: the domain decides.
     func placeRefusal(_ request: Request, _ election: Election) throws -> String? {
         do {
-            try database.checkCastingPlace(electionID: election.id!, place: try TerminalController.place(request, electionID: election.id!, database: database))
+            // The election is already read: its rule set decides, without reading it again on every cast.
+            try election.rules.checkElectronicVoting(place: try TerminalController.place(request, electionID: election.id!, database: database),
+                                                     electionID: election.id!)
             return nil
         } catch CommunityError.notAllowed(let why) {
             return why
