@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Checks a Xuanyi election record (xuanyi-election-record/2) with plain tools only: bash,
+# Checks a Xuanyi election record (xuanyi-election-record/3) with plain tools only: bash,
 # coreutils, openssl and jq — no code of this project. Each step proves what it says:
 #   1. the election key is the one the notice published (the anchor you give);
 #   2. the result statement is signed by that key and binds the manifest;
 #   3. every file is the one the manifest lists (never trusting SHA256SUMS), and nothing else
 #      is in the record (no stray files, links or folders);
-#   4. the committee's keys come from the signed election.json; the countersignatures needed
-#      follow from the rule set and the committee, one key counts once;
+#   4. the election definition (definition.json) is signed by that key and describes this
+#      election; the committee's keys come from it; the countersignatures needed follow from
+#      the rule set and its committee, each must verify with the member's registered key, one
+#      key counts once;
 #   5. the ballot log's chain: every line's prev is the SHA-256 of the line before, and the
 #      last line's is the statement's logHead; electronic lines (and only they) carry a nonce
 #      and sit in the electronic box, and no nonce comes twice;
 #   6. the ballots per box and per round are what rounds.json and the statement say, and no
-#      electronic box where the rule set says electronicVoting = off;
+#      electronic box where the rule set says electronicVoting = off; every box's count sheet is
+#      signed by the election key and by a scrutineer the definition registers, its ballots,
+#      blank and invalid papers are the box's lines in the log, the log line at its head is
+#      the one signed at the close and no line of the box comes after it, and the boxes' votes
+#      add up to tally.json's;
 #   7. one certificate per winner, each signed by the election key;
 #   8. each receipt given is signed by the election key and its ballot is in the log: some
 #      electronic line, without its prev and seq, hashes to the receipt's code.
-# Recounting the votes follows docs/counting-rules.md (xuanyi verify does it).
+# Recounting the votes per candidate follows docs/counting-rules.md (xuanyi verify does it, per
+# box and per round).
 #
 # Usage: ballots/check.sh RECORD_DIRECTORY FINGERPRINT [RECEIPT.json …]
 #   FINGERPRINT: the election key's fingerprint as printed on 选举公告 第1号 (SHA-256 of the raw
@@ -41,9 +48,9 @@ sha() { sha256sum | cut -c1-64; }
 fingerprint() { openssl pkey -pubin -in "$1" -outform DER 2>/dev/null | tail -c 32 | sha; }
 verify() { openssl pkeyutl -verify -pubin -inkey "$1" -rawin -in "$2" -sigfile "$3" >/dev/null 2>&1; }
 
-# 0. The format: this script reads xuanyi-election-record/2 only.
+# 0. The format: this script reads xuanyi-election-record/3 only.
 format=$(jq -r .format manifest.json 2>/dev/null)
-if [ "$format" != xuanyi-election-record/2 ]; then bad "manifest.json: record format ${format:-unknown}; this script checks xuanyi-election-record/2 only"; echo "VERDICT: FAIL ($failures)"; exit 1; fi
+if [ "$format" != xuanyi-election-record/3 ]; then bad "manifest.json: record format ${format:-unknown}; this script checks xuanyi-election-record/3 only"; echo "VERDICT: FAIL ($failures)"; exit 1; fi
 
 # SHA-256 of each line of file $1 without its newline, one digest a line, in order: the lines
 # are split into batches of ten thousand files in memory and hashed by one sha256sum each.
@@ -83,7 +90,9 @@ jq -r '.files[].path' manifest.json > "$work/listed"
 while IFS= read -r path; do
     case $path in
         election.json|rules.json|roll.json|candidates.json|persons.json|rounds.json|ballots.jsonl|tally.json|result.json|keys/election.pub.pem) ;;
+        definition.json|definition.sig) ;;
         papers/round-[1-9]*.json) [[ $path =~ ^papers/round-[1-9][0-9]*\.json$ ]] || bad "manifest lists $path, not a record file" ;;
+        countsheets/round-*) [[ $path =~ ^countsheets/round-[1-9][0-9]*-box-(0|[1-9][0-9]*)(\.json|\.sig|\.member-[1-9][0-9]*\.sig)$ ]] || bad "manifest lists $path, not a record file" ;;
         *) bad "manifest lists $path, not a record file" ;;
     esac
 done < "$work/listed"
@@ -91,11 +100,11 @@ done < "$work/listed"
 if sha256sum --quiet --strict -c "$work/sums" > "$work/sumcheck" 2>&1; then ok "the $(wc -l < "$work/listed") listed files are the ones the manifest lists"
 else bad "files differ from the manifest: $(tr '\n' ' ' < "$work/sumcheck")"; fi
 cmp -s SHA256SUMS "$work/sums" || bad "SHA256SUMS does not agree with the manifest"
-members=$(jq -r '.committee[].member' election.json)
+members=$(jq -r '.committee[].member' definition.json)
 {
     cat "$work/listed"
-    printf '%s\n' manifest.json SHA256SUMS statement.json statement.sig certificates.json keys papers countersignatures
-    for m in $members; do printf '%s\n' "countersignatures/member-$m.json" "countersignatures/member-$m.sig" "keys/member-$m.pub.pem"; done
+    printf '%s\n' manifest.json SHA256SUMS statement.json statement.sig certificates.json keys papers countersignatures countsheets
+    for m in $members; do printf '%s\n' "countersignatures/member-$m.json" "countersignatures/member-$m.sig"; done
 } | sort -u > "$work/allowed"
 shopt -s globstar nullglob dotglob
 : > "$work/present"
@@ -109,23 +118,42 @@ stray=$(sort "$work/present" | comm -23 - "$work/allowed")
 if [ -z "$stray" ]; then ok "no file in the record beyond the manifest and the committee's signatures"
 else bad "not part of a record: $(echo $stray)"; fi
 
-# 4. The committee (from the signed election.json) and the countersignatures.
-required=$(jq -n --slurpfile e election.json --slurpfile r rules.json '$r[0].resultSignaturesRequired // ((($e[0].committee | length) / 2 | floor) + 1)')
-[ "$(jq .signaturesRequired election.json)" = "$required" ] || bad "election.json asks for $(jq .signaturesRequired election.json) countersignatures; the rules and the committee require $required"
-[ "$(jq '[.committee[].publicKey] | length == (unique | length)' election.json)" = true ] || bad "two committee members share one key"
+# election.json has exactly the fields of the format (the committee is in definition.json).
+extra=$(jq -r 'keys - ["announcedOn", "candidateListPublishedOn", "community", "electionDay", "id", "method", "posts", "rehearsal", "rollPublishedOn", "rulesDigest", "title"] | join(",")' election.json)
+[ -z "$extra" ] || bad "election.json has fields a record does not have: $extra"
+
+# 4. The election definition, signed by the election key when polling opened: this election,
+#    and the committee's own keys; the countersignatures needed and counted.
+if verify "$key" definition.json definition.sig && [ "$(jq -r .key definition.json)" = "$keyid" ]; then ok "definition.json is signed by the election key"
+else bad "definition.json: the signature does not verify with the election key"; fi
+[ "$(jq -cS '{election, community, title, method, electionDay, posts, rulesDigest}' definition.json)" = "$(jq -cS '{election: .id, community, title, method, electionDay, posts, rulesDigest}' election.json)" ] \
+    || bad "definition.json and election.json describe different elections"
+[ "$(jq -r .rulesDigest definition.json)" = "$(sha < rules.json)" ] || bad "rules.json is not the rule set the definition names"
+required=$(jq -n --slurpfile d definition.json --slurpfile r rules.json '$r[0].resultSignaturesRequired // ((($d[0].committee | length) / 2 | floor) + 1)')
+[ "$(jq .signaturesRequired definition.json)" = "$required" ] || bad "definition.json asks for $(jq .signaturesRequired definition.json) countersignatures; the rules and the committee require $required"
+[ "$(jq '[.committee[].publicKey | select(. != null)] | length == (unique | length)' definition.json)" = true ] || bad "two committee members share one key"
+# Each member's key, by member id, in files; their fingerprints for the committee's notice.
+mkdir "$work/keys"
+jq -r '.committee[] | select(.publicKey != null) | .member' definition.json | while read -r m; do
+    jq -r --argjson m "$m" '.committee[] | select(.member == $m) | .publicKey' definition.json > "$work/keys/$m.pem"
+done
+fingerprints=""
+for m in $members; do
+    [ -f "$work/keys/$m.pem" ] && fingerprints="$fingerprints $(jq -r --argjson m "$m" '.committee[] | select(.member == $m) | .name' definition.json) $(fingerprint "$work/keys/$m.pem" | cut -c1-16);"
+done
+echo "note  the committee's keys (compare with the committee's notice):$fingerprints"
 statement_digest=$(sha < statement.json)
 signed=0
 declare -A counted=()
 for m in $members; do
     file=countersignatures/member-$m.json
     [ -f "$file" ] || continue
-    jq -r --argjson m "$m" '.committee[] | select(.member == $m) | .publicKey' election.json > "$work/member.pem"
-    mfp=$(fingerprint "$work/member.pem")
-    if ! verify "$work/member.pem" "$file" "countersignatures/member-$m.sig"; then bad "$file: the signature does not verify with member $m's registered key"; continue; fi
+    if [ ! -f "$work/keys/$m.pem" ]; then bad "$file: member $m has no key in the definition"; continue; fi
+    mfp=$(fingerprint "$work/keys/$m.pem")
+    if ! verify "$work/keys/$m.pem" "$file" "countersignatures/member-$m.sig"; then bad "$file: the signature does not verify with member $m's key in the definition"; continue; fi
     if [ "$(jq -r .statement "$file")" != "$statement_digest" ] || [ "$(jq -r .member "$file")" != "$m" ] || [ "$(jq -r .key "$file")" != "${mfp:0:16}" ]; then
         bad "$file does not countersign this statement as member $m with the registered key"; continue
     fi
-    if [ -f "keys/member-$m.pub.pem" ] && [ "$(fingerprint "keys/member-$m.pub.pem")" != "$mfp" ]; then bad "keys/member-$m.pub.pem is not the key election.json registers"; fi
     if [ -n "${counted[$mfp]:-}" ]; then bad "$file: key already counted"; continue; fi
     counted[$mfp]=1
     signed=$((signed + 1))
@@ -141,7 +169,7 @@ else echo "note  $signed of $required countersignatures needed: the result is no
 lines=$(wc -l < ballots.jsonl)
 hash_lines ballots.jsonl > "$work/hashes"
 { printf '%064d\n' 0; head -n -1 "$work/hashes"; } > "$work/expected-prev"
-jq -r '[.prev, .seq, "\(.round) \(.box)", .method, (if has("nonce") then (.nonce | tostring) else "-" end)] | @tsv' ballots.jsonl > "$work/fields"
+jq -r '[.prev, .seq, "\(.round) \(.box)", .method, (if has("nonce") then (.nonce | tostring) else "-" end), .ballot.state] | @tsv' ballots.jsonl > "$work/fields"
 jq -r '.[] | .number as $n | .boxes[] | "\($n) \(.number) \(.kind)"' rounds.json > "$work/kinds"
 cut -f1 "$work/fields" > "$work/prev"
 if [ "$lines" -eq 0 ] || cmp -s "$work/expected-prev" "$work/prev"; then ok "ballot log: $lines lines, each prev is the SHA-256 of the line before"
@@ -184,6 +212,52 @@ electronic=$(jq '[.[].boxes[] | select(.kind == "electronic")] | length' rounds.
 if [ "$mode" = off ] && [ "$electronic" -gt 0 ]; then bad "rules.json says electronicVoting = off, yet rounds.json has $electronic electronic box(es)"
 elif [ "$mode" = remote ] && [ -z "$(jq -r '.electronicVotingBasis // ""' rules.json)" ]; then bad "rules.json allows remote electronic voting without its legal basis (electronicVotingBasis)"
 else ok "electronic voting: $mode ($electronic electronic boxes)$([ "$mode" = remote ] && printf '; legal basis: %s' "$(jq -r .electronicVotingBasis rules.json)")"; fi
+
+# Count sheets: every box's, signed by the election key and by a scrutineer of the definition
+# (with their own key, one per key); its ballots, blank and invalid papers are the box's
+# lines; the log's line at its head is the one signed when the box closed, and no line of the
+# box comes after it; the boxes' votes (and void figures) add up to tally.json's rounds.
+awk -F'\t' '{ n[$3]++; last[$3] = $2; if ($6 == "blank") b[$3]++; if ($6 == "notOfficial" || $6 == "unreadable") i[$3]++ }
+    END { for (k in n) print k, n[k], b[k] + 0, i[k] + 0, last[k] }' "$work/fields" > "$work/box-lines"
+jq -r '.committee[] | select(.publicKey != null and (.roles | index("scrutineer"))) | .member' definition.json > "$work/scrutineers"
+before=$failures
+sheets=0
+while read -r r b issued collected; do
+    sheet=countsheets/round-$r-box-$b.json
+    sheets=$((sheets + 1))
+    if [ ! -f "$sheet" ] || ! grep -qx "$sheet" "$work/listed"; then bad "$sheet: round $r box $b has no count sheet in the manifest"; continue; fi
+    verify "$key" "$sheet" "countsheets/round-$r-box-$b.sig" || bad "$sheet: the signature does not verify with the election key"
+    declare -A by=()
+    for sig in $(grep -E "^countsheets/round-$r-box-$b\.member-[0-9]+\.sig$" "$work/listed"); do
+        m=${sig##*.member-}; m=${m%.sig}
+        if ! grep -qx "$m" "$work/scrutineers"; then bad "$sheet: member $m is not a scrutineer with a key in the definition"; continue; fi
+        if ! verify "$work/keys/$m.pem" "$sheet" "$sig"; then bad "$sheet: the signature of member $m does not verify with their key in the definition"; continue; fi
+        by[$(fingerprint "$work/keys/$m.pem")]=1
+    done
+    [ "${#by[@]}" -ge 1 ] || bad "$sheet: ${#by[@]} scrutineer signatures, 1 needed"
+    unset by
+    read -r n blank invalid last < <(awk -v k="$r $b" '$1 " " $2 == k { print $3, $4, $5, $6; found = 1 } END { if (!found) print 0, 0, 0, 0 }' "$work/box-lines")
+    read -r s_ballots s_blank s_invalid s_hand s_issued hseq htrack < <(jq -r '[.ballots, .blank, .invalid, .handCount, .issued, .head.seq, .head.tracking] | @tsv' "$sheet")
+    [ "$s_ballots" = "$n" ] || bad "$sheet: ballots is $s_ballots, the log's box has $n"
+    [ "$s_blank" = "$blank" ] || bad "$sheet: blank is $s_blank, the log's box has $blank"
+    [ "$s_invalid" = "$invalid" ] || bad "$sheet: invalid is $s_invalid, the log's box has $invalid"
+    [ "$s_hand" = "$collected" ] && [ "$s_issued" = "$issued" ] || bad "$sheet: issued $s_issued / hand count $s_hand, rounds.json says $issued / $collected"
+    if [ "$hseq" = 0 ]; then expected=$(printf '%064d' 0); else expected=$(sed -n "${hseq}p" "$work/hashes"); fi
+    if [ "$expected" != "$htrack" ]; then bad "$sheet: the head signed at the close (line $hseq) is not that line of the log: the log before it was changed"
+    elif [ "$last" -gt "$hseq" ]; then bad "round $r box $b: a ballot of the box (line $last) comes after the head signed at its close (line $hseq)"; fi
+done < <(jq -r '.[] | .number as $r | .boxes[] | "\($r) \(.number) \(.issued) \(.collected)"' rounds.json)
+# The boxes' figures add up to each round's in tally.json.
+jq -n '[inputs] | group_by(.round) | map({round: .[0].round, invalid: (map(.invalid) | add), blank: (map(.blank) | add), voided: (map(.voided) | add),
+        voidPosts: ([.[].voidPosts[]] | group_by(.post) | map({post: .[0].post, count: (map(.count) | add)}) | map(select(.count > 0))),
+        voidWriteIns: ([.[].voidWriteIns[]] | group_by(.post) | map({post: .[0].post, count: (map(.count) | add)}) | map(select(.count > 0))),
+        votes: ([.[].candidates[], .[].writeIns[]] | group_by([.post, .person]) | map({post: .[0].post, person: .[0].person, votes: (map(.votes) | add)}) | map(select(.votes > 0)) | sort_by(.post, .person))})' \
+    countsheets/round-*-box-*.json > "$work/sheet-sums" 2>/dev/null
+jq '[.[] | {round, invalid, blank, voided, voidPosts: (.voidPosts | map(select(.count > 0)) | sort_by(.post)), voidWriteIns: (.voidWriteIns | map(select(.count > 0)) | sort_by(.post)),
+        votes: (.votes | map(select(.votes > 0)) | sort_by(.post, .person))}]' tally.json > "$work/tally-sums"
+jq -cS '[.[] | .voidPosts |= sort_by(.post) | .voidWriteIns |= sort_by(.post)]' "$work/sheet-sums" > "$work/a" 2>/dev/null
+jq -cS '.' "$work/tally-sums" > "$work/b"
+cmp -s "$work/a" "$work/b" || bad "the count sheets' votes and void figures do not add up to tally.json's rounds"
+[ "$failures" -eq "$before" ] && ok "$sheets count sheets: signed by the election key and a scrutineer of the definition; ballots, blank and invalid per box, heads at closing and votes per round agree with the log and tally.json"
 
 # 7. Certificates: one per winner, each signed by the election key.
 count=$(jq length certificates.json)

@@ -16,7 +16,8 @@ before election day, 7 days before, and on the day — the way an election commi
            voters cast electronic ballots with voter cards (one downloads the receipt, one uses
            only the keyboard: Tab, typing, arrow keys, Enter); eleven
            are checked in at the box; the tellers' hand count; two clerks enter every paper twice;
-           the boxes and the round close; the result is certified and countersigned by two of
+           the boxes and the round close; the scrutineer signs each box's count sheet with their
+           own password; the result is certified and countersigned by two of
            the three committee members with their own passwords; the record is downloaded and
            `xuanyi verify` passes it, with the receipt, and says it is a rehearsal.
 
@@ -35,7 +36,7 @@ from harness import args, check, go, login, logout, shot, staleness_of, step, su
 COUPLES = [("张伟", "王芳"), ("刘洋", "李娜"), ("杨磊", "陈静"), ("黄强", "赵敏"), ("吴军", "周婷"), ("孙涛", "徐丽"), ("马超", "朱红"),
            ("胡斌", "郭霞"), ("何勇", "高燕"), ("林峰", "罗琳"), ("欧阳明", "司马倩"), ("吉𠮷", "梁秀兰"), ("宋志强", "郑桂英")]
 CHILDREN = [("张小雨", 0, "女"), ("刘子涵", 1, "男"), ("杨一诺", 2, "女"), ("黄浩然", 3, "男")]
-COMMITTEE = [("xw1", "张伟", "chair"), ("xw2", "王芳", "member"), ("xw3", "李娜", "member")]
+COMMITTEE = [("xw1", "张伟", "chair"), ("xw2", "王芳", "scrutineer"), ("xw3", "李娜", "member")]
 CLERKS = ["lu1", "lu2"]
 # The legal basis recorded for remote electronic voting (invented for the rehearsal).
 REMOTE_BASIS = "演练用假设依据：某市居民委员会选举办法第二十条"
@@ -335,6 +336,21 @@ def run():
     submit(f"/elections/{election}/boxes/{boxes[-1]}/close")
     go(f"/elections/{election}/polling")
     submit(f"/elections/{election}/rounds/{round_id}/close")
+    logout()
+
+    step("the committee's scrutineer signs every box's count sheet with their own password (a wrong one signs nothing)")
+    login("xw2")
+    page = go(f"/elections/{election}/boxes/{boxes[0]}")
+    check('id="count-sheet-unsigned"' in page and 'id="sign-count-sheet"' in page, "a closed box's page does not ask for its scrutineer's signature")
+    page = submit(f"/elections/{election}/boxes/{boxes[0]}/count-sheet/sign", {"password": "not-the-password"}, allow_error=True)
+    check('id="count-sheet-unsigned"' in page, "a wrong password signed the count sheet")
+    for each in boxes:
+        go(f"/elections/{election}/boxes/{each}")
+        page = submit(f"/elections/{election}/boxes/{each}/count-sheet/sign", {"password": h.secret_of("xw2")})
+        check("Count sheet signed by the scrutineer" in page and 'id="count-sheet-unsigned"' not in page, f"box {each}: the scrutineer's signature was not taken")
+    shot("rehearsal-count-sheet-signed")
+    logout()
+    login("xw1")
     page = go(f"/elections/{election}/result")
     # The rehearsal's voters elect a married couple (same household): the result says so, for
     # the committee to act on (近亲属回避), without stopping the count.

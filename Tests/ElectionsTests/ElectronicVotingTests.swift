@@ -86,10 +86,10 @@ struct ElectronicVotingTests {
         try x.fullSlate()
         try x.database.publishCandidateList(electionID: x.id, on: NominationFixture.listDay, allowLate: false, actor: .commandLine)
         #expect(throws: CommunityError.notAllowed("electronic voting is off in this election's rule set (electronicVoting = off): paper ballots only")) {
-            try x.database.openMainRounds(electionID: x.id, communityName: "桃园社区", electronic: true, actor: .commandLine)
+            try x.database.openMainRounds(electionID: x.id, communityName: "桃园社区", electronic: true, signingKey: try x.f.signingKey(for: x.election), actor: .commandLine)
         }
         #expect(try x.database.rounds(electionID: x.id).isEmpty)
-        let round = try #require(try x.database.openMainRounds(electionID: x.id, communityName: "桃园社区", electronic: false, actor: .commandLine).first)
+        let round = try #require(try x.database.openMainRounds(electionID: x.id, communityName: "桃园社区", electronic: false, signingKey: try x.f.signingKey(for: x.election), actor: .commandLine).first)
         #expect(!round.electronic)
         #expect(try x.database.boxes(roundID: round.id!).allSatisfy { $0.box.kind != .electronic })
         #expect(throws: CommunityError.self) { try x.database.checkCastingPlace(electionID: x.id, place: .elsewhere) }

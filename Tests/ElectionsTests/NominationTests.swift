@@ -31,7 +31,7 @@ final class NominationFixture {
         try f.database.buildRoll(electionID: election.id!, actor: .commandLine)
         election = try f.database.publishRoll(electionID: election.id!, on: CivilDate(year: 2026, month: 11, day: 27)!, actor: .commandLine)
         for index in 0..<committee {
-            try addMember(household: 26 + index, roles: index == 0 ? [.chair] : [.member])
+            try addMember(household: 26 + index, roles: index == 0 ? [.chair] : index == 1 ? [.member, .scrutineer] : [.member])
         }
     }
 

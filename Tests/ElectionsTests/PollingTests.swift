@@ -42,7 +42,7 @@ final class PollingFixture {
                                      signedOn: NominationFixture.listDay, on: NominationFixture.listDay, actor: .commandLine)
         }
         if publishProxies { try x.database.publishProxyList(electionID: x.id, on: CivilDate(year: 2026, month: 12, day: 17)!, actor: .commandLine) }
-        round = try #require(try x.database.openMainRounds(electionID: x.id, communityName: "桃园社区", electronic: true, actor: .commandLine).first)
+        round = try #require(try x.database.openMainRounds(electionID: x.id, communityName: "桃园社区", electronic: true, signingKey: try x.f.signingKey(for: x.election), actor: .commandLine).first)
         central = try x.database.addStation(electionID: x.id, name: "中心会场", kind: .central, actor: .commandLine)
         branch = try x.database.addStation(electionID: x.id, name: "分会场", kind: .branch, actor: .commandLine)
         box1 = try x.database.addBox(roundID: round.id!, stationID: central.id!, name: "1号票箱", kind: .fixed, actor: .commandLine)
@@ -239,7 +239,17 @@ struct PollingTests {
         _ = try enter(3, .first, blank, by: p.clerkA)
         _ = try enter(3, .second, blank, by: p.clerkB)
         let (sheet, receipt) = try p.database.closeBox(boxID: p.box1.id!, electionID: p.id, signingKey: try p.key, actor: .commandLine)
-        #expect(sheet.handCount == 3 && sheet.issued == 4 && sheet.ballots.count == 3)
+        #expect(sheet.handCount == 3 && sheet.issued == 4 && sheet.ballots == 3 && sheet.blank == 1 && sheet.valid == 3 && sheet.invalid == 0)
+        let lastTracking = try p.database.ballotLog(electionID: p.id).last?.tracking
+        #expect(sheet.format == CountSheet.format && sheet.kind == "fixed" && sheet.head.seq == 3 && sheet.head.tracking == lastTracking)
+        // Each candidate's votes in the box (paper 1 approves the first of each post, paper 2 the
+        // second, paper 3 is blank), every listed candidate named, 0 votes included.
+        let paper = try p.paper()
+        #expect(sheet.candidates.count == paper.sections.map(\.candidates.count).reduce(0, +) && sheet.writeIns.isEmpty)
+        for section in paper.sections {
+            let votes = Dictionary(uniqueKeysWithValues: sheet.candidates.filter { $0.post == section.post }.map { ($0.person, $0.votes) })
+            #expect(votes[section.candidates[0].person] == 1 && votes[section.candidates[1 % section.candidates.count].person] == (section.candidates.count > 1 ? 1 : 2))
+        }
         let sheetDigest = try CanonicalJSON.digest(sheet).hex
         #expect(receipt.statement.what == "count-sheet" && receipt.statement.tracking == sheetDigest)
         let registered = try #require(try p.database.signingKeys(communityID: p.x.f.community.id!, purpose: "election:\(p.id)").first)

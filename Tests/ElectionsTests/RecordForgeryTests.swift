@@ -65,25 +65,33 @@ struct RecordForgeryTests {
         #expect(report.verdict == .invalid && report.failures.contains { $0.en.contains("is not the anchor given") })
     }
 
-    @Test("signaturesRequired comes from the rules and the registered committee; one key counts once")
+    /// Rewrites `definition.json` and signs it again with the election key, as its holder could.
+    func forgeDefinition(_ f: RecordFixture, _ record: URL, _ change: @escaping ([String: Any]) -> [String: Any]) throws {
+        try forge(record, ElectionRecordFormat.definitionFile) { object in object = change(object as! [String: Any]) }
+        let key = try f.keyStore.load(keyID: f.result.election.keyID)
+        try key.sign(try Data(contentsOf: record.appendingPathComponent(ElectionRecordFormat.definitionFile)))
+            .write(to: record.appendingPathComponent(ElectionRecordFormat.definitionSignatureFile))
+    }
+
+    @Test("signaturesRequired comes from the rules and the definition's committee, even in a definition the election key signed again; one key counts once")
     func countersignatureRules() throws {
         let f = try RecordFixture(.directRunoff)
         let zero = try f.copy()
-        try forge(zero, ElectionRecordFormat.electionFile) { object in
-            var election = object as! [String: Any]
-            election["signaturesRequired"] = 0
-            object = election
+        try forgeDefinition(f, zero) { definition in
+            var definition = definition
+            definition["signaturesRequired"] = 0
+            return definition
         }
         #expect(failures(zero).contains { $0.contains("signaturesRequired") || $0.contains("countersignatures; the rule set") })
         let shared = try f.copy()
-        try forge(shared, ElectionRecordFormat.electionFile) { object in
-            var election = object as! [String: Any]
-            var committee = election["committee"] as! [[String: Any]]
+        try forgeDefinition(f, shared) { definition in
+            var definition = definition
+            var committee = definition["committee"] as! [[String: Any]]
             committee[1]["publicKey"] = committee[0]["publicKey"]
-            election["committee"] = committee
-            object = election
+            definition["committee"] = committee
+            return definition
         }
-        #expect(failures(shared).contains { $0.contains("two members share one key") })
+        #expect(failures(shared).contains { $0.contains("two members (or a member and the election) sharing one key") })
     }
 
     @Test("stray files, symbolic links and unexpected folders in a directory record are refused")
@@ -228,11 +236,11 @@ struct PlainToolsCheckTests {
         #expect(forgedTally.status == 1 && forgedTally.output.contains("files differ from the manifest"))
 
         let cases: [(String, (URL) throws -> Void, String)] = [
-            ("signaturesRequired 0", { record in
-                try tests.forge(record, ElectionRecordFormat.electionFile) { object in
-                    var election = object as! [String: Any]
-                    election["signaturesRequired"] = 0
-                    object = election
+            ("signaturesRequired 0 in a definition signed again", { record in
+                try tests.forgeDefinition(f, record) { definition in
+                    var definition = definition
+                    definition["signaturesRequired"] = 0
+                    return definition
                 }
             }, "countersignatures; the rules and the committee require"),
             ("a stray signature", { record in try tests.write(record.appendingPathComponent("countersignatures/member-9.sig"), "x") }, "not part of a record"),
@@ -340,7 +348,7 @@ extension PlainToolsCheckTests {
         manifest.format = "xuanyi-election-record/1"
         try CanonicalJSON.encode(manifest).write(to: manifestURL)
         let formatOne = try run(old, anchor: anchor)
-        #expect(formatOne.status == 1 && formatOne.output.contains("record format xuanyi-election-record/1; this script checks xuanyi-election-record/2 only"))
+        #expect(formatOne.status == 1 && formatOne.output.contains("record format xuanyi-election-record/1; this script checks xuanyi-election-record/3 only"))
         #expect(verifier(old, []).failures.map(\.field) == ["format"])
     }
 }
@@ -368,9 +376,9 @@ struct FrozenRecordTests {
     }
 }
 
-@Suite("the committee's keys are fixed in the certified record")
+@Suite("the committee's keys are fixed in the election definition")
 struct CertificationKeyTests {
-    @Test("certifying needs enough committee members with their own key, naming who has none (a key made later could never be verified in the record)")
+    @Test("certifying needs enough serving members whose keys the definition registers: members who stepped down after polling opened, or keys made later, do not count")
     func membersWithoutKeys() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("certify-keys-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -382,19 +390,16 @@ struct CertificationKeyTests {
                                                   electionDay: ExampleElections.electionDay, title: "第十二届居民委员会换届选举", usernamePrefix: "",
                                                   password: "committee-password-1", voters: 44, through: .allRounds)
         let id = result.election.id!
-        // Two of the three members never set their own password: no countersigning key yet.
-        try database.writer.write { db in
-            try db.execute(sql: """
-                DELETE FROM accountKey WHERE accountID IN (
-                    SELECT accountID FROM electionCommitteeMember WHERE electionID = ? AND active ORDER BY id LIMIT 2)
-                """, arguments: [id])
+        // Two of the three members step down after polling: one registered key is left, two are needed.
+        for member in try database.committeeMembers(electionID: id).filter({ $0.member.active }).prefix(2) {
+            try database.stepDown(memberID: member.member.id!, reason: "迁出本社区", on: ExampleElections.electionDay, actor: .commandLine)
         }
         let key = try keyStore.load(keyID: result.election.keyID)
         do {
             _ = try database.certifyResult(electionID: id, signingKey: key, actor: .commandLine)
-            Issue.record("certified with too few members holding a key")
+            Issue.record("certified with too few members holding a registered key")
         } catch let error as CommunityError {
-            #expect(error.description.contains("must first sign in and set their own password"), "\(error)")
+            #expect(error.description.contains("only 1 serving members of the election committee hold a key the election definition registers, and 2 must countersign"), "\(error)")
         }
         #expect(try database.certifiedResult(electionID: id) == nil)
     }

@@ -75,7 +75,7 @@ struct RecordSchemaTests {
 
     @Test("every file of every example record, every ballot line and every receipt validates")
     func examples() throws {
-        let files = ["manifest", "election", "rules", "roll", "candidates", "persons", "rounds", "tally", "result", "statement", "certificates"]
+        let files = ["manifest", "election", "definition", "rules", "roll", "candidates", "persons", "rounds", "tally", "result", "statement", "certificates"]
         var checked = 0
         for example in ["direct-runoff", "household", "electronic"] {
             let folder = Self.ballots.appendingPathComponent("examples/\(example)")
@@ -84,7 +84,7 @@ struct RecordSchemaTests {
                 #expect(problems.isEmpty, "\(example)/\(name).json: \(problems.prefix(3))")
                 checked += 1
             }
-            for (sub, name) in [("papers", "paper"), ("countersignatures", "countersignature")] {
+            for (sub, name) in [("papers", "paper"), ("countersignatures", "countersignature"), ("countsheets", "count-sheet")] {
                 for url in try FileManager.default.contentsOfDirectory(at: folder.appendingPathComponent(sub), includingPropertiesForKeys: nil)
                 where url.pathExtension == "json" {
                     #expect(SchemaCheck.problems(try json(url), try schema(name)).isEmpty, "\(url.lastPathComponent)")
@@ -105,7 +105,7 @@ struct RecordSchemaTests {
         #expect(checked > 200)
     }
 
-    @Test("record format 2: a nonce on electronic lines only, no seq in a ballot receipt, manifest format /2 only")
+    @Test("record format 3: a nonce on electronic lines only, no seq in a ballot receipt, manifest format /3 only")
     func formatTwo() throws {
         let line = try schema("ballot-line")
         let paper: [String: Any] = ["ballot": ["paper": String(repeating: "a", count: 64), "posts": [] as [Any], "state": "blank"], "box": 1, "election": 1,
@@ -133,8 +133,10 @@ struct RecordSchemaTests {
         #expect(SchemaCheck.problems(["signature": "x", "statement": objection], receipt).isEmpty)
 
         let manifest = try schema("manifest")
-        #expect(SchemaCheck.problems(["format": "xuanyi-election-record/2", "election": 1, "files": [] as [Any]], manifest).isEmpty)
-        #expect(!SchemaCheck.problems(["format": "xuanyi-election-record/1", "election": 1, "files": [] as [Any]], manifest).isEmpty)
+        #expect(SchemaCheck.problems(["format": "xuanyi-election-record/3", "election": 1, "files": [] as [Any]], manifest).isEmpty)
+        for old in ["xuanyi-election-record/1", "xuanyi-election-record/2"] {
+            #expect(!SchemaCheck.problems(["format": old, "election": 1, "files": [] as [Any]], manifest).isEmpty)
+        }
     }
 
     @Test("the checker itself rejects a missing field, an unknown one, a wrong type and a bad digest")

@@ -193,7 +193,7 @@ struct SealedBallotBoxTests {
         try x.database.writer.write { db in
             try db.execute(sql: "DELETE FROM accountKey WHERE accountID IN (SELECT id FROM account WHERE username IN ('c27', 'c28'))")
         }
-        #expect(reason { _ = try x.database.openMainRounds(electionID: x.id, communityName: "桃园社区", electronic: true, actor: .commandLine) }
+        #expect(reason { _ = try x.database.openMainRounds(electionID: x.id, communityName: "桃园社区", electronic: true, signingKey: try x.f.signingKey(for: x.election), actor: .commandLine) }
             .contains("without a key: c27, c28"))
 
         let p = try PollingFixture()

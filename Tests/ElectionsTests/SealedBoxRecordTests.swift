@@ -137,7 +137,7 @@ struct SealedBoxRecordTests {
         let code = try SignedReceipt(json: try g.receipts()[0].data).statement.tracking
         let line = try #require(try GeneratedRecord.lines(g.record).first { (try $0.sealedContent?.receiptCode()) == code })
         let withSeq = failures(g.record, receipts: [("old.json", try g.receipt(code: code, seq: line.seq))])
-        #expect(withSeq.count == 1 && withSeq[0].file == "old.json" && withSeq[0].field == "seq" && withSeq[0].en.contains("not a ballot receipt of xuanyi-election-record/2"))
+        #expect(withSeq.count == 1 && withSeq[0].file == "old.json" && withSeq[0].field == "seq" && withSeq[0].en.contains("not a ballot receipt of \(ElectionRecordFormat.version)"))
         #expect(withSeq[0].zh.contains("seq"))
         let impostor = try Ed25519PrivateKey.generate()
         let forged = try SignedReceipt.issue(ReceiptStatement(what: "ballot", subject: "election:1", round: 1, seq: nil, tracking: code,
@@ -178,10 +178,10 @@ struct SealedBoxRecordTests {
         }
     }
 
-    @Test("a record of format 1, or of any other format, is refused before anything else is read")
+    @Test("a record of format 1 or 2, or of any other format, is refused before anything else is read")
     func otherFormats() throws {
         let g = try GeneratedRecord()
-        for format in ["xuanyi-election-record/1", "xuanyi-election-record/3", ""] {
+        for format in ["xuanyi-election-record/1", "xuanyi-election-record/2", "xuanyi-election-record/4", ""] {
             let copy = try g.copy()
             let url = copy.appendingPathComponent(ElectionRecordFormat.manifestFile)
             var manifest = try JSONDecoder().decode(RecordManifest.self, from: Data(contentsOf: url))
@@ -189,7 +189,7 @@ struct SealedBoxRecordTests {
             try CanonicalJSON.encode(manifest).write(to: url)
             let report = RecordVerifier(directory: copy).verify()
             #expect(report.checks.count == 1 && report.failures.first?.field == "format" && report.verdict == .invalid, "\(format)")
-            #expect(report.failures.first?.en.contains("reads xuanyi-election-record/2 only") == true)
+            #expect(report.failures.first?.en.contains("reads \(ElectionRecordFormat.version) only") == true)
         }
     }
 

@@ -30,7 +30,8 @@ public enum DemoElection {
 
     /// Creates and prepares the demo election for `communityID`. `committeePassword` is given to
     /// the election committee's accounts (xwh1…), so that they can open the sealed electronic
-    /// box at the count; nil gives each a random one.
+    /// box at the count and the scrutineer (xwh2) signs the counted boxes' count sheets; nil
+    /// gives each a random one (the sheets then await their scrutineer's signature).
     @discardableResult
     public static func seed(into database: AppDatabase, communityID: Int64, keyStore: KeyStore, today: CivilDate = .today(),
                             committeePassword: String? = nil) throws -> Result {
@@ -82,7 +83,8 @@ public enum DemoElection {
         var polling = DemoPolling.Result(checkIns: 0, electronic: 0, paperEntered: 0)
         if candidates > 0 {
             polling = try DemoPolling.seed(into: database, election: try database.election(id: electionID),
-                                           communityName: try database.community(id: communityID).name, keyStore: keyStore)
+                                           communityName: try database.community(id: communityID).name, keyStore: keyStore,
+                                           committeePassword: committeePassword)
         }
         return Result(election: try database.election(id: electionID), summary: summary, candidates: candidates, checkIns: polling.checkIns,
                       electronicBallots: polling.electronic, paperBallots: polling.paperEntered, voterCards: polling.voterCards,

@@ -9,7 +9,8 @@ import Notary
 /// a helper), electronic ballots cast with receipts (enough for more than half of the roll to
 /// have voted), and the central and mobile boxes counted,
 /// entered twice by two clerks (with a disagreement settled by a third look) and closed with
-/// signed count sheets. The branch box and electronic voting stay open to try.
+/// signed count sheets, which the committee's scrutineer (xwh2) signs with their own key when
+/// the committee's password is known. The branch box and electronic voting stay open to try.
 enum DemoPolling {
     struct Result: Sendable {
         let checkIns: Int
@@ -19,7 +20,8 @@ enum DemoPolling {
         var voterCards: [VoterCard] = []
     }
 
-    static func seed(into database: AppDatabase, election: Election, communityName: String, keyStore: KeyStore) throws -> Result {
+    static func seed(into database: AppDatabase, election: Election, communityName: String, keyStore: KeyStore,
+                     committeePassword: String? = nil) throws -> Result {
         let electionID = election.id!
         let day = election.electionDay
         let key = try keyStore.load(keyID: election.keyID)
@@ -56,7 +58,7 @@ enum DemoPolling {
         // Stations, the round, boxes, papers.
         let central = try database.addStation(electionID: electionID, name: "社区服务中心大厅", kind: .central, actor: .system)
         let branch = try database.addStation(electionID: electionID, name: "3号楼活动室", kind: .branch, actor: .system)
-        guard let round = try database.openMainRounds(electionID: electionID, communityName: communityName, electronic: true, actor: .system).first else {
+        guard let round = try database.openMainRounds(electionID: electionID, communityName: communityName, electronic: true, signingKey: key, actor: .system).first else {
             return Result(checkIns: 0, electronic: 0, paperEntered: 0)
         }
         // Three scrutineers for the mobile box from the voters after 405 who may hold a polling
@@ -123,6 +125,9 @@ enum DemoPolling {
                 entered += 1
             }
             try database.closeBox(boxID: box.id!, electionID: electionID, signingKey: key, actor: .system)
+            if let committeePassword {
+                try ExampleElections.signCountSheet(database: database, boxID: box.id!, electionID: electionID, password: committeePassword)
+            }
         }
         try database.recordPapers(roundID: round.id!, stationID: central.id!, .returned, count: 320 - 255 - 2, actor: .system)
         let counts = try database.checkInCounts(roundID: round.id!)

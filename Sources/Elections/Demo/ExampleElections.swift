@@ -54,6 +54,17 @@ public enum ExampleElections {
                            title: "桃园社区第十二届居民委员会换届选举", usernamePrefix: "", password: committeePassword, voters: kind == .household ? 24 : 44)
     }
 
+    /// Every serving scrutineer (监票人) of the election committee whom the election definition
+    /// registers signs a closed box's count sheet with `password` (the examples' and the demo's
+    /// committee members share one password).
+    static func signCountSheet(database: AppDatabase, boxID: Int64, electionID: Int64, password: String, now: Date = AppClock.now()) throws {
+        let registered = Set((try database.electionDefinition(electionID: electionID)?.definition.committee ?? [])
+            .filter { $0.publicKey != nil && $0.roles.contains(CommitteeRole.scrutineer.rawValue) }.map(\.member))
+        for entry in try database.committeeMembers(electionID: electionID) where entry.member.active && registered.contains(entry.member.id!) {
+            try database.countersignCountSheet(boxID: boxID, electionID: electionID, accountID: entry.member.accountID, password: password, now: now, actor: .system)
+        }
+    }
+
     /// Thirty households of two, every third headed by the woman.
     public static func seedHouseholds(database: AppDatabase, communityID: Int64) throws {
         var generator = SeededGenerator(seed: 2026)
@@ -106,7 +117,7 @@ public enum ExampleElections {
             let username = "\(usernamePrefix)wy\(offset + 1)"
             try database.createAccount(NewAccount(communityID: communityID, username: username, displayName: "选委会成员\(offset + 1)",
                                                   password: password, roles: [.committee], residentID: try person(index)), actor: .system)
-            try database.addCommitteeMember(electionID: id, username: username, residentID: try person(index), roles: offset == 0 ? [.chair] : [.member],
+            try database.addCommitteeMember(electionID: id, username: username, residentID: try person(index), roles: offset == 0 ? [.chair] : offset == 1 ? [.member, .scrutineer] : [.member],
                                             on: electionDay.adding(days: -22), actor: .system)
         }
 
@@ -192,12 +203,14 @@ public enum ExampleElections {
                 } else {
                     try database.closeBox(boxID: box.id!, electionID: id, signingKey: key, now: tick(), actor: .system)
                 }
+                try Self.signCountSheet(database: database, boxID: box.id!, electionID: id, password: password, now: tick())
             }
             try database.closeRound(roundID: round.id!, electionID: id, actor: .system)
         }
 
         let candidates = Dictionary(grouping: slate, by: \.0).mapValues { try! $0.map { try person($0.1) } }
-        let main = try database.openMainRounds(electionID: id, communityName: community.name, electronic: kind == .electronic, actor: .system).first!
+        let main = try database.openMainRounds(electionID: id, communityName: community.name, electronic: kind == .electronic, signingKey: key,
+                                            now: tick(), actor: .system).first!
         // The first candidate of each post wins clearly; the second 委员 seat, where the runoff
         // example wants it, is won by nobody: its best gets fewer than half.
         try hold(main, voters: voters, electronic: kind == .electronic ? voters - 24 : 0) { voter, post in

@@ -36,20 +36,6 @@ public enum EntryOutcome: Sendable, Equatable {
     case disputed
 }
 
-/// The signed count sheet of a closed box: what it covers.
-public struct CountSheet: Codable, Sendable, Equatable {
-    public var election: Int64
-    public var round: Int
-    public var box: Int
-    public var name: String
-    /// The tellers' count of papers (for the electronic box: ballots cast).
-    public var handCount: Int
-    /// Ballots issued into the box (check-ins).
-    public var issued: Int
-    /// Tracking codes of the box's ballots, in log order.
-    public var ballots: [String]
-}
-
 extension AppDatabase {
     /// Enters one paper of a box in one pass. Two clerks enter every paper independently (the
     /// same account cannot do both passes); when both passes agree the ballot is appended to the
@@ -202,7 +188,8 @@ extension AppDatabase {
     }
 
     /// Closes a box: every paper up to the hand count agreed. Signs the count sheet with the
-    /// election key and returns it; refused with the difference while entered and counted papers
+    /// election key and returns it (the committee's scrutineers then sign it with their own keys,
+    /// `countersignCountSheet`); refused with the difference while entered and counted papers
     /// differ. The electronic box closes here only when no ballot was sealed in it; otherwise the
     /// committee opens it (`openSealedBox`).
     @discardableResult
@@ -235,30 +222,6 @@ extension AppDatabase {
             box.handCount = handCount
             return try Self.signCountSheet(db, box: &box, round: round, handCount: handCount, issued: issued, signingKey: signingKey, now: now, actor: actor)
         }
-    }
-
-    /// Signs a box's count sheet (the tracking codes of its lines in log order) with the
-    /// election key, stores it and closes the box (inside the caller's transaction).
-    static func signCountSheet(_ db: Database, box: inout BallotBox, round: PollingRound, handCount: Int, issued: Int,
-                               signingKey: Ed25519PrivateKey, now: Date, actor: Actor) throws -> (CountSheet, SignedReceipt) {
-        let electionID = round.electionID
-        let tracking = try String.fetchAll(db, sql: "SELECT tracking FROM ballotLog WHERE boxID = ? ORDER BY seq", arguments: [box.id])
-        let sheet = CountSheet(election: electionID, round: round.number, box: box.number, name: box.name, handCount: handCount,
-                               issued: issued, ballots: tracking)
-        let at = Timestamp.string(from: now)
-        let receipt = try SignedReceipt.issue(ReceiptStatement(what: "count-sheet", subject: "election:\(electionID)", round: round.number,
-                                                               seq: box.number, tracking: try CanonicalJSON.digest(sheet).hex, at: at,
-                                                               key: signingKey.keyID), signingKey: signingKey)
-        box.status = .closed
-        box.closedAt = now
-        box.countSheet = receipt.compactText
-        box.countSheetJSON = String(decoding: try CanonicalJSON.encode(sheet), as: UTF8.self)
-        try box.update(db)
-        try AuditLog.append(db, actor: actor, action: "box.close", subject: "election:\(electionID)", details: [
-            "round": String(round.number), "box": String(box.number), "ballots": String(tracking.count), "issued": String(issued),
-            "sheet": receipt.statement.tracking,
-        ])
-        return (sheet, receipt)
     }
 
     static func mismatchCount(_ db: Database, boxID: Int64) throws -> Int {

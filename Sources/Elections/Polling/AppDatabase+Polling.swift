@@ -34,15 +34,19 @@ extension AppDatabase {
 
     /// Opens the main round(s) from the published candidate list: one round with the one paper,
     /// or (`roundPerPost`) one round per post. Electronic casting is allowed when `electronic`;
-    /// the round then gets its electronic box.
+    /// the round then gets its electronic box. The election definition — the committee's own
+    /// keys among it — is signed with the election key first (`signElectionDefinition`): refused,
+    /// naming them, while too few members have keys.
     @discardableResult
-    public func openMainRounds(electionID: Int64, communityName: String, electronic: Bool, actor: Actor) throws -> [PollingRound] {
+    public func openMainRounds(electionID: Int64, communityName: String, electronic: Bool, signingKey: Ed25519PrivateKey,
+                               now: Date = AppClock.now(), actor: Actor) throws -> [PollingRound] {
         try writer.write { db in
             let election = try Self.fetchElection(db, electionID)
             guard election.status == .candidatesPublished else { throw CommunityError.notAllowed("publish the candidate list before opening polling") }
             guard try PollingRound.filter(Column("electionID") == electionID).fetchCount(db) == 0 else {
                 throw CommunityError.notAllowed("the main round is already open")
             }
+            try Self.signElectionDefinition(db, election: election, signingKey: signingKey, now: now, actor: actor)
             let papers = BallotPaper.mainRound(election: election, communityName: communityName,
                                                candidates: try Self.candidateLines(db, election: election, includeWithdrawn: false))
             return try papers.enumerated().map { index, paper in

@@ -57,23 +57,18 @@ extension AppDatabase {
     /// key (inside the caller's transaction). Refused, naming them, while fewer members than the
     /// threshold have keys: a box nobody could open must not take ballots.
     static func makeBoxKey(_ db: Database, election: Election, round: inout PollingRound) throws {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT electionCommitteeMember.accountID, account.username, accountKey.boxPublicKey
-            FROM electionCommitteeMember JOIN account ON account.id = electionCommitteeMember.accountID
-            LEFT JOIN accountKey ON accountKey.accountID = electionCommitteeMember.accountID
-            WHERE electionCommitteeMember.electionID = ? AND electionCommitteeMember.active AND NOT account.disabled
-            ORDER BY electionCommitteeMember.id
-            """, arguments: [election.id!])
-        let threshold = election.rules.resultSignaturesRequired ?? rows.count / 2 + 1
-        let holders = rows.compactMap { row -> (Int64, X25519PublicKey)? in
-            guard let hex: String = row["boxPublicKey"], let key = try? X25519PublicKey(hex: hex) else { return nil }
-            return (row["accountID"], key)
+        // The one rule for members' keys (`KeyedCommittee.requireKeys`), then their box keys.
+        let committee = try KeyedCommittee.current(db, election: election)
+        try committee.requireKeys(for: "electronic voting (a sealed box that members of the election committee open together)")
+        let threshold = committee.required
+        let holders = committee.keyed.compactMap { member -> (Int64, X25519PublicKey)? in
+            guard let hex = member.boxPublicKey, let key = try? X25519PublicKey(hex: hex) else { return nil }
+            return (member.accountID, key)
         }
-        let missing = rows.filter { ($0["boxPublicKey"] as String?) == nil }.map { $0["username"] as String }
-        guard !rows.isEmpty, holders.count >= threshold else {
+        guard holders.count >= threshold else {
+            let missing = committee.keyed.filter { $0.boxPublicKey == nil }.map(\.username)
             throw CommunityError.notAllowed("electronic voting needs a sealed box that \(threshold) members of the election committee open together, "
-                + "but only \(holders.count) of its \(rows.count) active members have keys"
-                + (missing.isEmpty ? "" : " (without a key: \(missing.joined(separator: ", ")) — each signs in once with their own password)"))
+                + "but only \(holders.count) have a box key (made when they next sign in: \(missing.joined(separator: ", ")))")
         }
         let key = try X25519PrivateKey.generate()
         let shares = try SecretSharing.split(key.secret, threshold: threshold, count: holders.count)

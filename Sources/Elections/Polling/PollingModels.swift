@@ -102,6 +102,9 @@ public struct BallotBox: Codable, Sendable, Equatable, Identifiable {
     public var countSheet: String?
     /// The count sheet itself (canonical JSON of `CountSheet`), whose SHA-256 the receipt signs.
     public var countSheetJSON: String?
+    /// The election key's Ed25519 signature over `countSheetJSON`'s bytes (the record's
+    /// `countsheets/round-R-box-B.sig`).
+    public var countSheetSignature: Data?
     public var closedAt: Date?
 }
 

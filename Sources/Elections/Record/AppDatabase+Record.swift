@@ -44,12 +44,8 @@ extension AppDatabase {
         guard let key = try SigningKeyRecord.filter(Column("keyID") == election.keyID).fetchOne(db) else { throw CommunityError.notFound("election key") }
         let outcome = ElectionTally.decide(tally.inputs, rules: rules, rollSize: tally.rollSize, isWoman: tally.isWoman)
 
-        let committee = try Row.fetchAll(db, sql: """
-            SELECT m.id, m.roles, r.name, k.publicKeyPEM FROM electionCommitteeMember m JOIN resident r ON r.id = m.residentID
-            LEFT JOIN accountKey k ON k.accountID = m.accountID WHERE m.electionID = ? AND m.active ORDER BY m.id
-            """, arguments: [electionID]).map {
-            RecordElection.CommitteeMember(member: $0["id"], name: $0["name"], roles: ($0["roles"] as String).split(separator: ",").map(String.init),
-                                           publicKey: $0["publicKeyPEM"])
+        guard let definition = try Self.electionDefinition(db, electionID: electionID) else {
+            throw CommunityError.notAllowed("election \(electionID) has no signed election definition (it is signed when polling opens)")
         }
         let recordElection = RecordElection(
             id: electionID,
@@ -57,10 +53,11 @@ extension AppDatabase {
             title: election.title, method: election.method.rawValue, electionDay: election.electionDay.description,
             posts: rules.posts.map { .init(post: $0, seats: rules.seats(for: $0)) }, rulesDigest: rulesDigest,
             announcedOn: election.announcedOn?.description, rollPublishedOn: election.rollPublishedOn?.description,
-            candidateListPublishedOn: election.candidateListPublishedOn?.description, committee: committee,
-            signaturesRequired: rules.resultSignaturesRequired ?? committee.count / 2 + 1, rehearsal: try Self.isRehearsal(db, community) ? true : nil)
+            candidateListPublishedOn: election.candidateListPublishedOn?.description, rehearsal: try Self.isRehearsal(db, community) ? true : nil)
         try writer.write(ElectionRecordFormat.electionFile, try CanonicalJSON.encode(recordElection))
         try writer.write(ElectionRecordFormat.rulesFile, try CanonicalJSON.encode(rules))
+        try writer.write(ElectionRecordFormat.definitionFile, definition.bytes)
+        try writer.write(ElectionRecordFormat.definitionSignatureFile, definition.signature)
 
         let rollLines = try rollLines(db, electionID: electionID, includeRemoved: true, extra: "", arguments: [])
         try writer.write(ElectionRecordFormat.rollFile, try CanonicalJSON.encode(RecordRoll(
@@ -89,6 +86,19 @@ extension AppDatabase {
             try writer.write(ElectionRecordFormat.paperFile(round: round.number), Data(round.paperJSON.utf8))
         }
         try writer.write(ElectionRecordFormat.roundsFile, try CanonicalJSON.encode(rounds))
+        // Every box's count sheet with the election key's and the scrutineers' signatures.
+        for round in tally.rounds {
+            for box in try BallotBox.filter(Column("roundID") == round.id).order(Column("number")).fetchAll(db) {
+                guard let json = box.countSheetJSON, let signature = box.countSheetSignature else {
+                    throw CommunityError.notAllowed("round \(round.number), \(box.name): no signed count sheet (the box is not closed)")
+                }
+                try writer.write(ElectionRecordFormat.countSheetFile(round: round.number, box: box.number), Data(json.utf8))
+                try writer.write(ElectionRecordFormat.countSheetSignatureFile(round: round.number, box: box.number), signature)
+                for signed in try Self.countSheetSignatures(db, boxID: box.id!) {
+                    try writer.write(ElectionRecordFormat.countSheetMemberSignatureFile(round: round.number, box: box.number, member: signed.member), signed.signature)
+                }
+            }
+        }
 
         let (logHead, ballots) = try streamBallotLog(db, electionID: electionID, closed: Set(tally.rounds.compactMap(\.id)), to: writer)
         let tallies = zip(tally.inputs, outcome.rounds).map { RecordTally(input: $0, outcome: $1.outcome) }
@@ -147,12 +157,18 @@ extension AppDatabase {
                 throw CommunityError.notAllowed("the result needs \(content.outcome.pending.count) more round(s) first")
             }
             guard signingKey.keyID == content.tally.election.keyID else { throw CommunityError.notAllowed("not this election's key") }
-            // The committee's keys are fixed in the certified record: enough members must have one
-            // (made when they set their own password) for the result to be countersigned at all.
-            let keyed = content.election.committee.filter { $0.publicKey != nil }
-            guard keyed.count >= content.election.signaturesRequired else {
-                let missing = content.election.committee.filter { $0.publicKey == nil }.map(\.name).joined(separator: "、")
-                throw CommunityError.notAllowed("only \(keyed.count) of the election committee's members have a countersigning key and \(content.election.signaturesRequired) must countersign: \(missing) must first sign in and set their own password")
+            // Every box's count sheet signed by the committee's scrutineers.
+            let unsigned = try Self.countSheetsAwaitingScrutineers(db, electionID: electionID)
+            guard unsigned.isEmpty else {
+                throw CommunityError.notAllowed("the count sheet of \(unsigned.joined(separator: "; ")) lacks its scrutineer signature: a scrutineer (监票人) of the election committee signs it on the box's page first")
+            }
+            // The committee's keys were fixed when polling opened: enough of them must still serve.
+            if let definition = try Self.electionDefinition(db, electionID: electionID)?.definition {
+                let serving = Set(try Int64.fetchAll(db, sql: "SELECT id FROM electionCommitteeMember WHERE electionID = ? AND active", arguments: [electionID]))
+                let able = definition.committee.filter { $0.publicKey != nil && serving.contains($0.member) }
+                guard able.count >= definition.signaturesRequired else {
+                    throw CommunityError.notAllowed("only \(able.count) serving members of the election committee hold a key the election definition registers, and \(definition.signaturesRequired) must countersign")
+                }
             }
             let names = content.tally.names
             let statement = ResultStatement(
@@ -191,7 +207,8 @@ extension AppDatabase {
         let bytes = Data((row["statementJSON"] as String).utf8)
         let statement = try JSONDecoder().decode(ResultStatement.self, from: bytes)
         let election = try fetchElection(db, electionID)
-        let serving = try Int.fetchOne(db, sql: "SELECT count(*) FROM electionCommitteeMember WHERE electionID = ? AND active", arguments: [electionID]) ?? 0
+        let definition = try electionDefinition(db, electionID: electionID)?.definition
+        let committeeSize = try KeyedCommittee.current(db, election: election).members.count
         let counters = try Row.fetchAll(db, sql: """
             SELECT countersignatureJSON, signature, publicKeyPEM FROM resultCountersignature WHERE electionID = ? ORDER BY memberID
             """, arguments: [electionID]).map { row in
@@ -200,7 +217,7 @@ extension AppDatabase {
                     publicKeyPEM: row["publicKeyPEM"] as String)
         }
         return CertifiedResult(statement: statement, statementBytes: bytes, signature: row["signature"], countersignatures: counters,
-                               required: election.rules.resultSignaturesRequired ?? serving / 2 + 1)
+                               required: definition?.signaturesRequired ?? KeyedCommittee.required(rules: election.rules, committeeSize: committeeSize))
     }
 
     /// A committee member countersigns the certified statement with their own key, opened with
@@ -222,11 +239,10 @@ extension AppDatabase {
             }
             let listed = try String.fetchOne(db, sql: "SELECT publicKeyPEM FROM accountKey WHERE accountID = ?", arguments: [accountID])
             guard listed == key.publicKey.pemRepresentation else { throw CommunityError.notAllowed("the account's key changed") }
-            // Only a key the certified record registers counts (a key made later is not in it).
-            if let frozen = try Self.frozenRecordFiles(db, electionID: electionID)?[ElectionRecordFormat.electionFile],
-               let definition = try? JSONDecoder().decode(RecordElection.self, from: frozen),
-               definition.committee.first(where: { $0.member == memberID })?.publicKey != key.publicKey.pemRepresentation {
-                throw CommunityError.notAllowed("your countersigning key is not the one the certified record registers for you (it was made or changed after certification), so it cannot count")
+            // Only a key the signed election definition registers counts (a key made later is not in it).
+            guard let definition = try Self.electionDefinition(db, electionID: electionID)?.definition,
+                  definition.committee.first(where: { $0.member == memberID })?.publicKey == key.publicKey.pemRepresentation else {
+                throw CommunityError.notAllowed("your countersigning key is not the one the election definition registers for you (it was made or changed after polling opened, or you joined later), so it cannot count")
             }
             let countersignature = Countersignature(format: ElectionRecordFormat.countersignatureFormat, election: electionID,
                                                     statement: certified.statementDigest, member: memberID, name: member["name"],
@@ -290,7 +306,6 @@ extension AppDatabase {
                 let member = counter.countersignature.member
                 try writer.write(ElectionRecordFormat.countersignatureFile(member: member), counter.bytes, listed: false)
                 try writer.write(ElectionRecordFormat.countersignatureSignatureFile(member: member), counter.signature, listed: false)
-                try writer.write(ElectionRecordFormat.memberKeyFile(member: member), Data(counter.publicKeyPEM.utf8), listed: false)
             }
             guard signingKey.keyID == certified.statement.key else { throw CommunityError.notAllowed("not this election's key") }
             let certificates = try Self.signCertificates(certified, signingKey: signingKey)

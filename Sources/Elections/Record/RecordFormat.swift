@@ -2,12 +2,12 @@ import Community
 import Foundation
 import Notary
 
-/// The public election record, version 2 (ballots/README.md): the files it holds and their
+/// The public election record, version 3 (ballots/README.md): the files it holds and their
 /// JSON shapes. Every JSON file is canonical JSON (sorted keys, no spaces); `ballots.jsonl` is
 /// the ballot log, one canonical line per ballot each followed by `\n`.
 public enum ElectionRecordFormat {
     /// The format named in the manifest; a verifier refuses any other.
-    public static let version = "xuanyi-election-record/2"
+    public static let version = "xuanyi-election-record/3"
     public static let statementFormat = "xuanyi-result-statement/1"
     public static let countersignatureFormat = "xuanyi-countersignature/1"
     public static let certificateFormat = "xuanyi-certificate/1"
@@ -24,6 +24,16 @@ public enum ElectionRecordFormat {
     public static let resultFile = "result.json"
     public static let electionKeyFile = "keys/election.pub.pem"
     public static func paperFile(round: Int) -> String { "papers/round-\(round).json" }
+    /// The signed election definition (`ElectionDefinition`) and the election key's signature.
+    public static let definitionFile = "definition.json"
+    public static let definitionSignatureFile = "definition.sig"
+    /// A box's count sheet (`CountSheet`), the election key's signature over it, and each
+    /// scrutineer's (member M of the definition).
+    public static func countSheetFile(round: Int, box: Int) -> String { "countsheets/round-\(round)-box-\(box).json" }
+    public static func countSheetSignatureFile(round: Int, box: Int) -> String { "countsheets/round-\(round)-box-\(box).sig" }
+    public static func countSheetMemberSignatureFile(round: Int, box: Int, member: Int64) -> String {
+        "countsheets/round-\(round)-box-\(box).member-\(member).sig"
+    }
 
     // Files outside the manifest, each covered by a signature.
     public static let manifestFile = "manifest.json"
@@ -33,7 +43,6 @@ public enum ElectionRecordFormat {
     public static let certificatesFile = "certificates.json"
     public static func countersignatureFile(member: Int64) -> String { "countersignatures/member-\(member).json" }
     public static func countersignatureSignatureFile(member: Int64) -> String { "countersignatures/member-\(member).sig" }
-    public static func memberKeyFile(member: Int64) -> String { "keys/member-\(member).pub.pem" }
 }
 
 /// `manifest.json`: the format and every content file with its size and SHA-256.
@@ -53,7 +62,8 @@ public struct RecordManifest: Codable, Sendable, Equatable {
     }
 }
 
-/// `election.json`: what was elected, how, and by whom the result is countersigned.
+/// `election.json`: what was elected and how (who signs for the election committee is in the
+/// signed `definition.json`).
 public struct RecordElection: Codable, Sendable, Equatable {
     public struct Community: Codable, Sendable, Equatable {
         public var code: String
@@ -65,13 +75,6 @@ public struct RecordElection: Codable, Sendable, Equatable {
         public var post: Post
         public var seats: Int
     }
-    public struct CommitteeMember: Codable, Sendable, Equatable {
-        public var member: Int64
-        public var name: String
-        public var roles: [String]
-        /// The member's own public key (SPKI PEM), nil for an account that has none yet.
-        public var publicKey: String?
-    }
     public var id: Int64
     public var community: Community
     public var title: String
@@ -82,10 +85,6 @@ public struct RecordElection: Codable, Sendable, Equatable {
     public var announcedOn: String?
     public var rollPublishedOn: String?
     public var candidateListPublishedOn: String?
-    /// Election committee members serving when the result was certified.
-    public var committee: [CommitteeMember]
-    /// Countersignatures that make the result final.
-    public var signaturesRequired: Int
     /// Present (true) only in a record from a rehearsal (演练) database: practice, not a real election.
     public var rehearsal: Bool? = nil
 }

@@ -271,13 +271,20 @@ private struct Run {
               let roll = decode(RecordRoll.self, ElectionRecordFormat.rollFile),
               let persons = decode([RecordPerson].self, ElectionRecordFormat.personsFile),
               let rounds = decode([RecordRound].self, ElectionRecordFormat.roundsFile),
-              let candidates = decode([RecordCandidate].self, ElectionRecordFormat.candidatesFile) else { return }
+              let candidates = decode([RecordCandidate].self, ElectionRecordFormat.candidatesFile),
+              let definition = decode(ElectionDefinition.self, ElectionRecordFormat.definitionFile) else { return }
         rehearsal = election.rehearsal == true
+        guard let keyPEM = contents[ElectionRecordFormat.electionKeyFile].map({ String(decoding: $0, as: UTF8.self) }),
+              let electionKey = try? Ed25519PublicKey(pem: keyPEM) else {
+            fail("选举公钥缺失或无效", "the election public key is missing or not an Ed25519 key", file: ElectionRecordFormat.electionKeyFile)
+            return
+        }
+        self.electionKey = electionKey
         // Fields this verifier does not know are refused, not skipped: a mark such as
         // `rehearsal` must never pass unread (the schemas say additionalProperties: false).
         // (`decode` refused fields this verifier does not know in each of these files.)
-        checkNoStrayFiles(manifest, committee: election.committee.map(\.member))
-        checkDefinition(election: election, rules: rules, papers: rounds.map(\.number))
+        checkNoStrayFiles(manifest, committee: definition.committee.map(\.member), rounds: rounds)
+        checkDefinition(definition, election: election, rules: rules, key: electionKey)
         checks.append(.electronicVoting(rules: rules, rounds: rounds))
         let rulesDigest = contents[ElectionRecordFormat.rulesFile].map { SHA256.hash($0).hex } ?? ""
         if rulesDigest == election.rulesDigest, (try? CanonicalJSON.encode(rules)) == contents[ElectionRecordFormat.rulesFile] {
@@ -309,12 +316,7 @@ private struct Run {
         }
 
         // 3. The ballot log, streamed.
-        guard let keyPEM = contents[ElectionRecordFormat.electionKeyFile].map({ String(decoding: $0, as: UTF8.self) }),
-              let electionKey = try? Ed25519PublicKey(pem: keyPEM) else {
-            fail("选举公钥缺失或无效", "the election public key is missing or not an Ed25519 key", file: ElectionRecordFormat.electionKeyFile)
-            return
-        }
-        self.electionKey = electionKey
+        let sheets = readCountSheets(rounds: rounds)
         var wanted: [(name: String, receipt: SignedReceipt)] = []
         for (name, data) in receipts {
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -356,7 +358,8 @@ private struct Run {
             return
         }
         var log = LogScan(election: election.id, rounds: rounds, papers: papers, rules: rules, isWoman: { women.contains($0) }, known: known,
-                          wanted: Set(wanted.map(\.receipt.statement.tracking)), logBytes: fileEntry.bytes)
+                          wanted: Set(wanted.map(\.receipt.statement.tracking)), logBytes: fileEntry.bytes,
+                          heads: Set(sheets.values.map(\.sheet.head.seq).filter { $0 > 0 }))
         log.scan(directory.appendingPathComponent(ElectionRecordFormat.ballotsFile))
         ballotCount = log.lines
         if let (line, field, zh, en) = log.failure {
@@ -408,10 +411,13 @@ private struct Run {
             pass("票箱核对：\(detail)", "box accounting: \(detailEN)")
         }
 
+        checkCountSheets(sheets, rounds: rounds, papers: papers, log: log, definition: definition, key: electionKey)
+
         // 5. Recount and compare.
+        let roundCounts = log.counts
         let inputs = rounds.compactMap { round -> RoundInput? in
             guard let paper = papers[round.number] else { return nil }
-            return RoundInput(number: round.number, kind: round.kind, paper: paper, count: log.counts[round.number] ?? BallotCount(), issued: round.issued)
+            return RoundInput(number: round.number, kind: round.kind, paper: paper, count: roundCounts[round.number] ?? BallotCount(), issued: round.issued)
         }
         let outcome = ElectionTally.decide(inputs, rules: rules, rollSize: roll.voters, isWoman: { women.contains($0) })
         // Every later round must settle a round an earlier one asked for (counting-rules §8).
@@ -460,7 +466,7 @@ private struct Run {
         } else {
             fail("结果声明的签名无效", "the result statement's signature does not verify", file: ElectionRecordFormat.statementSignatureFile)
         }
-        checkCountersignatures(election: election, statementBytes: statementBytes)
+        checkCountersignatures(definition: definition, election: election.id, statementBytes: statementBytes)
         checkCertificates(statement: statement, statementBytes: statementBytes, key: electionKey)
     }
 
@@ -478,7 +484,7 @@ private struct Run {
     }
 
     /// A manifest path: relative, no `.`/`..`/empty component, no backslash, and one of the
-    /// files a record has (`papers/round-N.json` for its rounds).
+    /// files a record has (`papers/round-N.json` for its rounds, `countsheets/…` for its boxes).
     static func isRecordPath(_ path: String) -> Bool {
         guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\") else { return false }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
@@ -486,23 +492,53 @@ private struct Run {
         let fixed: Set<String> = [ElectionRecordFormat.electionFile, ElectionRecordFormat.rulesFile, ElectionRecordFormat.rollFile,
                                    ElectionRecordFormat.candidatesFile, ElectionRecordFormat.personsFile, ElectionRecordFormat.roundsFile,
                                    ElectionRecordFormat.ballotsFile, ElectionRecordFormat.tallyFile, ElectionRecordFormat.resultFile,
-                                   ElectionRecordFormat.electionKeyFile]
+                                   ElectionRecordFormat.electionKeyFile, ElectionRecordFormat.definitionFile, ElectionRecordFormat.definitionSignatureFile]
         if fixed.contains(path) { return true }
+        if parts.count == 2, parts[0] == "countsheets" { return countSheetPath(path) != nil }
         guard parts.count == 2, parts[0] == "papers", parts[1].hasPrefix("round-"), parts[1].hasSuffix(".json"),
               let number = Int(parts[1].dropFirst(6).dropLast(5)), number > 0, ElectionRecordFormat.paperFile(round: number) == path else { return false }
         return true
     }
 
-    /// Every file of the record is listed, or is one of the unlisted signatures and keys of
-    /// a registered committee member; nothing is a link, a device or an unexpected folder.
-    mutating func checkNoStrayFiles(_ manifest: RecordManifest, committee: [Int64]) {
+    /// What a `countsheets/` path is: a box's sheet (`member` nil, `signature` false), the
+    /// election key's signature over it, or member M's; nil for any other name.
+    static func countSheetPath(_ path: String) -> (round: Int, box: Int, signature: Bool, member: Int64?)? {
+        guard path.hasPrefix("countsheets/round-") else { return nil }
+        let name = path.dropFirst("countsheets/round-".count)
+        let pieces = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard pieces.count == 2 || pieces.count == 3 else { return nil }
+        let place = pieces[0].split(separator: "-", omittingEmptySubsequences: false)
+        guard place.count == 3, place[1] == "box", let round = Int(place[0]), round > 0, let box = Int(place[2]), box >= 0 else { return nil }
+        var result: (round: Int, box: Int, signature: Bool, member: Int64?)
+        if pieces.count == 2 {
+            guard pieces[1] == "json" || pieces[1] == "sig" else { return nil }
+            result = (round, box, pieces[1] == "sig", nil)
+        } else {
+            guard pieces[2] == "sig", pieces[1].hasPrefix("member-"), let member = Int64(pieces[1].dropFirst(7)), member > 0 else { return nil }
+            result = (round, box, true, member)
+        }
+        // Only the one spelling (no leading zeros, no signs).
+        let canonical = result.member.map { ElectionRecordFormat.countSheetMemberSignatureFile(round: round, box: box, member: $0) }
+            ?? (result.signature ? ElectionRecordFormat.countSheetSignatureFile(round: round, box: box) : ElectionRecordFormat.countSheetFile(round: round, box: box))
+        return canonical == path ? result : nil
+    }
+
+    /// Every file of the record is listed, or is one of the unlisted countersignatures of a
+    /// member of the signed definition; every listed count-sheet file belongs to a box of
+    /// `rounds.json`; nothing is a link, a device or an unexpected folder.
+    mutating func checkNoStrayFiles(_ manifest: RecordManifest, committee: [Int64], rounds: [RecordRound]) {
         var allowed = Set(manifest.files.map(\.path) + [ElectionRecordFormat.manifestFile, ElectionRecordFormat.sumsFile, ElectionRecordFormat.statementFile,
                                                         ElectionRecordFormat.statementSignatureFile, ElectionRecordFormat.certificatesFile])
         for member in committee {
-            allowed.formUnion([ElectionRecordFormat.countersignatureFile(member: member), ElectionRecordFormat.countersignatureSignatureFile(member: member),
-                               ElectionRecordFormat.memberKeyFile(member: member)])
+            allowed.formUnion([ElectionRecordFormat.countersignatureFile(member: member), ElectionRecordFormat.countersignatureSignatureFile(member: member)])
         }
-        let folders: Set<String> = ["keys", "papers", "countersignatures"]
+        let boxes = Set(rounds.flatMap { round in round.boxes.map { BoxKey(round: round.number, box: $0.number) } })
+        for file in manifest.files {
+            if let place = Self.countSheetPath(file.path), !boxes.contains(BoxKey(round: place.round, box: place.box)) {
+                fail("清单列出的 \(file.path) 不属于 rounds.json 中的任何票箱", "the manifest lists \(file.path), which belongs to no box of rounds.json", file: file.path)
+            }
+        }
+        let folders: Set<String> = ["keys", "papers", "countersignatures", "countsheets"]
         let root = directory.standardizedFileURL.path
         let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey],
                                                         options: [])
@@ -528,45 +564,64 @@ private struct Run {
         for (path, zh, en) in stray.sorted(by: { $0.0 < $1.0 }) { fail(zh, en, file: path) }
     }
 
-    /// What the definition itself must satisfy: the countersignatures needed follow from the
-    /// frozen rule set and the registered committee (never from the record's own say), each
-    /// member has one key of their own, and one key counts once.
-    mutating func checkDefinition(election: RecordElection, rules: RuleSet, papers: [Int]) {
-        let required = rules.resultSignaturesRequired ?? election.committee.count / 2 + 1
-        if election.signaturesRequired != required || required < 1 {
-            fail("election.json 记载需会签 \(election.signaturesRequired) 名，按规则集与登记的 \(election.committee.count) 名成员应为 \(required) 名",
-                 "election.json asks for \(election.signaturesRequired) countersignatures; the rule set and the \(election.committee.count) registered members require \(required)",
-                 file: ElectionRecordFormat.electionFile, field: "signaturesRequired")
+    /// The signed election definition: signed by the election key (so by the anchor, when one
+    /// is given), the same election as `election.json`, and what it must satisfy — the
+    /// countersignatures needed follow from the frozen rule set and its committee (never from
+    /// the record's own say), and each member has a key of their own.
+    mutating func checkDefinition(_ definition: ElectionDefinition, election: RecordElection, rules: RuleSet, key: Ed25519PublicKey) {
+        let path = ElectionRecordFormat.definitionFile
+        guard let bytes = contents[path], let signature = contents[ElectionRecordFormat.definitionSignatureFile],
+              key.isValidSignature(signature, for: bytes), definition.key == key.keyID else {
+            fail("选举定义 definition.json 的签名不是本选举公钥所签", "definition.json is not signed by this election's key", file: ElectionRecordFormat.definitionSignatureFile)
+            return
         }
-        let keys = election.committee.compactMap { $0.publicKey.flatMap { try? Ed25519PublicKey(pem: $0) }?.rawRepresentation }
-        if Set(keys).count != keys.count || Set(election.committee.map(\.member)).count != election.committee.count {
-            fail("选举委员会中有成员重复或共用同一公钥", "the committee lists a member twice, or two members share one key",
-                 file: ElectionRecordFormat.electionFile, field: "committee")
+        var same = definition.format == ElectionDefinition.format && definition.election == election.id && definition.community == election.community
+            && definition.title == election.title && definition.method == election.method && definition.electionDay == election.electionDay
+        same = same && definition.posts == election.posts && definition.rulesDigest == election.rulesDigest
+        if !same {
+            fail("选举定义与 election.json 记载的选举（名称、方式、日期、职位名额或规则集摘要）不一致",
+                 "definition.json and election.json describe different elections (title, method, day, posts and seats or rule-set digest)", file: path)
         }
+        let required = KeyedCommittee.required(rules: rules, committeeSize: definition.committee.count)
+        if definition.signaturesRequired != required || required < 1 {
+            fail("选举定义记载需会签 \(definition.signaturesRequired) 名，按规则集与登记的 \(definition.committee.count) 名成员应为 \(required) 名",
+                 "definition.json asks for \(definition.signaturesRequired) countersignatures; the rule set and the \(definition.committee.count) registered members require \(required)",
+                 file: path, field: "signaturesRequired")
+        }
+        let keys = definition.committee.compactMap { $0.publicKey.flatMap { try? Ed25519PublicKey(pem: $0) }?.rawRepresentation }
+        if Set(keys).count != keys.count || Set(definition.committee.map(\.member)).count != definition.committee.count
+            || keys.count != definition.committee.compactMap(\.publicKey).count || keys.contains(key.rawRepresentation) {
+            fail("选举定义中有成员重复、公钥无效或共用同一公钥（或与选举公钥相同）", "the definition lists a member twice, a key that is not Ed25519, or two members (or a member and the election) sharing one key",
+                 file: path, field: "committee")
+        }
+        let fingerprints = definition.committee.compactMap { member in
+            member.publicKey.flatMap { try? Ed25519PublicKey(pem: $0) }.map { "\(member.name) \($0.fingerprint.prefix(16))" }
+        }.joined(separator: "，")
+        pass("选举定义（第 \(definition.version) 版，\(definition.at)）由选举公钥签署，登记选举委员会成员公钥：\(fingerprints)（请与选举委员会公告核对）",
+             "the election definition (version \(definition.version), \(definition.at)) is signed by the election key; members' keys: \(fingerprints) (compare with the committee's notice)")
     }
 
-    mutating func checkCountersignatures(election: RecordElection, statementBytes: Data) {
+    mutating func checkCountersignatures(definition: ElectionDefinition, election: Int64, statementBytes: Data) {
         let statementDigest = SHA256.hash(statementBytes).hex
         var signed: Set<Int64> = []
         var signedKeys: Set<Data> = []
-        for member in election.committee {
+        for member in definition.committee {
             let path = ElectionRecordFormat.countersignatureFile(member: member.member)
             guard let data = read(path) else { continue }
             guard let countersignature = decode(Countersignature.self, path, data: data) else { continue }
             guard let pem = member.publicKey, let key = try? Ed25519PublicKey(pem: pem) else {
-                fail("\(member.name) 没有登记的公钥", "\(member.name) has no registered public key", file: path)
+                fail("\(member.name) 在选举定义中没有登记公钥，其会签不计", "\(member.name) has no key in the election definition: the countersignature cannot count", file: path)
                 continue
             }
-            let keyFile = read(ElectionRecordFormat.memberKeyFile(member: member.member)).map { String(decoding: $0, as: UTF8.self) }
-            if countersignature.format != ElectionRecordFormat.countersignatureFormat || countersignature.election != election.id
-                || countersignature.statement != statementDigest || countersignature.member != member.member || countersignature.key != key.keyID
-                || keyFile != pem {
-                fail("\(member.name) 的会签与结果声明或登记的公钥不符", "\(member.name)'s countersignature does not name this statement, member or key", file: path)
+            if countersignature.format != ElectionRecordFormat.countersignatureFormat || countersignature.election != election
+                || countersignature.statement != statementDigest || countersignature.member != member.member || countersignature.key != key.keyID {
+                fail("\(member.name) 的会签与结果声明或选举定义登记的公钥不符", "\(member.name)'s countersignature does not name this statement, member or registered key", file: path)
                 continue
             }
             guard let signature = read(ElectionRecordFormat.countersignatureSignatureFile(member: member.member)),
                   key.isValidSignature(signature, for: data) else {
-                fail("\(member.name) 的会签签名无效", "\(member.name)'s countersignature does not verify", file: ElectionRecordFormat.countersignatureSignatureFile(member: member.member))
+                fail("\(member.name) 的会签签名不能用选举定义登记的公钥验证", "\(member.name)'s countersignature does not verify with the key the election definition registers",
+                     file: ElectionRecordFormat.countersignatureSignatureFile(member: member.member))
                 continue
             }
             guard !signedKeys.contains(key.rawRepresentation) else {
@@ -577,20 +632,111 @@ private struct Run {
             signed.insert(member.member)
         }
         let enumerator = FileManager.default.enumerator(atPath: directory.appendingPathComponent("countersignatures").path)
-        let committee = Set(election.committee.map { ElectionRecordFormat.countersignatureFile(member: $0.member) })
+        let committee = Set(definition.committee.map { ElectionRecordFormat.countersignatureFile(member: $0.member) })
         while let name = enumerator?.nextObject() as? String {
             if name.hasSuffix(".json"), !committee.contains("countersignatures/\(name)") {
-                fail("会签 \(name) 不属于选举委员会成员", "countersignature \(name) is not by a member of the election committee", file: "countersignatures/\(name)")
+                fail("会签 \(name) 不属于选举定义登记的选举委员会成员", "countersignature \(name) is not by a member the election definition registers", file: "countersignatures/\(name)")
             }
         }
-        final = signed.count >= election.signaturesRequired
-        let names = election.committee.filter { signed.contains($0.member) }.map(\.name).joined(separator: "、")
+        final = signed.count >= definition.signaturesRequired
+        let names = definition.committee.filter { signed.contains($0.member) }.map(\.name).joined(separator: "、")
         if final {
-            pass("\(signed.count) 名选举委员会成员会签有效（需 \(election.signaturesRequired) 名）：\(names)",
-                 "\(signed.count) valid countersignatures by election committee members (\(election.signaturesRequired) needed)")
+            pass("\(signed.count) 名选举委员会成员会签有效（需 \(definition.signaturesRequired) 名，均为选举定义登记的公钥）：\(names)",
+                 "\(signed.count) valid countersignatures by election committee members with the keys the definition registers (\(definition.signaturesRequired) needed)")
         } else {
-            pass("已有 \(signed.count) 名成员会签，需 \(election.signaturesRequired) 名：结果尚未生效",
-                 "\(signed.count) countersignatures of \(election.signaturesRequired) needed: the result is not final yet")
+            pass("已有 \(signed.count) 名成员会签，需 \(definition.signaturesRequired) 名：结果尚未生效",
+                 "\(signed.count) countersignatures of \(definition.signaturesRequired) needed: the result is not final yet")
+        }
+    }
+
+    /// Every box's count sheet as the record carries it (decoded strictly), by box.
+    mutating func readCountSheets(rounds: [RecordRound]) -> [BoxKey: (sheet: CountSheet, bytes: Data)] {
+        var sheets: [BoxKey: (sheet: CountSheet, bytes: Data)] = [:]
+        for round in rounds {
+            for box in round.boxes {
+                let path = ElectionRecordFormat.countSheetFile(round: round.number, box: box.number)
+                guard let data = contents[path] else {
+                    fail("第 \(round.number) 轮 \(box.name) 缺少计票结果单 \(path)", "round \(round.number), \(box.name): the count sheet \(path) is missing", file: path)
+                    continue
+                }
+                if let sheet = decode(CountSheet.self, path, data: data) { sheets[BoxKey(round: round.number, box: box.number)] = (sheet, data) }
+            }
+        }
+        return sheets
+    }
+
+    /// Each box's count sheet: signed by the election key and by at least
+    /// `CountSheetRule.scrutineerSignatures` scrutineers with the keys the definition registers
+    /// (one per key); its figures are the box's lines in the log recounted; its head is the
+    /// log's line at that seq, and no line of the box comes after it.
+    mutating func checkCountSheets(_ sheets: [BoxKey: (sheet: CountSheet, bytes: Data)], rounds: [RecordRound], papers: [Int: BallotPaper], log: LogScan,
+                                   definition: ElectionDefinition, key: Ed25519PublicKey) {
+        let scrutineers = Dictionary(definition.committee.filter { $0.roles.contains(CommitteeRole.scrutineer.rawValue) }.compactMap { member in
+            member.publicKey.flatMap { try? Ed25519PublicKey(pem: $0) }.map { (member.member, (name: member.name, key: $0)) }
+        }, uniquingKeysWith: { a, _ in a })
+        let listed = manifest?.files.map(\.path) ?? []
+        var allOK = true
+        for round in rounds {
+            for box in round.boxes {
+                let place = BoxKey(round: round.number, box: box.number)
+                guard let (sheet, bytes) = sheets[place], let paper = papers[round.number] else { allOK = false; continue }
+                let path = ElectionRecordFormat.countSheetFile(round: round.number, box: box.number)
+                let label = "第 \(round.number) 轮 \(box.name)", labelEN = "round \(round.number), \(box.name)"
+                guard let signature = contents[ElectionRecordFormat.countSheetSignatureFile(round: round.number, box: box.number)],
+                      key.isValidSignature(signature, for: bytes) else {
+                    fail("\(label) 的计票结果单没有有效的选举公钥签名", "\(labelEN): the count sheet is not signed by the election key",
+                         file: ElectionRecordFormat.countSheetSignatureFile(round: round.number, box: box.number))
+                    allOK = false
+                    continue
+                }
+                // The scrutineers' signatures.
+                var signers: [String] = []
+                var keys: Set<Data> = []
+                for file in listed {
+                    guard let found = Self.countSheetPath(file), found.round == round.number, found.box == box.number, let member = found.member else { continue }
+                    guard let scrutineer = scrutineers[member], let signed = contents[file], scrutineer.key.isValidSignature(signed, for: bytes),
+                          keys.insert(scrutineer.key.rawRepresentation).inserted else {
+                        fail("\(label) 的计票结果单上 \(file) 不是选举定义登记的监票人的有效签名", "\(labelEN): \(file) is not a valid signature by a scrutineer the election definition registers",
+                             file: file)
+                        allOK = false
+                        continue
+                    }
+                    signers.append(scrutineer.name)
+                }
+                if signers.count < CountSheetRule.scrutineerSignatures {
+                    fail("\(label) 的计票结果单缺少监票人签名（至少 \(CountSheetRule.scrutineerSignatures) 名选举委员会监票人以本人公钥签名）",
+                         "\(labelEN): the count sheet lacks its scrutineers' signatures (at least \(CountSheetRule.scrutineerSignatures) of the election committee's scrutineers sign with their own keys)",
+                         file: path)
+                    allOK = false
+                }
+                // The figures, recounted from the box's lines.
+                let expected = CountSheet(election: definition.election, round: round.number, box: box.number, name: box.name, kind: box.kind,
+                                          issued: box.issued, handCount: box.collected, count: log.boxCounts[place] ?? BallotCount(), paper: paper,
+                                          head: sheet.head, scrutineers: sheet.scrutineers, at: sheet.at)
+                if let want = try? CanonicalJSON.encode(expected), want != bytes {
+                    let (field, should, says) = JSONDifference.first(expected: want, actual: bytes)
+                    fail("\(label) 的计票结果单与日志中该票箱的选票重新计数不符：\(field) 应为 \(should)，记录为 \(says)",
+                         "\(labelEN): the count sheet differs from a recount of the box's ballots in the log: \(field) should be \(should), the sheet says \(says)",
+                         file: path, field: field)
+                    allOK = false
+                }
+                // The head: the log up to it is the one signed at the close.
+                let headOK = sheet.head.seq == 0 ? sheet.head.tracking == SHA256Digest.zero.hex : log.headCodes[sheet.head.seq] == sheet.head.tracking
+                if !headOK {
+                    fail("\(label) 的计票结果单记载关箱时日志头为第 \(sheet.head.seq) 行 \(sheet.head.tracking.prefix(16))…，日志中该行不是它：此前的日志已被改动",
+                         "\(labelEN): the count sheet's head (line \(sheet.head.seq), \(sheet.head.tracking.prefix(16))…) is not that line of the log: the log before it was changed",
+                         file: path, field: "head")
+                    allOK = false
+                } else if let last = log.lastSeq[place], last > sheet.head.seq {
+                    fail("\(label) 在关箱签署的日志头（第 \(sheet.head.seq) 行）之后还有选票（第 \(last) 行）", "\(labelEN): a ballot of the box (line \(last)) comes after the head signed at its close (line \(sheet.head.seq))",
+                         file: ElectionRecordFormat.ballotsFile, line: last, field: "box")
+                    allOK = false
+                }
+            }
+        }
+        if allOK {
+            pass("\(sheets.count) 张计票结果单：选举公钥与监票人签名有效，票数与日志重新计数一致，关箱时的日志头与日志一致",
+                 "\(sheets.count) count sheets: election-key and scrutineer signatures valid, figures match a recount of each box, heads at closing match the log")
         }
     }
 
@@ -659,8 +805,22 @@ private struct LogScan {
     /// The log head: the last line's tracking code.
     var head: String { Hex.encode(previous) }
     var digest = ""
-    var counts: [Int: BallotCount] = [:]
+    /// Each box's count (a round's is the sum of its boxes', `counts`).
+    var boxCounts: [BoxKey: BallotCount] = [:]
     var perBox: [BoxKey: Int] = [:]
+    /// Each box's last line.
+    var lastSeq: [BoxKey: Int] = [:]
+    /// The lines whose tracking codes a count sheet names as the log's head at its box's close.
+    let heads: Set<Int>
+    /// Those lines' tracking codes, as found.
+    var headCodes: [Int: String] = [:]
+
+    /// Each round's count: its boxes' together.
+    var counts: [Int: BallotCount] {
+        var rounds: [Int: BallotCount] = [:]
+        for (key, count) in boxCounts { rounds[key.round, default: BallotCount()].add(count) }
+        return rounds
+    }
     /// Receipt codes found, by hex code: the line and its round.
     var found: [String: (seq: Int, round: Int)] = [:]
     /// Every electronic line's nonce so far: an electronic ballot entered twice when the box was
@@ -673,8 +833,9 @@ private struct LogScan {
     var failure: (line: Int, field: String?, zh: String, en: String)?
 
     init(election: Int64, rounds: [RecordRound], papers: [Int: BallotPaper], rules: RuleSet, isWoman: @escaping (Int64) -> Bool, known: Set<Int64>,
-         wanted: Set<String>, logBytes: Int) {
+         wanted: Set<String>, logBytes: Int, heads: Set<Int> = []) {
         self.election = election
+        self.heads = heads
         roundNumbers = Set(rounds.map(\.number))
         boxes = Dictionary(rounds.flatMap { round in round.boxes.map { (BoxKey(round: round.number, box: $0.number), $0.kind == BallotBox.Kind.electronic.rawValue) } },
                            uniquingKeysWith: { a, _ in a })
@@ -741,6 +902,7 @@ private struct LogScan {
         let number = lines + 1
         let hasher = self.hasher
         current.withUnsafeMutableBytes { hasher.hash(bytes, into: $0) }
+        if heads.contains(number) { headCodes[number] = Hex.encode(current) }
         defer {
             swap(&previous, &current)
             lines = number
@@ -819,15 +981,17 @@ private struct LogScan {
             return broken("ballot", "选票与第 \(round) 轮选票样式不符：\(fits)", "the ballot does not fit round \(round)'s paper: \(fits)")
         }
         guard let layout = layouts[round] else { return }
-        if counts[round] == nil {
+        let key = BoxKey(round: round, box: box)
+        if boxCounts[key] == nil {
             var count = BallotCount()
             count.prepare(layout)
-            counts[round] = count
+            boxCounts[key] = count
         }
-        counts[round]!.collected += 1
+        boxCounts[key]!.collected += 1
         let rules = self.rules, isWoman = self.isWoman
-        packed.withUnsafeBytes { ballot in counts[round]!.add(packed: ballot, layout: layout, rules: rules, isWoman: isWoman) }
-        perBox[BoxKey(round: round, box: box), default: 0] += 1
+        packed.withUnsafeBytes { ballot in boxCounts[key]!.add(packed: ballot, layout: layout, rules: rules, isWoman: isWoman) }
+        perBox[key, default: 0] += 1
+        lastSeq[key] = number
         if receipted { found[Hex.encode(receiptCode)] = (seq, round) }
     }
 

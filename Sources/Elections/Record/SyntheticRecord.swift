@@ -7,7 +7,8 @@ import Notary
 /// box (box 0: three ballots in ten, each with its nonce, first in the log as when the sealed
 /// box is opened before the paper ballots are entered) and ten paper boxes, ballots with some
 /// write-ins (valid and void), over-marked posts, unreadable parts and blank papers; tallied,
-/// signed with a fresh election key and countersigned by a one-member committee, exactly as an
+/// signed with a fresh election key; the election definition registers a one-member committee
+/// (chair and scrutineer), who signs every box's count sheet and countersigns, exactly as an
 /// exported record. Deterministic for a seed except for the keys. Never used for a real
 /// election.
 public enum SyntheticRecord {
@@ -45,17 +46,23 @@ public enum SyntheticRecord {
         let paperBytes = try CanonicalJSON.encode(paper)
         let paperDigest = SHA256.hash(paperBytes).hex
         let rulesBytes = try CanonicalJSON.encode(rules)
-        let committee = [RecordElection.CommitteeMember(member: 1, name: "委员甲", roles: ["chair"], publicKey: memberKey.publicKey.pemRepresentation)]
         let election = RecordElection(
             id: electionID, community: .init(code: "", name: "基准社区", streetOffice: "", district: ""), title: "基准社区居民委员会换届选举（生成数据）",
             method: "direct", electionDay: "2026-12-20", posts: sections.map { .init(post: $0.post, seats: $0.seats) },
-            rulesDigest: SHA256.hash(rulesBytes).hex, announcedOn: nil, rollPublishedOn: nil, candidateListPublishedOn: nil,
-            committee: committee, signaturesRequired: 1)
+            rulesDigest: SHA256.hash(rulesBytes).hex, announcedOn: nil, rollPublishedOn: nil, candidateListPublishedOn: nil)
+        let definition = ElectionDefinition(
+            format: ElectionDefinition.format, election: electionID, community: election.community, title: election.title, method: election.method,
+            electionDay: election.electionDay, posts: election.posts, rulesDigest: election.rulesDigest,
+            committee: [.init(member: 1, name: "委员甲", roles: ["chair", "scrutineer"], publicKey: memberKey.publicKey.pemRepresentation)],
+            signaturesRequired: 1, version: 1, at: "2026-12-20T07:30:00Z", key: electionKey.keyID)
+        let definitionBytes = try CanonicalJSON.encode(definition)
         let writer = RecordWriter(directory: directory)
         /// When the round opened: every ballot receipt of the round states it (never a ballot's own time).
         let openedAt = "2026-12-20T08:00:00Z"
         try writer.write(ElectionRecordFormat.electionFile, try CanonicalJSON.encode(election))
         try writer.write(ElectionRecordFormat.rulesFile, rulesBytes)
+        try writer.write(ElectionRecordFormat.definitionFile, definitionBytes)
+        try writer.write(ElectionRecordFormat.definitionSignatureFile, try electionKey.sign(definitionBytes))
         let rollSize = count + count / 2
         try writer.write(ElectionRecordFormat.rollFile, try CanonicalJSON.encode(RecordRoll(method: "direct", voters: rollSize, lines: rollSize,
                                                                                            csvSHA256: SHA256.hash(Data("generated".utf8)).hex)))
@@ -73,6 +80,9 @@ public enum SyntheticRecord {
         var scratch: [UInt8] = []
         let boxes = 10
         var perBox = [Int](repeating: 0, count: boxes + 1)
+        var boxCounts = [BallotCount](repeating: tally, count: boxes + 1)
+        /// Each box's last line (its count sheet's head: the boxes close one after another).
+        var boxHeads = [CountSheet.Head](repeating: .init(seq: 0, tracking: SHA256Digest.zero.hex), count: boxes + 1)
         var head = SHA256Digest.zero.hex
         let electronic = count * electronicTenths / 10
         let receiptEvery = receipts > 0 ? max(1, electronic / receipts) : 0
@@ -123,6 +133,9 @@ public enum SyntheticRecord {
                 tally.collected += 1
                 tally.add(ballot, layout: layout, scratch: &scratch, rules: rules, isWoman: { women.contains($0) })
                 perBox[box] += 1
+                boxCounts[box].collected += 1
+                boxCounts[box].add(ballot, layout: layout, scratch: &scratch, rules: rules, isWoman: { women.contains($0) })
+                boxHeads[box] = .init(seq: seq, tracking: head)
                 chunk.append(line)
                 chunk.append(0x0A)
                 if chunk.count >= 1 << 20 { try append(chunk); chunk.removeAll(keepingCapacity: true) }
@@ -135,6 +148,14 @@ public enum SyntheticRecord {
                                       + (1...boxes).map { RecordRound.Box(number: $0, name: "\($0)号票箱", kind: BallotBox.Kind.fixed.rawValue, issued: perBox[$0] + 1,
                                                                           collected: perBox[$0]) })]
         try writer.write(ElectionRecordFormat.roundsFile, try CanonicalJSON.encode(rounds))
+        for box in rounds[0].boxes {
+            let sheet = CountSheet(election: electionID, round: 1, box: box.number, name: box.name, kind: box.kind, issued: box.issued, handCount: box.collected,
+                                   count: boxCounts[box.number], paper: paper, head: boxHeads[box.number], scrutineers: [], at: "2026-12-20T11:00:00Z")
+            let bytes = try CanonicalJSON.encode(sheet)
+            try writer.write(sheet.path, bytes)
+            try writer.write(ElectionRecordFormat.countSheetSignatureFile(round: 1, box: box.number), try electionKey.sign(bytes))
+            try writer.write(ElectionRecordFormat.countSheetMemberSignatureFile(round: 1, box: box.number, member: 1), try memberKey.sign(bytes))
+        }
         let input = RoundInput(number: 1, kind: .main, paper: paper, count: tally, issued: count + boxes)
         let outcome = ElectionTally.decide([input], rules: rules, rollSize: rollSize, isWoman: { women.contains($0) })
         try writer.write(ElectionRecordFormat.tallyFile, try CanonicalJSON.encode([RecordTally(input: input, outcome: outcome.rounds[0].outcome)]))
@@ -162,7 +183,6 @@ public enum SyntheticRecord {
                                                                          at: "2026-12-20T13:00:00Z", key: memberKey.keyID))
         try writer.write(ElectionRecordFormat.countersignatureFile(member: 1), countersignature, listed: false)
         try writer.write(ElectionRecordFormat.countersignatureSignatureFile(member: 1), try memberKey.sign(countersignature), listed: false)
-        try writer.write(ElectionRecordFormat.memberKeyFile(member: 1), Data(memberKey.publicKey.pemRepresentation.utf8), listed: false)
         let certified = CertifiedResult(statement: statement, statementBytes: statementBytes, signature: Data(), countersignatures: [], required: 1)
         try writer.write(ElectionRecordFormat.certificatesFile, try CanonicalJSON.encode(try AppDatabase.signCertificates(certified, signingKey: electionKey)),
                          listed: false)

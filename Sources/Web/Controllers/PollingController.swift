@@ -40,6 +40,8 @@ struct PollingController {
         committee.post("/elections/:id/boxes/:bid/close", use: closeBox)
         committee.post("/elections/:id/boxes/:bid/open", use: openSealedBox)
         committee.post("/api/v1/elections/:id/boxes/:bid/open", use: openSealedBoxAPI)
+        committee.post("/elections/:id/boxes/:bid/count-sheet/sign", use: signCountSheet)
+        committee.post("/api/v1/elections/:id/boxes/:bid/count-sheet/signatures", use: signCountSheetAPI)
         // Public: a closed round's count (409 to everyone while it is open), the proxy list
         let open = routes.open()
         open.get("/elections/:id/rounds/:rid/result", use: resultPage)
@@ -124,7 +126,8 @@ struct PollingController {
     @Sendable func openRounds(request: Request, context: AppRequestContext) async throws -> Response {
         try await act(request, context) { election, account, form in
             let rounds = try database.openMainRounds(electionID: election.id!, communityName: try database.servedCommunity().name,
-                                                     electronic: form["electronic"] == "yes", actor: Actor(account))
+                                                     electronic: form["electronic"] == "yes", signingKey: try elections.signingKey(for: election),
+                                                     actor: Actor(account))
             return "投票已开始 Polling open: \(rounds.count) round(s)"
         }
     }
@@ -459,6 +462,10 @@ struct PollingController {
             boxData["sealedBox"] = sealed
             data["box"] = boxData
         }
+        if var boxData = data["box"] as? [String: Any], let sheet = try countSheetData(box, isCommittee: isCommittee, locale: context.locale) {
+            boxData["sheetSignatures"] = sheet
+            data["box"] = boxData
+        }
         if box.status == .counting, let next {
             data["next"] = next
             data["sections"] = BallotForm.sections(paper)
@@ -559,7 +566,7 @@ struct PollingController {
         try await boxAction(request, context) { election, box, _, account, _ in
             let (sheet, receipt) = try database.closeBox(boxID: box.id!, electionID: election.id!, signingKey: try elections.signingKey(for: election),
                                                          actor: Actor(account))
-            return "计票单已签署 Count sheet signed: \(sheet.ballots.count) ballots\n\(receipt.compactText)"
+            return "计票单已签署 Count sheet signed: \(sheet.ballots) ballots — 待监票人签名 a scrutineer signs it next\n\(receipt.compactText)"
         }
     }
 
