@@ -5,12 +5,19 @@ import GRDB
 /// motion register (supports, history, comments, photos), household access codes, standing
 /// bodies (representatives, council members), meetings with their attendance roll, agenda,
 /// votes and minutes (v1); hearings with participants, speeches, opinions and the signed
-/// report, implementation tracking, and the unlinkable ratings and assessments (v2).
+/// report, implementation tracking, and the unlinkable ratings and assessments (v2); the
+/// co-sign threshold mark, meeting presence codes, notice revisions, postponement and
+/// cancellation, the hearing chair's signature, and the calendar years a community confirmed (v3).
 public enum CouncilsSchema: SchemaModule {
     /// Ratings and assessment scores and the marks of who has rated or scored: on disk in key
     /// order, so nothing pairs a rating with its rater by when they were written
     /// (`AppDatabase.protectAtRest`).
     public static var insertionOrderSensitiveTables: [String] { ["motionRating", "motionRatingMark", "assessmentScore", "assessmentMark"] }
+
+    /// Published council acts: after each, a signed audit head is due (`AuditHeadSchedule`).
+    public static var publicStepActions: Set<String> {
+        ["meeting.notice", "meeting.minutes.publish", "hearing.notice", "hearing.report", "assessment.close"]
+    }
 
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("councils.v1") { db in
@@ -325,6 +332,33 @@ public enum CouncilsSchema: SchemaModule {
                 t.belongsTo("assessment", onDelete: .cascade).notNull()
                 t.column("residentID", .integer).notNull()
                 t.primaryKey(["assessmentID", "residentID"])
+            }
+        }
+        // v3 (issue 21): when a motion's co-signs first reached the threshold (it stays
+        // reached); a meeting's presence code, notice revisions, postponement and
+        // cancellation; the hearing chair's signature of the record.
+        migrator.registerMigration("councils.v3") { db in
+            try db.alter(table: "motion") { t in
+                t.add(column: "thresholdReachedAt", .text)
+            }
+            try db.alter(table: "meeting") { t in
+                t.add(column: "presenceCode", .text)
+                t.add(column: "noticeRevision", .integer).notNull().defaults(to: 0)
+                t.add(column: "postponedFrom", .text)
+                t.add(column: "cancelReason", .text)
+            }
+            try db.alter(table: "hearing") { t in
+                t.add(column: "chairSignedAt", .text)
+                t.add(column: "chairSignedBy", .text)
+            }
+            // A year whose announced holiday arrangement the community has entered.
+            try db.create(table: "calendarYear") { t in
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("year", .integer).notNull()
+                t.column("source", .text).notNull()
+                t.column("confirmedBy", .text).notNull()
+                t.column("confirmedAt", .text).notNull()
+                t.primaryKey(["communityID", "year"])
             }
         }
     }

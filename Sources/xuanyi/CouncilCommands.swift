@@ -58,7 +58,7 @@ struct CouncilCommand: AsyncParsableCommand {
 
     struct Calendar: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a year's holidays and adjusted working days, or set a day.",
-                                                        discussion: "Deadlines count working days. Official days for 2025–2027 are built in (2027: statutory days only until the State Council's arrangement is entered). Local entries override them.")
+                                                        discussion: "Deadlines count working days. The State Council's announced arrangements for 2025 and 2026 are built in; every later year to 2100 is computed from the holiday regulation (2024 revision: statutory holidays, and a holiday on a weekend made up on the next working day) and flagged 'computed, not yet announced' until the year is confirmed (--confirm-year with --source) after entering the announced adjusted days. Local entries override the list; changing one recomputes the deadlines of open motions, each change written on the motion.")
         @OptionGroup var options: DatabaseOptions
         @Option(name: .long, help: "Year to list (default: this year).") var year: Int?
         @Option(name: .long, help: "Mark a date as a holiday (YYYY-MM-DD).") var holiday: String?
@@ -68,6 +68,8 @@ struct CouncilCommand: AsyncParsableCommand {
         @Option(name: .long, help: "What the day is (国庆节, 调休上班 …), with --holiday, --workday or --normal.") var name: String?
         @Option(name: .long, help: "Count the working days from this date: prints the date N working days later (with --days).") var from: String?
         @Option(name: .long, help: "Working days to add to --from.") var days: Int?
+        @Option(name: .long, help: "Confirm that this year's announced arrangement is entered (with --source).") var confirmYear: Int?
+        @Option(name: .long, help: "The announcement confirmed with --confirm-year (国办发明电〔…〕…号).") var source: String?
 
         func run() async throws {
             let (database, community) = try openCommunity(options)
@@ -79,6 +81,10 @@ struct CouncilCommand: AsyncParsableCommand {
                 if let value { try database.setCalendarDay(communityID: community.id!, date: try date(value), kind: kind, name: name ?? "", actor: .commandLine) }
             }
             if let remove { try database.removeCalendarDay(communityID: community.id!, date: try date(remove), actor: .commandLine) }
+            if let confirmYear {
+                guard let source else { throw CommandError("--confirm-year needs --source (the announcement)") }
+                try database.confirmCalendarYear(communityID: community.id!, year: confirmYear, source: source, actor: .commandLine)
+            }
             let calendar = try database.workingCalendar(communityID: community.id!)
             if let from {
                 guard let days else { throw CommandError("--from needs --days") }
@@ -86,10 +92,14 @@ struct CouncilCommand: AsyncParsableCommand {
                 return
             }
             let changed = try [holiday, workday, normal, remove].compactMap { $0 }.first.map(date)
-            let shown = year ?? changed?.year ?? CivilDate.today().year
-            if OfficialHolidays.statutoryOnlyYears.contains(shown) { say("! \(shown): statutory holidays only; enter the State Council's adjusted days when announced") }
+            let shown = year ?? confirmYear ?? changed?.year ?? CivilDate.today().year
+            if !OfficialHolidays.years.contains(shown) {
+                say("! \(shown): no holiday data (2025–2100 only): enter the days one by one")
+            } else if calendar.isUnconfirmed(year: shown) {
+                say("! \(shown): computed from the holiday regulation, not yet announced by the State Council; enter the adjusted days when announced, then --confirm-year")
+            }
             for day in calendar.listed(year: shown) {
-                say("\(day.date)\t\(day.kind == .holiday ? "放假" : day.kind == .workday ? "上班" : "平常")\t\(day.name)\t\(day.official ? "official" : "local")")
+                say("\(day.date)\t\(day.kind == .holiday ? "放假" : day.kind == .workday ? "上班" : "平常")\t\(day.name)\t\(day.computed ? "computed" : day.official ? "official" : "local")")
             }
         }
     }
@@ -205,6 +215,9 @@ struct MotionCommand: AsyncParsableCommand {
             say("\(motion.number) \(motion.title)\n  state \(motion.state) since \(motion.stateSince); supports \(try database.supportCount(motionID: motion.id!))")
             say("  accept by \(motion.acceptDue), reply by \(motion.replyDue)\(motion.repliedOn.map { ", replied \($0)" } ?? "")")
             say("  tracking \(motion.tracking)")
+            if try database.mustSchedule(motionID: motion.id!) { say("  must be put on an agenda (co-sign threshold reached)") }
+            let moves = try database.availableMoves(motionID: motion.id!, by: .committee) + database.availableMoves(motionID: motion.id!, by: .submitter)
+            say("  moves: " + (moves.isEmpty ? "none (a meeting or the implementation takes it on)" : moves.map { "\($0.action) (\($0.zh))" }.joined(separator: ", ")))
             for event in try database.motionHistory(motionID: motion.id!) {
                 say("  \(event.at)\t\(event.actor)\t\(event.action)\(event.toState.map { " → \($0)" } ?? "")\(event.reason.map { "\t\($0)" } ?? "")")
             }
@@ -244,7 +257,8 @@ struct MotionCommand: AsyncParsableCommand {
     }
 
     struct Move: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a committee transition (accept, notAccept, refer, merge, implement, complete …), or record a submitter's written withdrawal.")
+        static let configuration = CommandConfiguration(abstract: "Take a committee transition (accept, notAccept, refer, merge, archive …), or record a submitter's written withdrawal.",
+                                                        discussion: "`xuanyi motion show` lists the moves open from the motion's state. Implementation is started and completed with its own commands (the owner, what was done); a motion whose co-signs reached the threshold can be merged or referred, not refused.")
         @OptionGroup var options: DatabaseOptions
         @Option(name: .customLong("as"), help: "The committee member's (or, for a withdrawal, the clerk's) username.") var username: String
         @Argument(help: "Motion number.") var number: String

@@ -17,7 +17,7 @@ final class CouncilFixture {
     init(households: Int = 40) throws {
         database = try AppDatabase.inMemory(modules: [CouncilsSchema.self])
         community = try database.createCommunity(code: "110101001001", name: "桃园社区", streetOffice: "安和街道", district: "和平区", actor: .commandLine)
-        _ = try DemoCommunity.seed(into: database, communityID: community.id!, householdCount: households)
+        if households > 0 { _ = try DemoCommunity.seed(into: database, communityID: community.id!, householdCount: households) }
         key = try Ed25519PrivateKey.generate()
         try database.registerSigningKey(key.publicKey, communityID: community.id!, purpose: "community", actor: .commandLine)
         chair = try database.createAccount(NewAccount(communityID: community.id!, username: "chair", displayName: "王主任", password: "password-123", roles: [.committee]), actor: .commandLine)
@@ -25,13 +25,45 @@ final class CouncilFixture {
         clerk = try database.createAccount(NewAccount(communityID: community.id!, username: "clerk", displayName: "赵文员", password: "password-123", roles: [.clerk]), actor: .commandLine)
     }
 
-    /// The identity of household `H000nn` acting through its access code (first member, or `member`).
+    /// The identity of household `H000nn` acting through its access code (first member, or
+    /// `member`; members who may take part first, `CouncilEligibility`).
     func household(_ number: Int, member: Int = 0) throws -> ResidentIdentity {
         let code = String(format: "H%05d", number)
         let household = try database.household(number: code, communityID: communityID)!
-        let members = try database.householdMembers(householdID: household.id!)
+        let eligible = try database.eligibleMembers(householdID: household.id!, on: .today())
+        let members = eligible + (try database.householdMembers(householdID: household.id!)).filter { member in !eligible.contains { $0.id == member.id } }
         return try database.residentIdentity(household: HouseholdSession(householdID: household.id!, householdNumber: code, expiresAt: .distantFuture),
                                              residentID: members[min(member, members.count - 1)].id)
+    }
+
+    /// A household of the given members (birth date, political rights, lives here), numbered
+    /// `number`, with fresh ID numbers; returns the household id and the residents' ids.
+    @discardableResult
+    func addHousehold(_ number: String, members: [(birth: CivilDate, rights: PoliticalRights, livesHere: Bool)]) throws -> (Int64, [Int64]) {
+        let household = try database.addHousehold(Household(communityID: communityID, number: number, basis: .hukou), actor: .commandLine)
+        var ids: [Int64] = []
+        for member in members {
+            let id = try nextIDNumber(birth: member.birth)
+            let resident = try database.addResident(Resident(communityID: communityID, name: "居民\(idCounter)", gender: id.gender, idNumber: id, householdID: household.id!,
+                                                             politicalRights: member.rights, hukouHere: true, livesHere: member.livesHere), actor: .commandLine)
+            ids.append(resident.id!)
+        }
+        return (household.id!, ids)
+    }
+
+    private var idCounter = 0
+
+    /// A valid, unused ID number for `birth` (region 110101; the sequence makes it unique).
+    func nextIDNumber(birth: CivilDate) throws -> ResidentIDNumber {
+        idCounter += 1
+        let first17 = String(format: "1101%02d", 1 + idCounter / 1000) + String(format: "%04d%02d%02d", birth.year, birth.month, birth.day) + String(format: "%03d", idCounter % 1000)
+        return try ResidentIDNumber(first17 + String(ResidentIDNumber.checkCharacter(for: first17)!))
+    }
+
+    /// The identity of a household acting through its card, naming `residentID`.
+    func cardIdentity(householdID: Int64, residentID: Int64?) throws -> ResidentIdentity {
+        let number = try database.reader.read { db in try String.fetchOne(db, sql: "SELECT number FROM household WHERE id = ?", arguments: [householdID])! }
+        return try database.residentIdentity(household: HouseholdSession(householdID: householdID, householdNumber: number, expiresAt: .distantFuture), residentID: residentID)
     }
 
     func membersOf(_ number: Int) throws -> [(id: Int64, name: String)] {

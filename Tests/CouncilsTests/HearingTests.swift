@@ -125,6 +125,17 @@ struct HearingTests {
         try fixture.database.signOffRecord(participantID: people[0].id!, identity: try fixture.household(1))
         #expect(throws: CommunityError.self) { try fixture.database.signOffRecord(participantID: people[0].id!, paperRecordedBy: fixture.recorder) }
         try fixture.database.signOffRecord(participantID: people[1].id!, paperRecordedBy: fixture.recorder)
+        // The chair signs too (issue 21, defect 9): refused to anyone else, recorded, and in the report.
+        do {
+            _ = try fixture.database.publishHearingReport(id: hearing.id!, text: "报告", outcome: .passed, signingKey: fixture.key, actor: .commandLine)
+            Issue.record("a report without the chair's signature was published")
+        } catch let CommunityError.notAllowed(message) {
+            #expect(message.contains("chair"))
+        }
+        #expect(throws: CommunityError.self) { try fixture.database.signRecordAsChair(hearingID: hearing.id!, account: fixture.recorder) }
+        try fixture.database.signRecordAsChair(hearingID: hearing.id!, account: fixture.chair)
+        #expect(throws: CommunityError.self) { try fixture.database.signRecordAsChair(hearingID: hearing.id!, account: fixture.chair) }
+        #expect(try fixture.database.hearing(id: hearing.id!).chairSignedBy == "chair")
         do {
             _ = try fixture.database.publishHearingReport(id: hearing.id!, text: "报告", outcome: .passed, signingKey: fixture.key, actor: .commandLine)
             Issue.record("a report with an undecided opinion was published")
@@ -161,6 +172,7 @@ struct HearingTests {
         try fixture.database.recordSpeech(hearingID: hearing.id!, participantID: people[0].id!, minutes: 2, points: "支持", questions: "", answers: "", by: fixture.recorder)
         _ = try fixture.database.closeHearing(id: hearing.id!, actor: .commandLine)
         try fixture.database.signOffRecord(participantID: people[0].id!, paperRecordedBy: fixture.clerk)
+        try fixture.database.signRecordAsChair(hearingID: hearing.id!, account: fixture.chair)
         let opinion = try fixture.database.addOpinion(hearingID: hearing.id!, participantID: nil, summary: "按月收费", actor: .commandLine)
         try fixture.database.decideOpinion(id: opinion.id!, adopted: false, reason: "多数意见按次收费", actor: .commandLine)
         _ = try fixture.database.publishHearingReport(id: hearing.id!, text: "提交居民代表会议表决。", outcome: .toMeeting, signingKey: fixture.key, actor: .commandLine)

@@ -195,6 +195,9 @@ struct ImplementationEvaluationTests {
         _ = try fixture.motion("十月的议题", from: 21, on: .d(2026, 10, 12))   // never accepted: overdue since October
         try fixture.database.rateMotion(id: completed.id!, identity: try fixture.household(30), rating: .satisfied, comment: nil, now: CivilDate.d(2026, 11, 28).instant(hour: 12))
         try fixture.database.rateMotion(id: completed.id!, identity: try fixture.household(31), rating: .dissatisfied, comment: nil, now: CivilDate.d(2026, 11, 28).instant(hour: 12))
+        // Nothing of an open evaluation is in the report (issue 21): the ratings count once it closes.
+        #expect(try fixture.database.disclosureReport(communityID: fixture.communityID, year: 2026, month: 11).ratings == 0)
+        _ = try fixture.database.closeEvaluation(motionID: completed.id!, by: fixture.chair, now: CivilDate.d(2026, 11, 29).instant(hour: 9))
         let november = try fixture.database.disclosureReport(communityID: fixture.communityID, year: 2026, month: 11)
         #expect(november.received == 2)
         #expect(november.meetings == 1)

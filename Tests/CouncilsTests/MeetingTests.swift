@@ -83,9 +83,11 @@ struct MeetingTests {
         let fixture = try CouncilFixture(households: 20)
         let day = CivilDate.d(2026, 12, 20)
         let (adults, households) = try fixture.database.reader.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM resident WHERE birthDate <= ? AND politicalRights = 'held' AND (livesHere OR hukouHere)",
+            // Adults living here with political rights; households with such a member (issue 21).
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM resident WHERE birthDate <= ? AND politicalRights = 'held' AND livesHere",
                               arguments: [day.adding(months: -216).description])!,
-             try Int.fetchOne(db, sql: "SELECT count(DISTINCT householdID) FROM resident")!)
+             try Int.fetchOne(db, sql: "SELECT count(DISTINCT householdID) FROM resident WHERE birthDate <= ? AND politicalRights = 'held' AND livesHere",
+                              arguments: [day.adding(months: -216).description])!)
         }
         for (basis, expected) in [(AttendanceBasis.adults, adults), (.households, households)] {
             let meeting = try fixture.database.createMeeting(communityID: fixture.communityID, NewMeeting(
@@ -194,13 +196,17 @@ struct MeetingTests {
         let token = try fixture.database.startHouseholdSession(householdID: householdID)
         let session = try #require(try fixture.database.householdSession(token: token))
         let identity = try fixture.database.residentIdentity(household: session)
-        let status = try fixture.database.selfCheckIn(meetingID: meeting.id!, identity: identity, residentID: member.residentID)
+        // Presence: without the code shown at the venue (or with a wrong one) nobody checks in.
+        let code = try #require(try fixture.database.meeting(id: meeting.id!).presenceCode)
+        #expect(throws: CommunityError.self) { try fixture.database.selfCheckIn(meetingID: meeting.id!, identity: identity, residentID: member.residentID, presenceCode: "") }
+        #expect(throws: CommunityError.self) { try fixture.database.selfCheckIn(meetingID: meeting.id!, identity: identity, residentID: member.residentID, presenceCode: "AAAA-AA") }
+        let status = try fixture.database.selfCheckIn(meetingID: meeting.id!, identity: identity, residentID: member.residentID, presenceCode: code.lowercased())
         #expect(status.present == 1)
-        #expect(try fixture.database.attendees(meetingID: meeting.id!).first?.checkInMethod == "self")
-        // Another member of the same household is not on the council.
+        #expect(try fixture.database.attendees(meetingID: meeting.id!).first?.checkInMethod == "self-card")
+        // Another member of the same household: one person per card.
         let others = try fixture.database.householdMembers(householdID: householdID).filter { $0.id != member.residentID }
         if let other = others.first {
-            #expect(throws: CommunityError.self) { try fixture.database.selfCheckIn(meetingID: meeting.id!, identity: identity, residentID: other.id) }
+            #expect(throws: CommunityError.self) { try fixture.database.selfCheckIn(meetingID: meeting.id!, identity: identity, residentID: other.id, presenceCode: code) }
         }
         // Reissuing the code ends the session.
         _ = try fixture.database.issueHouseholdCodes(communityID: fixture.communityID, numbers: [householdNumber], actor: .commandLine)

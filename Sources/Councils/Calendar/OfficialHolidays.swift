@@ -1,16 +1,24 @@
 import Community
 
 /// The national public holidays and adjusted working days (调休上班), as the General Office of
-/// the State Council announces them each year (国务院办公厅关于部分节假日安排的通知).
+/// the State Council announces them each year (国务院办公厅关于部分节假日安排的通知), entered as
+/// data: 2025 (国办发明电〔2024〕12号) and 2026 (the notice of 4 November 2025).
 ///
-/// 2025 and 2026 are the announced arrangements (国办发明电〔2024〕12号, and the notice of
-/// 4 November 2025). For 2027 the announcement was not available when this was written: the
-/// list holds the statutory days of 《全国年节及纪念日放假办法》(2024 revision) on their 2027
-/// dates, without adjusted working days — a clerk adds the announced arrangement on the
-/// calendar page (or `xuanyi council calendar`), where local entries override these.
+/// Every later year up to 2100 is computed from the 2024 regulation (`HolidayRegulation`):
+/// its days are marked `computed`, and the year is flagged "computed, not yet announced" on
+/// pages and receipts until a clerk enters the announced arrangement and confirms the year
+/// (calendar page or `xuanyi council calendar --confirm-year`).
 public enum OfficialHolidays {
-    /// Every listed day of 2025–2027.
-    public static let days: [WorkingCalendar.Day] = {
+    /// Years whose announced arrangement is in this list.
+    public static let announcedYears: Set<Int> = [2025, 2026]
+    /// The years the calendar covers: announced, or computed from the regulation.
+    public static let years = 2025...2100
+
+    /// Every announced day, and the computed days of the other years.
+    public static let days: [WorkingCalendar.Day] = announced + years.filter { !announcedYears.contains($0) }.flatMap(HolidayRegulation.daysOff(year:))
+
+    /// The announced arrangements.
+    public static let announced: [WorkingCalendar.Day] = {
         var days: [WorkingCalendar.Day] = []
         func off(_ year: Int, _ month: Int, _ day: Int, through last: (Int, Int)? = nil, _ name: String) {
             var date = CivilDate(year: year, month: month, day: day)!
@@ -38,17 +46,6 @@ public enum OfficialHolidays {
         off(2026, 6, 19, through: (6, 21), "端午节")
         off(2026, 9, 25, through: (9, 27), "中秋节")
         off(2026, 10, 1, through: (10, 7), "国庆节"); work(2026, 9, 20, "国庆节"); work(2026, 10, 10, "国庆节")
-        // 2027: statutory days only (see above).
-        off(2027, 1, 1, "元旦")
-        off(2027, 2, 5, through: (2, 8), "春节")
-        off(2027, 4, 5, "清明节")
-        off(2027, 5, 1, through: (5, 2), "劳动节")
-        off(2027, 6, 9, "端午节")
-        off(2027, 9, 15, "中秋节")
-        off(2027, 10, 1, through: (10, 3), "国庆节")
         return days
     }()
-
-    /// Years whose adjusted working days are not in the shipped list yet.
-    public static let statutoryOnlyYears: Set<Int> = [2027]
 }

@@ -21,17 +21,41 @@ public struct WorkingCalendar: Sendable, Equatable {
         public let name: String
         /// True for the shipped official calendar, false for a community's own entry.
         public let official: Bool
+        /// True for a day computed from the holiday regulation for a year whose arrangement is
+        /// not announced yet (`HolidayRegulation`), never labelled as an announced arrangement.
+        public let computed: Bool
+
+        public init(date: CivilDate, kind: DayKind, name: String, official: Bool, computed: Bool = false) {
+            self.date = date
+            self.kind = kind
+            self.name = name
+            self.official = official
+            self.computed = computed
+        }
     }
 
     /// Every listed day by date.
     public private(set) var days: [CivilDate: Day]
+    /// Years whose arrangement is announced (shipped) or confirmed by the community.
+    public let confirmedYears: Set<Int>
 
     /// A calendar from the official list with the community's entries applied on top.
-    public init(official: [Day] = OfficialHolidays.days, overrides: [Day] = []) {
+    public init(official: [Day] = OfficialHolidays.days, overrides: [Day] = [], confirmedYears: Set<Int> = []) {
         var days: [CivilDate: Day] = [:]
         for day in official { days[day.date] = day }
         for day in overrides { days[day.date] = day }
         self.days = days
+        self.confirmedYears = OfficialHolidays.announcedYears.union(confirmedYears)
+    }
+
+    /// Whether `year`'s working days are only computed from the regulation: no announced
+    /// arrangement is in the calendar and the community has not confirmed the year.
+    public func isUnconfirmed(year: Int) -> Bool { !confirmedYears.contains(year) }
+
+    /// The unconfirmed years among `dates`' years, in order (for the "computed, not yet
+    /// announced" flag on a motion, its receipt and the calendar page).
+    public func unconfirmedYears(_ dates: [CivilDate]) -> [Int] {
+        Set(dates.map(\.year)).filter(isUnconfirmed(year:)).sorted()
     }
 
     /// 0 = Sunday … 6 = Saturday.

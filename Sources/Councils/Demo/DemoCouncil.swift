@@ -58,7 +58,8 @@ public enum DemoCouncil {
         func at(_ daysAgo: Int, hour: Int = 10) -> Date { today.adding(days: -daysAgo).instant(hour: hour) }
         func identity(_ number: String) throws -> ResidentIdentity {
             guard let household = try database.household(number: number, communityID: communityID) else { throw CommunityError.notFound("household \(number)") }
-            let member = try database.householdMembers(householdID: household.id!).first
+            // The member acting is one who may take part (`CouncilEligibility`) when there is one.
+            let member = try database.eligibleMembers(householdID: household.id!, on: today).first ?? database.householdMembers(householdID: household.id!).first
             return try database.residentIdentity(household: HouseholdSession(householdID: household.id!, householdNumber: number, expiresAt: .distantFuture), residentID: member?.id)
         }
         // Bodies: 9 council members and 25 representatives, serving for a year.

@@ -13,8 +13,8 @@ enum DemoHearings {
         let residents = try database.reader.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT resident.id, household.number FROM resident JOIN household ON household.id = resident.householdID
-                WHERE resident.communityID = ? AND resident.relationToHead = '户主' ORDER BY resident.id LIMIT 60 OFFSET 100
-                """, arguments: [communityID]).map { (id: $0["id"] as Int64, household: $0["number"] as String) }
+                WHERE resident.communityID = ? AND resident.relationToHead = '户主' AND \(CouncilEligibility.sqlCondition) ORDER BY resident.id LIMIT 60 OFFSET 100
+                """, arguments: [communityID, CouncilEligibility.adultBornBy(today).description]).map { (id: $0["id"] as Int64, household: $0["number"] as String) }
         }
         func person(_ index: Int) throws -> ResidentIdentity {
             let base = try identity(residents[index].household)
@@ -57,6 +57,7 @@ enum DemoHearings {
         }
         _ = try database.closeHearing(id: reported.id!, actor: Actor(recorder), now: at(10, hour: 17))
         for speaker in speakers { try database.signOffRecord(participantID: speaker.id!, paperRecordedBy: recorder, now: at(9)) }
+        try database.signRecordAsChair(hearingID: reported.id!, account: chair, now: at(9))
         let opinionA = try database.addOpinion(hearingID: reported.id!, participantID: speakers.first { $0.position == .oppose }?.id, summary: "先公开近两年收支审计报告再调价", actor: Actor(recorder))
         let opinionB = try database.addOpinion(hearingID: reported.id!, participantID: speakers.first { $0.position == .other }?.id, summary: "分档调价：低楼层少调", actor: Actor(recorder))
         let opinionC = try database.addOpinion(hearingID: reported.id!, participantID: company.id, summary: "一次性调整到1.10元", actor: Actor(recorder))

@@ -21,7 +21,8 @@ public struct DisclosureReport: Sendable, Equatable, Encodable {
     public let overdueMilestones: Int
     public let meetings: Int
     public let hearings: Int
-    /// Ratings given this month, and how many were 满意 / 基本满意 / 不满意.
+    /// Ratings given this month, and how many were 满意 / 基本满意 / 不满意 — of motions whose
+    /// evaluation has closed: nothing of an open evaluation is shown anywhere.
     public let ratings: Int
     public let satisfied: Int
     public let basic: Int
@@ -63,26 +64,29 @@ extension AppDatabase {
         return try reader.read { db in
             let motions = try Motion.filter(Column("communityID") == communityID).fetchAll(db)
             let events = try Row.fetchAll(db, sql: """
-                SELECT motionEvent.motionID, motionEvent.action, motionEvent.fromState, motionEvent.at FROM motionEvent
+                SELECT motionEvent.motionID, motionEvent.action, motionEvent.fromState, motionEvent.toState, motionEvent.at FROM motionEvent
                 JOIN motion ON motion.id = motionEvent.motionID WHERE motion.communityID = ? ORDER BY motionEvent.id
                 """, arguments: [communityID])
             func count(_ actions: Set<String>) -> Int { events.filter { actions.contains($0["action"] as String) && inMonth($0["at"]) }.count }
-            // When each motion first left the initial state (accepted, refused, referred …).
-            var leftInitialState: [Int64: CivilDate] = [:]
-            for event in events where event["fromState"] as String? == MotionWorkflow.initialState {
-                let motionID: Int64 = event["motionID"]
-                if leftInitialState[motionID] == nil, let date = Timestamp.date(from: event["at"]) { leftInitialState[motionID] = CivilDate.today(now: date) }
-            }
-            // Overdue at the end of the month: motions received by then whose accept or reply
-            // deadline had passed without an answer by then.
+            // When each motion first left the initial state (accepted, refused, referred …), and
+            // its state at the end of the month (the last transition by then).
             let monthEnd = last
+            var leftInitialState: [Int64: CivilDate] = [:]
+            var stateAtMonthEnd: [Int64: String] = [:]
+            for event in events {
+                let motionID: Int64 = event["motionID"]
+                guard let date = Timestamp.date(from: event["at"]).map({ CivilDate.today(now: $0) }) else { continue }
+                if event["fromState"] as String? == MotionWorkflow.initialState, leftInitialState[motionID] == nil { leftInitialState[motionID] = date }
+                if date <= monthEnd, let to = event["toState"] as String? { stateAtMonthEnd[motionID] = to }
+            }
+            // Overdue at the end of the month (`OverdueRule`): motions received by then, open
+            // then, whose accept or reply deadline had passed without an answer by then.
             var overdue = 0
             for motion in motions where motion.submittedOn <= monthEnd {
-                let acceptedBy = leftInitialState[motion.id!]
-                let acceptLate = monthEnd > motion.acceptDue && (acceptedBy == nil || acceptedBy! > monthEnd)
-                let replyLate = monthEnd > motion.replyDue && (motion.repliedOn == nil || motion.repliedOn! > monthEnd)
-                    && !Motion.statesNeedingNoReply.contains(motion.state)
-                if acceptLate || replyLate { overdue += 1 }
+                if OverdueRule.overdue(state: stateAtMonthEnd[motion.id!] ?? motion.state, acceptDue: motion.acceptDue, replyDue: motion.replyDue,
+                                       answeredOn: leftInitialState[motion.id!], repliedOn: motion.reply == nil ? nil : motion.repliedOn, on: monthEnd) {
+                    overdue += 1
+                }
             }
             let milestones = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM milestone JOIN motion ON motion.id = milestone.motionID
@@ -95,7 +99,7 @@ extension AppDatabase {
             var ratings: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT rating, count(*) AS n FROM motionRating JOIN motion ON motion.id = motionRating.motionID
-                WHERE motion.communityID = ? AND motionRating.month = ? GROUP BY rating
+                WHERE motion.communityID = ? AND motionRating.month = ? AND motion.state <> 'completed' GROUP BY rating
                 """, arguments: [communityID, label]) {
                 ratings[row["rating"]] = row["n"]
             }

@@ -33,7 +33,8 @@ public struct RatingSummary: Sendable, Equatable {
 extension AppDatabase {
     /// Records a rating of a completed motion.
     ///
-    /// One per household (or per representative, under `ratingUnit = representative`). The
+    /// One per household (or per representative, under `ratingUnit = representative`), given by
+    /// a resident who may take part (`CouncilEligibility`). The
     /// rating row has a random key, the month, the grade and the comment — nothing about the
     /// rater and no order of insertion; the "has rated" mark is a separate row keyed by the
     /// unit, with no time. No audit entry names the rater: the audit log only counts ratings
@@ -47,6 +48,7 @@ extension AppDatabase {
                 throw CommunityError.notAllowed("motion \(motion.number) is rated once it is completed and until the evaluation closes")
             }
             let settings = try Self.councilSettings(db, communityID: motion.communityID)
+            try CouncilEligibility.require(db, identity: identity, communityID: motion.communityID, on: CivilDate.today(now: now), what: "rate a motion")
             let unit: String
             switch settings.ratingUnit {
             case .household:

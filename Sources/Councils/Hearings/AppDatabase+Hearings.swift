@@ -44,6 +44,7 @@ extension AppDatabase {
         func text(_ value: String, _ field: String, _ limit: Int) throws -> String {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty, trimmed.count <= limit else { throw CommunityError.invalid(field: field, reason: "1 to \(limit) characters") }
+            try PlainText.check(trimmed, field: field, multiline: limit > 100)
             return trimmed
         }
         let title = try text(new.title, "title", 100), matter = try text(new.matter, "matter", 5_000), proposer = try text(new.proposer, "proposer", 100)
@@ -111,19 +112,22 @@ extension AppDatabase {
     }
 
     /// A resident registers as a would-be hearing representative with a position, until the
-    /// registration deadline. One registration per resident.
+    /// registration deadline. One registration per resident, who must be one who may take
+    /// part (`CouncilEligibility`).
     @discardableResult
     public func registerForHearing(id: Int64, identity: ResidentIdentity, position: HearingParticipant.Position, statement: String?,
                                    now: Date = AppClock.now()) throws -> HearingParticipant {
         guard let residentID = identity.residentID else { throw CommunityError.invalid(field: "resident", reason: "say which member of the household registers") }
         let statement = statement?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         if let statement, statement.count > 2_000 { throw CommunityError.invalid(field: "statement", reason: "at most 2,000 characters") }
+        if let statement { try PlainText.check(statement, field: "statement", multiline: true) }
         return try writer.write { db in
             guard let hearing = try Hearing.fetchOne(db, key: id) else { throw CommunityError.notFound("hearing \(id)") }
             guard hearing.status == .noticed else { throw CommunityError.notAllowed("registration is open while the hearing's notice is out") }
             guard CivilDate.today(now: now) <= hearing.registrationDeadline else {
                 throw CommunityError.notAllowed("registration closed on \(hearing.registrationDeadline)")
             }
+            try CouncilEligibility.require(db, identity: identity, communityID: hearing.communityID, on: CivilDate.today(now: now), what: "register for a hearing")
             guard try HearingParticipant.filter(Column("hearingID") == id && Column("residentID") == residentID).fetchCount(db) == 0 else {
                 throw CommunityError.notAllowed("this resident has already registered for hearing \(id)")
             }
@@ -314,6 +318,21 @@ extension AppDatabase {
         }
     }
 
+    /// The chair (主持人) signs the record once the hearing has closed: only the hearing's chair,
+    /// with their own account; recorded on the hearing and in the published report.
+    public func signRecordAsChair(hearingID: Int64, account: Account, now: Date = AppClock.now()) throws {
+        try writer.write { db in
+            guard var hearing = try Hearing.fetchOne(db, key: hearingID) else { throw CommunityError.notFound("hearing \(hearingID)") }
+            guard hearing.status == .closed else { throw CommunityError.notAllowed("the record is signed once the hearing has closed and before the report") }
+            guard account.id == hearing.chairAccountID else { throw CommunityError.notAllowed("only the hearing's chair signs the record as chair") }
+            guard hearing.chairSignedAt == nil else { throw CommunityError.notAllowed("the chair has already signed the record") }
+            hearing.chairSignedAt = Timestamp.string(from: now)
+            hearing.chairSignedBy = account.username
+            try hearing.update(db)
+            try AuditLog.append(db, actor: Actor(account), action: "hearing.sign-off.chair", subject: "hearing:\(hearingID)", details: [String: String](), now: now)
+        }
+    }
+
     /// Adds an opinion heard at the hearing (from a speaker, or a summary of several).
     @discardableResult
     public func addOpinion(hearingID: Int64, participantID: Int64?, summary: String, actor: Actor) throws -> HearingOpinion {
@@ -358,13 +377,14 @@ extension AppDatabase {
 
     /// Publishes the hearing report (听证报告), signed with the community key.
     ///
-    /// Refused until every representative and stakeholder has signed the record and every
+    /// Refused until the chair and every representative and stakeholder have signed the record and every
     /// opinion is adopted or not with its reason. The linked motion moves on in the same
     /// transaction: back to `accepted` for a meeting's vote, or decided (passed, rejected,
     /// deferred).
     public func publishHearingReport(id: Int64, text: String, outcome: HearingOutcome, signingKey: Ed25519PrivateKey, actor: Actor, now: Date = AppClock.now()) throws -> Hearing {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 20_000 else { throw CommunityError.invalid(field: "text", reason: "the report, 1 to 20,000 characters") }
+        try PlainText.check(text, field: "text", multiline: true)
         return try writer.write { db in
             guard var hearing = try Hearing.fetchOne(db, key: id) else { throw CommunityError.notFound("hearing \(id)") }
             guard hearing.status == .closed else { throw CommunityError.notAllowed(hearing.status == .reported ? "the report is already published" : "close the hearing first") }
@@ -373,6 +393,7 @@ extension AppDatabase {
             guard unsigned.isEmpty else {
                 throw CommunityError.notAllowed("the record is not signed by \(unsigned.map { PublicName.masked($0.name) }.joined(separator: ", ")) yet")
             }
+            guard hearing.chairSignedAt != nil else { throw CommunityError.notAllowed("the chair has not signed the record yet") }
             let opinions = try HearingOpinion.filter(Column("hearingID") == id).order(Column("id")).fetchAll(db)
             guard !opinions.isEmpty else { throw CommunityError.notAllowed("list the opinions heard, each adopted or not with its reason") }
             if let open = opinions.first(where: { $0.adopted == nil }) {
@@ -390,7 +411,7 @@ extension AppDatabase {
                 },
                 observers: participants.filter { $0.role == .observer }.count,
                 opinions: opinions.map { .init(summary: $0.summary, adopted: $0.adopted ?? false, reason: $0.reason ?? "") },
-                report: text, outcome: outcome.rawValue, publishedAt: publishedAt, key: signingKey.keyID)
+                chairSignedBy: hearing.chairSignedBy, chairSignedAt: hearing.chairSignedAt, report: text, outcome: outcome.rawValue, publishedAt: publishedAt, key: signingKey.keyID)
             let signed = try Convening.sign(document, with: signingKey)
             hearing.status = .reported
             hearing.reportText = text

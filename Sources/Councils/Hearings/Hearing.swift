@@ -54,6 +54,10 @@ public struct Hearing: Codable, Sendable, Equatable, Identifiable, FetchableReco
     public var reportSignature: String?
     public var keyID: String?
     public var createdAt: String
+    /// When the chair (主持人) signed the record, and the chair's account: the report is
+    /// published only after the chair and every speaker have signed.
+    public var chairSignedAt: String? = nil
+    public var chairSignedBy: String? = nil
     public static let databaseTableName = "hearing"
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -207,6 +211,9 @@ public struct HearingReportDocument: Codable, Sendable, Equatable {
     public let speakers: [Speaker]
     public let observers: Int
     public let opinions: [Opinion]
+    /// The chair's signature of the record: the chair's account and when.
+    public var chairSignedBy: String? = nil
+    public var chairSignedAt: String? = nil
     public let report: String
     public let outcome: String
     public let publishedAt: String

@@ -34,11 +34,13 @@ extension AppDatabase {
         let title = new.title.trimmingCharacters(in: .whitespaces), venue = new.venue.trimmingCharacters(in: .whitespaces)
         guard !title.isEmpty, title.count <= 100 else { throw CommunityError.invalid(field: "title", reason: "1 to 100 characters") }
         guard !venue.isEmpty, venue.count <= 100 else { throw CommunityError.invalid(field: "venue", reason: "where the meeting is held, 1 to 100 characters") }
+        try PlainText.check(title, field: "title")
+        try PlainText.check(venue, field: "venue")
         guard new.kind.bases.contains(new.basis) else {
             throw CommunityError.invalid(field: "basis", reason: "a \(new.kind.chinese) is attended by \(new.kind.bases.map(\.chinese).joined(separator: " or "))")
         }
         let time = try Convening.clockTime(new.time, example: "19:00")
-        guard new.date >= CivilDate.today(now: now) else { throw CommunityError.invalid(field: "date", reason: "a meeting is planned for today or later") }
+        try Self.checkMeetingDate(new.date, today: CivilDate.today(now: now))
         return try writer.write { db in
             try Convening.requireChairAndRecorder(db, chair: new.chairAccountID, recorder: new.recorderAccountID, what: "meeting")
             var meeting = Meeting(communityID: communityID, kind: new.kind, basis: new.basis, title: title, date: new.date, time: time, venue: venue, chairAccountID: new.chairAccountID,
@@ -47,6 +49,17 @@ extension AppDatabase {
             try AuditLog.append(db, actor: actor, action: "meeting.create", subject: "meeting:\(meeting.id!)",
                                 details: ["kind": new.kind.rawValue, "basis": new.basis.rawValue, "date": new.date.description], now: now)
             return meeting
+        }
+    }
+
+    /// How far ahead a meeting may be planned: two years (a date like 9999-12-31 is a typo).
+    public static let meetingHorizonDays = 731
+
+    /// Refuses a meeting day in the past or beyond `meetingHorizonDays`.
+    static func checkMeetingDate(_ date: CivilDate, today: CivilDate) throws {
+        let latest = today.adding(days: meetingHorizonDays)
+        guard date >= today, date <= latest else {
+            throw CommunityError.invalid(field: "date", reason: "a meeting is planned for today or later, at most two years ahead (\(today) to \(latest))")
         }
     }
 
@@ -67,13 +80,15 @@ extension AppDatabase {
     }
 
     /// Adds an agenda item: a motion (by number; it moves to `scheduled` in the same
-    /// transaction) or another matter (title only). Only before the meeting opens.
+    /// transaction) or another matter (title only). Only before the meeting opens; once the
+    /// notice is out, the change publishes a new notice (`renotice`).
     @discardableResult
     public func addAgendaItem(meetingID: Int64, title: String?, motionNumber: String?, passRule: PassRule = .majorityOfPresent,
-                              actor: Actor, now: Date = AppClock.now()) throws -> MeetingItem {
+                              lateReason: String? = nil, actor: Actor, now: Date = AppClock.now()) throws -> MeetingItem {
         try writer.write { db in
-            guard let meeting = try Meeting.fetchOne(db, key: meetingID) else { throw CommunityError.notFound("meeting \(meetingID)") }
+            guard var meeting = try Meeting.fetchOne(db, key: meetingID) else { throw CommunityError.notFound("meeting \(meetingID)") }
             guard meeting.status == .draft || meeting.status == .noticed else { throw CommunityError.notAllowed("the agenda is fixed once the meeting has opened") }
+            if meeting.status == .noticed { try Self.renotice(db, &meeting, lateReason: lateReason, change: "add", actor: actor, now: now) }
             var motionID: Int64?
             var itemTitle = title?.trimmingCharacters(in: .whitespaces) ?? ""
             if let number = motionNumber?.trimmingCharacters(in: .whitespaces), !number.isEmpty {
@@ -86,6 +101,7 @@ extension AppDatabase {
                                            reason: "列入 \(meeting.date) \(meeting.kind.chinese) 议程", actor: actor, now: now)
             }
             guard !itemTitle.isEmpty, itemTitle.count <= 200 else { throw CommunityError.invalid(field: "title", reason: "the item, 1 to 200 characters (or a motion number)") }
+            try PlainText.check(itemTitle, field: "title")
             let position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM meetingItem WHERE meetingID = ?", arguments: [meetingID]) ?? 0) + 1
             var item = MeetingItem(meetingID: meetingID, position: position, title: itemTitle, motionID: motionID, passRule: passRule)
             try item.insert(db)
@@ -95,13 +111,15 @@ extension AppDatabase {
         }
     }
 
-    /// Takes an item off the agenda before the meeting opens; its motion goes back to `accepted`.
-    public func removeAgendaItem(id: Int64, actor: Actor, now: Date = AppClock.now()) throws {
+    /// Takes an item off the agenda before the meeting opens; its motion goes back to
+    /// `accepted`. Once the notice is out, the change publishes a new notice (`renotice`).
+    public func removeAgendaItem(id: Int64, lateReason: String? = nil, actor: Actor, now: Date = AppClock.now()) throws {
         try writer.write { db in
-            guard let item = try MeetingItem.fetchOne(db, key: id), let meeting = try Meeting.fetchOne(db, key: item.meetingID) else {
+            guard let item = try MeetingItem.fetchOne(db, key: id), var meeting = try Meeting.fetchOne(db, key: item.meetingID) else {
                 throw CommunityError.notFound("agenda item \(id)")
             }
             guard meeting.status == .draft || meeting.status == .noticed else { throw CommunityError.notAllowed("the agenda is fixed once the meeting has opened") }
+            if meeting.status == .noticed { try Self.renotice(db, &meeting, lateReason: lateReason, change: "remove", actor: actor, now: now) }
             if let motionID = item.motionID {
                 try Self.meetingTransition(db, motionID: motionID, action: "unschedule", meetingLabel: "会议 #\(meeting.id!)（\(meeting.title)）",
                                            reason: "撤出议程", actor: actor, now: now)
@@ -135,29 +153,59 @@ extension AppDatabase {
                 meeting.lateNoticeReason = reason
             }
             meeting.noticeOn = today
+            meeting.noticeRevision += 1
             meeting.status = .noticed
             meeting.entitled = try Self.freezeAttendanceRoll(db, meeting: meeting)
             guard meeting.entitled > 0 else { throw CommunityError.notAllowed("nobody is entitled to attend (\(meeting.basis.chinese)): add members first") }
             try meeting.update(db)
             try AuditLog.append(db, actor: actor, action: "meeting.notice", subject: "meeting:\(meetingID)", details: [
                 "entitled": String(meeting.entitled), "late": meeting.lateNoticeReason ?? "", "date": meeting.date.description,
+                "revision": String(meeting.noticeRevision),
             ], now: now)
             return meeting
         }
     }
 
+    /// A notice fixes its agenda (deliberation.md): changing the agenda of a noticed meeting
+    /// publishes a new notice dated today, and `noticeDays` run again from it — a change later
+    /// than that needs the reason for the late notice (or postpone the meeting).
+    static func renotice(_ db: Database, _ meeting: inout Meeting, lateReason: String?, change: String, actor: Actor, now: Date) throws {
+        let today = CivilDate.today(now: now)
+        let settings = try councilSettings(db, communityID: meeting.communityID)
+        let daysAhead = today.days(until: meeting.date)
+        let reason = lateReason?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        if let reason, reason.count > 500 { throw CommunityError.invalid(field: "lateReason", reason: "at most 500 characters") }
+        if daysAhead < settings.noticeDays {
+            guard let reason else {
+                throw CommunityError.notAllowed("the notice of \(meeting.date) is out: changing its agenda needs a new notice, at least \(settings.noticeDays) days before the meeting (today is \(daysAhead) days before). Give the reason for a late notice, or postpone the meeting")
+            }
+            meeting.lateNoticeReason = reason
+        } else {
+            meeting.lateNoticeReason = nil
+        }
+        meeting.noticeOn = today
+        meeting.noticeRevision += 1
+        try meeting.update(db)
+        try AuditLog.append(db, actor: actor, action: "meeting.notice", subject: "meeting:\(meeting.id!)", details: [
+            "entitled": String(meeting.entitled), "late": meeting.lateNoticeReason ?? "", "date": meeting.date.description,
+            "revision": String(meeting.noticeRevision), "agenda": change,
+        ], now: now)
+    }
+
     /// Writes one attendance row per entitled unit; returns how many.
     static func freezeAttendanceRoll(_ db: Database, meeting: Meeting) throws -> Int {
         let day = meeting.date.description
+        // Who is entitled follows `CouncilEligibility` on the meeting's day: adults living here
+        // with political rights, or the households that have such a member.
+        let adultBy = CouncilEligibility.adultBornBy(meeting.date).description
         let rows: [Row]
         switch meeting.basis {
         case .adults:
-            let adultBy = meeting.date.adding(months: -18 * 12).description
             rows = try Row.fetchAll(db, sql: """
                 SELECT 'resident:' || resident.id AS unit, resident.householdID, resident.id AS residentID, resident.name AS label,
                        COALESCE(address.building, '') AS building
                 FROM resident LEFT JOIN household ON household.id = resident.householdID LEFT JOIN address ON address.id = household.addressID
-                WHERE resident.communityID = ? AND resident.birthDate <= ? AND resident.politicalRights = 'held' AND (resident.livesHere OR resident.hukouHere)
+                WHERE resident.communityID = ? AND \(CouncilEligibility.sqlCondition)
                 ORDER BY resident.id
                 """, arguments: [meeting.communityID, adultBy])
         case .households:
@@ -166,9 +214,9 @@ extension AppDatabase {
                        household.number || ' ' || COALESCE(address.building || '-' || address.unit || '-' || address.room, '') AS label,
                        COALESCE(address.building, '') AS building
                 FROM household LEFT JOIN address ON address.id = household.addressID
-                WHERE household.communityID = ? AND EXISTS (SELECT 1 FROM resident WHERE resident.householdID = household.id)
+                WHERE household.communityID = ? AND EXISTS (SELECT 1 FROM resident WHERE resident.householdID = household.id AND \(CouncilEligibility.sqlCondition))
                 ORDER BY household.number
-                """, arguments: [meeting.communityID])
+                """, arguments: [meeting.communityID, adultBy])
         case .representatives, .council:
             rows = try Row.fetchAll(db, sql: """
                 SELECT 'resident:' || resident.id AS unit, resident.householdID, resident.id AS residentID, resident.name AS label,

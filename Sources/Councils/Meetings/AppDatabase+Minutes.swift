@@ -49,6 +49,7 @@ extension AppDatabase {
     public func draftMinutes(meetingID: Int64, text: String, by account: Account, now: Date = AppClock.now()) throws {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 20_000 else { throw CommunityError.invalid(field: "text", reason: "the minutes, 1 to 20,000 characters") }
+        try PlainText.check(text, field: "text", multiline: true)
         guard account.has(anyOf: [.admin, .committee, .clerk]) else { throw CommunityError.notAllowed("only staff draft minutes") }
         try writer.write { db in
             guard let meeting = try Meeting.fetchOne(db, key: meetingID) else { throw CommunityError.notFound("meeting \(meetingID)") }

@@ -3,16 +3,27 @@ import Foundation
 import GRDB
 
 /// A meeting: kind, who is entitled to attend, when and where, chair and recorder, and where
-/// it stands (draft → noticed → open → closed).
+/// it stands (draft → noticed → open → closed; or cancelled with a reason, or postponed back
+/// to draft for a new notice).
 public struct Meeting: Codable, Sendable, Equatable, Identifiable, FetchableRecord, MutablePersistableRecord {
     public enum Status: String, Codable, Sendable {
-        case draft, noticed, open, closed
+        case draft, noticed, open, closed, cancelled
         public var chinese: String {
             switch self {
             case .draft: return "草拟"
             case .noticed: return "已发通知"
             case .open: return "进行中"
             case .closed: return "已结束"
+            case .cancelled: return "已取消"
+            }
+        }
+        public var english: String {
+            switch self {
+            case .draft: return "draft"
+            case .noticed: return "noticed"
+            case .open: return "open"
+            case .closed: return "closed"
+            case .cancelled: return "cancelled"
             }
         }
     }
@@ -36,6 +47,15 @@ public struct Meeting: Codable, Sendable, Equatable, Identifiable, FetchableReco
     public var openedAt: String?
     public var closedAt: String?
     public var createdAt: String
+    /// The code shown only at the venue (on the clerk's screen) while the meeting is open:
+    /// self check-in needs it, so nobody checks in from home. Staff pages only.
+    public var presenceCode: String? = nil
+    /// How many notices were published (a changed agenda or a new date needs a new one).
+    public var noticeRevision: Int = 0
+    /// The day the meeting was first noticed for, when it was postponed.
+    public var postponedFrom: CivilDate? = nil
+    /// Why the meeting was cancelled (status `cancelled`).
+    public var cancelReason: String? = nil
     public static let databaseTableName = "meeting"
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

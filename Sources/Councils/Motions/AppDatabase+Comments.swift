@@ -9,6 +9,7 @@ extension AppDatabase {
     public func addComment(motionID: Int64, body: String, internal: Bool, author: String, actor: Actor, staff: Bool, now: Date = AppClock.now()) throws -> MotionComment {
         let body = body.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty, body.count <= 2_000 else { throw CommunityError.invalid(field: "body", reason: "the comment, 1 to 2,000 characters") }
+        try PlainText.check(body, field: "body", multiline: true)
         guard staff || !`internal` else { throw CommunityError.notAllowed("only the committee writes internal comments") }
         return try writer.write { db in
             guard let motion = try Motion.fetchOne(db, key: motionID) else { throw CommunityError.notFound("motion \(motionID)") }

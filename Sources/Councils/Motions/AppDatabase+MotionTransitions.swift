@@ -60,6 +60,13 @@ extension AppDatabase {
             }
             let workflow = try Self.motionWorkflow(db, communityID: motion.communityID)
             let transition = try Self.allowedTransition(workflow, motion: motion, action: action, performer: mover.performer)
+            if CosignThreshold.refusingActions.contains(action) {
+                let settings = try Self.councilSettings(db, communityID: motion.communityID)
+                let supports = try CosignThreshold.count(db, motionID: id, unit: settings.supportUnit)
+                if CosignThreshold.reached(motion, supports: supports, settings: settings) {
+                    throw CommunityError.notAllowed("motion \(motion.number) reached the co-sign threshold (\(settings.supportThreshold) \(settings.supportUnit == .household ? "households" : "residents")): it must be put on an agenda; it can be merged or referred with a reason, not refused")
+                }
+            }
             switch action {
             case "refer":
                 guard let place = target?.trimmingCharacters(in: .whitespaces), !place.isEmpty, place.count <= 100 else {
@@ -84,6 +91,21 @@ extension AppDatabase {
     }
 
     /// Actions that carry more than a reason, taken through their own functions.
+    /// The moves `moveMotion` takes from the motion's current state, by `performer`: the
+    /// workflow's transitions out of the state, without the meeting's own (schedule, pass …),
+    /// the dedicated ones (implement, complete: their own forms and commands) and, once the
+    /// co-sign threshold binds, refusing the motion (`CosignThreshold`). The motion page and
+    /// the command line offer exactly these.
+    public func availableMoves(motionID: Int64, by performer: MotionWorkflow.Performer) throws -> [MotionWorkflow.Transition] {
+        let motion = try motion(id: motionID)
+        let workflow = try motionWorkflow(communityID: motion.communityID)
+        let settings = try councilSettings(communityID: motion.communityID)
+        let reached = CosignThreshold.reached(motion, supports: try supportCount(motionID: motionID), settings: settings)
+        return workflow.transitions(from: motion.state).filter {
+            $0.by == performer && Self.dedicatedActions[$0.action] == nil && !(reached && CosignThreshold.refusingActions.contains($0.action))
+        }
+    }
+
     static let dedicatedActions = [
         "implement": "name the owner when starting the implementation (startImplementation, the motion's implementation form)",
         "complete": "record what was done when completing the implementation (completeImplementation)",

@@ -26,9 +26,7 @@ extension AppDatabase {
         // receipt's hash covers: refused, naming the field. Only the description keeps lines.
         for (field, value, multiline) in [("title", title, false), ("description", description, true), ("building", building, false),
                                           ("unit", unit, false), ("grid", grid, false)] {
-            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !(multiline && ($0 == "\n" || $0 == "\r" || $0 == "\t")) }) {
-                throw CommunityError.invalid(field: field, reason: "contains a control character (such as NUL); type plain text")
-            }
+            try PlainText.check(value, field: field, multiline: multiline)
         }
         let today = CivilDate.today(now: now)
         return try writer.write { db in
@@ -141,6 +139,7 @@ extension AppDatabase {
     public func replyToMotion(id: Int64, text: String, actor: Actor, by account: Account, now: Date = AppClock.now()) throws {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 5_000 else { throw CommunityError.invalid(field: "reply", reason: "the reply, 1 to 5,000 characters") }
+        try PlainText.check(text, field: "reply", multiline: true)
         try writer.write { db in
             guard var motion = try Motion.fetchOne(db, key: id) else { throw CommunityError.notFound("motion \(id)") }
             motion.reply = text

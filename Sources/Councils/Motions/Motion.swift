@@ -47,15 +47,22 @@ public struct Motion: Codable, Sendable, Equatable, Identifiable, FetchableRecor
     public var tracking: String
     /// SHA-256 of the attached photo, if any.
     public var photoSHA256: String?
+    /// When co-signs first reached `supportThreshold` (RFC 3339): from then on the motion must
+    /// be put on an agenda, even if a support is withdrawn later (`CosignThreshold`).
+    public var thresholdReachedAt: String? = nil
 
     public static let databaseTableName = "motion"
 
-    /// Overdue to accept: still in the initial state after its accept deadline.
-    public func acceptOverdue(today: CivilDate) -> Bool { state == MotionWorkflow.initialState && today > acceptDue }
-    /// States whose motions need no reply of their own (withdrawn; merged, answered with the other).
-    public static let statesNeedingNoReply: Set<String> = ["withdrawn", "merged"]
-    /// Overdue to reply: no reply after the reply deadline (withdrawn and merged motions need none).
-    public func replyOverdue(today: CivilDate) -> Bool { reply == nil && !Self.statesNeedingNoReply.contains(state) && today > replyDue }
+    /// Overdue to accept: still in the initial state after its accept deadline (`OverdueRule`).
+    public func acceptOverdue(today: CivilDate) -> Bool {
+        OverdueRule.acceptLate(state: state, acceptDue: acceptDue, answeredOn: state == MotionWorkflow.initialState ? nil : submittedOn, on: today)
+    }
+    /// Overdue to reply: no reply after the reply deadline while the motion is open (`OverdueRule`).
+    /// The motion as it stands: a reply it has counts as given.
+    public func replyOverdue(today: CivilDate) -> Bool {
+        OverdueRule.replyLate(state: state, replyDue: replyDue, repliedOn: reply == nil ? nil : submittedOn, on: today)
+    }
+    /// Overdue: a deadline missed while the motion is still open (`OverdueRule`).
     public func overdue(today: CivilDate) -> Bool { acceptOverdue(today: today) || replyOverdue(today: today) }
 }
 

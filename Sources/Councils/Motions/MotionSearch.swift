@@ -31,8 +31,9 @@ extension AppDatabase {
     /// Motions matching `filter`, newest first, with their support counts.
     public func motions(communityID: Int64, filter: MotionFilter = MotionFilter(), today: CivilDate = .today()) throws -> [MotionListing] {
         try reader.read { db in
+            let unit = try Self.councilSettings(db, communityID: communityID).supportUnit
             var sql = """
-                SELECT motion.*, (SELECT count(*) FROM motionSupport WHERE motionSupport.motionID = motion.id) AS supportCount
+                SELECT motion.*, \(CosignThreshold.countExpression(unit, motionColumn: "motion.id")) AS supportCount
                 FROM motion WHERE communityID = ?
                 """
             var arguments: StatementArguments = [communityID]
@@ -55,13 +56,12 @@ extension AppDatabase {
         }
     }
 
-    /// Motions whose supports reached `supportThreshold` while still open to co-signing: the
-    /// committee must put them on an agenda.
+    /// Motions the committee must put on an agenda (`CosignThreshold.mustSchedule`).
     public func motionsToSchedule(communityID: Int64) throws -> [MotionListing] {
         let settings = try councilSettings(communityID: communityID)
         let workflow = try motionWorkflow(communityID: communityID)
         return try motions(communityID: communityID).filter {
-            $0.supports >= settings.supportThreshold && workflow.state($0.motion.state)?.supportsOpen == true
+            CosignThreshold.mustSchedule($0.motion, supports: $0.supports, settings: settings, workflow: workflow)
         }
     }
 

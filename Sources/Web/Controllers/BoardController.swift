@@ -19,6 +19,8 @@ struct BoardController {
         open.get("/board/report", use: report)
         open.get("/board/report.csv", use: reportCSV)
         open.get("/api/v1/board/report", use: reportAPI)
+        open.get("/community-key.pem", use: keyPEM)
+        open.get("/api/v1/community/key", use: keyAPI)
     }
 
     @Sendable func board(request: Request, context: AppRequestContext) async throws -> Response {
@@ -74,6 +76,9 @@ struct BoardController {
             "resolutions": Array(resolutions.prefix(20)), "progress": progress, "elections": elections,
             "lastMonth": String(format: "%04d-%02d", month.year, month.month), "thisMonth": String(format: "%04d-%02d", today.year, today.month),
             "assessments": try database.assessments(communityID: communityID).filter { $0.status == .closed }.map { ["id": $0.id!, "title": $0.title] as [String: Any] },
+            "keys": try database.communityPublicKeys(communityID: communityID).enumerated().map { index, key in
+                ["keyID": key.keyID, "fingerprint": key.fingerprint, "current": index == 0] as [String: Any]
+            },
         ], request: request, context: context)
     }
 
@@ -101,6 +106,28 @@ struct BoardController {
         let (year, month) = try month(request)
         let report = try database.disclosureReport(communityID: try garden.communityID(), year: year, month: month)
         return GardenContext.csv(report.csv, fileName: "disclosure-\(report.month).csv")
+    }
+
+    /// The community's current public key (PEM), which checks receipts, minutes and hearing reports.
+    @Sendable func keyPEM(request: Request, context: AppRequestContext) async throws -> Response {
+        guard let key = try database.communityPublicKeys(communityID: try garden.communityID()).first else { throw WebError.notFound }
+        return Response(status: .ok, headers: [.contentType: "application/x-pem-file", .contentDisposition: "attachment; filename=\"community-key.pem\""],
+                        body: .init(byteBuffer: ByteBuffer(string: key.publicKeyPEM)))
+    }
+
+    struct KeysJSON: Encodable {
+        let community: String
+        /// The key signing now.
+        let current: String?
+        /// Every community key, newest first.
+        let keys: [CommunityPublicKey]
+    }
+
+    /// The community's public keys with their fingerprints.
+    @Sendable func keyAPI(request: Request, context: AppRequestContext) async throws -> Response {
+        let community = try garden.community()
+        let keys = try database.communityPublicKeys(communityID: community.id!)
+        return try JSONResponse.make(KeysJSON(community: community.code ?? "", current: keys.first?.keyID, keys: keys))
     }
 
     @Sendable func reportAPI(request: Request, context: AppRequestContext) async throws -> Response {

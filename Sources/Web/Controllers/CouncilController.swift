@@ -23,6 +23,7 @@ struct CouncilController {
         let committee = routes.only(Roles.committee)
         committee.post("/council/settings", use: saveSettings)
         committee.post("/council/calendar", use: setDay)
+        committee.post("/council/calendar/confirm", use: confirmYear)
         committee.post("/council/workflow", use: saveWorkflow)
         committee.post("/council/members", use: addMember)
         committee.post("/council/members/:member/end", use: endMember)
@@ -121,9 +122,13 @@ struct CouncilController {
         let year = request.uri.queryParameters["year"].flatMap { Int($0) } ?? CivilDate.today().year
         let calendar = try database.workingCalendar(communityID: try garden.communityID())
         var data: [String: Any] = [
-            "year": year, "previous": year - 1, "next": year + 1, "statutoryOnly": OfficialHolidays.statutoryOnlyYears.contains(year),
+            "year": year, "previous": year - 1, "next": year + 1,
+            "computed": calendar.isUnconfirmed(year: year) && OfficialHolidays.years.contains(year),
+            "noData": !OfficialHolidays.years.contains(year),
+            "confirmable": calendar.isUnconfirmed(year: year) && OfficialHolidays.years.contains(year) && garden.isCommittee(context),
             "days": calendar.listed(year: year).map { day in
-                ["date": day.date.description, "kind": context.locale.text("c_day_\(day.kind.rawValue)"), "name": day.name, "official": day.official,
+                ["date": day.date.description, "kind": context.locale.text("c_day_\(day.kind.rawValue)"), "name": day.name,
+                 "official": day.official && !day.computed, "computedDay": day.computed,
                  "weekday": context.locale.text("c_weekday_\(WorkingCalendar.weekday(day.date))")] as [String: Any]
             },
             "canEdit": garden.isCommittee(context),
@@ -144,6 +149,18 @@ struct CouncilController {
                 try database.setCalendarDay(communityID: try garden.communityID(), date: date, kind: kind, name: form["name"] ?? "", actor: Actor(account))
             }
             return GardenContext.seeOther("/council/calendar?year=\(date.year)")
+        } catch let error as CommunityError {
+            return try renderCalendar(error: error.description, request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func confirmYear(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.authorizedAccount()
+        let form = try await FormFields.read(request, context: context)
+        do {
+            guard let year = Int((form["year"] ?? "").trimmingCharacters(in: .whitespaces)) else { throw CommunityError.invalid(field: "year", reason: "a year") }
+            try database.confirmCalendarYear(communityID: try garden.communityID(), year: year, source: form["source"] ?? "", actor: Actor(account))
+            return GardenContext.seeOther("/council/calendar?year=\(year)")
         } catch let error as CommunityError {
             return try renderCalendar(error: error.description, request: request, context: context, status: .unprocessableContent)
         }

@@ -27,6 +27,7 @@ struct HearingsController {
         staff.post("/hearings/:id/start", use: start)
         staff.post("/hearings/:id/speeches", use: recordSpeech)
         staff.post("/hearings/:id/close", use: close)
+        staff.post("/hearings/:id/chair-sign", use: chairSign)
         // Public (drafts only to staff); residents register and sign off with their household
         // sign-in, staff sign off a paper record
         let open = routes.open()
@@ -118,7 +119,11 @@ struct HearingsController {
         let speeches = try database.hearingSpeeches(hearingID: hearing.id!)
         let identity = try garden.identity(request, context: context)
         func name(_ participant: HearingParticipant) -> String {
-            if participant.role == .stakeholder || participant.role == .observer { return [participant.name, participant.organisation].compactMap { $0 }.joined(separator: " · ") }
+            if participant.role == .stakeholder { return [participant.name, participant.organisation].compactMap { $0 }.joined(separator: " · ") }
+            // Observers are people: their full names are for staff; the public sees them masked, like residents.
+            if participant.role == .observer {
+                return [staff ? participant.name : PublicName.masked(participant.name), participant.organisation].compactMap { $0 }.joined(separator: " · ")
+            }
             return staff ? participant.name : PublicName.label(building: participant.building, name: participant.name)
         }
         func row(_ participant: HearingParticipant) -> [String: Any] {
@@ -129,7 +134,9 @@ struct HearingsController {
                     "canSelect": committee && hearing.status == .noticed && participant.role == .applicant,
                     "canUnselect": committee && hearing.status == .noticed && participant.role == .representative,
                     "canSign": hearing.status == .closed && participant.role.speaks && participant.signedOffAt == nil
-                        && (staff || (identity?.residentID != nil && identity?.residentID == participant.residentID)),
+                        && (staff || (identity?.residentID != nil && identity?.residentID == participant.residentID)
+                            || (identity != nil && identity?.residentID == nil && participant.residentID != nil && identity?.householdID == participant.householdID)),
+                    "residentID": participant.residentID.map(String.init) ?? "",
                     "speeches": spoken.map { speech in
                         var row: [String: Any] = ["minutes": speech.minutes, "points": speech.points, "over": speech.minutes > settings.speakingMinutes]
                         if !speech.questions.isEmpty { row["questions"] = speech.questions }
@@ -158,6 +165,8 @@ struct HearingsController {
         data["applicants"] = staff ? participants.filter { $0.role == .applicant }.map(row) : []
         data["observers"] = participants.filter { $0.role == .observer }.map(row)
         data["registered"] = participants.filter { $0.role == .applicant || $0.role == .representative }.count
+        data["chairSigned"] = hearing.chairSignedAt.map { "\($0) (\(hearing.chairSignedBy ?? ""))" } ?? ""
+        data["canChairSign"] = hearing.status == .closed && hearing.chairSignedAt == nil && context.account?.id == hearing.chairAccountID
         if staff {
             let balance = try database.hearingBalance(hearingID: hearing.id!)
             data["byPosition"] = balance.byPosition.map { ["key": HearingParticipant.Position(rawValue: $0.key)?.chinese ?? $0.key, "applicants": $0.applicants, "selected": $0.selected] as [String: Any] }
@@ -263,12 +272,12 @@ struct HearingsController {
     /// A speaker signs with their own account; staff record a paper signature.
     @Sendable func signOff(request: Request, context: AppRequestContext) async throws -> Response {
         let hearing = try hearing(context)
-        _ = try await FormFields.read(request, context: context)
+        let form = try await FormFields.read(request, context: context)
         do {
             let id = try participant(context)
             if let account = context.account, account.has(anyOf: GardenContext.staff) {
                 try database.signOffRecord(participantID: id, paperRecordedBy: account)
-            } else if let identity = try garden.identity(request, context: context) {
+            } else if let identity = try garden.identity(request, context: context, residentID: GardenContext.int64(form["resident"])) {
                 try database.signOffRecord(participantID: id, identity: identity)
             } else {
                 throw CommunityError.notAllowed(context.locale.text("g_sign_in_first"))
@@ -277,6 +286,11 @@ struct HearingsController {
         } catch let error as CommunityError {
             return try renderHearing(hearing, error: error.description, request: request, context: context, status: .unprocessableContent)
         }
+    }
+
+    /// The hearing's chair signs the record.
+    @Sendable func chairSign(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context: context) { hearing, _, account in try database.signRecordAsChair(hearingID: hearing.id!, account: account) }
     }
 
     @Sendable func addOpinion(request: Request, context: AppRequestContext) async throws -> Response {

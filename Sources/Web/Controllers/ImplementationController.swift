@@ -59,10 +59,14 @@ struct ImplementationController {
         if motion.state == "completed" || motion.state == "evaluated" || motion.state == "archived" {
             let summary = try database.ratingSummary(motionID: motion.id!)
             let rated = try identity.map { try database.hasRated(motionID: motion.id!, identity: $0) } ?? false
+            // While the evaluation is open nothing of the ratings is shown (neither totals nor
+            // comments): a watcher comparing totals before and after a household rates would
+            // learn its rating. They are published when the committee closes the evaluation.
+            let open = motion.state == "completed"
             data["ratings"] = [
                 "total": summary.total, "satisfied": summary.counts[.satisfied] ?? 0, "basic": summary.counts[.basic] ?? 0, "dissatisfied": summary.counts[.dissatisfied] ?? 0,
-                "rate": summary.total == 0 ? "—" : String(format: "%.1f%%", summary.satisfactionRate * 100), "comments": summary.comments,
-                "open": motion.state == "completed",
+                "rate": summary.total == 0 ? "—" : String(format: "%.1f%%", summary.satisfactionRate * 100), "comments": open ? [] : summary.comments,
+                "open": open, "showTotals": !open,
                 "canRate": motion.state == "completed" && identity != nil && !rated, "rated": rated,
                 "canClose": committee && motion.state == "completed", "signIn": identity == nil && motion.state == "completed",
                 "choices": Satisfaction.allCases.map { ["value": $0.rawValue, "label": GardenContext.zh(context) ? $0.chinese : context.locale.text("e_\($0.rawValue)")] },
@@ -163,10 +167,7 @@ struct ImplementationController {
 
     struct RatingResponse: Encodable {
         let number: String
-        let ratings: Int
-        let satisfied: Int
-        let basic: Int
-        let dissatisfied: Int
+        let recorded: Bool
     }
 
     @Sendable func rateAPI(request: Request, context: AppRequestContext) async throws -> Response {
@@ -176,8 +177,7 @@ struct ImplementationController {
         guard let identity = try garden.identity(request, context: context, residentID: input.resident) else { throw WebError.loginRequired }
         guard let rating = Satisfaction(rawValue: input.rating) else { throw WebError.badRequest(field: "rating", reason: "satisfied, basic or dissatisfied") }
         try database.rateMotion(id: motion.id!, identity: identity, rating: rating, comment: input.comment)
-        let summary = try database.ratingSummary(motionID: motion.id!)
-        return try JSONResponse.make(RatingResponse(number: motion.number, ratings: summary.total, satisfied: summary.counts[.satisfied] ?? 0,
-                                                    basic: summary.counts[.basic] ?? 0, dissatisfied: summary.counts[.dissatisfied] ?? 0), status: .created)
+        // No totals while the evaluation is open (they would show what this household chose).
+        return try JSONResponse.make(RatingResponse(number: motion.number, recorded: true), status: .created)
     }
 }

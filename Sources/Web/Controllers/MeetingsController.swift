@@ -19,6 +19,8 @@ struct MeetingsController {
         committee.post("/meetings/:id/items", use: addItem)
         committee.post("/meetings/:id/items/:item/remove", use: removeItem)
         committee.post("/meetings/:id/publish-notice", use: publishNotice)
+        committee.post("/meetings/:id/postpone", use: postpone)
+        committee.post("/meetings/:id/cancel", use: cancel)
         committee.post("/meetings/:id/close", use: close)
         committee.post("/meetings/:id/minutes/publish", use: publishMinutes)
         let staff = routes.only(Roles.staff)
@@ -65,7 +67,9 @@ struct MeetingsController {
     func summary(_ meeting: Meeting, _ context: AppRequestContext) -> [String: Any] {
         ["id": meeting.id!, "title": meeting.title, "kind": Self.kindName(meeting.kind, context), "basis": meeting.basis.chinese,
          "date": meeting.date.description, "time": meeting.time, "venue": meeting.venue, "status": context.locale.text("m_status_\(meeting.status.rawValue)"),
-         "noticeOn": meeting.noticeOn?.description ?? "", "entitled": meeting.entitled].merging(meeting.lateNoticeReason.map { ["late": $0] } ?? [:]) { a, _ in a }
+         "noticeOn": meeting.noticeOn?.description ?? "", "entitled": meeting.entitled, "noticeRevision": meeting.noticeRevision,
+         "renoticed": meeting.noticeRevision > 1, "cancelled": meeting.status == .cancelled, "cancelReason": meeting.cancelReason ?? "",
+         "postponedFrom": meeting.postponedFrom?.description ?? ""].merging(meeting.lateNoticeReason.map { ["late": $0] } ?? [:]) { a, _ in a }
     }
 
     // MARK: List and plan
@@ -76,6 +80,10 @@ struct MeetingsController {
 
     func renderList(values: [String: String] = [:], error: String? = nil, request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok) throws -> Response {
         let staff = garden.isStaff(context)
+        if let account = context.account, garden.isCommittee(context) {
+            // Meetings whose day passed without opening are cancelled, their motions back to accepted.
+            try database.cancelLapsedMeetings(communityID: try garden.communityID(), actor: Actor(account))
+        }
         let meetings = try database.meetings(communityID: try garden.communityID()).filter { staff || $0.status != .draft }
         var data: [String: Any] = ["meetings": meetings.map { summary($0, context) }, "staff": staff]
         if garden.isCommittee(context) {
@@ -146,6 +154,7 @@ struct MeetingsController {
         data["isOpen"] = meeting.status == .open
         data["closed"] = meeting.status == .closed
         data["editableAgenda"] = committee && (meeting.status == .draft || meeting.status == .noticed)
+        data["canChange"] = committee && (meeting.status == .draft || meeting.status == .noticed)
         data["quorum"] = ["present": quorum.present, "entitled": quorum.entitled, "needed": quorum.needed, "ok": quorum.hasQuorum] as [String: Any]
         data["passRules"] = PassRule.allCases.map { ["value": $0.rawValue, "label": $0.chinese] }
         data["schedulable"] = try database.motions(communityID: meeting.communityID, filter: MotionFilter(state: "accepted")).map { ["number": $0.motion.number, "title": $0.motion.title] }
@@ -203,13 +212,26 @@ struct MeetingsController {
     @Sendable func addItem(request: Request, context: AppRequestContext) async throws -> Response {
         try await act(request, context: context) { meeting, form, account in
             try database.addAgendaItem(meetingID: meeting.id!, title: form["title"], motionNumber: form["motion"],
-                                       passRule: PassRule(rawValue: form["passRule"] ?? "") ?? .majorityOfPresent, actor: Actor(account))
+                                       passRule: PassRule(rawValue: form["passRule"] ?? "") ?? .majorityOfPresent, lateReason: form["lateReason"], actor: Actor(account))
         }
     }
 
     @Sendable func removeItem(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context: context) { meeting, _, account in
-            try database.removeAgendaItem(id: try item(context, of: meeting).id!, actor: Actor(account))
+        try await act(request, context: context) { meeting, form, account in
+            try database.removeAgendaItem(id: try item(context, of: meeting).id!, lateReason: form["lateReason"], actor: Actor(account))
+        }
+    }
+
+    @Sendable func postpone(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context: context) { meeting, form, account in
+            guard let date = CivilDate(form["date"] ?? "") else { throw CommunityError.invalid(field: "date", reason: "a date (YYYY-MM-DD)") }
+            _ = try database.postponeMeeting(id: meeting.id!, to: date, reason: form["reason"] ?? "", actor: Actor(account))
+        }
+    }
+
+    @Sendable func cancel(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context: context) { meeting, form, account in
+            _ = try database.cancelMeeting(id: meeting.id!, reason: form["reason"] ?? "", actor: Actor(account))
         }
     }
 
@@ -308,9 +330,18 @@ struct MeetingsController {
         var data = summary(meeting, context)
         data["isOpen"] = meeting.status == .open
         data["q"] = query
+        if meeting.status == .open, let code = meeting.presenceCode { data["presenceCode"] = code }
         data["quorum"] = ["present": quorum.present, "entitled": quorum.entitled, "needed": quorum.needed, "ok": quorum.hasQuorum] as [String: Any]
-        data["attendees"] = shown.prefix(300).map { ["id": $0.id!, "meetingID": meeting.id!, "label": $0.label, "building": $0.building, "present": $0.present,
-                                                     "arrivedAt": $0.arrivedAt ?? "", "leftAt": $0.leftAt ?? "", "method": $0.checkInMethod ?? ""] as [String: Any] }
+        data["attendees"] = try shown.prefix(300).map { attendee -> [String: Any] in
+            var row: [String: Any] = ["id": attendee.id!, "meetingID": meeting.id!, "label": attendee.label, "building": attendee.building, "present": attendee.present,
+                                      "arrivedAt": attendee.arrivedAt ?? "", "leftAt": attendee.leftAt ?? "", "method": attendee.checkInMethod ?? ""]
+            // A household's row: the clerk picks which eligible member came.
+            if attendee.residentID == nil, let household = attendee.householdID, !attendee.present, meeting.status == .open {
+                row["members"] = try database.eligibleMembers(householdID: household, on: meeting.date).map { ["id": $0.id, "name": $0.name] as [String: Any] }
+                row["pickMember"] = true
+            }
+            return row
+        }
         if shown.count > 300 { data["more"] = shown.count - 300 }
         if let error { data["error"] = error }
         return try renderer.page("meeting_attendance", title: "\(context.locale.text("m_attendance")) · \(meeting.title)", data: data, request: request, context: context, status: status)
@@ -325,7 +356,7 @@ struct MeetingsController {
             if form["action"] == "leave" {
                 try database.checkOut(meetingID: meeting.id!, attendeeID: attendee, actor: Actor(account))
             } else {
-                try database.checkIn(meetingID: meeting.id!, attendeeID: attendee, actor: Actor(account))
+                try database.checkIn(meetingID: meeting.id!, attendeeID: attendee, attendedBy: GardenContext.int64(form["attendedBy"]), actor: Actor(account))
             }
             let q = (form["q"] ?? "").addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
             return GardenContext.seeOther("/meetings/\(meeting.id!)/attendance" + (q.isEmpty ? "" : "?q=\(q)"))
@@ -344,12 +375,13 @@ struct MeetingsController {
         var data = summary(meeting, context)
         data["isOpen"] = meeting.status == .open
         data["perHousehold"] = meeting.basis.perHousehold
-        if let session = try garden.householdSession(request) {
-            data["household"] = session.householdNumber
-            data["members"] = try database.householdMembers(householdID: session.householdID).map { ["id": $0.id, "name": $0.name] as [String: Any] }
-        } else if let account = context.account, let identity = try database.residentIdentity(account: account) {
+        if let account = context.account, let identity = try database.residentIdentity(account: account) {
             data["household"] = identity.householdNumber
             data["account"] = true
+        } else if let session = try garden.householdSession(request) {
+            // Only members who may take part (an adult living here with political rights).
+            data["household"] = session.householdNumber
+            data["members"] = try database.eligibleMembers(householdID: session.householdID, on: meeting.date).map { ["id": $0.id, "name": $0.name] as [String: Any] }
         }
         if let done { data["done"] = ["present": done.present, "entitled": done.entitled] as [String: Any] }
         if let error { data["error"] = error }
@@ -364,7 +396,7 @@ struct MeetingsController {
             guard let identity = try garden.identity(request, context: context, residentID: residentID) else {
                 throw CommunityError.notAllowed(context.locale.text("g_sign_in_first"))
             }
-            let status = try database.selfCheckIn(meetingID: meeting.id!, identity: identity, residentID: residentID)
+            let status = try database.selfCheckIn(meetingID: meeting.id!, identity: identity, residentID: residentID, presenceCode: form["presenceCode"] ?? "")
             return try renderSelfCheckIn(meeting, done: status, request: request, context: context)
         } catch let error as CommunityError {
             return try renderSelfCheckIn(meeting, error: error.description, request: request, context: context, status: .unprocessableContent)
@@ -398,7 +430,10 @@ struct MeetingsController {
         let venue: String
         let status: String
         let noticeOn: String?
+        let noticeRevision: Int
         let lateNoticeReason: String?
+        let postponedFrom: String?
+        let cancelReason: String?
         let entitled: Int
         let present: Int
         let quorumNeeded: Int
@@ -417,7 +452,8 @@ struct MeetingsController {
         let minutes = try database.minutes(meetingID: meeting.id!)
         return MeetingJSON(id: meeting.id!, kind: meeting.kind.rawValue, basis: meeting.basis.rawValue, title: meeting.title, date: meeting.date.description,
                            time: meeting.time, venue: meeting.venue, status: meeting.status.rawValue, noticeOn: meeting.noticeOn?.description,
-                           lateNoticeReason: meeting.lateNoticeReason, entitled: meeting.entitled, present: quorum.present, quorumNeeded: quorum.needed,
+                           noticeRevision: meeting.noticeRevision, lateNoticeReason: meeting.lateNoticeReason,
+                           postponedFrom: meeting.postponedFrom?.description, cancelReason: meeting.cancelReason, entitled: meeting.entitled, present: quorum.present, quorumNeeded: quorum.needed,
                            hasQuorum: quorum.hasQuorum, items: items, minutesDigest: minutes?.publishedAt != nil ? minutes?.digest : nil)
     }
 
@@ -435,6 +471,8 @@ struct MeetingsController {
         let attendee: Int64
         /// `arrive` (default) or `leave`.
         let action: String?
+        /// For a household's row: the member who came (an adult living here with political rights).
+        let attendedBy: Int64?
     }
 
     @Sendable func attendanceAPI(request: Request, context: AppRequestContext) async throws -> Response {
@@ -443,7 +481,7 @@ struct MeetingsController {
         var request = request
         let input = try await request.decodeJSON(AttendanceRequest.self, context: context, expected: "a JSON object with attendee (and action: arrive or leave)")
         switch input.action ?? "arrive" {
-        case "arrive": try database.checkIn(meetingID: meeting.id!, attendeeID: input.attendee, actor: Actor(account))
+        case "arrive": try database.checkIn(meetingID: meeting.id!, attendeeID: input.attendee, attendedBy: input.attendedBy, actor: Actor(account))
         case "leave": try database.checkOut(meetingID: meeting.id!, attendeeID: input.attendee, actor: Actor(account))
         default: throw WebError.badRequest(field: "action", reason: "arrive or leave")
         }

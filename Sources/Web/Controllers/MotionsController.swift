@@ -66,7 +66,7 @@ struct MotionsController {
             return ["number": motion.number, "title": motion.title, "category": GardenContext.categoryName(settings, motion.category, context),
                     "building": motion.building, "state": GardenContext.stateName(workflow, motion.state, context), "submittedOn": motion.submittedOn.description,
                     "supports": listing.supports, "acceptOverdue": motion.acceptOverdue(today: today), "replyOverdue": motion.replyOverdue(today: today),
-                    "mustSchedule": listing.supports >= settings.supportThreshold && workflow.state(motion.state)?.supportsOpen == true]
+                    "mustSchedule": CosignThreshold.mustSchedule(motion, supports: listing.supports, settings: settings, workflow: workflow)]
         }
         let query = request.uri.query ?? ""
         return try renderer.page("motions", title: context.locale.text("g_motions_title"), data: [
@@ -139,6 +139,8 @@ struct MotionsController {
             return try renderer.page("motion_receipt", title: context.locale.text("receipt_title"), data: [
                 "number": motion.number, "title": motion.title, "submittedAt": motion.submittedAt, "tracking": receipt.statement.tracking,
                 "keyID": receipt.statement.key, "acceptDue": motion.acceptDue.description, "replyDue": motion.replyDue.description,
+                "fingerprint": try database.communityPublicKeys(communityID: motion.communityID).first { $0.keyID == receipt.statement.key }?.fingerprint ?? "",
+                "deadlinesComputed": !(try database.workingCalendar(communityID: motion.communityID).unconfirmedYears([motion.acceptDue, motion.replyDue]).isEmpty),
                 "compact": receipt.compactText, "receiptJSON": String(decoding: receipt.jsonRepresentation, as: UTF8.self),
             ], request: request, context: context, status: .created)
         } catch let error as CommunityError {
@@ -176,7 +178,10 @@ struct MotionsController {
              "showBody": comment.hiddenAt == nil || staff, "canHide": committee && comment.hiddenAt == nil]
         }
         // The transitions this visitor may take from here.
-        let actions: [[String: Any]] = workflow.transitions(from: motion.state).filter { !["implement", "complete"].contains($0.action) }.compactMap { transition in
+        let thresholdReached = CosignThreshold.reached(motion, supports: supports, settings: settings)
+        let calendar = try database.workingCalendar(communityID: communityID)
+        let moves = try database.availableMoves(motionID: motion.id!, by: .committee) + database.availableMoves(motionID: motion.id!, by: .submitter)
+        let actions: [[String: Any]] = moves.compactMap { transition in
             let allowed = (transition.by == .committee && committee) || (transition.by == .submitter && (isSubmitter || staff))
             guard allowed else { return nil }
             return ["action": transition.action, "label": GardenContext.zh(context) ? transition.zh : transition.en, "reasonRequired": transition.reasonRequired,
@@ -189,7 +194,9 @@ struct MotionsController {
             "state": GardenContext.stateName(workflow, motion.state, context), "stateSince": motion.stateSince,
             "acceptDue": motion.acceptDue.description, "replyDue": motion.replyDue.description, "acceptOverdue": motion.acceptOverdue(today: today),
             "replyOverdue": motion.replyOverdue(today: today), "repliedOn": motion.repliedOn?.description ?? "", "tracking": motion.tracking,
-            "supports": supports, "threshold": settings.supportThreshold, "mustSchedule": open && supports >= settings.supportThreshold,
+            "supports": supports, "threshold": settings.supportThreshold,
+            "mustSchedule": CosignThreshold.mustSchedule(motion, supports: supports, settings: settings, workflow: workflow),
+            "thresholdReached": thresholdReached, "deadlinesComputed": !calendar.unconfirmedYears([motion.acceptDue, motion.replyDue]).isEmpty,
             "supportsOpen": open, "history": history, "comments": comments, "actions": actions, "hasActions": !actions.isEmpty, "staff": staff, "committee": committee,
             "canSupport": open && identity != nil && !isSubmitter, "supported": try identity.map { try database.supports(motionID: motion.id!, identity: $0) } ?? false,
             "canComment": identity != nil || staff, "signedIn": identity != nil, "identity": identity?.publicLabel ?? "",
@@ -223,8 +230,10 @@ struct MotionsController {
             let flash = try body(motion, form)
             return GardenContext.seeOther("/motions/\(motion.number)?done=\(flash)")
         } catch let error as CommunityError {
+            var status = HTTPResponse.Status.unprocessableContent
+            if case .notAllowed = error { status = .conflict }
             return try renderMotion(try database.motion(number: motion.number, communityID: motion.communityID), error: error.description,
-                                    request: request, context: context, status: .unprocessableContent)
+                                    request: request, context: context, status: status)
         }
     }
 
@@ -249,15 +258,21 @@ struct MotionsController {
         }
     }
 
+    /// Who takes the step: staff (for the committee, or recording the submitter's request), or
+    /// the submitting household. A step the current state does not allow is left to the domain
+    /// to refuse with the state's name (409), whoever asks; only a visitor with no identity at
+    /// all is asked to sign in (401), and a household that is not the submitter is told so (403).
     func mover(_ request: Request, context: AppRequestContext, action: String, workflow: MotionWorkflow, motion: Motion) throws -> MotionMover {
         let transition = workflow.transition(action, from: motion.state)
-        if transition?.by == .submitter {
-            if let identity = try garden.identity(request, context: context), identity.householdID == motion.householdID { return .submitter(identity) }
-            if let account = context.account, account.has(anyOf: GardenContext.staff) { return .clerkForSubmitter(account) }
-            throw CommunityError.notAllowed(context.locale.text("g_sign_in_first"))
+        if let account = context.account, account.has(anyOf: GardenContext.staff) {
+            return transition?.by == .submitter ? .clerkForSubmitter(account) : .committee(account)
         }
-        guard let account = context.account else { throw WebError.loginRequired }
-        return .committee(account)
+        if let identity = try garden.identity(request, context: context) {
+            if identity.householdID == motion.householdID { return .submitter(identity) }
+            throw WebError.forbidden
+        }
+        if let account = context.account { return .committee(account) }
+        throw WebError.loginRequired
     }
 
     @Sendable func transition(request: Request, context: AppRequestContext) async throws -> Response {
