@@ -352,6 +352,13 @@ public enum ElectionsSchema: SchemaModule {
     public static var insertionOrderSensitiveTables: [String] { ["checkIn", "sealedBallot", "castReceipt"] }
 
     /// Secrecy and insider resistance (docs/decisions.md): each round keeps its turnout base,
+    /// The election's public steps (election-rules.md §10): after each, a signed audit head is
+    /// published (`AuditHeadSchedule`), so the log up to that step is fixed outside the server.
+    public static var publicStepActions: Set<String> {
+        ["election.announce", "election.day.move", "committee.add", "committee.stepDown", "roll.publish", "objection.decide",
+         "proxy.publish", "candidates.publish", "round.open", "box.close", "round.close", "result.certify", "result.countersign"]
+    }
+
     /// fixed when it opens.
     static func registerSecrecyMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("elections.secrecy.v1") { db in

@@ -76,6 +76,7 @@ func buildRoutes(_ configuration: WebConfiguration) async throws -> Routes {
     AdminController(database: database, renderer: renderer).addRoutes(to: routes)
     AccountController(database: database, renderer: renderer).addRoutes(to: routes)
     APIController(database: database).addRoutes(to: routes)
+    AuditHeadsController(database: database, renderer: renderer).addRoutes(to: routes)
     ResidentsController(database: database, renderer: renderer).addRoutes(to: routes)
     let elections = ElectionsController(database: database, renderer: renderer, keys: configuration.keyStore, keyPassphrase: configuration.keyPassphrase)
     elections.addRoutes(to: routes)

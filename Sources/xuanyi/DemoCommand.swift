@@ -66,6 +66,8 @@ struct DemoCommand: AsyncParsableCommand {
         let (householdCount, residentCount, election, previous, garden) = seeded
         // Nothing on disk in the order it was written, the write-ahead log empty (AtRest).
         try appDatabase.protectAtRest(modules: XuanyiSchema.modules)
+        // The seeded steps are public steps: the first signed audit head is published now.
+        try appDatabase.publishAuditHeadIfDue(publicSteps: XuanyiSchema.publicStepActions, keyStore: KeyStore.beside(databasePath: path), passphrase: nil)
         say("""
         示范社区 Demo community: \(setup.community.name) — \(householdCount) households, \(residentCount) residents
           election:       \(election.election.title), \(election.election.electionDay); roll of \(election.summary.entries) voters published (/elections/\(election.election.id!)/roll)
@@ -75,6 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
           e-voting:       electronicVoting = \(election.election.rules.electronicVoting.rawValue), so that you can vote from this browser; its legal basis is invented and says so (no source authorises remote voting; a real election starts with off)
           previous term:  \(previous.map { "\($0.election.title), \($0.election.electionDay): result certified and countersigned (\($0.certified?.countersignatures.count ?? 0)/\($0.certified?.required ?? 0)); /elections/\($0.election.id!)/result, record /elections/\($0.election.id!)/record.zip" } ?? "not seeded (too few households)")
           garden:         \(garden.map { "\($0.motions) motions in \($0.states) states (/motions, committee desk /council); meeting held with signed minutes /meetings/\($0.heldMeetingID), next meeting noticed /meetings/\($0.upcomingMeetingID); accounts \($0.chairUsername) (chair) and \($0.recorderUsername) (recorder) with the admin password; hearings in every phase /hearings (report of /hearings/\($0.hearingIDs[0])); notice board /board, monthly report /board/report; assessments /assessments; household cards: \($0.householdCards.map { "\($0.householdNumber) \($0.code)" }.joined(separator: ", ")) (sign in at /garden/sign-in)" } ?? "not seeded (use at least 220 households)")
+          audit heads:    signed daily and after each public step: /audit/heads (JSON /api/v1/audit/heads)
           database:       \(path)\(temporary ? " (deleted when the server stops)" : "")
           admin username: \(setup.adminUsername)
           admin password: \(setup.adminPassword)

@@ -69,7 +69,8 @@ func bootstrapLogging() -> Logger {
 /// Builds and runs the application until SIGINT or SIGTERM. Every 30 seconds, and once more
 /// when it stops, the database's order-sensitive tables are rewritten in key order and its
 /// write-ahead log truncated (`AppDatabase.protectAtRest`): a copy of the files taken at any
-/// moment shows at most the last half minute's check-ins in the order they happened.
+/// moment shows at most the last half minute's check-ins in the order they happened. At the
+/// same times a signed audit head is published when one is due (`AuditHeadSchedule`).
 func serve(_ configuration: WebConfiguration) async throws {
     let app = try await buildApplication(configuration)
     let database = configuration.database
@@ -78,6 +79,7 @@ func serve(_ configuration: WebConfiguration) async throws {
         while true {
             do { try await Task.sleep(for: .seconds(30)) } catch { return }   // cancelled: the server is stopping
             do { try database.protectAtRest(modules: XuanyiSchema.modules) } catch { logger.warning("at-rest maintenance: \(error)") }
+            publishAuditHead(configuration)
         }
     }
     let outcome: Result<Void, any Error>
@@ -86,7 +88,22 @@ func serve(_ configuration: WebConfiguration) async throws {
     maintenance.cancel()
     await maintenance.value
     try? database.protectAtRest(modules: XuanyiSchema.modules)
+    publishAuditHead(configuration)
     try outcome.get()
+}
+
+/// Publishes a signed audit head when one is due (daily, or after a public step:
+/// `AuditHeadSchedule`); a failure is logged and tried again on the next round.
+func publishAuditHead(_ configuration: WebConfiguration) {
+    guard let keyStore = configuration.keyStore else { return }
+    do {
+        if let published = try configuration.database.publishAuditHeadIfDue(publicSteps: XuanyiSchema.publicStepActions, keyStore: keyStore,
+                                                                              passphrase: configuration.keyPassphrase) {
+            configuration.logger.info("published audit head no. \(published.number)")
+        }
+    } catch {
+        configuration.logger.warning("audit head: \(error)")
+    }
 }
 
 enum ProcessEnvironment {

@@ -32,6 +32,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Verify the hash-chained audit log of the database instead.")
     var audit = false
 
+    @Option(name: .long, help: "With --audit: a saved copy of the published audit heads (/api/v1/audit/heads or `xuanyi audit heads --json`) to check the log against, besides the heads the database holds.")
+    var heads: [String] = []
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
@@ -40,6 +43,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard audit != (record != nil) else { throw ValidationError("give a record to verify, or --audit") }
+        guard audit || heads.isEmpty else { throw ValidationError("--heads goes with --audit") }
         guard lang == "zh" || lang == "en" else { throw ValidationError("--lang is zh or en") }
     }
 
@@ -98,13 +102,17 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func verifyAudit() throws {
-        let result = try options.openExisting().verifyAudit()
+        let outside = try heads.flatMap { file -> [PublishedAuditHead] in
+            guard let data = FileManager.default.contents(atPath: file) else { throw CommandError("cannot read heads file \(file)") }
+            return try AuditHeadsDocument.read(data, file: file).heads.map(\.published)
+        }
+        let result = try options.openExisting().verifyAudit(outsideHeads: outside)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
-            print("审计日志 Audit log: \(result.entries) entries, head \(result.head)")
+            print("审计日志 Audit log: \(result.entries) entries, head \(result.head); checked against \(result.headsChecked) published head(s)")
             for problem in result.problems { print("  ✗ \(problem)") }
             for step in result.clockSteps { print("  ! \(step)") }
             print(result.isIntact ? "通过 PASS: the audit chain is intact." : "未通过 FAIL: \(result.problems.count) problem(s) in the audit chain.")

@@ -20,6 +20,9 @@ struct RouteAccessTests {
         "GET /health",
         "GET /api/openapi.json",
         "GET /api/v1/community",
+        "GET /api/v1/audit/heads",
+        // Audit heads (published to be kept outside the server)
+        "GET /audit/heads",
         // Assessments
         "GET /assessments",
         "GET /assessments/:id",

@@ -41,6 +41,12 @@ public struct AuditProblem: Sendable, Equatable, Encodable, CustomStringConverti
         case missing
         /// `prev` is not the previous entry's hash: removed or reordered.
         case brokenLink
+        /// A published head names an entry whose hash the log no longer has: re-chained or replaced.
+        case headContradicted
+        /// A published head covers entries the log no longer has: truncated.
+        case truncated
+        /// A published head is not signed by the community key (or not this community's).
+        case headUnsigned
     }
     public let seq: Int64
     public let kind: Kind
@@ -75,16 +81,19 @@ public struct AuditVerification: Sendable, Equatable, Encodable {
     public let problems: [AuditProblem]
     /// Where the recorded times go back (the chain can still be intact).
     public let clockSteps: [AuditClockStep]
+    /// Published heads the log was checked against (`PublishedAuditHead`).
+    public let headsChecked: Int
     public var isIntact: Bool { problems.isEmpty }
 
-    public init(entries: Int, head: String, problems: [AuditProblem], clockSteps: [AuditClockStep] = []) {
+    public init(entries: Int, head: String, problems: [AuditProblem], clockSteps: [AuditClockStep] = [], headsChecked: Int = 0) {
         self.entries = entries
         self.head = head
         self.problems = problems
         self.clockSteps = clockSteps
+        self.headsChecked = headsChecked
     }
 
-    enum CodingKeys: String, CodingKey { case intact, entries, head, problems, clockSteps }
+    enum CodingKeys: String, CodingKey { case intact, entries, head, problems, clockSteps, headsChecked }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -93,20 +102,27 @@ public struct AuditVerification: Sendable, Equatable, Encodable {
         try container.encode(head, forKey: .head)
         try container.encode(problems, forKey: .problems)
         try container.encode(clockSteps, forKey: .clockSteps)
+        try container.encode(headsChecked, forKey: .headsChecked)
     }
 }
 
 extension AppDatabase {
     /// Walks the audit log in sequence order and reports every edited, removed or reordered
-    /// entry by number. Streams rows, so memory stays constant whatever the log's size.
-    public func verifyAudit() throws -> AuditVerification {
-        try Self.verifyAudit(reader: reader)
+    /// entry by number, and checks it against every published head: the database's own
+    /// (`auditHead`) and `outsideHeads` (a copy kept outside the server, e.g. the JSON of
+    /// `/api/v1/audit/heads` saved on an earlier day), so a log truncated or re-chained together
+    /// with its heads table is still caught. Streams rows, so memory stays constant whatever the
+    /// log's size (heads are few).
+    public func verifyAudit(outsideHeads: [PublishedAuditHead] = []) throws -> AuditVerification {
+        try Self.verifyAudit(reader: reader, outsideHeads: outsideHeads)
     }
 
     /// Checks the audit chain of any database (a backup file, for instance).
-    public static func verifyAudit(reader: any DatabaseReader) throws -> AuditVerification {
+    public static func verifyAudit(reader: any DatabaseReader, outsideHeads: [PublishedAuditHead] = []) throws -> AuditVerification {
         try reader.read { db in
             var problems: [AuditProblem] = []
+            let heads = try AuditHeadCheck(db, outsideHeads: outsideHeads)
+            problems += heads.unsigned
             var expectedSeq: Int64 = 1
             var previousHash = SHA256Digest.zero.hex
             var count = 0
@@ -131,6 +147,10 @@ extension AppDatabase {
                 if entry.prev != previousHash {
                     problems.append(AuditProblem(seq: entry.seq, kind: .brokenLink, message: "prev does not match the hash of the entry before it (an entry was removed, replaced or reordered)"))
                 }
+                if let published = heads.expected[entry.seq], published.head != entry.hash {
+                    problems.append(AuditProblem(seq: entry.seq, kind: .headContradicted,
+                                                 message: "published head \(published.source) says entry \(entry.seq) is \(published.head.prefix(16))…, the log has \(entry.hash.prefix(16))… (the log was re-chained or replaced)"))
+                }
                 if let at = Timestamp.date(from: entry.at), !(historical?.covers(entry, at: at) ?? false) {
                     if let previous = previousAt, previous.date.timeIntervalSince(at) > AuditClockStep.tolerance {
                         clockSteps.append(AuditClockStep(seq: entry.seq, at: entry.at, previousAt: previous.text,
@@ -142,7 +162,12 @@ extension AppDatabase {
                 previousHash = entry.hash
                 expectedSeq = entry.seq + 1
             }
-            return AuditVerification(entries: count, head: previousHash, problems: problems, clockSteps: clockSteps)
+            let lastSeq = expectedSeq - 1
+            for (seq, published) in heads.expected.sorted(by: { $0.key < $1.key }) where seq > lastSeq {
+                problems.append(AuditProblem(seq: seq, kind: .truncated,
+                                             message: "published head \(published.source) covers \(seq) entries, the log ends at \(lastSeq) (entries were cut off)"))
+            }
+            return AuditVerification(entries: count, head: previousHash, problems: problems, clockSteps: clockSteps, headsChecked: heads.count)
         }
     }
 

@@ -10,6 +10,13 @@ public protocol SchemaModule {
     /// Tables whose physical row order would reveal the order rows were written (who voted
     /// when, who rated what): `AppDatabase.protectAtRest` rewrites them in key order.
     static var insertionOrderSensitiveTables: [String] { get }
+    /// Audit actions that are public steps (an election announced, a roll published, a box
+    /// closed …): after each, a signed audit head is due (`AuditHeadSchedule`).
+    static var publicStepActions: Set<String> { get }
+}
+
+extension SchemaModule {
+    public static var publicStepActions: Set<String> { [] }
 }
 
 /// The database: one writer (a WAL `DatabasePool` for files, an in-memory `DatabaseQueue`

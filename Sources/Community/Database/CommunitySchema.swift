@@ -121,5 +121,13 @@ public enum CommunitySchema: SchemaModule {
             // to which a sealed ballot box's key share is sealed (docs/decisions.md).
             try db.alter(table: "accountKey") { t in t.add(column: "boxPublicKey", .text) }
         }
+        migrator.registerMigration("community.auditHeads") { db in
+            // Published audit heads (`PublishedAuditHead`), signed by the community key.
+            try db.create(table: "auditHead") { t in
+                t.primaryKey("number", .integer)
+                t.column("statement", .text).notNull()
+                t.column("signature", .text).notNull()
+            }
+        }
     }
 }
