@@ -285,6 +285,15 @@ struct CLITests {
         let opened = try CLI.xuanyi(["election", "open-box", "--election", "1", "--round", "1", "--database", database]
                                     + ["xwh1", "xwh2", "xwh3"].flatMap { ["--member", "\($0)=\(workspace.path("committee-password"))"] })
         #expect(opened.status == 0 && opened.stdout.contains("entered the log in a random order"), "\(opened.stderr)")
+        // The opened box's count sheet: the committee's scrutineer (xwh2) signs it with their own
+        // password; the chair, who is no scrutineer, and a wrong password sign nothing.
+        let sign = ["election", "sign-count-sheet", "--election", "1", "--round", "1", "--box", "0", "--database", database]
+        let byChair = try CLI.xuanyi(sign + ["--member", "xwh1=\(workspace.path("committee-password"))"])
+        #expect(byChair.status != 0 && byChair.stderr.contains("scrutineers (监票人)"), "\(byChair.stderr)")
+        let wrongSheet = try CLI.xuanyi(sign + ["--member", "xwh2=\(wrong)"])
+        #expect(wrongSheet.status != 0, "\(wrongSheet.stdout)")
+        let signedSheet = try CLI.xuanyi(sign + ["--member", "xwh2=\(workspace.path("committee-password"))"])
+        #expect(signedSheet.status == 0 && signedSheet.stdout.contains("xuanyi-count-sheet/1") && signedSheet.stdout.contains("signed by"), "\(signedSheet.stderr)")
         let reopened = try AppDatabase.open(path: database, modules: XuanyiSchema.modules)
         for tracking in receipts {
             #expect(try reopened.trackBallot(electionID: 1, tracking: tracking) != nil, "ballot \(tracking) lost")

@@ -10,8 +10,6 @@ import Notary
 /// that member's key, so failures are throttled per account and per address, like countersigning
 /// the result, and the scrypt work runs on its own bounded threads.
 extension PollingController {
-    static let countSheetThrottle = LoginThrottle(freeFailures: 3, freeFailuresPerAddress: 30)
-
     /// What the box page shows of a closed box's count-sheet signatures.
     func countSheetData(_ box: BallotBox, isCommittee: Bool, locale: AppLocale) throws -> [String: Any]? {
         guard box.status == .closed, box.countSheetJSON != nil else { return nil }
@@ -83,7 +81,7 @@ extension PollingController {
     private func sign(_ box: BallotBox, _ election: Election, password: String, context: AppRequestContext) async throws -> [CountSheetSignature] {
         let account = try context.authorizedAccount()
         let throttleKey = "count-sheet:\(account.id!)"
-        if let wait = await Self.countSheetThrottle.retryAfter(username: throttleKey, address: context.clientAddress) {
+        if let wait = await countSheetThrottle.retryAfter(username: throttleKey, address: context.clientAddress) {
             throw WebError.tooManyRequests(minutes: max(1, Int((wait / 60).rounded(.up))))
         }
         let (store, boxID, electionID, accountID) = (database, box.id!, election.id!, account.id!)
@@ -91,10 +89,10 @@ extension PollingController {
             let signatures = try await PasswordWork.shared.run {
                 try store.countersignCountSheet(boxID: boxID, electionID: electionID, accountID: accountID, password: password, actor: Actor(account))
             }
-            await Self.countSheetThrottle.recordSuccess(username: throttleKey)
+            await countSheetThrottle.recordSuccess(username: throttleKey)
             return signatures
         } catch let error as CommunityError {
-            if error == .authenticationFailed { await Self.countSheetThrottle.recordFailure(username: throttleKey, address: context.clientAddress) }
+            if error == .authenticationFailed { await countSheetThrottle.recordFailure(username: throttleKey, address: context.clientAddress) }
             throw error
         }
     }

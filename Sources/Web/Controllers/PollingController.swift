@@ -10,6 +10,9 @@ import Notary
 struct PollingController {
     /// The elections controller: finding an election, its summary, its signing key.
     let elections: ElectionsController
+    /// Signing a count sheet checks a scrutineer's password: throttled like a login, per account
+    /// and per address (one throttle per application).
+    let countSheetThrottle = LoginThrottle(freeFailures: 3, freeFailuresPerAddress: 30)
     var database: AppDatabase { elections.database }
     var renderer: PageRenderer { elections.renderer }
 
