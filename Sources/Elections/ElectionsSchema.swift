@@ -345,13 +345,13 @@ public enum ElectionsSchema: SchemaModule {
         registerSecrecyMigrations(in: &migrator)
         registerRecordMigrations(in: &migrator)
         registerSealedBoxMigrations(in: &migrator)
+        registerNoticeMigrations(in: &migrator)
     }
 
     /// Who received a ballot: on disk in roll-entry order, never in the order voters cast
     /// (`AppDatabase.protectAtRest`).
     public static var insertionOrderSensitiveTables: [String] { ["checkIn", "sealedBallot", "castReceipt"] }
 
-    /// Secrecy and insider resistance (docs/decisions.md): each round keeps its turnout base,
     /// The election's public steps (election-rules.md §10): after each, a signed audit head is
     /// published (`AuditHeadSchedule`), so the log up to that step is fixed outside the server.
     public static var publicStepActions: Set<String> {
@@ -359,6 +359,7 @@ public enum ElectionsSchema: SchemaModule {
          "proxy.publish", "candidates.publish", "round.open", "box.close", "round.close", "result.certify", "result.countersign"]
     }
 
+    /// Secrecy and insider resistance (docs/decisions.md): each round keeps its turnout base,
     /// fixed when it opens.
     static func registerSecrecyMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("elections.secrecy.v1") { db in

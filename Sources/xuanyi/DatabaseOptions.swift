@@ -1,5 +1,6 @@
 import ArgumentParser
 import Community
+import Elections
 import Foundation
 import Web
 
@@ -10,7 +11,10 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens (creating if needed) the database.
     func open() throws -> AppDatabase {
-        try AppDatabase.open(path: database, modules: XuanyiSchema.modules)
+        let opened = try AppDatabase.open(path: database, modules: XuanyiSchema.modules)
+        // The steps sign their election notices with the election key from the store beside the database.
+        opened.electionKeyring.use(keyStore)
+        return opened
     }
 
     /// Opens a database that must already exist; a rehearsal database resumes its rehearsal date.

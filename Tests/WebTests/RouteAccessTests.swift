@@ -100,6 +100,11 @@ struct RouteAccessTests {
         "GET /api/v1/elections/:id/rules",
         "GET /api/v1/elections/:id/candidates",
         "GET /api/v1/elections/:id/ballot-paper",
+        // Notices (选举公告): every notice is a public step's; a box's count only once its round is closed
+        "GET /elections/:id/notices",
+        "GET /elections/:id/notices/:number",
+        "GET /api/v1/elections/:id/notices",
+        "GET /api/v1/elections/:id/notices/:number",
         // Polling
         "GET /elections/:id/rounds/:rid/result",
         "GET /api/v1/elections/:id/rounds/:rid/result",

@@ -40,6 +40,7 @@ extension AppDatabase {
             try AuditLog.append(db, actor: actor, action: "committee.add", subject: "election:\(electionID)", details: [
                 "member": String(member.id!), "account": account.username, "roles": member.roles,
             ])
+            try issueNotices(db, electionID: electionID, .committee(joined: resident.name, left: nil, reason: nil), on: date)
             return member
         }
     }
@@ -58,6 +59,8 @@ extension AppDatabase {
             try AuditLog.append(db, actor: actor, action: "committee.stepDown", subject: "election:\(member.electionID)", details: [
                 "member": String(memberID), "reason": reason,
             ])
+            let name = try String.fetchOne(db, sql: "SELECT name FROM resident WHERE id = ?", arguments: [member.residentID]) ?? ""
+            try issueNotices(db, electionID: member.electionID, .committee(joined: nil, left: name, reason: reason), on: date)
         }
     }
 

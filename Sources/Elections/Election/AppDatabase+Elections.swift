@@ -21,6 +21,7 @@ extension AppDatabase {
         let rules = rules ?? RuleSet.nationalModel(method: method)
         try rules.validate(method: method)
         let key = try keyStore.generate(passphrase: keyPassphrase)
+        electionKeyring.use(keyStore, passphrase: keyPassphrase)
         let election = try writer.write { db -> Election in
             var election = Election(communityID: communityID, title: title, method: method, electionDay: electionDay,
                                     rules: rules, status: .preparing, keyID: key.keyID, rollBuilt: false,
@@ -69,6 +70,7 @@ extension AppDatabase {
             election.announcedOn = date
             try election.update(db)
             try AuditLog.append(db, actor: actor, action: "election.announce", subject: "election:\(electionID)", details: ["on": date.description])
+            try issueNotices(db, electionID: electionID, .announcement, on: date)
             return election
         }
     }

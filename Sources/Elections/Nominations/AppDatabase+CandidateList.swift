@@ -93,6 +93,7 @@ extension AppDatabase {
                 "on": date.description, "late": published.candidateListLate ? "yes" : "no", "candidates": String(lines.count),
                 "digest": try CanonicalJSON.digest(lines.map { ListedCandidate(post: $0.post.rawValue, position: $0.position, name: $0.name) }).hex,
             ])
+            try issueNotices(db, electionID: electionID, .candidates, on: date)
             return lines
         }
     }

@@ -49,11 +49,13 @@ extension AppDatabase {
             try Self.signElectionDefinition(db, election: election, signingKey: signingKey, now: now, actor: actor)
             let papers = BallotPaper.mainRound(election: election, communityName: communityName,
                                                candidates: try Self.candidateLines(db, election: election, includeWithdrawn: false))
-            return try papers.enumerated().map { index, paper in
+            let rounds = try papers.enumerated().map { index, paper in
                 var paper = paper
                 paper.round = index + 1
                 return try Self.insertRound(db, election: election, number: index + 1, kind: .main, paper: paper, electronic: electronic, actor: actor)
             }
+            try issueNotices(db, electionID: electionID, .polling(roundIDs: rounds.compactMap(\.id)))
+            return rounds
         }
     }
 
@@ -68,7 +70,9 @@ extension AppDatabase {
             let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM pollingRound WHERE electionID = ?", arguments: [electionID]) ?? 0) + 1
             var paper = paper
             paper.round = number
-            return try Self.insertRound(db, election: election, number: number, kind: kind, paper: paper, electronic: electronic, actor: actor)
+            let round = try Self.insertRound(db, election: election, number: number, kind: kind, paper: paper, electronic: electronic, actor: actor)
+            try issueNotices(db, electionID: electionID, kind == .main ? .polling(roundIDs: [round.id!]) : .nextRound(roundID: round.id!))
+            return round
         }
     }
 
@@ -103,6 +107,8 @@ extension AppDatabase {
             round.status = .closed
             try round.update(db)
             try AuditLog.append(db, actor: actor, action: "round.close", subject: "election:\(electionID)", details: ["round": String(round.number)])
+            // Each box's count is published once its round is closed (nothing of an open round's ballots before).
+            try issueNotices(db, electionID: electionID, .boxCounts(roundID: roundID))
         }
     }
 

@@ -107,6 +107,7 @@ extension AppDatabase {
             try AuditLog.append(db, actor: actor, action: "proxy.publish", subject: "election:\(electionID)", details: [
                 "on": date.description, "proxies": String(count),
             ])
+            try issueNotices(db, electionID: electionID, .proxies, on: date)
             return election
         }
     }

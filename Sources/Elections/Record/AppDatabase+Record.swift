@@ -191,6 +191,7 @@ extension AppDatabase {
             try AuditLog.append(db, actor: actor, action: "result.certify", subject: "election:\(electionID)", details: [
                 "statement": SHA256.hash(bytes).hex, "manifest": statement.manifest, "logHead": statement.logHead,
             ])
+            try issueNotices(db, electionID: electionID, .result(statement: statement, digest: SHA256.hash(bytes).hex), on: CivilDate.today(now: now))
             return try Self.certifiedResult(db, electionID: electionID)!
         }
     }

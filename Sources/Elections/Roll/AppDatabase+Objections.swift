@@ -82,6 +82,7 @@ extension AppDatabase {
             try AuditLog.append(db, actor: actor, action: "objection.decide", subject: "election:\(objection.electionID)", details: [
                 "seq": String(objection.seq), "status": objection.status.rawValue,
             ])
+            try issueNotices(db, electionID: objection.electionID, .objection(id: id), on: date)
         }
     }
 

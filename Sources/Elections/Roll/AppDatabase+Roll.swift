@@ -406,6 +406,7 @@ extension AppDatabase {
                 "on": date.description, "late": late ? "yes" : "no", "entries": String(count),
             ])
             try AuditLog.append(db, actor: actor, action: "rules.freeze", subject: "election:\(electionID)", details: RulesAudit(rules: election.rules, digest: election.rulesDigest))
+            try issueNotices(db, electionID: electionID, .roll, on: date)
             return election
         }
     }
@@ -433,6 +434,10 @@ extension AppDatabase {
             try AuditLog.append(db, actor: actor, action: "election.day.move", subject: "election:\(electionID)", details: [
                 "from": old.description, "to": day.description, "reason": reason,
             ])
+            // The announcement named the old day: a correction says so (notices are never changed).
+            if let announced = try Int.fetchOne(db, sql: "SELECT MAX(number) FROM electionNotice WHERE electionID = ? AND kind = 'announcement'", arguments: [electionID]) {
+                try issueNotices(db, electionID: electionID, .correction(of: announced, text: "选举日由\(old)改为\(day)。原因：\(reason)"), on: today)
+            }
             return election
         }
     }

@@ -49,6 +49,9 @@ struct ElectionsController {
         open.get("/api/v1/elections/:id/roll", use: rollAPI)
         open.get("/api/v1/elections/:id/roll/lookup", use: lookupAPI)
         open.post("/api/v1/elections/:id/objections", use: objectionAPI)
+        // The steps sign their election notices with the election key from the server's key store.
+        if let keys { database.electionKeyring.use(keys, passphrase: keyPassphrase) }
+        NoticesController(elections: self).addRoutes(to: routes)
     }
 
     func community() throws -> Community { try database.servedCommunity() }
