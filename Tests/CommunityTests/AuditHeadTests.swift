@@ -155,3 +155,31 @@ struct AuditHeadTests {
         return process.terminationStatus
     }
 }
+
+extension AuditHeadTests {
+    @Test("a head contradicted after a restore says so: the entries were forgotten by the restore, still a problem")
+    func restoreExplains() throws {
+        let (database, key) = try community(entries: 4)
+        let backupPoint = try database.verifyAudit().entries
+        let communityID = try database.reader.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM community")! }
+        try database.addHousehold(Household(communityID: communityID, number: "late", basis: .hukou), actor: .commandLine)
+        let published = try database.publishAuditHead(reason: "manual", signingKey: key, now: Date().addingTimeInterval(-60))
+        // What a restore of the earlier backup leaves: the log up to the backup, then the restore's entry.
+        try database.writer.write { db in
+            try db.execute(sql: "DELETE FROM auditEntry WHERE seq > ?", arguments: [backupPoint])
+            try db.execute(sql: "DELETE FROM auditHead")
+            _ = try AuditLog.append(db, actor: .commandLine, action: "database.restore", subject: "database", details: ["backup": "b.sqlite"])
+        }
+        let checked = try database.verifyAudit(outsideHeads: [published])
+        #expect(checked.problems.map(\.kind) == [.headContradicted])
+        #expect(checked.problems.first?.message.contains("forgotten by that restore") == true)
+        // Without a restore after it, the same contradiction names no restore.
+        let (other, otherKey) = try community(entries: 4)
+        let head = try other.publishAuditHead(reason: "manual", signingKey: otherKey)
+        try rechain(other, removing: 3)
+        try other.writer.write { db in try db.execute(sql: "DELETE FROM auditHead") }
+        let plain = try other.verifyAudit(outsideHeads: [head])
+        #expect(plain.problems.map(\.kind) == [.truncated])
+        #expect(plain.problems.first?.message.contains("restore") == false)
+    }
+}

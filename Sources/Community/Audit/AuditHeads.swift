@@ -182,12 +182,21 @@ extension AppDatabase {
 /// and from an outside copy; heads whose signature is not the community key's are reported and
 /// not used.
 struct AuditHeadCheck {
-    struct Expected { let head: String; let source: String }
+    struct Expected { let head: String; let source: String; let at: String }
     /// The head each covered sequence number must have.
     var expected: [Int64: Expected] = [:]
     /// Signed heads taken into account.
     var count = 0
     var unsigned: [AuditProblem] = []
+
+    /// Why a published head no longer matches, when a restore explains it: the first
+    /// `database.restore` entry recorded after the head was published put an earlier backup in
+    /// place, so the entries the head covered were forgotten by that restore — still a loss the
+    /// head's readers were not told of, so still a problem, but named for what it is.
+    static func restoreNote(for published: Expected, restores: [(seq: Int64, at: String)]) -> String {
+        guard let restore = restores.first(where: { $0.at > published.at }) else { return "" }
+        return "; entry \(restore.seq) records a restore from a backup at \(restore.at), after this head was published: the entries it covered were forgotten by that restore"
+    }
 
     init(_ db: Database, outsideHeads: [PublishedAuditHead]) throws {
         let community = try String.fetchOne(db, sql: "SELECT code FROM community ORDER BY id LIMIT 1")
@@ -211,7 +220,7 @@ struct AuditHeadCheck {
                 unsigned.append(AuditProblem(seq: statement.entries, kind: .headContradicted,
                                              message: "published heads \(earlier.source) and \(source) name different hashes for entry \(statement.entries)"))
             }
-            expected[statement.entries] = Expected(head: statement.head, source: source)
+            expected[statement.entries] = Expected(head: statement.head, source: source, at: statement.at)
         }
     }
 }

@@ -123,6 +123,8 @@ extension AppDatabase {
             var problems: [AuditProblem] = []
             let heads = try AuditHeadCheck(db, outsideHeads: outsideHeads)
             problems += heads.unsigned
+            var contradicted: [(seq: Int64, hash: String, published: AuditHeadCheck.Expected)] = []
+            var restores: [(seq: Int64, at: String)] = []
             var expectedSeq: Int64 = 1
             var previousHash = SHA256Digest.zero.hex
             var count = 0
@@ -148,9 +150,9 @@ extension AppDatabase {
                     problems.append(AuditProblem(seq: entry.seq, kind: .brokenLink, message: "prev does not match the hash of the entry before it (an entry was removed, replaced or reordered)"))
                 }
                 if let published = heads.expected[entry.seq], published.head != entry.hash {
-                    problems.append(AuditProblem(seq: entry.seq, kind: .headContradicted,
-                                                 message: "published head \(published.source) says entry \(entry.seq) is \(published.head.prefix(16))…, the log has \(entry.hash.prefix(16))… (the log was re-chained or replaced)"))
+                    contradicted.append((entry.seq, entry.hash, published))
                 }
+                if entry.action == "database.restore" { restores.append((entry.seq, entry.at)) }
                 if let at = Timestamp.date(from: entry.at), !(historical?.covers(entry, at: at) ?? false) {
                     if let previous = previousAt, previous.date.timeIntervalSince(at) > AuditClockStep.tolerance {
                         clockSteps.append(AuditClockStep(seq: entry.seq, at: entry.at, previousAt: previous.text,
@@ -162,10 +164,14 @@ extension AppDatabase {
                 previousHash = entry.hash
                 expectedSeq = entry.seq + 1
             }
+            for (seq, hash, published) in contradicted {
+                problems.append(AuditProblem(seq: seq, kind: .headContradicted,
+                                             message: "published head \(published.source) says entry \(seq) is \(published.head.prefix(16))…, the log has \(hash.prefix(16))… (the log was re-chained or replaced)" + AuditHeadCheck.restoreNote(for: published, restores: restores)))
+            }
             let lastSeq = expectedSeq - 1
             for (seq, published) in heads.expected.sorted(by: { $0.key < $1.key }) where seq > lastSeq {
                 problems.append(AuditProblem(seq: seq, kind: .truncated,
-                                             message: "published head \(published.source) covers \(seq) entries, the log ends at \(lastSeq) (entries were cut off)"))
+                                             message: "published head \(published.source) covers \(seq) entries, the log ends at \(lastSeq) (entries were cut off)" + AuditHeadCheck.restoreNote(for: published, restores: restores)))
             }
             return AuditVerification(entries: count, head: previousHash, problems: problems, clockSteps: clockSteps, headsChecked: heads.count)
         }
