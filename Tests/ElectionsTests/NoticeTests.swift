@@ -129,6 +129,29 @@ struct NoticeTests {
         #expect(try f.database.notice(electionID: f.id, number: 1)?.verify() == true)
     }
 
+    @Test("a restored copy is checked: a notice removed or changed is refused, naming the notices; an intact copy passes")
+    func restoreChecksNotices() throws {
+        let f = try RecordFixture(.household)
+        let keys = [f.result.election.keyID: try f.keyStore.load(keyID: f.result.election.keyID)]
+        let intact = try AppDatabase.inMemory(modules: [ElectionsSchema.self])
+        try f.database.writer.backup(to: intact.writer)
+        let report = try ElectionsSchema.checkRestored(intact, file: "backup.sqlite", keys: keys)
+        #expect(report.contains { $0.contains("notice(s), numbered without a gap, each signature valid") })
+        let damages = [
+            ("DELETE FROM electionNotice WHERE number = 2", "notice No. 2 is missing"),
+            ("DROP TRIGGER electionNoticeAppendOnly; UPDATE electionNotice SET payloadJSON = replace(payloadJSON, '2026-12-20', '2026-12-27') WHERE number = 1",
+             "notice No. 1 does not match its signature"),
+        ]
+        for (damage, expected) in damages {
+            let copy = try AppDatabase.inMemory(modules: [ElectionsSchema.self])
+            try f.database.writer.backup(to: copy.writer)
+            try copy.writer.write { db in try db.execute(sql: damage) }
+            var message = ""
+            do { _ = try ElectionsSchema.checkRestored(copy, file: "backup.sqlite", keys: keys) } catch { message = "\(error)" }
+            #expect(message.contains("election notices of election \(f.id)") && message.contains(expected), "\(damage): \(message)")
+        }
+    }
+
     @Test("no election key at hand: the step is refused and nothing changes (no public step without its signed notice)")
     func keyMissing() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("notice-key-\(UUID().uuidString)")

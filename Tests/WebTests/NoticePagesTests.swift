@@ -105,6 +105,14 @@ struct NoticePagesTests {
             _ = try await browser.login("wy1", Self.password)
             let list = try await browser.get("/elections/\(id)/notices")
             #expect(list.body.contains("/elections/\(id)/archive.zip"))
+            // A correction from the page: a new notice naming the corrected one; a number that is no notice is refused, naming the field.
+            let count = try harness.database.notices(electionID: id).count
+            let refused = try await browser.post("/elections/\(id)/notices/corrections", form: [("corrects", "99"), ("text", "更正")])
+            #expect(refused.status == .unprocessableContent && refused.body.contains("corrects"))
+            let corrected = try await browser.post("/elections/\(id)/notices/corrections", form: [("corrects", "2"), ("text", "选民人数以名单为准。")])
+            #expect(corrected.status == .seeOther && corrected.headers[.location] == "/elections/\(id)/notices/\(count + 1)")
+            let correction = try #require(try harness.database.notice(electionID: id, number: count + 1))
+            #expect(correction.notice.corrects == 2 && correction.verify())
             let session = ["xy_session", "xy_csrf"].compactMap { name in browser.cookie(name).map { "\(name)=\($0)" } }.joined(separator: "; ")
             let zip = try await browser.client.execute(uri: "/elections/\(id)/archive.zip", method: .get, headers: [.cookie: session], body: nil)
             #expect(zip.status == .ok && zip.headers[.contentType] == "application/zip", "\(zip.status) \(String(buffer: zip.body).prefix(600))")

@@ -25,6 +25,14 @@ extension ElectionsSchema: RestoreModule {
                 throw RestoreFailure(file: file, part: part, problem: problem.description)
             }
             checked.append("election \(election.id) \(election.title): ballot log \(log.lines) line(s), every tracking code and link intact, head \(log.head.prefix(16))… as stored")
+            // The election notices: numbered 1…N without a gap, each signed with the election key.
+            let notices = try copy.notices(electionID: election.id)
+            if let bad = notices.enumerated().first(where: { $0.element.notice.number != $0.offset + 1 || !$0.element.verify() }) {
+                throw RestoreFailure(file: file, part: "election notices of election \(election.id) (electionNotice)",
+                                     problem: bad.element.notice.number != bad.offset + 1
+                                         ? "notice No. \(bad.offset + 1) is missing" : "notice No. \(bad.element.notice.number) does not match its signature")
+            }
+            if !notices.isEmpty { checked.append("election \(election.id): \(notices.count) notice(s), numbered without a gap, each signature valid") }
             guard try copy.certifiedResult(electionID: election.id) != nil else { continue }
             let recordPart = "certified record of election \(election.id)"
             guard let key = keys[election.keyID] else {

@@ -54,7 +54,7 @@ extension AppDatabase {
                 paper.round = index + 1
                 return try Self.insertRound(db, election: election, number: index + 1, kind: .main, paper: paper, electronic: electronic, actor: actor)
             }
-            try issueNotices(db, electionID: electionID, .polling(roundIDs: rounds.compactMap(\.id)))
+            try issueNotices(db, electionID: electionID, .polling(roundIDs: rounds.compactMap(\.id)), on: CivilDate.today(now: now))
             return rounds
         }
     }
@@ -108,7 +108,9 @@ extension AppDatabase {
             try round.update(db)
             try AuditLog.append(db, actor: actor, action: "round.close", subject: "election:\(electionID)", details: ["round": String(round.number)])
             // Each box's count is published once its round is closed (nothing of an open round's ballots before).
-            try issueNotices(db, electionID: electionID, .boxCounts(roundID: roundID))
+            // Dated the day the round's last box closed (the count), not whenever the round is closed.
+            let counted = try Date.fetchOne(db, sql: "SELECT MAX(closedAt) FROM ballotBox WHERE roundID = ?", arguments: [roundID])
+            try issueNotices(db, electionID: electionID, .boxCounts(roundID: roundID), on: CivilDate.today(now: counted ?? AppClock.now()))
         }
     }
 

@@ -24,6 +24,7 @@ struct NoticesController {
         let committee = routes.only(Roles.committee)
         committee.get("/elections/:id/archive.zip", use: archive)
         committee.get("/api/v1/elections/:id/archive", use: archive)
+        committee.post("/elections/:id/notices/corrections", use: correct)
     }
 
     func notice(_ context: AppRequestContext) throws -> (Election, SignedNotice) {
@@ -38,6 +39,10 @@ struct NoticesController {
     // MARK: Pages
 
     @Sendable func listPage(request: Request, context: AppRequestContext) async throws -> Response {
+        try renderList(request, context)
+    }
+
+    func renderList(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
         let election = try elections.election(context)
         let language = Self.language(context)
         let notices = try database.notices(electionID: election.id!)
@@ -50,7 +55,23 @@ struct NoticesController {
                  "corrects": signed.notice.corrects.map { String(format: context.locale.text("n_corrects"), String($0)) } ?? ""]
             },
             "isCommittee": context.account?.has(anyOf: Roles.committee) ?? false,
-        ], request: request, context: context)
+            "error": error ?? "",
+        ], request: request, context: context, status: status)
+    }
+
+    /// The election committee issues a correction of an earlier notice (a new notice; the
+    /// corrected one stays as it was).
+    @Sendable func correct(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.authorizedAccount()
+        let election = try elections.election(context)
+        let form = try await FormFields.read(request, context: context)
+        do {
+            guard let number = Int(form["corrects"] ?? "") else { throw CommunityError.invalid(field: "corrects", reason: "the number of the notice corrected") }
+            let signed = try database.issueCorrection(electionID: election.id!, corrects: number, text: form["text"] ?? "", actor: Actor(account))
+            return Response(status: .seeOther, headers: [.location: "/elections/\(election.id!)/notices/\(signed.notice.number)"])
+        } catch let error as CommunityError {
+            return try renderList(request, context, error: error.description, status: .unprocessableContent)
+        }
     }
 
     @Sendable func noticePage(request: Request, context: AppRequestContext) async throws -> Response {

@@ -881,6 +881,10 @@ enum Strings {
         "n_archive": "下载选举档案（zip）",
         "n_link": "选举公告",
         "n_audit": "审计日志链头（条数 · 哈希）：",
+        "n_correct_title": "更正公告",
+        "n_correct_number": "被更正的公告编号",
+        "n_correct_text": "更正内容",
+        "n_correct_submit": "发布更正公告",
     ]
 
     static let en: [String: String] = [
@@ -1764,5 +1768,9 @@ enum Strings {
         "n_archive": "Download the election archive (zip)",
         "n_link": "Election notices",
         "n_audit": "Audit log head (entries · hash):",
+        "n_correct_title": "Correct a notice",
+        "n_correct_number": "Number of the notice corrected",
+        "n_correct_text": "The correction",
+        "n_correct_submit": "Issue the correction",
     ]
 }
