@@ -50,7 +50,7 @@ extension AppDatabase {
         let title = try text(new.title, "title", 100), matter = try text(new.matter, "matter", 5_000), proposer = try text(new.proposer, "proposer", 100)
         let plan = try text(new.plan, "plan", 10_000), venue = try text(new.venue, "venue", 100)
         let time = try Convening.clockTime(new.time, example: "14:30")
-        guard new.date >= CivilDate.today(now: now) else { throw CommunityError.invalid(field: "date", reason: "a hearing is planned for today or later") }
+        try Self.checkMeetingDate(new.date, today: CivilDate.today(now: now), what: "hearing")
         guard new.registrationDeadline < new.date else { throw CommunityError.invalid(field: "registrationDeadline", reason: "before the hearing day") }
         guard (2...200).contains(new.capacity) else { throw CommunityError.invalid(field: "capacity", reason: "hearing representatives to select, 2 to 200 (typically 30–50 participants in all)") }
         guard (0...500).contains(new.observerSeats) else { throw CommunityError.invalid(field: "observerSeats", reason: "0 to 500") }

@@ -52,14 +52,14 @@ extension AppDatabase {
         }
     }
 
-    /// How far ahead a meeting may be planned: two years (a date like 9999-12-31 is a typo).
+    /// How far ahead a meeting or hearing may be planned: two years (a date like 9999-12-31 is a typo).
     public static let meetingHorizonDays = 731
 
-    /// Refuses a meeting day in the past or beyond `meetingHorizonDays`.
-    static func checkMeetingDate(_ date: CivilDate, today: CivilDate) throws {
+    /// Refuses a meeting (or hearing) day in the past or beyond `meetingHorizonDays`.
+    static func checkMeetingDate(_ date: CivilDate, today: CivilDate, what: String = "meeting") throws {
         let latest = today.adding(days: meetingHorizonDays)
         guard date >= today, date <= latest else {
-            throw CommunityError.invalid(field: "date", reason: "a meeting is planned for today or later, at most two years ahead (\(today) to \(latest))")
+            throw CommunityError.invalid(field: "date", reason: "a \(what) is planned for today or later, at most two years ahead (\(today) to \(latest))")
         }
     }
 
