@@ -37,6 +37,9 @@ struct RouteAccessTests {
         "GET /board/report",
         "GET /board/report.csv",
         "GET /api/v1/board/report",
+        // The community key (checks receipts, minutes, hearing reports)
+        "GET /community-key.pem",
+        "GET /api/v1/community/key",
         // Elections
         "GET /elections/:id/roll",
         "GET /elections/:id/roll/lookup",
