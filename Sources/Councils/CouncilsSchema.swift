@@ -361,5 +361,15 @@ public enum CouncilsSchema: SchemaModule {
                 t.primaryKey(["communityID", "year"])
             }
         }
+        // v4 (L25): an important agenda item is first discussed by the community Party
+        // organisation; the step (date, summary, who recorded it) is kept on the item.
+        migrator.registerMigration("councils.v4") { db in
+            try db.alter(table: "meetingItem") { t in
+                t.add(column: "important", .boolean).notNull().defaults(to: false)
+                t.add(column: "partyDiscussedOn", .text)
+                t.add(column: "partyDiscussion", .text)
+                t.add(column: "partyDiscussionRecordedBy", .text)
+            }
+        }
     }
 }

@@ -433,6 +433,46 @@ struct DeliberationRulesTests {
         try fixture.database.addComment(motionID: motion.id!, body: "第一行\n第二行", internal: false, author: "x", actor: .commandLine, staff: true)
     }
 
+    // MARK: L25: the Party organisation's pre-discussion
+
+    @Test("an important item is voted only after the Party organisation's pre-discussion is recorded (date, summary)")
+    func partyPreDiscussion() throws {
+        let fixture = try CouncilFixture()
+        for resident in try fixture.heads(3) {
+            try fixture.database.addBodyMember(communityID: fixture.communityID, body: .council, residentID: resident, since: .d(2026, 1, 1), actor: .commandLine)
+        }
+        let day = CivilDate.d(2026, 12, 20)
+        let meeting = try fixture.database.createMeeting(communityID: fixture.communityID, NewMeeting(
+            kind: .councilMeeting, title: "议事园会议", date: day, time: "19:00", venue: "会议室", chairAccountID: fixture.chair.id!,
+            recorderAccountID: fixture.recorder.id!), actor: .commandLine, now: CivilDate.d(2026, 12, 1).instant())
+        let item = try fixture.database.addAgendaItem(meetingID: meeting.id!, title: "小区停车收费方案", motionNumber: nil, important: true, actor: .commandLine,
+                                                      now: CivilDate.d(2026, 12, 1).instant())
+        let plain = try fixture.database.addAgendaItem(meetingID: meeting.id!, title: "通报", motionNumber: nil, actor: .commandLine, now: CivilDate.d(2026, 12, 1).instant())
+        _ = try fixture.database.publishNotice(meetingID: meeting.id!, actor: .commandLine, now: CivilDate.d(2026, 12, 1).instant(hour: 10))
+        // Only the committee records it; not in the future, not after the meeting day; a summary is needed.
+        #expect(throws: CommunityError.self) { try fixture.database.recordPartyPreDiscussion(itemID: item.id!, on: .d(2026, 12, 10), summary: "同意", by: fixture.recorder, now: CivilDate.d(2026, 12, 15).instant()) }
+        #expect(throws: CommunityError.self) { try fixture.database.recordPartyPreDiscussion(itemID: item.id!, on: .d(2026, 12, 16), summary: "同意", by: fixture.chair, now: CivilDate.d(2026, 12, 15).instant()) }
+        #expect(throws: CommunityError.self) { try fixture.database.recordPartyPreDiscussion(itemID: item.id!, on: .d(2026, 12, 10), summary: " ", by: fixture.chair, now: CivilDate.d(2026, 12, 15).instant()) }
+        _ = try fixture.database.openMeeting(id: meeting.id!, actor: .commandLine, now: day.instant(hour: 19))
+        for attendee in try fixture.database.attendees(meetingID: meeting.id!) {
+            try fixture.database.checkIn(meetingID: meeting.id!, attendeeID: attendee.id!, actor: .commandLine, now: day.instant(hour: 19))
+        }
+        do {
+            try fixture.database.recordVote(itemID: item.id!, .counts(for: 3, against: 0, abstain: 0), actor: .commandLine, now: day.instant(hour: 19))
+            Issue.record("an important item was voted without the Party organisation's pre-discussion")
+        } catch let CommunityError.notAllowed(message) {
+            #expect(message.contains("Party organisation"))
+        }
+        try fixture.database.recordVote(itemID: plain.id!, .counts(for: 3, against: 0, abstain: 0), actor: .commandLine, now: day.instant(hour: 19))
+        try fixture.database.recordPartyPreDiscussion(itemID: item.id!, on: .d(2026, 12, 12), summary: "社区党委研究同意提交会议表决，建议分档收费。", by: fixture.chair,
+                                                      now: day.instant(hour: 18))
+        let recorded = try #require(try fixture.database.agenda(meetingID: meeting.id!).first { $0.id == item.id })
+        #expect(recorded.partyDiscussedOn == .d(2026, 12, 12) && recorded.partyDiscussionRecordedBy == "chair" && recorded.important)
+        let decided = try fixture.database.recordVote(itemID: item.id!, .counts(for: 2, against: 1, abstain: 0), actor: .commandLine, now: day.instant(hour: 20))
+        #expect(decided.decision == .passed)
+        #expect(try fixture.database.verifyAudit().isIntact)
+    }
+
     // MARK: 6: the community key
 
     @Test("the community key is published with its fingerprint, and it checks a motion receipt")

@@ -52,6 +52,37 @@ struct DeliberationPagesTests {
         #expect(try database.quorum(meetingID: meeting.id!).present == 1)
     }
 
+    @Test("the committee marks an important item and records the Party organisation's pre-discussion on the meeting page; the public page and the API show it")
+    func partyPreDiscussion() async throws {
+        let garden = try pages.garden()
+        let database = garden.database
+        let chair = try #require(try database.accounts().first { $0.username == "zhuren" })
+        let clerk = try #require(try database.accounts().first { $0.username == "clerk" })
+        let meeting = try database.createMeeting(communityID: garden.communityID, NewMeeting(
+            kind: .residentsMeeting, basis: .adults, title: "居民会议", date: CivilDate.today().adding(days: 20), time: "19:00", venue: "广场", chairAccountID: chair.id!,
+            recorderAccountID: clerk.id!), actor: .commandLine)
+        let path = "/meetings/\(meeting.id!)"
+        try await garden.harness.test { browser in
+            _ = try await browser.login("zhuren", CouncilPagesTests.password)
+            _ = try await browser.get(path)
+            #expect(try await browser.post("\(path)/items", form: [("title", "停车收费方案"), ("passRule", "majorityOfPresent"), ("important", "yes")]).status == .seeOther)
+            let item = try #require(try database.agenda(meetingID: meeting.id!).first)
+            #expect(item.important)
+            let pending = try await browser.get(path)
+            #expect(pending.body.contains("社区党组织会前研究尚未记录"))
+            #expect(try await browser.post("\(path)/items/\(item.id!)/party-discussion", form: [("date", CivilDate.today().description), ("summary", "党委研究同意提交表决")]).status == .seeOther)
+            _ = try database.publishNotice(meetingID: meeting.id!, actor: .commandLine)
+            _ = try await browser.post("/logout", form: [])
+            let page = try await browser.get(path)
+            #expect(page.status == .ok && page.body.contains("党委研究同意提交表决") && page.body.contains("重要事项"))
+            let api = try pages.json(try await browser.get("/api/v1/meetings/\(meeting.id!)"))
+            let items = try #require(api["items"] as? [[String: Any]])
+            #expect(items.first?["important"] as? Bool == true && items.first?["partyDiscussion"] as? String == "党委研究同意提交表决")
+        }
+        let recorded = try #require(try database.agenda(meetingID: meeting.id!).first)
+        #expect(recorded.partyDiscussion == "党委研究同意提交表决" && recorded.partyDiscussedOn == .today())
+    }
+
     @Test("a household taking a step the state does not allow gets 409 with the state's name, not 401; another household gets 403")
     func wrongStateStep() async throws {
         let garden = try pages.garden()

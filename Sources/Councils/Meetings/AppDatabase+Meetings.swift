@@ -83,7 +83,7 @@ extension AppDatabase {
     /// transaction) or another matter (title only). Only before the meeting opens; once the
     /// notice is out, the change publishes a new notice (`renotice`).
     @discardableResult
-    public func addAgendaItem(meetingID: Int64, title: String?, motionNumber: String?, passRule: PassRule = .majorityOfPresent,
+    public func addAgendaItem(meetingID: Int64, title: String?, motionNumber: String?, passRule: PassRule = .majorityOfPresent, important: Bool = false,
                               lateReason: String? = nil, actor: Actor, now: Date = AppClock.now()) throws -> MeetingItem {
         try writer.write { db in
             guard var meeting = try Meeting.fetchOne(db, key: meetingID) else { throw CommunityError.notFound("meeting \(meetingID)") }
@@ -104,6 +104,7 @@ extension AppDatabase {
             try PlainText.check(itemTitle, field: "title")
             let position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM meetingItem WHERE meetingID = ?", arguments: [meetingID]) ?? 0) + 1
             var item = MeetingItem(meetingID: meetingID, position: position, title: itemTitle, motionID: motionID, passRule: passRule)
+            item.important = important
             try item.insert(db)
             try AuditLog.append(db, actor: actor, action: "meeting.agenda.add", subject: "meeting:\(meetingID)",
                                 details: ["item": String(item.id!), "motion": motionNumber ?? "", "passRule": passRule.rawValue], now: now)

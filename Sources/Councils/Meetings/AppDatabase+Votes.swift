@@ -13,7 +13,8 @@ public enum ItemVote: Sendable {
 extension AppDatabase {
     /// Records the vote on an agenda item and decides it by its pass rule.
     ///
-    /// Refused unless the meeting is open and has a quorum right now; counts cannot exceed
+    /// Refused unless the meeting is open and has a quorum right now, and for an important item
+    /// until its Party pre-discussion is recorded (`PartyPreDiscussion`); counts cannot exceed
     /// the attendees present, and a roll-call vote counts only present attendees. A linked
     /// motion moves to `passed` or `rejected` in the same transaction.
     @discardableResult
@@ -24,6 +25,7 @@ extension AppDatabase {
             }
             guard meeting.status == .open else { throw CommunityError.notAllowed("votes are taken while the meeting is open (it is \(meeting.status.chinese))") }
             guard item.decision == nil else { throw CommunityError.notAllowed("item \(item.position) is already decided: \(item.decision!.chinese)") }
+            try PartyPreDiscussion.requireBeforeVote(item)
             let quorum = try Self.quorum(db, meetingID: meeting.id!)
             guard quorum.hasQuorum else {
                 throw CommunityError.notAllowed("no quorum: \(quorum.present) of \(quorum.entitled) present, \(quorum.needed) needed for a \(meeting.kind.chinese); the vote is not taken")

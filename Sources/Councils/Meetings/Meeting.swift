@@ -122,6 +122,13 @@ public struct MeetingItem: Codable, Sendable, Equatable, Identifiable, Fetchable
     public var decisionNote: String?
     public var decidedAt: String?
     public var decidedBy: String?
+    /// An important matter (重要事项): the community Party organisation discusses it before
+    /// the meeting decides (`PartyPreDiscussion`), and its vote waits for that step.
+    public var important: Bool = false
+    /// The Party organisation's pre-discussion: when, its summary, and who recorded it.
+    public var partyDiscussedOn: CivilDate? = nil
+    public var partyDiscussion: String? = nil
+    public var partyDiscussionRecordedBy: String? = nil
     public static let databaseTableName = "meetingItem"
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -48,7 +48,11 @@ struct CouncilController {
                     "acceptDue": motion.acceptDue.description, "replyDue": motion.replyDue.description,
                     "acceptOverdue": motion.acceptOverdue(today: today), "replyOverdue": motion.replyOverdue(today: today)]
         }
-        let upcoming = try database.meetings(communityID: communityID).filter { $0.status != .closed }
+        if let account = context.account, garden.isCommittee(context) {
+            // Meetings whose day passed without opening are cancelled, their motions back to accepted.
+            try database.cancelLapsedMeetings(communityID: communityID, actor: Actor(account))
+        }
+        let upcoming = try database.meetings(communityID: communityID).filter { $0.status != .closed && $0.status != .cancelled }
         var data: [String: Any] = [
             "states": workflow.states.map { ["key": $0.key, "label": GardenContext.zh(context) ? $0.zh : $0.en, "count": counts[$0.key] ?? 0] as [String: Any] },
             "mustSchedule": try database.motionsToSchedule(communityID: communityID).map(row),

@@ -20,6 +20,7 @@ struct MeetingsController {
         committee.post("/meetings/:id/items/:item/remove", use: removeItem)
         committee.post("/meetings/:id/publish-notice", use: publishNotice)
         committee.post("/meetings/:id/postpone", use: postpone)
+        committee.post("/meetings/:id/items/:item/party-discussion", use: partyDiscussion)
         committee.post("/meetings/:id/cancel", use: cancel)
         committee.post("/meetings/:id/close", use: close)
         committee.post("/meetings/:id/minutes/publish", use: publishMinutes)
@@ -131,8 +132,12 @@ struct MeetingsController {
                     "decided": item.decision != nil, "decision": item.decision.map { context.locale.text("m_decision_\($0.rawValue)") } ?? "",
                     "passed": item.decision == .passed, "votesFor": item.votesFor ?? 0, "votesAgainst": item.votesAgainst ?? 0, "votesAbstain": item.votesAbstain ?? 0,
                     "counted": item.votesFor != nil, "present": item.present ?? 0, "note": item.decisionNote ?? "",
-                    "rollCall": item.method == .rollCall]
+                    "rollCall": item.method == .rollCall, "important": item.important,
+                    "canRecordParty": garden.isCommittee(context) && item.decision == nil && meeting.status != .closed && meeting.status != .cancelled]
             if let motionID = item.motionID { row["motion"] = try database.motion(id: motionID).number }
+            if let day = item.partyDiscussedOn {
+                row["party"] = ["on": day.description, "summary": item.partyDiscussion ?? ""] as [String: Any]
+            }
             return row
         }
     }
@@ -212,13 +217,22 @@ struct MeetingsController {
     @Sendable func addItem(request: Request, context: AppRequestContext) async throws -> Response {
         try await act(request, context: context) { meeting, form, account in
             try database.addAgendaItem(meetingID: meeting.id!, title: form["title"], motionNumber: form["motion"],
-                                       passRule: PassRule(rawValue: form["passRule"] ?? "") ?? .majorityOfPresent, lateReason: form["lateReason"], actor: Actor(account))
+                                       passRule: PassRule(rawValue: form["passRule"] ?? "") ?? .majorityOfPresent, important: form["important"] == "yes",
+                                       lateReason: form["lateReason"], actor: Actor(account))
         }
     }
 
     @Sendable func removeItem(request: Request, context: AppRequestContext) async throws -> Response {
         try await act(request, context: context) { meeting, form, account in
             try database.removeAgendaItem(id: try item(context, of: meeting).id!, lateReason: form["lateReason"], actor: Actor(account))
+        }
+    }
+
+    /// The committee records the community Party organisation's pre-discussion of an item.
+    @Sendable func partyDiscussion(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context: context) { meeting, form, account in
+            guard let date = CivilDate(form["date"] ?? "") else { throw CommunityError.invalid(field: "date", reason: "a date (YYYY-MM-DD)") }
+            try database.recordPartyPreDiscussion(itemID: try item(context, of: meeting).id!, on: date, summary: form["summary"] ?? "", by: account)
         }
     }
 
@@ -418,6 +432,10 @@ struct MeetingsController {
         let votesAbstain: Int?
         let present: Int?
         let note: String?
+        /// An important matter, and the community Party organisation's pre-discussion of it.
+        let important: Bool
+        let partyDiscussedOn: String?
+        let partyDiscussion: String?
     }
 
     struct MeetingJSON: Encodable {
@@ -447,7 +465,8 @@ struct MeetingsController {
         let items = withItems ? try database.agenda(meetingID: meeting.id!).map { item in
             ItemJSON(id: item.id!, position: item.position, title: item.title, motion: try item.motionID.map { try database.motion(id: $0).number },
                      passRule: item.passRule.rawValue, decision: item.decision?.rawValue, method: item.method?.rawValue, votesFor: item.votesFor,
-                     votesAgainst: item.votesAgainst, votesAbstain: item.votesAbstain, present: item.present, note: item.decisionNote)
+                     votesAgainst: item.votesAgainst, votesAbstain: item.votesAbstain, present: item.present, note: item.decisionNote,
+                     important: item.important, partyDiscussedOn: item.partyDiscussedOn?.description, partyDiscussion: item.partyDiscussion)
         } : nil
         let minutes = try database.minutes(meetingID: meeting.id!)
         return MeetingJSON(id: meeting.id!, kind: meeting.kind.rawValue, basis: meeting.basis.rawValue, title: meeting.title, date: meeting.date.description,
