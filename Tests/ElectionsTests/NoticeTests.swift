@@ -59,6 +59,21 @@ struct NoticeTests {
         let counts = notices.filter { $0.notice.kind == .boxCount }
         #expect(counts.map { $0.notice.facts.box?.round } == [1, 2])
         #expect(counts.allSatisfy { $0.notice.facts.box?.sheet != nil && $0.notice.facts.box?.sheetSHA256?.count == 64 })
+        // The text prints the sheet's figures: every candidate's votes in the box, by name.
+        for count in counts {
+            let stored = try f.database.reader.read { db in
+                try String.fetchOne(db, sql: """
+                    SELECT b.countSheetJSON FROM ballotBox b JOIN pollingRound r ON r.id = b.roundID WHERE r.electionID = ? AND r.number = ? AND b.number = ?
+                    """, arguments: [f.id, count.notice.facts.box?.round, count.notice.facts.box?.number])
+            }
+            let sheet = try JSONDecoder().decode(CountSheet.self, from: Data(try #require(stored).utf8))
+            #expect(count.notice.facts.box?.sheetSHA256 == SHA256.hash(Data(try #require(stored).utf8)).hex)
+            #expect(count.notice.text.contains { $0.contains("有效\(sheet.valid)张") })
+            for candidate in sheet.candidates {
+                let name = try #require(count.notice.facts.box?.names?.first { $0.person == candidate.person }?.name)
+                #expect(count.notice.text.contains { $0.hasPrefix(candidate.post.chinese + "：") && $0.contains("\(name)\(candidate.votes)票") }, "\(name)")
+            }
+        }
     }
 
     @Test("a changed byte fails: openssl refuses it, and so do SignedNotice.verify and NoticeDocument.verify")

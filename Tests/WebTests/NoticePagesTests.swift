@@ -44,6 +44,7 @@ struct NoticePagesTests {
             names += notice.notice.facts.rounds?.flatMap { $0.candidates.map(\.name) } ?? []
             names += notice.notice.facts.elected?.map(\.name) ?? []
             names += notice.notice.facts.stations?.map(\.name) ?? []
+            names += notice.notice.facts.box?.names?.map(\.name) ?? []
         }
         let allNames = names
         try await harness.test { browser in

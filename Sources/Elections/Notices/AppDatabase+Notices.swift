@@ -178,9 +178,14 @@ extension AppDatabase {
                 let station: String? = row["station"]
                 let receipt: String? = row["countSheet"]
                 let digest: String? = sheetText.map { SHA256.hash(Data($0.utf8)).hex }
+                let figures = sheetText.flatMap { try? JSONDecoder().decode(CountSheetFigures.self, from: Data($0.utf8)) }
+                let persons = Set(((figures?.candidates ?? []) + (figures?.writeIns ?? [])).map(\.person)).sorted()
+                let names = try persons.map { person in
+                    NoticeFacts.PersonName(person: person, name: try String.fetchOne(db, sql: "SELECT name FROM resident WHERE id = ?", arguments: [person]) ?? "#\(person)")
+                }
                 facts.box = NoticeFacts.Box(round: round.number, number: number, name: name, kind: kind, station: station,
                                             issued: sheet?[integer: "issued"] ?? issuedInBox, counted: sheet?[integer: "handCount"] ?? logged,
-                                            sheet: sheet, sheetSHA256: digest, sheetSignature: receipt)
+                                            sheet: sheet, sheetSHA256: digest, sheetSignature: receipt, names: names.isEmpty ? nil : names)
                 return (.boxCount, facts, nil)
             }
         case .result(let statement, let digest):

@@ -66,6 +66,13 @@ public struct NoticeFacts: Codable, Sendable, Equatable {
         public var sheetSHA256: String?
         /// The compact signed receipt of the count sheet.
         public var sheetSignature: String?
+        /// The names of the persons the sheet gives votes to (it names them by person id).
+        public var names: [PersonName]?
+    }
+    /// A person's name, for the votes a count sheet gives by person id.
+    public struct PersonName: Codable, Sendable, Equatable {
+        public var person: Int64
+        public var name: String
     }
     /// An elected member.
     public struct Elected: Codable, Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Community
+import Foundation
 
 /// The templates of election notices: the official Chinese text (signed with the notice) and
 /// the English rendering of the same facts for the English pages. One template per kind.
@@ -53,7 +54,7 @@ public enum NoticeText {
         switch kind {
         case .announcement:
             return [
-                "\(community)居民委员会换届选举（\(f.title ?? "")）定于\(d(f.electionDay))举行，现将有关事项公告如下：",
+                "\(f.title ?? "\(community)居民委员会换届选举")定于\(d(f.electionDay))举行，现将有关事项公告如下：",
                 "一、选举方式：\(f.method?.chinese ?? "")。",
                 "二、应选职位和名额：\(seats(f.posts))。",
                 "三、本次选举的选举密钥编号为\(f.electionKey ?? "")，其指纹（SHA-256）为：\(f.electionKeyFingerprint ?? "")。选举结果、计票单和选举档案均以该密钥签名；核验时请以本公告所载指纹为准。",
@@ -98,7 +99,7 @@ public enum NoticeText {
             guard let b = f.box else { return [] }
             var lines = ["第\(b.round)轮\(b.name)（\(BallotBox.Kind(rawValue: b.kind)?.chinese ?? b.kind)\(b.station.map { "，\($0)" } ?? "")）计票结果：发出选票\(b.issued)张，收回选票\(b.counted)张。"]
             if b.kind == BallotBox.Kind.mobile.rawValue { lines.append("流动票箱投票选民共\(b.issued)人。") }
-            lines += extraFigures(b.sheet, language: .zh)
+            lines += extraFigures(b.sheet, names: b.names, language: .zh)
             if let sha = b.sheetSHA256 { lines.append("计票单（SHA-256）：\(sha)，已由选举密钥签名。") }
             return lines
         case .nextRound:
@@ -159,7 +160,7 @@ public enum NoticeText {
         switch kind {
         case .announcement:
             return [
-                "The election of the \(community) residents' committee (\(f.title ?? "")) is held on \(d(f.electionDay)).",
+                "The election of the \(community) residents' committee (\(f.title ?? "")) is held on \(d(f.electionDay)); the election committee announces:",
                 "1. Method: \(method(f.method)).",
                 "2. Posts and seats: \(seats(f.posts)).",
                 "3. The election key has key id \(f.electionKey ?? "") and fingerprint (SHA-256) \(f.electionKeyFingerprint ?? ""). The result, the count sheets and the archive are signed with it; check them against the fingerprint printed here.",
@@ -202,9 +203,10 @@ public enum NoticeText {
             return lines
         case .boxCount:
             guard let b = f.box else { return [] }
-            var lines = ["Round \(b.round), \(b.name) (\(b.kind) box\(b.station.map { ", \($0)" } ?? "")): \(b.issued) ballots issued, \(b.counted) counted."]
+            let box = b.kind == BallotBox.Kind.electronic.rawValue ? "the electronic box" : "\(b.name) (\(b.kind) box\(b.station.map { ", \($0)" } ?? ""))"
+            var lines = ["Round \(b.round), \(box): \(b.issued) ballots issued, \(b.counted) counted."]
             if b.kind == BallotBox.Kind.mobile.rawValue { lines.append("Voters who voted by the mobile box: \(b.issued).") }
-            lines += extraFigures(b.sheet, language: .en)
+            lines += extraFigures(b.sheet, names: b.names, language: .en)
             if let sha = b.sheetSHA256 { lines.append("Count sheet (SHA-256): \(sha), signed with the election key.") }
             return lines
         case .nextRound:
@@ -230,14 +232,52 @@ public enum NoticeText {
         }
     }
 
-    /// Figures a count sheet carries besides those every sheet has (as the sheet grows, its
-    /// new integer figures are printed too).
-    static func extraFigures(_ sheet: NoticeJSON?, language: Language) -> [String] {
+    /// The count sheet's figures (计票结果): valid, invalid, blank and void ballots, every
+    /// candidate's and written-in person's votes per post, posts void on some ballots; and any
+    /// other integer figure the sheet carries (as the sheet grows, its new figures are printed).
+    static func extraFigures(_ sheet: NoticeJSON?, names: [NoticeFacts.PersonName]?, language: Language) -> [String] {
         guard case .object(let members)? = sheet else { return [] }
-        let known: Set<String> = ["election", "round", "box", "handCount", "issued"]
-        return members.keys.sorted().compactMap { key -> String? in
+        var lines: [String] = []
+        var known: Set<String> = ["election", "round", "box", "handCount", "issued"]
+        if let data = try? JSONEncoder().encode(sheet), let f = try? JSONDecoder().decode(CountSheetFigures.self, from: data) {
+            known.formUnion(["ballots", "valid", "invalid", "blank", "voided"])
+            let zh = language == .zh
+            if let ballots = f.ballots, let valid = f.valid, let invalid = f.invalid, let blank = f.blank, let voided = f.voided {
+                lines.append(zh ? "票箱内选票\(ballots)张：有效\(valid)张（其中空白票\(blank)张），无效\(invalid)张，整张作废\(voided)张。"
+                                : "Ballots in the box: \(ballots); valid \(valid) (blank \(blank)), invalid \(invalid), void as a whole \(voided).")
+            }
+            let name = { (person: Int64) in names?.first { $0.person == person }?.name ?? "#\(person)" }
+            for post in Post.allCases {
+                let listed = (f.candidates ?? []).filter { $0.post == post }
+                let written = (f.writeIns ?? []).filter { $0.post == post }
+                guard !listed.isEmpty || !written.isEmpty else { continue }
+                var line = (zh ? "\(post.chinese)：" : "\(post.english): ")
+                    + listed.map { zh ? "\(name($0.person))\($0.votes)票" : "\(name($0.person)) \($0.votes)" }.joined(separator: zh ? "、" : ", ")
+                if !written.isEmpty {
+                    line += (zh ? "；另选他人：" : "; written in: ")
+                        + written.map { zh ? "\(name($0.person))\($0.votes)票" : "\(name($0.person)) \($0.votes)" }.joined(separator: zh ? "、" : ", ")
+                }
+                lines.append(line + (zh ? "。" : "."))
+            }
+            for figure in f.voidPosts ?? [] where figure.count > 0 {
+                lines.append(zh ? "\(figure.post.chinese)一栏作废的选票\(figure.count)张。" : "\(figure.post.english): void on \(figure.count) ballot(s).")
+            }
+        }
+        return lines + members.keys.sorted().compactMap { key -> String? in
             guard !known.contains(key), case .integer(let value)? = members[key] else { return nil }
             return language == .zh ? "计票单 \(key)：\(value)" : "Count sheet \(key): \(value)"
         }
     }
+}
+
+/// The figures of a stored count sheet a notice prints (each optional: an older sheet has fewer).
+struct CountSheetFigures: Decodable {
+    var ballots: Int?
+    var valid: Int?
+    var invalid: Int?
+    var blank: Int?
+    var voided: Int?
+    var voidPosts: [PostFigure]?
+    var candidates: [PersonVotes]?
+    var writeIns: [PersonVotes]?
 }
