@@ -52,6 +52,9 @@ struct CouncilCommand: AsyncParsableCommand {
             } else {
                 say("supportUnit \(settings.supportUnit.rawValue), supportThreshold \(settings.supportThreshold), acceptDays \(settings.acceptDays), replyDays \(settings.replyDays), noticeDays \(settings.noticeDays), hearingNoticeDays \(settings.hearingNoticeDays), speakingMinutes \(settings.speakingMinutes), meetingsPerYear \(settings.meetingsPerYear), photoMaxBytes \(settings.photoMaxBytes)")
                 say("categories: " + settings.categories.map { "\($0.key) \($0.zh)" }.joined(separator: ", "))
+                let reminder = try database.meetingsPerYearReminder(communityID: community.id!)
+                say("residents' meetings \(reminder.year): held \(reminder.held), planned \(reminder.planned), required \(reminder.required)"
+                    + (reminder.behind ? " — plan another residents' meeting this year" : ""))
             }
         }
     }

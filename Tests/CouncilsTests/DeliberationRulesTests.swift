@@ -473,6 +473,42 @@ struct DeliberationRulesTests {
         #expect(try fixture.database.verifyAudit().isIntact)
     }
 
+    // MARK: L25: meetingsPerYear, and a residents' meeting through the groups' representatives
+
+    @Test("a residents' meeting through the residents' groups' representatives: they are the roll, more than half is a quorum; the year's reminder counts held and planned meetings")
+    func residentsMeetingsPerYear() throws {
+        let fixture = try CouncilFixture()
+        for resident in try fixture.heads(5) {
+            try fixture.database.addBodyMember(communityID: fixture.communityID, body: .representatives, residentID: resident, since: .d(2026, 1, 1), actor: .commandLine)
+        }
+        let today = CivilDate.d(2026, 6, 1)
+        var reminder = try fixture.database.meetingsPerYearReminder(communityID: fixture.communityID, today: today)
+        #expect(reminder == MeetingsPerYearReminder(year: 2026, held: 0, planned: 0, required: 2) && reminder.behind)
+        let meeting = try fixture.database.createMeeting(communityID: fixture.communityID, NewMeeting(
+            kind: .residentsMeeting, basis: .representatives, title: "居民会议（居民小组代表）", date: .d(2026, 6, 20), time: "19:00", venue: "会议室",
+            chairAccountID: fixture.chair.id!, recorderAccountID: fixture.recorder.id!), actor: .commandLine, now: today.instant())
+        try fixture.database.addAgendaItem(meetingID: meeting.id!, title: "年度工作报告", motionNumber: nil, actor: .commandLine, now: today.instant())
+        let noticed = try fixture.database.publishNotice(meetingID: meeting.id!, actor: .commandLine, now: today.instant(hour: 10))
+        #expect(noticed.entitled == 5)
+        reminder = try fixture.database.meetingsPerYearReminder(communityID: fixture.communityID, today: today)
+        #expect(reminder.held == 0 && reminder.planned == 1 && reminder.behind)
+        _ = try fixture.database.openMeeting(id: meeting.id!, actor: .commandLine, now: CivilDate.d(2026, 6, 20).instant(hour: 19))
+        let roll = try fixture.database.attendees(meetingID: meeting.id!)
+        for attendee in roll.prefix(2) { try fixture.database.checkIn(meetingID: meeting.id!, attendeeID: attendee.id!, actor: .commandLine, now: CivilDate.d(2026, 6, 20).instant(hour: 19)) }
+        #expect(!(try fixture.database.quorum(meetingID: meeting.id!).hasQuorum))
+        try fixture.database.checkIn(meetingID: meeting.id!, attendeeID: roll[2].id!, actor: .commandLine, now: CivilDate.d(2026, 6, 20).instant(hour: 19))
+        #expect(try fixture.database.quorum(meetingID: meeting.id!).hasQuorum)
+        let item = try #require(try fixture.database.agenda(meetingID: meeting.id!).first)
+        try fixture.database.recordVote(itemID: item.id!, .counts(for: 3, against: 0, abstain: 0), actor: .commandLine, now: CivilDate.d(2026, 6, 20).instant(hour: 20))
+        _ = try fixture.database.closeMeeting(id: meeting.id!, actor: .commandLine, now: CivilDate.d(2026, 6, 20).instant(hour: 21))
+        reminder = try fixture.database.meetingsPerYearReminder(communityID: fixture.communityID, today: .d(2026, 6, 21))
+        #expect(reminder.held == 1 && reminder.planned == 0 && reminder.behind)
+        var settings = try fixture.database.councilSettings(communityID: fixture.communityID)
+        settings.meetingsPerYear = 1
+        try fixture.database.setCouncilSettings(settings, communityID: fixture.communityID, actor: .commandLine)
+        #expect(!(try fixture.database.meetingsPerYearReminder(communityID: fixture.communityID, today: .d(2026, 6, 21)).behind))
+    }
+
     // MARK: 6: the community key
 
     @Test("the community key is published with its fingerprint, and it checks a motion receipt")

@@ -118,6 +118,11 @@ struct DeliberationPagesTests {
             let keys = try #require(api["keys"] as? [[String: Any]])
             #expect(api["current"] as? String == garden.key.keyID && keys.first?["fingerprint"] as? String == fingerprint)
             _ = try await browser.login("zhuren", CouncilPagesTests.password)
+            // The desk reminds of the year's residents' meetings (meetingsPerYear).
+            let desk = try await browser.get("/council")
+            #expect(desk.body.contains("居民会议召开情况") && desk.body.contains("少于规定次数"))
+            let dashboard = try pages.json(try await browser.get("/api/v1/council/dashboard"))
+            #expect((dashboard["meetingsPerYear"] as? [String: Any])?["required"] as? Int == 2)
             let computed = try await browser.get("/council/calendar?year=2027")
             #expect(computed.body.contains("按《全国年节及纪念日放假办法》") && computed.body.contains("2027-02-09") && computed.body.contains("按条例推算"))
             #expect(!(try await browser.get("/council/calendar?year=2026")).body.contains("按条例推算"))

@@ -8,10 +8,12 @@ public enum MeetingKind: String, Codable, Sendable, CaseIterable {
     /// 议事园会议: more than half of the council's members (default).
     case councilMeeting
 
-    /// Who may attend and counts for the quorum, by how the meeting is convened.
+    /// Who may attend and counts for the quorum, by how the meeting is convened: a residents'
+    /// meeting by all adults, one per household, or the residents' groups' representatives
+    /// (L18 Art. 9: more than half of whichever is convened).
     public var bases: [AttendanceBasis] {
         switch self {
-        case .residentsMeeting: return [.adults, .households]
+        case .residentsMeeting: return [.adults, .households, .representatives]
         case .representativesMeeting: return [.representatives]
         case .councilMeeting: return [.council]
         }

@@ -68,6 +68,8 @@ struct CouncilController {
             ] as [String: Any],
             "committee": garden.isCommittee(context),
         ]
+        let reminder = try database.meetingsPerYearReminder(communityID: communityID, today: today)
+        data["meetingsYear"] = ["year": reminder.year, "held": reminder.held, "planned": reminder.planned, "required": reminder.required, "behind": reminder.behind] as [String: Any]
         if let error { data["error"] = error }
         data["mayIssueCards"] = context.account?.has(anyOf: ElectionsController.cardIssuers) ?? false
         return try renderer.page("council", title: context.locale.text("c_title"), data: data, request: request, context: context, status: status)
@@ -108,12 +110,14 @@ struct CouncilController {
             let overdue: [String]
             let overdueMilestones: [String]
             let settings: CouncilSettings
+            let meetingsPerYear: MeetingsPerYearReminder
         }
         return try JSONResponse.make(Dashboard(counts: try database.motionCountsByState(communityID: communityID),
                                                mustSchedule: try database.motionsToSchedule(communityID: communityID).map(\.motion.number),
                                                overdue: try database.motions(communityID: communityID, filter: MotionFilter(overdueOnly: true)).map(\.motion.number),
                                                overdueMilestones: try database.overdueMilestones(communityID: communityID).map { "\($0.motionNumber): \($0.milestone.title) (\($0.milestone.due))" },
-                                               settings: try database.councilSettings(communityID: communityID)))
+                                               settings: try database.councilSettings(communityID: communityID),
+                                               meetingsPerYear: try database.meetingsPerYearReminder(communityID: communityID)))
     }
 
     // MARK: Calendar
