@@ -14,15 +14,15 @@
 #      and sit in the electronic box, and no nonce comes twice;
 #   6. the ballots per box and per round are what rounds.json and the statement say, and no
 #      electronic box where the rule set says electronicVoting = off; every box's count sheet is
-#      signed by the election key and by a scrutineer the definition registers, its ballots,
-#      blank and invalid papers are the box's lines in the log, the log line at its head is
-#      the one signed at the close and no line of the box comes after it, and the boxes' votes
-#      add up to tally.json's;
+#      signed by the election key and by a scrutineer the definition registers, every figure
+#      of it is the box's lines in the log recounted by docs/counting-rules.md §6 (awk), the
+#      log line at its head is the one signed at the close and no line of the box comes after
+#      it, and the boxes' votes add up to tally.json's;
 #   7. one certificate per winner, each signed by the election key;
 #   8. each receipt given is signed by the election key and its ballot is in the log: some
 #      electronic line, without its prev and seq, hashes to the receipt's code.
-# Recounting the votes per candidate follows docs/counting-rules.md (xuanyi verify does it, per
-# box and per round).
+# Deciding each round from its votes (thresholds, ties, the women guarantee) follows
+# docs/counting-rules.md §7–8; xuanyi verify does it.
 #
 # Usage: ballots/check.sh RECORD_DIRECTORY FINGERPRINT [RECEIPT.json …]
 #   FINGERPRINT: the election key's fingerprint as printed on 选举公告 第1号 (SHA-256 of the raw
@@ -167,9 +167,19 @@ else echo "note  $signed of $required countersignatures needed: the result is no
 #    nonce: an electronic line carries the nonce it was sealed with (32 lowercase hex digits)
 #    and is in its round's electronic box; a paper line has no nonce and is not.
 lines=$(wc -l < ballots.jsonl)
+# The seventh field is a marked ballot's posts in paper order, for the recount per box: per post
+# "U" when unreadable, one character per candidate on the paper ("a" marked approve, "-" not),
+# "/", the written-in
+# persons ("x" for one naming nobody); posts separated by ";". The jq pass runs beside the
+# hashing (each keeps one core busy).
+jq -r '[.prev, .seq, "\(.round) \(.box)", .method, (if has("nonce") then (.nonce | tostring) else "-" end), .ballot.state,
+        (if .ballot.state == "marked" then [.ballot.posts[] | (if .unreadable then "U" else "" end)
+            + (.marks | map(if . == "approve" then "a" else "-" end) | add // "") + "/"
+            + ([.writeIns[] | (.person // "x") | tostring] | join(","))] | join(";") else "-" end)] | @tsv' ballots.jsonl > "$work/fields" &
+fields_pass=$!
 hash_lines ballots.jsonl > "$work/hashes"
+wait "$fields_pass" || bad "ballots.jsonl: a line is not JSON jq can read"
 { printf '%064d\n' 0; head -n -1 "$work/hashes"; } > "$work/expected-prev"
-jq -r '[.prev, .seq, "\(.round) \(.box)", .method, (if has("nonce") then (.nonce | tostring) else "-" end), .ballot.state] | @tsv' ballots.jsonl > "$work/fields"
 jq -r '.[] | .number as $n | .boxes[] | "\($n) \(.number) \(.kind)"' rounds.json > "$work/kinds"
 cut -f1 "$work/fields" > "$work/prev"
 if [ "$lines" -eq 0 ] || cmp -s "$work/expected-prev" "$work/prev"; then ok "ballot log: $lines lines, each prev is the SHA-256 of the line before"
@@ -246,6 +256,72 @@ while read -r r b issued collected; do
     if [ "$expected" != "$htrack" ]; then bad "$sheet: the head signed at the close (line $hseq) is not that line of the log: the log before it was changed"
     elif [ "$last" -gt "$hseq" ]; then bad "round $r box $b: a ballot of the box (line $last) comes after the head signed at its close (line $hseq)"; fi
 done < <(jq -r '.[] | .number as $r | .boxes[] | "\($r) \(.number) \(.issued) \(.collected)"' rounds.json)
+# Each box recounted from its lines by docs/counting-rules.md §6 (awk, with the papers, the
+# persons' genders and the rule set), figure by figure against its signed count sheet.
+for paper in papers/round-*.json; do
+    jq -r --arg r "${paper//[!0-9]/}" '.sections | to_entries[] | [$r, .key, .value.seats, .value.womenOnly, .value.post, (.value.candidates | map(.person | tostring) | join(","))] | @tsv' "$paper"
+done > "$work/layout"
+jq -r '.[] | "\(.person)\t\(.gender)"' persons.json > "$work/genders"
+jq -r '"\(.overvote // "voidPost")\t\(.samePersonTwoPosts // "voidBallot")"' rules.json > "$work/rules"
+awk -F'\t' '
+    FILENAME == ARGV[1] { overvote = $1; same = $2; next }
+    FILENAME == ARGV[2] { woman[$1] = ($2 == "female"); next }
+    FILENAME == ARGV[3] { seats[$1, $2] = $3; wonly[$1, $2] = ($4 == "true"); post[$1, $2] = $5; ncand[$1, $2] = split($6, c, ","); for (k in c) cand[$1, $2, k - 1] = c[k]; next }
+    {
+        split($3, place, " "); r = place[1]; box = $3
+        if ($6 == "blank") { fig[box, "blank"]++; next }
+        if ($6 != "marked") { fig[box, "invalid"]++; next }
+        n = split($7, posts, ";"); voidball = 0
+        for (i = 1; i <= n; i++) {
+            idx = i - 1; valid[idx] = 0; nchosen[idx] = 0; vw[idx] = 0
+            text = posts[i]
+            if (substr(text, 1, 1) == "U") continue
+            split(text, aw, "/")
+            na = length(aw[1]); nw = split(aw[2], writeins, ",")
+            for (k = 1; k <= na; k++) if (substr(aw[1], k, 1) == "a" && (r, idx, k - 1) in cand) {
+                p = cand[r, idx, k - 1]; if (!((idx, p) in picked)) { picked[idx, p] = 1; chosen[idx, nchosen[idx]++] = p }
+            }
+            for (k = 1; k <= nw; k++) {
+                p = writeins[k]
+                if (p == "x" || (wonly[r, idx] && !woman[p])) { vw[idx]++; continue }
+                if (!((idx, p) in picked)) { picked[idx, p] = 1; chosen[idx, nchosen[idx]++] = p }
+            }
+            if (nchosen[idx] + vw[idx] > seats[r, idx]) { if (overvote == "voidBallot") { voidball = 1; break } ; continue }
+            valid[idx] = 1
+        }
+        if (!voidball) {
+            for (i = 0; i < n && !voidball; i++) {
+                if (!valid[i]) continue
+                for (k = 0; k < nchosen[i]; k++) for (e = 0; e < i; e++) if (valid[e] && ((e, chosen[i, k]) in picked)) {
+                    if (same == "voidBallot") { voidball = 1; break }
+                    skip[i, k] = 1; break
+                }
+            }
+        }
+        if (voidball) fig[box, "voided"]++
+        else for (i = 0; i < n; i++) {
+            if (vw[i] > 0) fig[box, "voidWriteIns " post[r, i]] += vw[i]
+            if (!valid[i]) { if (substr(posts[i + 1], 1, 1) == "U" || nchosen[i] + vw[i] > seats[r, i]) fig[box, "voidPosts " post[r, i]]++; continue }
+            for (k = 0; k < nchosen[i]; k++) if (!((i, k) in skip)) fig[box, "votes " post[r, i] " " chosen[i, k]]++
+        }
+        split("", picked); split("", skip)
+    }
+    END { for (key in fig) { split(key, part, SUBSEP); if (fig[key] > 0) print part[1] "\t" part[2] "\t" fig[key] } }' \
+    "$work/rules" "$work/genders" "$work/layout" "$work/fields" | sort > "$work/recount"
+for sheet in countsheets/round-*-box-*.json; do
+    jq -r '"\(.round) \(.box)" as $b | ([["blank", .blank], ["invalid", .invalid], ["voided", .voided]][] | [$b, .[0], .[1]]),
+        (.voidPosts[] | [$b, "voidPosts \(.post)", .count]), (.voidWriteIns[] | [$b, "voidWriteIns \(.post)", .count]),
+        ((.candidates + .writeIns)[] | [$b, "votes \(.post) \(.person)", .votes]) | select(.[2] > 0) | @tsv' "$sheet"
+done | sort > "$work/sheet-figures"
+diff "$work/sheet-figures" "$work/recount" | grep '^[<>]' | head -n 5 > "$work/recount-diff"
+while IFS=$'\t' read -r side figure value; do
+    b=${side#? }; r=${b% *}; b=${b#* }
+    if [ "${side:0:1}" = "<" ]; then
+        bad "countsheets/round-$r-box-$b.json: $figure is $value; recounted from the log: $(awk -F'\t' -v k="$r $b" -v f="$figure" '$1 == k && $2 == f { print $3; found = 1 } END { if (!found) print 0 }' "$work/recount")"
+    elif ! grep -q "^$r $b	$figure	" "$work/sheet-figures"; then
+        bad "countsheets/round-$r-box-$b.json: $figure is 0; recounted from the log: $value"
+    fi
+done < "$work/recount-diff"
 # The boxes' figures add up to each round's in tally.json.
 jq -n '[inputs] | group_by(.round) | map({round: .[0].round, invalid: (map(.invalid) | add), blank: (map(.blank) | add), voided: (map(.voided) | add),
         voidPosts: ([.[].voidPosts[]] | group_by(.post) | map({post: .[0].post, count: (map(.count) | add)}) | map(select(.count > 0))),

@@ -62,7 +62,34 @@ struct DefinitionForgeryTests {
         #expect(found.contains { $0.contains("is not a valid signature by a scrutineer the election definition registers") }, "\(found)")
         let result = try plain.run(forged, anchor: anchor)
         #expect(result.status == 1 && result.output.contains("\(path): the signature of member 1 does not verify")
-                && result.output.contains("\(path): blank is"), "\(result.output)")
+                && result.output.contains("\(path): blank is \(sheet.blank); recounted from the log: \(sheet.blank - 1)")
+                && result.output.contains("\(path): votes \(sheet.candidates[0].post.rawValue) \(sheet.candidates[0].person) is \(sheet.candidates[0].votes); recounted from the log: \(sheet.candidates[0].votes - 5)"),
+                "\(result.output)")
+    }
+
+    @Test("a count sheet with wrong figures that the scrutineer signed too: only the recount of the box's lines refuses it, in both checkers")
+    func signedWrongFigures() throws {
+        let f = try RecordFixture(.directRunoff)
+        let key = try f.keyStore.load(keyID: f.result.election.keyID)
+        let anchor = try RecordForgeryTests().fingerprint(f.record)
+        let definition = try InsiderForger.read(ElectionDefinition.self, f.record, ElectionRecordFormat.definitionFile)
+        let scrutineer = try #require(definition.committee.first { $0.roles.contains("scrutineer") })
+        let account = try #require(try f.database.committeeMembers(electionID: f.id).first { $0.member.id == scrutineer.member }).member.accountID
+        let memberKey = try f.database.unlockAccountKey(accountID: account, password: ExampleElections.committeePassword)
+        let forged = try f.copy()
+        let path = ElectionRecordFormat.countSheetFile(round: 1, box: 1)
+        var sheet = try InsiderForger.read(CountSheet.self, forged, path)
+        sheet.candidates[0].votes += 1
+        try InsiderForger.write(sheet, forged, path)
+        try InsiderForger.resign(forged, path, signature: ElectionRecordFormat.countSheetSignatureFile(round: 1, box: 1), key: key)
+        try InsiderForger.resign(forged, path, signature: ElectionRecordFormat.countSheetMemberSignatureFile(round: 1, box: 1, member: scrutineer.member), key: memberKey)
+        try InsiderForger.reseal(forged, key: key)
+        let found = failures(forged, anchor: anchor)
+        #expect(found.count == 1 && found[0].hasPrefix(path) && found[0].contains("differs from a recount of the box's ballots"), "\(found)")
+        let result = try plain.run(forged, anchor: anchor)
+        let first = sheet.candidates[0]
+        #expect(result.status == 1 && result.output.contains("\(path): votes \(first.post.rawValue) \(first.person) is \(first.votes); recounted from the log: \(first.votes - 1)")
+                && !result.output.contains("does not verify"), "\(result.output)")
     }
 
     @Test("a count sheet without its scrutineer's signature (removed from the manifest too) is refused")

@@ -596,9 +596,9 @@ private struct Run {
         }
         let fingerprints = definition.committee.compactMap { member in
             member.publicKey.flatMap { try? Ed25519PublicKey(pem: $0) }.map { "\(member.name) \($0.fingerprint.prefix(16))" }
-        }.joined(separator: "，")
-        pass("选举定义（第 \(definition.version) 版，\(definition.at)）由选举公钥签署，登记选举委员会成员公钥：\(fingerprints)（请与选举委员会公告核对）",
-             "the election definition (version \(definition.version), \(definition.at)) is signed by the election key; members' keys: \(fingerprints) (compare with the committee's notice)")
+        }
+        pass("选举定义（第 \(definition.version) 版，\(definition.at)）由选举公钥签署，登记选举委员会成员公钥：\(fingerprints.joined(separator: "，"))（请与选举委员会公告核对）",
+             "the election definition (version \(definition.version), \(definition.at)) is signed by the election key; members' keys: \(fingerprints.joined(separator: ", ")) (compare with the committee's notice)")
     }
 
     mutating func checkCountersignatures(definition: ElectionDefinition, election: Int64, statementBytes: Data) {
