@@ -16,7 +16,7 @@ public enum CouncilsSchema: SchemaModule {
 
     /// Published council acts: after each, a signed audit head is due (`AuditHeadSchedule`).
     public static var publicStepActions: Set<String> {
-        ["meeting.notice", "meeting.minutes.publish", "hearing.notice", "hearing.report", "assessment.close"]
+        ["meeting.notice", "meeting.minutes.publish", "hearing.notice", "hearing.report", "assessment.close", "council.work-report"]
     }
 
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
@@ -369,6 +369,23 @@ public enum CouncilsSchema: SchemaModule {
                 t.add(column: "partyDiscussedOn", .text)
                 t.add(column: "partyDiscussion", .text)
                 t.add(column: "partyDiscussionRecordedBy", .text)
+            }
+        }
+        // v5 (L25): the committee's yearly work report, a signed document on the board.
+        migrator.registerMigration("councils.v5") { db in
+            try db.create(table: "workReport") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("year", .integer).notNull()
+                t.column("title", .text).notNull()
+                t.column("text", .text).notNull()
+                t.belongsTo("meeting", onDelete: .setNull)
+                t.column("publishedAt", .text).notNull()
+                t.column("document", .text).notNull()
+                t.column("digest", .text).notNull()
+                t.column("signature", .text).notNull()
+                t.column("keyID", .text).notNull()
+                t.uniqueKey(["communityID", "year"])
             }
         }
     }

@@ -509,6 +509,35 @@ struct DeliberationRulesTests {
         #expect(!(try fixture.database.meetingsPerYearReminder(communityID: fixture.communityID, today: .d(2026, 6, 21)).behind))
     }
 
+    // MARK: L25: the yearly work report
+
+    @Test("the committee's yearly work report: one per year, given to a residents' or representatives' meeting, signed with the community key")
+    func workReport() throws {
+        let fixture = try CouncilFixture()
+        let now = CivilDate.d(2026, 12, 28).instant()
+        let council = try fixture.database.createMeeting(communityID: fixture.communityID, NewMeeting(
+            kind: .councilMeeting, title: "议事园会议", date: .d(2026, 12, 30), time: "19:00", venue: "会议室", chairAccountID: fixture.chair.id!,
+            recorderAccountID: fixture.recorder.id!), actor: .commandLine, now: now)
+        let residents = try fixture.database.createMeeting(communityID: fixture.communityID, NewMeeting(
+            kind: .residentsMeeting, basis: .households, title: "居民会议", date: .d(2026, 12, 30), time: "19:00", venue: "广场", chairAccountID: fixture.chair.id!,
+            recorderAccountID: fixture.recorder.id!), actor: .commandLine, now: now)
+        func publish(year: Int = 2026, meeting: Int64?, text: String = "一、议题办理情况……") throws -> WorkReport {
+            try fixture.database.publishWorkReport(communityID: fixture.communityID, year: year, title: "居委会工作报告", text: text, meetingID: meeting,
+                                                   signingKey: fixture.key, actor: .commandLine, now: now)
+        }
+        #expect(throws: CommunityError.self) { _ = try publish(meeting: council.id!) }
+        #expect(throws: CommunityError.self) { _ = try publish(year: 2027, meeting: nil) }
+        #expect(throws: CommunityError.self) { _ = try publish(meeting: nil, text: "报告\u{0}") }
+        let report = try publish(meeting: residents.id!)
+        #expect(throws: CommunityError.self) { _ = try publish(meeting: nil) }
+        let bytes = Data(report.document.utf8)
+        #expect(SHA256.hash(bytes).hex == report.digest)
+        try fixture.key.publicKey.verify(signature: try #require(Base64.decode(report.signature)), for: bytes)
+        let document = try JSONDecoder().decode(WorkReportDocument.self, from: bytes)
+        #expect(document.year == 2026 && document.meeting == "2026-12-30 居民会议" && document.text == "一、议题办理情况……")
+        #expect(try fixture.database.workReports(communityID: fixture.communityID).map(\.year) == [2026])
+    }
+
     // MARK: 6: the community key
 
     @Test("the community key is published with its fingerprint, and it checks a motion receipt")

@@ -83,6 +83,28 @@ struct DeliberationPagesTests {
         #expect(recorded.partyDiscussion == "党委研究同意提交表决" && recorded.partyDiscussedOn == .today())
     }
 
+    @Test("the committee publishes the yearly work report from the board; it is public with its signed document")
+    func workReport() async throws {
+        let garden = try pages.garden()
+        let year = CivilDate.today().year
+        try await garden.harness.test { browser in
+            _ = try await browser.login("zhuren", CouncilPagesTests.password)
+            let board = try await browser.get("/board")
+            #expect(board.body.contains("/board/work-reports"))
+            let empty = try await browser.post("/board/work-reports", form: [("year", String(year)), ("title", ""), ("text", "x")])
+            #expect(empty.status == .unprocessableContent && empty.body.contains("title"))
+            #expect(try await browser.post("/board/work-reports", form: [("year", String(year)), ("title", "居委会年度工作报告"), ("text", "今年办结议题十二件。")]).status == .seeOther)
+            _ = try await browser.post("/logout", form: [])
+            let page = try await browser.get("/board/work-reports/\(year)")
+            #expect(page.status == .ok && page.body.contains("今年办结议题十二件。"))
+            #expect(try await browser.get("/board").body.contains("居委会年度工作报告"))
+            let document = try await browser.get("/board/work-reports/\(year)/report.json")
+            let signature = try await browser.client.execute(uri: "/board/work-reports/\(year)/report.sig", method: .get, headers: [:], body: nil)
+            try garden.key.publicKey.verify(signature: Data(signature.body.readableBytesView), for: Data(document.body.utf8))
+            #expect(try await browser.get("/board/work-reports/1999").status == .notFound)
+        }
+    }
+
     @Test("a household taking a step the state does not allow gets 409 with the state's name, not 401; another household gets 403")
     func wrongStateStep() async throws {
         let garden = try pages.garden()

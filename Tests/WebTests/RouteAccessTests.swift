@@ -40,6 +40,10 @@ struct RouteAccessTests {
         // The community key (checks receipts, minutes, hearing reports)
         "GET /community-key.pem",
         "GET /api/v1/community/key",
+        // The committee's yearly work report (L25)
+        "GET /board/work-reports/:year",
+        "GET /board/work-reports/:year/report.json",
+        "GET /board/work-reports/:year/report.sig",
         // Elections
         "GET /elections/:id/roll",
         "GET /elections/:id/roll/lookup",

@@ -3,6 +3,7 @@ import Councils
 import Elections
 import Foundation
 import Hummingbird
+import Notary
 
 /// The disclosure board (居务公开): one public page, no login, for everything a resident may
 /// look up — motions and their states, meeting notices and minutes, hearing notices and
@@ -20,10 +21,18 @@ struct BoardController {
         open.get("/board/report.csv", use: reportCSV)
         open.get("/api/v1/board/report", use: reportAPI)
         open.get("/community-key.pem", use: keyPEM)
+        open.get("/board/work-reports/:year", use: workReport)
+        open.get("/board/work-reports/:year/report.json", use: workReportDocument)
+        open.get("/board/work-reports/:year/report.sig", use: workReportSignature)
+        routes.only(Roles.committee).post("/board/work-reports", use: publishWorkReport)
         open.get("/api/v1/community/key", use: keyAPI)
     }
 
     @Sendable func board(request: Request, context: AppRequestContext) async throws -> Response {
+        try renderBoard(request: request, context: context)
+    }
+
+    func renderBoard(error: String? = nil, request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok) throws -> Response {
         let community = try garden.community()
         let communityID = community.id!
         let workflow = try database.motionWorkflow(communityID: communityID)
@@ -56,7 +65,7 @@ struct BoardController {
         }
         let month = today.adding(months: -1)
         return try renderer.page("board", title: context.locale.text("b_title"), data: [
-            "community": community.name,
+            "community": community.name, "error": error ?? false,
             "motions": motions.prefix(20).map { listing in
                 ["number": listing.motion.number, "title": listing.motion.title, "state": GardenContext.stateName(workflow, listing.motion.state, context),
                  "supports": listing.supports, "overdue": listing.motion.overdue(today: today)] as [String: Any]
@@ -76,10 +85,17 @@ struct BoardController {
             "resolutions": Array(resolutions.prefix(20)), "progress": progress, "elections": elections,
             "lastMonth": String(format: "%04d-%02d", month.year, month.month), "thisMonth": String(format: "%04d-%02d", today.year, today.month),
             "assessments": try database.assessments(communityID: communityID).filter { $0.status == .closed }.map { ["id": $0.id!, "title": $0.title] as [String: Any] },
+            "workReports": try database.workReports(communityID: communityID).map { ["year": $0.year, "title": $0.title] as [String: Any] },
+            "workReportForm": garden.isCommittee(context) ? [
+                "year": today.year,
+                "meetings": meetings.filter { ($0.kind == .residentsMeeting || $0.kind == .representativesMeeting) && $0.status != .cancelled }.map {
+                    ["id": $0.id!, "label": "\($0.date) \(MeetingsController.kindName($0.kind, context)) \($0.title)"] as [String: Any]
+                },
+            ] as [String: Any] : false,
             "keys": try database.communityPublicKeys(communityID: communityID).enumerated().map { index, key in
                 ["keyID": key.keyID, "fingerprint": key.fingerprint, "current": index == 0] as [String: Any]
             },
-        ], request: request, context: context)
+        ], request: request, context: context, status: status)
     }
 
     func month(_ request: Request) throws -> (Int, Int) {
@@ -106,6 +122,52 @@ struct BoardController {
         let (year, month) = try month(request)
         let report = try database.disclosureReport(communityID: try garden.communityID(), year: year, month: month)
         return GardenContext.csv(report.csv, fileName: "disclosure-\(report.month).csv")
+    }
+
+    func workReport(_ context: AppRequestContext) throws -> WorkReport {
+        guard let year = context.parameters.get("year").flatMap({ Int($0) }),
+              let report = try database.workReports(communityID: try garden.communityID()).first(where: { $0.year == year }) else { throw WebError.notFound }
+        return report
+    }
+
+    /// The committee's yearly work report (L25), public on the board.
+    @Sendable func workReport(request: Request, context: AppRequestContext) async throws -> Response {
+        let report = try workReport(context)
+        var data: [String: Any] = ["year": report.year, "titleText": report.title, "text": report.text, "publishedAt": report.publishedAt,
+                                   "digest": report.digest, "keyID": report.keyID, "community": try garden.community().name]
+        if let meetingID = report.meetingID, let meeting = try? database.meeting(id: meetingID) {
+            data["meeting"] = ["id": meetingID, "label": "\(meeting.date) \(MeetingsController.kindName(meeting.kind, context))"] as [String: Any]
+        }
+        return try renderer.page("work_report", title: "\(report.year) \(report.title)", data: data, request: request, context: context)
+    }
+
+    /// The signed work report document, byte for byte.
+    @Sendable func workReportDocument(request: Request, context: AppRequestContext) async throws -> Response {
+        let report = try workReport(context)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .contentDisposition: "attachment; filename=\"work-report-\(report.year).json\""],
+                        body: .init(byteBuffer: ByteBuffer(string: report.document)))
+    }
+
+    /// The raw 64-byte Ed25519 signature over report.json.
+    @Sendable func workReportSignature(request: Request, context: AppRequestContext) async throws -> Response {
+        let report = try workReport(context)
+        guard let signature = Base64.decode(report.signature) else { throw WebError.notFound }
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"work-report-\(report.year).sig\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: signature)))
+    }
+
+    /// The committee publishes the year's work report.
+    @Sendable func publishWorkReport(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.authorizedAccount()
+        let form = try await FormFields.read(request, context: context)
+        do {
+            guard let year = Int((form["year"] ?? "").trimmingCharacters(in: .whitespaces)) else { throw CommunityError.invalid(field: "year", reason: "a year") }
+            let report = try database.publishWorkReport(communityID: try garden.communityID(), year: year, title: form["title"] ?? "", text: form["text"] ?? "",
+                                                        meetingID: GardenContext.int64(form["meeting"]), signingKey: try garden.signingKey(), actor: Actor(account))
+            return GardenContext.seeOther("/board/work-reports/\(report.year)")
+        } catch let error as CommunityError {
+            return try renderBoard(error: error.description, request: request, context: context, status: .unprocessableContent)
+        }
     }
 
     /// The community's current public key (PEM), which checks receipts, minutes and hearing reports.
