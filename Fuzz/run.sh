@@ -10,7 +10,7 @@ cd "$here"
 # --force-resolved-versions: exactly the dependency versions in Fuzz/Package.resolved (committed).
 swift build -c debug --force-resolved-versions -Xswiftc -sanitize=fuzzer --build-path "$here/.build" 2>&1 | tail -3
 status=0
-for target in FuzzResidentsCSV:residents-csv FuzzBallotEntry:ballot-entry FuzzRecord:record-log FuzzRecordArchive:record-zip; do
+for target in FuzzResidentsCSV:residents-csv FuzzBallotEntry:ballot-entry FuzzRecord:record-log FuzzRecordArchive:record-zip FuzzRecordDirectory:record-dir; do
     name=${target%%:*}; corpus=${target##*:}
     mkdir -p "crashes/$name" "$here/.build/corpus/$corpus"
     echo "== $name for ${seconds}s (corpus Corpus/$corpus)"

@@ -48,6 +48,17 @@ sha() { sha256sum | cut -c1-64; }
 fingerprint() { openssl pkey -pubin -in "$1" -outform DER 2>/dev/null | tail -c 32 | sha; }
 verify() { openssl pkeyutl -verify -pubin -inkey "$1" -rawin -in "$2" -sigfile "$3" >/dev/null 2>&1; }
 
+# 0. Nothing in the record is a link or a special file, checked before anything is read: such
+#    an entry could lead anywhere (a ballots.jsonl linked to /dev/zero never ends), so the
+#    record is refused here.
+shopt -s globstar nullglob dotglob
+unsafe=0
+for f in **; do
+    if [ -L "$f" ]; then bad "$f is a symbolic link (not followed)"; unsafe=1
+    elif [ ! -d "$f" ] && [ ! -f "$f" ]; then bad "$f is not a regular file (not read)"; unsafe=1; fi
+done
+if [ $unsafe -ne 0 ]; then echo "VERDICT: FAIL ($failures)"; exit 1; fi
+
 # 0. The format: this script reads xuanyi-election-record/3 only.
 format=$(jq -r .format manifest.json 2>/dev/null)
 if [ "$format" != xuanyi-election-record/3 ]; then bad "manifest.json: record format ${format:-unknown}; this script checks xuanyi-election-record/3 only"; echo "VERDICT: FAIL ($failures)"; exit 1; fi
@@ -106,7 +117,6 @@ members=$(jq -r '.committee[].member' definition.json)
     printf '%s\n' manifest.json SHA256SUMS statement.json statement.sig certificates.json keys papers countersignatures countsheets
     for m in $members; do printf '%s\n' "countersignatures/member-$m.json" "countersignatures/member-$m.sig"; done
 } | sort -u > "$work/allowed"
-shopt -s globstar nullglob dotglob
 : > "$work/present"
 for f in **; do
     if [ -L "$f" ]; then bad "$f is a symbolic link"

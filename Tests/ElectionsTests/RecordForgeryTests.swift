@@ -247,6 +247,11 @@ struct PlainToolsCheckTests {
             ("a symbolic link", { record in
                 try FileManager.default.createSymbolicLink(at: record.appendingPathComponent("papers/link.json"), withDestinationURL: record.appendingPathComponent("result.json"))
             }, "is a symbolic link"),
+            ("a ballot log linked to /dev/zero (refused before anything is read, so nothing hangs)", { record in
+                let log = record.appendingPathComponent(ElectionRecordFormat.ballotsFile)
+                try FileManager.default.removeItem(at: log)
+                try FileManager.default.createSymbolicLink(atPath: log.path, withDestinationPath: "/dev/zero")
+            }, "ballots.jsonl is a symbolic link (not followed)"),
             ("a duplicated certificate", { record in
                 let url = record.appendingPathComponent(ElectionRecordFormat.certificatesFile)
                 var certificates = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [Any]

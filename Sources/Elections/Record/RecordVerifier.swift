@@ -163,7 +163,14 @@ private struct Run {
         checks.append(VerificationCheck(ok: false, zh: zh, en: en, file: file, line: line, field: field))
     }
 
-    func read(_ path: String) -> Data? { try? Data(contentsOf: directory.appendingPathComponent(path)) }
+    /// The bytes of a record file: only a regular file reached through real folders (a link, a
+    /// device or a FIFO anywhere on the path is not read — `/dev/zero` behind a link would never
+    /// end), and at most `RecordFiles.maxFileBytes`; nil otherwise, which the caller reports as
+    /// missing (and `checkNoStrayFiles` names the link).
+    func read(_ path: String) -> Data? {
+        guard let size = RecordFiles.regularFileSize(path, in: directory), size <= RecordFiles.maxFileBytes else { return nil }
+        return try? Data(contentsOf: directory.appendingPathComponent(path))
+    }
 
     /// Decodes a JSON file, failing the check with the file and the decoder's reason.
     mutating func decode<T: Decodable>(_ type: T.Type, _ path: String, data: Data? = nil) -> T? {
@@ -220,7 +227,30 @@ private struct Run {
         return path.isEmpty ? nil : path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
     }
 
+    /// Names every symbolic link and every entry that is neither a file nor a folder, before
+    /// anything is read: such an entry is never followed or read (`read`), so the files behind
+    /// it would otherwise only show up as missing.
+    mutating func checkLinks() {
+        let root = directory.standardizedFileURL.path
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey],
+                                                        options: [])
+        var found: [(String, String, String)] = []
+        while let url = enumerator?.nextObject() as? URL {
+            let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey])
+            var path = url.path
+            if path.hasPrefix(root) { path = String(path.dropFirst(root.count).drop { $0 == "/" }) }
+            if values?.isSymbolicLink == true {
+                found.append((path, "记录中有符号链接 \(path)（不读取）", "\(path) is a symbolic link (not followed)"))
+                enumerator?.skipDescendants()
+            } else if values?.isDirectory != true && values?.isRegularFile != true {
+                found.append((path, "记录中有不是普通文件的项 \(path)（不读取）", "\(path) is not a regular file (not read)"))
+            }
+        }
+        for (path, zh, en) in found.sorted(by: { $0.0 < $1.0 }) { fail(zh, en, file: path) }
+    }
+
     mutating func verify(receipts: [(name: String, data: Data)]) {
+        checkLinks()
         // 1. Manifest and file digests.
         guard let manifestBytes = read(ElectionRecordFormat.manifestFile) else {
             fail("缺少 manifest.json，不是选举记录", "manifest.json is missing: not an election record", file: ElectionRecordFormat.manifestFile)
@@ -548,15 +578,14 @@ private struct Run {
             var path = url.path
             if path.hasPrefix(root) { path = String(path.dropFirst(root.count).drop { $0 == "/" }) }
             if values?.isSymbolicLink == true {
-                stray.append((path, "记录中有符号链接 \(path)", "\(path) is a symbolic link"))
-                enumerator?.skipDescendants()
+                enumerator?.skipDescendants()    // named by checkLinks, before anything was read
             } else if values?.isDirectory == true {
                 if !folders.contains(path) {
                     stray.append((path, "记录中有多余的文件夹 \(path)", "\(path) is a folder a record does not have"))
                     enumerator?.skipDescendants()
                 }
             } else if values?.isRegularFile != true {
-                stray.append((path, "记录中有不是普通文件的项 \(path)", "\(path) is not a regular file"))
+                continue                          // named by checkLinks
             } else if !allowed.contains(path) {
                 stray.append((path, "记录中有未列入清单的文件 \(path)", "\(path) is in the record but not in the manifest"))
             }
@@ -854,7 +883,8 @@ private struct LogScan {
 
     mutating func scan(_ url: URL) {
         let whole = SHA256Hasher()
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
+        guard RecordFiles.regularFileSize(url.lastPathComponent, in: url.deletingLastPathComponent()) != nil,
+              let handle = try? FileHandle(forReadingFrom: url) else {
             failure = (0, nil, "缺少选票日志 ballots.jsonl", "the ballot log ballots.jsonl is missing")
             digest = ""
             return
@@ -867,7 +897,14 @@ private struct LogScan {
         let decoder = JSONDecoder()
         let descriptor = handle.fileDescriptor
         while true {
-            if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }    // a line longer than the buffer
+            if filled == buffer.count {    // a line longer than the buffer
+                guard buffer.count < RecordFiles.maxLineBytes else {
+                    failure = failure ?? (lines + 1, nil, "第 \(lines + 1) 行超过 \(RecordFiles.maxLineBytes >> 20) MiB，不是选票", "line \(lines + 1) is longer than \(RecordFiles.maxLineBytes >> 20) MiB: not a ballot")
+                    filled = 0
+                    break
+                }
+                buffer += [UInt8](repeating: 0, count: buffer.count)
+            }
             let start = filled
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + start, $0.count - start) }
             guard count > 0 else { break }
