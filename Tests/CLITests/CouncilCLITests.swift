@@ -38,6 +38,8 @@ struct CouncilCLITests {
         #expect(again.status != 0 && again.stderr.contains("possible:"))
         let show = try CLI.xuanyi(["motion", "show", number] + db)
         #expect(show.stdout.contains("accept → accepted"))
+        // Only the moves open from the state are offered (issue 21): never implement or complete.
+        #expect(show.stdout.contains("  moves: ") && !show.stdout.contains("implement (") && show.stdout.contains("refer ("))
         let entered = try CLI.xuanyi(["motion", "submit", "--as", "jilu", "--household", "H00009", "--channel", "phone", "--title", "路灯不亮",
                                       "--description", "东门路灯坏了", "--category", "safety"] + db)
         #expect(entered.status == 0 && entered.stdout.contains("xyr1."))
@@ -68,6 +70,9 @@ struct CouncilCLITests {
         #expect(try CLI.xuanyi(["account", "list"] + db).stdout.contains("wenyuan2\t文员二\tclerk"))
         let month = try CLI.xuanyi(["council", "report", "--month", String(CivilDateText.thisMonth()), "--csv"] + db)
         #expect(month.status == 0 && month.stdout.hasPrefix("\u{FEFF}月份,项目,数值") && month.stdout.contains(",评议份数,"))
+        // The report's canonical JSON for a month with ratings (issue 21, defect 10): integers only.
+        let json = try CLI.xuanyi(["council", "report", "--month", String(CivilDateText.thisMonth()), "--json"] + db)
+        #expect(json.status == 0 && json.stdout.contains("\"ratings\":") && !json.stdout.contains("satisfactionPercent"), "\(json.stderr)")
         let badMonth = try CLI.xuanyi(["council", "report", "--month", "2026-13"] + db)
         #expect(badMonth.status != 0 && badMonth.stderr.contains("month"))
         // The demo's election is polling: no household card is issued or re-issued now.
