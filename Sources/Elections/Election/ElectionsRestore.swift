@@ -46,6 +46,17 @@ extension ElectionsSchema: RestoreModule {
             } catch {
                 throw RestoreFailure(file: file, part: recordPart, problem: "cannot be exported: \(error)")
             }
+            // A record frozen in an older format is kept byte for byte: it must be intact
+            // (signed statement, manifest, every file), though this version cannot read its meaning.
+            if let format = RecordIntegrity.format(of: directory), format != ElectionRecordFormat.version {
+                do {
+                    let files = try RecordIntegrity.check(directory, key: key.publicKey)
+                    checked.append("election \(election.id) \(election.title): certified record in format \(format) intact (statement signed by the election key, manifest and its \(files) files as signed; its meaning is checked by a verifier of that format)")
+                    continue
+                } catch {
+                    throw RestoreFailure(file: file, part: recordPart, problem: "record in format \(format) is not intact: \(error)")
+                }
+            }
             let report = RecordVerifier(directory: directory).verify()
             guard report.passed else {
                 throw RestoreFailure(file: file, part: recordPart,
