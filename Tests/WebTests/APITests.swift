@@ -77,7 +77,7 @@ struct APITests {
                     #expect(response.status != .notFound && response.status != .methodNotAllowed, "\(method) \(path) is documented but not served")
                 }
             }
-            #expect(Set(paths.keys) == ["/health", "/api/v1/community", "/api/v1/community/key", "/api/v1/audit/verification", "/api/v1/residents/import",
+            #expect(Set(paths.keys) == ["/health", "/api/v1/community", "/api/v1/community/key", "/api/v1/audit/verification", "/api/v1/audit/heads", "/api/v1/residents/import",
                                         "/api/v1/elections/{id}/roll", "/api/v1/elections/{id}/roll/lookup", "/api/v1/elections/{id}/objections",
                                         "/api/v1/elections/{id}/rules", "/api/v1/elections/{id}/timeline", "/api/v1/elections/{id}/nominations",
                                         "/api/v1/elections/{id}/candidates", "/api/v1/elections/{id}/ballot-paper", "/api/v1/elections/{id}/rounds",
