@@ -170,7 +170,10 @@ struct InsiderAttackTests {
                     do {
                         try await work.run { peak.enter(); Thread.sleep(forTimeInterval: 0.05); peak.leave() }
                         return true
-                    } catch { return false }
+                    } catch {
+                        #expect(error as? WebError == .busy)
+                        return false
+                    }
                 }
             }
             return await group.reduce(into: [Bool]()) { $0.append($1) }

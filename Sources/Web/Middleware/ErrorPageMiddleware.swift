@@ -12,6 +12,9 @@ enum WebError: Error, Equatable {
     case csrf
     case badRequest(field: String, reason: String)
     case tooManyRequests(minutes: Int)
+    /// The server is busy with other password checks (`PasswordWork`'s queue is full): nothing
+    /// is wrong with the request, and it may be sent again in a moment (503, `Retry-After: 1`).
+    case busy
 }
 
 /// Turns every error into a friendly page (or a JSON problem under `/api`): the right status,
@@ -50,7 +53,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
                     response = PageRenderer.html("<!doctype html><title>\(status.code)</title><p>\(status.code) \(status.reasonPhrase)</p>", status: status)
                 }
             }
-            if status == .serviceUnavailable { response.headers[.retryAfter] = "60" }
+            if status == .serviceUnavailable { response.headers[.retryAfter] = (error as? WebError) == .busy ? "1" : "60" }
             return response
         }
     }
@@ -65,6 +68,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
             case .csrf: return (.forbidden, locale.text("error_csrf"), nil)
             case .badRequest(let field, let reason): return (.badRequest, "\(field): \(reason)", field)
             case .tooManyRequests: return (.tooManyRequests, locale.text("error_429"), nil)
+            case .busy: return (.serviceUnavailable, locale.text("error_busy"), nil)
             }
         case let domain as CommunityError:
             switch domain {

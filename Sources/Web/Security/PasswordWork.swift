@@ -4,7 +4,8 @@ import Foundation
 /// server's shared executor, with a bound on how many run at once and how many may wait. Each
 /// scrypt takes tens of milliseconds of CPU and 16 MiB; sixteen failed logins at once on the
 /// shared pool used to delay `/health` and every page. When the queue is full the request is
-/// answered 429 at once instead of piling up.
+/// answered at once instead of piling up: 503 with `Retry-After: 1` (`WebError.busy`) — the
+/// password was not checked, so it is not a failed attempt and a retry is welcome.
 final class PasswordWork: @unchecked Sendable {
     static let shared = PasswordWork(concurrency: max(1, ProcessInfo.processInfo.activeProcessorCount / 2), queueLimit: 32)
 
@@ -31,7 +32,7 @@ final class PasswordWork: @unchecked Sendable {
             admitted += 1
             return true
         }
-        guard admittedNow else { throw WebError.tooManyRequests(minutes: 1) }
+        guard admittedNow else { throw WebError.busy }
         defer { lock.withLock { admitted -= 1 } }
         return try await withCheckedThrowingContinuation { continuation in
             queue.addOperation { continuation.resume(with: Result { try body() }) }
