@@ -70,6 +70,25 @@ struct NoticePagesTests {
         }
     }
 
+    @Test("the board lists an election from its announcement (notice No. 1), before its roll is published, without a roll link")
+    func boardBeforeRoll() async throws {
+        let harness = try WebHarness()
+        let day = CivilDate.today().adding(days: 60)
+        let election = try harness.database.createElection(communityID: harness.community.id!, title: "第十二届居民委员会换届选举", method: .direct,
+                                                           electionDay: day, keyStore: harness.keyStore, actor: .system)
+        let quiet = try harness.database.createElection(communityID: harness.community.id!, title: "尚未公告的选举", method: .direct,
+                                                        electionDay: day, keyStore: harness.keyStore, actor: .system)
+        _ = try harness.database.announceElection(electionID: election.id!, on: .today(), actor: .system)
+        try await harness.test { browser in
+            let board = try await browser.get("/board")
+            #expect(board.body.contains("/elections/\(election.id!)/notices"))
+            #expect(!board.body.contains("/elections/\(election.id!)/roll"))
+            #expect(!board.body.contains("尚未公告的选举") && !board.body.contains("/elections/\(quiet.id!)/"))
+            let list = try await browser.get("/elections/\(election.id!)/notices")
+            #expect(list.status == .ok && list.body.contains("选举公告"))
+        }
+    }
+
     @Test("the API: the list and each notice with its signed canonical payload and signature, which check with the election key")
     func api() async throws {
         let (harness, election) = try election(through: .countersigned)

@@ -59,9 +59,14 @@ struct BoardController {
             return ["number": listing.motion.number, "title": listing.motion.title, "owner": try database.implementation(motionID: listing.motion.id!)?.owner ?? "",
                     "done": milestones.filter { $0.doneOn != nil }.count, "total": milestones.count, "overdue": milestones.contains { $0.overdue(today: today) }]
         }
-        let elections: [[String: Any]] = try database.elections(communityID: communityID).filter { $0.status.rollIsPublic }.map { election in
-            ["id": election.id!, "title": election.title, "electionDay": election.electionDay.description,
-             "candidates": election.status == .candidatesPublished, "result": try database.certifiedResult(electionID: election.id!) != nil]
+        // An election is on the board from its first notice (选举公告 第1号, the announcement),
+        // before its roll is published.
+        let elections: [[String: Any]] = try database.elections(communityID: communityID).compactMap { election in
+            let notices = try database.notices(electionID: election.id!).count
+            guard election.status.rollIsPublic || notices > 0 else { return nil }
+            return ["id": election.id!, "title": election.title, "electionDay": election.electionDay.description, "notices": notices > 0,
+                    "roll": election.status.rollIsPublic, "candidates": election.status == .candidatesPublished,
+                    "result": try database.certifiedResult(electionID: election.id!) != nil] as [String: Any]
         }
         let month = today.adding(months: -1)
         return try renderer.page("board", title: context.locale.text("b_title"), data: [
