@@ -53,6 +53,7 @@ struct CountSheetPagesTests {
         try pages.openElectronicBox(harness, election, round)
         let electronic = try #require(try harness.database.boxes(roundID: round.id!).first { $0.box.kind == .electronic }?.box)
         let path = "/api/v1/elections/\(id)/boxes/\(electronic.id!)/count-sheet/signatures"
+        let signedEarly = EarlyAnswer()
         try await harness.test { browser in
             try await browser.login("xwh2", PollingPagesTests.committeePassword)
             _ = try await browser.get("/elections/\(id)/boxes/\(electronic.id!)")
@@ -64,19 +65,31 @@ struct CountSheetPagesTests {
             let missing = try await browser.send(path, method: .post, headers: [.contentType: "application/json", HTTPField.Name("X-CSRF-Token")!: browser.currentCSRF()],
                                                  body: .init(string: "{}"))
             #expect(missing.status == .badRequest)
+            var lastFailure = Date()
             for _ in 0..<3 {
                 #expect(try await post("guess").status == .unauthorized)
+                lastFailure = Date()
             }
-            // Past the free failures even the right password waits.
-            #expect(try await post(PollingPagesTests.committeePassword).status == .tooManyRequests)
+            // Past the free failures even the right password waits — while the wait lasts: on a
+            // loaded machine it may be over before the next request arrives, and then the right
+            // password is rightly checked (and signs).
+            let right = try await post(PollingPagesTests.committeePassword)
+            let elapsed = Date().timeIntervalSince(lastFailure)
+            #expect(right.status == .tooManyRequests || (right.status == .ok && elapsed >= 1.9), "\(right.status) only \(elapsed) s after the last wrong password")
+            if right.status == .ok { signedEarly.page = right }
         }
         // A fresh application (its own throttle): the right password signs.
         try await harness.test { browser in
             try await browser.login("xwh2", PollingPagesTests.committeePassword)
             _ = try await browser.get("/elections/\(id)/boxes/\(electronic.id!)")
             let headers: HTTPFields = [.contentType: "application/json", HTTPField.Name("X-CSRF-Token")!: browser.currentCSRF()]
-            let answer = try await browser.send(path, method: .post, headers: headers,
+            let answer: Browser.Page
+            if let early = signedEarly.page {
+                answer = early
+            } else {
+                answer = try await browser.send(path, method: .post, headers: headers,
                                                 body: .init(bytes: try JSONSerialization.data(withJSONObject: ["password": PollingPagesTests.committeePassword])))
+            }
             #expect(answer.status == .ok, "\(answer.body)")
             let document = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
             let signatures = try #require(document["signatures"] as? [[String: Any]])
@@ -90,5 +103,16 @@ struct CountSheetPagesTests {
             let key = try Ed25519PublicKey(pem: pem)
             #expect(key.isValidSignature(signature, for: Data(sheet.utf8)))
         }
+    }
+}
+
+/// The answer of a signature made before the second application, if the throttle's wait had
+/// already passed (a slow machine).
+final class EarlyAnswer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Browser.Page?
+    var page: Browser.Page? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }
