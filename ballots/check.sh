@@ -104,6 +104,7 @@ while IFS= read -r path; do
         definition.json|definition.sig) ;;
         papers/round-[1-9]*.json) [[ $path =~ ^papers/round-[1-9][0-9]*\.json$ ]] || bad "manifest lists $path, not a record file" ;;
         countsheets/round-*) [[ $path =~ ^countsheets/round-[1-9][0-9]*-box-(0|[1-9][0-9]*)(\.json|\.sig|\.member-[1-9][0-9]*\.sig)$ ]] || bad "manifest lists $path, not a record file" ;;
+        notices/notice-*) [[ $path =~ ^notices/notice-[1-9][0-9]*\.(json|sig)$ ]] || bad "manifest lists $path, not a record file" ;;
         *) bad "manifest lists $path, not a record file" ;;
     esac
 done < "$work/listed"
@@ -114,7 +115,7 @@ cmp -s SHA256SUMS "$work/sums" || bad "SHA256SUMS does not agree with the manife
 members=$(jq -r '.committee[].member' definition.json)
 {
     cat "$work/listed"
-    printf '%s\n' manifest.json SHA256SUMS statement.json statement.sig certificates.json keys papers countersignatures countsheets
+    printf '%s\n' manifest.json SHA256SUMS statement.json statement.sig certificates.json keys papers countersignatures countsheets notices
     for m in $members; do printf '%s\n' "countersignatures/member-$m.json" "countersignatures/member-$m.sig"; done
 } | sort -u > "$work/allowed"
 : > "$work/present"
@@ -171,6 +172,24 @@ done
 final=false
 if [ "$signed" -ge "$required" ]; then final=true; ok "$signed of $required countersignatures needed, each with a member's registered key"
 else echo "note  $signed of $required countersignatures needed: the result is not final"; fi
+
+# 4b. The election notices carried (those issued before certification): numbered 1, 2, 3 …
+#     without a gap, each signed by the election key, of this election; each carries the audit
+#     log's head at its step (entries never going back) — compare with the notices as posted.
+election_id=$(jq -r .id election.json)
+last_notice=$(grep -c '^notices/notice-[1-9][0-9]*\.json$' "$work/listed")
+notices_ok=1 entries=0
+for ((n = 1; n <= last_notice; n++)); do
+    file=notices/notice-$n.json
+    if ! grep -qx "$file" "$work/listed" || ! grep -qx "notices/notice-$n.sig" "$work/listed"; then bad "notice No. $n is missing (notices are numbered without a gap)"; notices_ok=0; break; fi
+    if ! verify "$key" "$file" "notices/notice-$n.sig"; then bad "$file: the signature does not verify with the election key"; notices_ok=0; continue; fi
+    if [ "$(jq -r '"\(.number) \(.election) \(.key) \(.format)"' "$file")" != "$n $election_id $keyid xuanyi-notice/1" ]; then bad "$file is not notice No. $n of this election"; notices_ok=0; continue; fi
+    e=$(jq -r '.audit.entries // 0' "$file")
+    if [ "$e" -lt "$entries" ]; then bad "$file carries an audit-log head earlier than the notice before it"; notices_ok=0; fi
+    entries=$e
+    echo "note  notice No. $n ($(jq -r .subject "$file"), $(jq -r .issuedOn "$file")): audit-log head $(jq -r '.audit | "\(.entries) · \(.head)"' "$file")"
+done
+[ "$last_notice" -gt 0 ] && [ $notices_ok -eq 1 ] && ok "notices No. 1 to $last_notice: numbered without a gap, each signed by the election key"
 
 # 5. The ballot log's chain, hashing each line (without its newline) in batches. One jq pass
 #    reads each line's prev, seq, round and box, method and nonce; awk checks the method and

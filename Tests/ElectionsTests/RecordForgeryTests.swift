@@ -277,6 +277,59 @@ struct PlainToolsCheckTests {
 }
 
 extension PlainToolsCheckTests {
+    @Test("the record carries the notices issued before certification; a notice removed, changed or re-signed by another key is refused by both checkers")
+    func notices() throws {
+        let tests = RecordForgeryTests()
+        let f = try RecordFixture(.household)
+        let anchor = try tests.fingerprint(f.record)
+        let carried = f.files().filter { $0.hasPrefix("notices/") && $0.hasSuffix(".json") }.count
+        let issued = try f.database.notices(electionID: f.id)
+        // Every notice but the result's own (it names the signed statement, so it comes after).
+        #expect(carried > 0 && carried == issued.count - 1)
+        let genuine = try run(f.record, anchor: anchor)
+        #expect(genuine.status == 0 && genuine.output.contains("notices No. 1 to \(carried)"), "\(genuine.output)")
+        #expect(tests.failures(f.record, anchors: [anchor]).isEmpty)
+
+        func relist(_ record: URL) throws {
+            // The forger brings the manifest up to date and re-signs the statement over it.
+            try tests.resum(record)
+            let manifest = try Data(contentsOf: record.appendingPathComponent(ElectionRecordFormat.manifestFile))
+            let statementURL = record.appendingPathComponent(ElectionRecordFormat.statementFile)
+            var statement = try JSONDecoder().decode(ResultStatement.self, from: Data(contentsOf: statementURL))
+            statement.manifest = SHA256.hash(manifest).hex
+            let bytes = try CanonicalJSON.encode(statement)
+            try bytes.write(to: statementURL)
+            try f.keyStore.load(keyID: f.result.election.keyID).sign(bytes).write(to: record.appendingPathComponent(ElectionRecordFormat.statementSignatureFile))
+        }
+        let cases: [(String, (URL) throws -> Void, String, String)] = [
+            ("notice 2 removed", { record in
+                for name in ["notice-2.json", "notice-2.sig"] { try FileManager.default.removeItem(at: record.appendingPathComponent("notices/\(name)")) }
+                let url = record.appendingPathComponent(ElectionRecordFormat.manifestFile)
+                var manifest = try JSONDecoder().decode(RecordManifest.self, from: Data(contentsOf: url))
+                manifest.files.removeAll { $0.path.hasPrefix("notices/notice-2.") }
+                try CanonicalJSON.encode(manifest).write(to: url)
+                try relist(record)
+            }, "notice No. 2 is missing", "notice No. 2 is missing"),
+            ("notice 1 changed", { record in
+                let url = record.appendingPathComponent("notices/notice-1.json")
+                try Data(String(decoding: Data(contentsOf: url), as: UTF8.self).replacingOccurrences(of: "2026年", with: "2027年").utf8).write(to: url)
+                try relist(record)
+            }, "notice No. 1 is not signed by this election's key", "notices/notice-1.json: the signature does not verify"),
+            ("notice 1 re-signed by another key", { record in
+                let url = record.appendingPathComponent("notices/notice-1.json")
+                try Ed25519PrivateKey.generate().sign(Data(contentsOf: url)).write(to: record.appendingPathComponent("notices/notice-1.sig"))
+                try relist(record)
+            }, "notice No. 1 is not signed by this election's key", "notices/notice-1.json: the signature does not verify"),
+        ]
+        for (name, forge, verifyMessage, scriptMessage) in cases {
+            let copy = try f.copy()
+            try forge(copy)
+            #expect(tests.failures(copy, anchors: [anchor]).contains { $0.contains(verifyMessage) }, "\(name): \(tests.failures(copy, anchors: [anchor]))")
+            let script = try run(copy, anchor: anchor)
+            #expect(script.status == 1 && script.output.contains(scriptMessage), "\(name): \(script.output)")
+        }
+    }
+
     @Test("check.sh agrees with xuanyi verify on receipts (found by their receipt code) and on the nonce rules of record format 2")
     func receiptsAndNonces() throws {
         let g = try GeneratedRecord(ballots: 200, receipts: 4)

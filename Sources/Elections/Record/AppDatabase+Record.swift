@@ -100,6 +100,12 @@ extension AppDatabase {
             }
         }
 
+        // The election notices issued so far, as signed (each with the audit log's head at its step).
+        for signed in try Self.notices(db, electionID: electionID) {
+            try writer.write(ElectionRecordFormat.noticeFile(number: signed.notice.number), signed.bytes)
+            try writer.write(ElectionRecordFormat.noticeSignatureFile(number: signed.notice.number), signed.signature)
+        }
+
         let (logHead, ballots) = try streamBallotLog(db, electionID: electionID, closed: Set(tally.rounds.compactMap(\.id)), to: writer)
         let tallies = zip(tally.inputs, outcome.rounds).map { RecordTally(input: $0, outcome: $1.outcome) }
         try writer.write(ElectionRecordFormat.tallyFile, try CanonicalJSON.encode(tallies))

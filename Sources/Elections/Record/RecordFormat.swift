@@ -27,6 +27,11 @@ public enum ElectionRecordFormat {
     /// The signed election definition (`ElectionDefinition`) and the election key's signature.
     public static let definitionFile = "definition.json"
     public static let definitionSignatureFile = "definition.sig"
+    /// Election notice N (选举公告 第N号) as signed: its canonical JSON, and the raw signature.
+    /// A record carries every notice issued before certification (the result's own notice
+    /// names the statement, so it comes after); each carries the audit log's head at its step.
+    public static func noticeFile(number: Int) -> String { "notices/notice-\(number).json" }
+    public static func noticeSignatureFile(number: Int) -> String { "notices/notice-\(number).sig" }
     /// A box's count sheet (`CountSheet`), the election key's signature over it, and each
     /// scrutineer's (member M of the definition).
     public static func countSheetFile(round: Int, box: Int) -> String { "countsheets/round-\(round)-box-\(box).json" }

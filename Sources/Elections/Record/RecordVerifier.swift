@@ -315,6 +315,7 @@ private struct Run {
         // (`decode` refused fields this verifier does not know in each of these files.)
         checkNoStrayFiles(manifest, committee: definition.committee.map(\.member), rounds: rounds)
         checkDefinition(definition, election: election, rules: rules, key: electionKey)
+        checkNotices(manifest, election: election, key: electionKey)
         checks.append(.electronicVoting(rules: rules, rounds: rounds))
         let rulesDigest = contents[ElectionRecordFormat.rulesFile].map { SHA256.hash($0).hex } ?? ""
         if rulesDigest == election.rulesDigest, (try? CanonicalJSON.encode(rules)) == contents[ElectionRecordFormat.rulesFile] {
@@ -525,9 +526,54 @@ private struct Run {
                                    ElectionRecordFormat.electionKeyFile, ElectionRecordFormat.definitionFile, ElectionRecordFormat.definitionSignatureFile]
         if fixed.contains(path) { return true }
         if parts.count == 2, parts[0] == "countsheets" { return countSheetPath(path) != nil }
+        if parts.count == 2, parts[0] == "notices" { return noticePath(path) != nil }
         guard parts.count == 2, parts[0] == "papers", parts[1].hasPrefix("round-"), parts[1].hasSuffix(".json"),
               let number = Int(parts[1].dropFirst(6).dropLast(5)), number > 0, ElectionRecordFormat.paperFile(round: number) == path else { return false }
         return true
+    }
+
+    /// The notice number of a `notices/` path (`notice-N.json` or `.sig`, N without leading zeros).
+    static func noticePath(_ path: String) -> Int? {
+        for suffix in [".json", ".sig"] where path.hasPrefix("notices/notice-") && path.hasSuffix(suffix) {
+            let digits = path.dropFirst("notices/notice-".count).dropLast(suffix.count)
+            guard let number = Int(digits), number > 0, String(number) == digits else { return nil }
+            return number
+        }
+        return nil
+    }
+
+    /// The election notices the record carries (选举公告, issued before certification): numbered
+    /// 1, 2, 3 … without a gap, each signed by the election key, of this election, in canonical
+    /// JSON of the notice format, and the audit-log heads they carry never going back.
+    mutating func checkNotices(_ manifest: RecordManifest, election: RecordElection, key: Ed25519PublicKey) {
+        let numbers = Set(manifest.files.compactMap { Self.noticePath($0.path) })
+        guard !numbers.isEmpty else { return }
+        var entries: Int64 = 0
+        for number in 1...(numbers.max() ?? 0) {
+            let path = ElectionRecordFormat.noticeFile(number: number), signaturePath = ElectionRecordFormat.noticeSignatureFile(number: number)
+            guard numbers.contains(number), let bytes = contents[path], let signature = contents[signaturePath] else {
+                fail("选举公告第\(number)号缺失（公告须连续编号）", "notice No. \(number) is missing (notices are numbered without a gap)", file: path)
+                return
+            }
+            guard key.isValidSignature(signature, for: bytes) else {
+                fail("选举公告第\(number)号的签名不是本选举公钥所签", "notice No. \(number) is not signed by this election's key", file: signaturePath)
+                return
+            }
+            guard let notice = decode(ElectionNotice.self, path, data: bytes) else { return }
+            guard notice.number == number, notice.election == election.id, notice.key == key.keyID, notice.format == ElectionNotice.formatName else {
+                fail("\(path) 不是本选举的第\(number)号公告", "\(path) is not notice No. \(number) of this election", file: path)
+                return
+            }
+            if let audit = notice.audit {
+                guard audit.entries >= entries else {
+                    fail("选举公告第\(number)号所载审计日志条数少于前一号公告", "notice No. \(number) carries an audit-log head earlier than the notice before it", file: path, field: "audit")
+                    return
+                }
+                entries = audit.entries
+            }
+        }
+        pass("选举公告第1至\(numbers.max()!)号连续编号，均由选举公钥签名，所载审计日志链头依次向前",
+             "notices No. 1 to \(numbers.max()!) are numbered without a gap, each signed by the election key, their audit-log heads in order")
     }
 
     /// What a `countsheets/` path is: a box's sheet (`member` nil, `signature` false), the
@@ -568,7 +614,7 @@ private struct Run {
                 fail("清单列出的 \(file.path) 不属于 rounds.json 中的任何票箱", "the manifest lists \(file.path), which belongs to no box of rounds.json", file: file.path)
             }
         }
-        let folders: Set<String> = ["keys", "papers", "countersignatures", "countsheets"]
+        let folders: Set<String> = ["keys", "papers", "countersignatures", "countsheets", "notices"]
         let root = directory.standardizedFileURL.path
         let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey],
                                                         options: [])
