@@ -154,6 +154,9 @@ private struct Run {
     var rehearsal = false
     var contents: [String: Data] = [:]
     var electionKey: Ed25519PublicKey?
+    /// The record's folders (`true`) and regular files, relative paths, as `checkLinks` found
+    /// them before anything was read (links and special files are not listed).
+    var entries: [(path: String, isFolder: Bool)] = []
 
     init(directory: URL) { self.directory = directory }
 
@@ -166,7 +169,7 @@ private struct Run {
     /// The bytes of a record file: only a regular file reached through real folders (a link, a
     /// device or a FIFO anywhere on the path is not read — `/dev/zero` behind a link would never
     /// end), and at most `RecordFiles.maxFileBytes`; nil otherwise, which the caller reports as
-    /// missing (and `checkNoStrayFiles` names the link).
+    /// missing (and `checkLinks` names the link).
     func read(_ path: String) -> Data? {
         guard let size = RecordFiles.regularFileSize(path, in: directory), size <= RecordFiles.maxFileBytes else { return nil }
         return try? Data(contentsOf: directory.appendingPathComponent(path))
@@ -242,7 +245,11 @@ private struct Run {
             if values?.isSymbolicLink == true {
                 found.append((path, "记录中有符号链接 \(path)（不读取）", "\(path) is a symbolic link (not followed)"))
                 enumerator?.skipDescendants()
-            } else if values?.isDirectory != true && values?.isRegularFile != true {
+            } else if values?.isDirectory == true {
+                entries.append((path, true))
+            } else if values?.isRegularFile == true {
+                entries.append((path, false))
+            } else {
                 found.append((path, "记录中有不是普通文件的项 \(path)（不读取）", "\(path) is not a regular file (not read)"))
             }
         }
@@ -615,23 +622,15 @@ private struct Run {
             }
         }
         let folders: Set<String> = ["keys", "papers", "countersignatures", "countsheets", "notices"]
-        let root = directory.standardizedFileURL.path
-        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey],
-                                                        options: [])
         var stray: [(String, String, String)] = []
-        while let url = enumerator?.nextObject() as? URL {
-            let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey])
-            var path = url.path
-            if path.hasPrefix(root) { path = String(path.dropFirst(root.count).drop { $0 == "/" }) }
-            if values?.isSymbolicLink == true {
-                enumerator?.skipDescendants()    // named by checkLinks, before anything was read
-            } else if values?.isDirectory == true {
+        var strayFolders: [String] = []
+        // The folders and files `checkLinks` listed (links and special files it named already).
+        for (path, isFolder) in entries where !strayFolders.contains(where: { path.hasPrefix($0 + "/") }) {
+            if isFolder {
                 if !folders.contains(path) {
                     stray.append((path, "记录中有多余的文件夹 \(path)", "\(path) is a folder a record does not have"))
-                    enumerator?.skipDescendants()
+                    strayFolders.append(path)
                 }
-            } else if values?.isRegularFile != true {
-                continue                          // named by checkLinks
             } else if !allowed.contains(path) {
                 stray.append((path, "记录中有未列入清单的文件 \(path)", "\(path) is in the record but not in the manifest"))
             }
