@@ -34,9 +34,7 @@ struct AccountController {
         let account = try context.authorizedAccount()
         let form = try await FormFields.read(request, context: context)
         let key = "password:\(account.id!)"
-        if let wait = await throttle.retryAfter(username: key, address: context.clientAddress) {
-            throw WebError.tooManyRequests(minutes: max(1, Int((wait / 60).rounded(.up))))
-        }
+        try await throttle.requireAllowed(username: key, address: context.clientAddress)
         let (current, new) = (form["current"] ?? "", form["password"] ?? "")
         guard new == form["confirm"] else {
             return try render(account, error: "confirm: " + context.locale.text("pw_mismatch"), request: request, context: context, status: .unprocessableContent)

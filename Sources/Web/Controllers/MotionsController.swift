@@ -332,9 +332,7 @@ struct MotionsController {
         let number = (form["household"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         let back = safeBack(form["back"])
         let throttleKey = "household:\(number)"
-        if let wait = await throttle.retryAfter(username: throttleKey, address: context.clientAddress) {
-            throw WebError.tooManyRequests(minutes: max(1, Int((wait / 60).rounded(.up))))
-        }
+        try await throttle.requireAllowed(username: throttleKey, address: context.clientAddress)
         func failed(_ message: String) throws -> Response {
             try renderer.page("garden_sign_in", title: context.locale.text("g_sign_in_title"), data: ["back": back, "household": number, "error": message],
                               request: request, context: context, status: .unauthorized)

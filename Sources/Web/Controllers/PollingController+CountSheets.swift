@@ -81,9 +81,7 @@ extension PollingController {
     private func sign(_ box: BallotBox, _ election: Election, password: String, context: AppRequestContext) async throws -> [CountSheetSignature] {
         let account = try context.authorizedAccount()
         let throttleKey = "count-sheet:\(account.id!)"
-        if let wait = await countSheetThrottle.retryAfter(username: throttleKey, address: context.clientAddress) {
-            throw WebError.tooManyRequests(minutes: max(1, Int((wait / 60).rounded(.up))))
-        }
+        try await countSheetThrottle.requireAllowed(username: throttleKey, address: context.clientAddress)
         let (store, boxID, electionID, accountID) = (database, box.id!, election.id!, account.id!)
         do {
             let signatures = try await PasswordWork.shared.run {

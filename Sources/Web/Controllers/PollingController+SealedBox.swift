@@ -81,9 +81,7 @@ extension PollingController {
     private func open(_ box: BallotBox, _ election: Election, openers: [BoxOpener], context: AppRequestContext) async throws -> OpenedBox {
         let account = try context.authorizedAccount()
         for opener in openers {
-            if let wait = await Self.boxOpeningThrottle.retryAfter(username: "open-box:\(opener.username)", address: context.clientAddress) {
-                throw WebError.tooManyRequests(minutes: max(1, Int((wait / 60).rounded(.up))))
-            }
+            try await Self.boxOpeningThrottle.requireAllowed(username: "open-box:\(opener.username)", address: context.clientAddress)
         }
         let (store, boxID, electionID, key) = (database, box.id!, election.id!, try elections.signingKey(for: election))
         do {

@@ -172,9 +172,7 @@ struct ResultsController {
         let election = try elections.election(context)
         let form = try await FormFields.read(request, context: context)
         let throttleKey = "countersign:\(account.id!)"
-        if let wait = await countersignThrottle.retryAfter(username: throttleKey, address: context.clientAddress) {
-            throw WebError.tooManyRequests(minutes: max(1, Int((wait / 60).rounded(.up))))
-        }
+        try await countersignThrottle.requireAllowed(username: throttleKey, address: context.clientAddress)
         do {
             let (store, electionID, accountID, password) = (database, election.id!, account.id!, form["password"] ?? "")
             let certified = try await PasswordWork.shared.run {

@@ -68,3 +68,13 @@ public actor LoginThrottle {
         return record
     }
 }
+
+extension LoginThrottle {
+    /// Throws `WebError.tooManyRequests` (429, with the wait in whole minutes) while `username`
+    /// or `address` must still wait; returns when another attempt is allowed.
+    func requireAllowed(username: String, address: String) throws {
+        if let wait = retryAfter(username: username, address: address) {
+            throw WebError.tooManyRequests(minutes: max(1, Int((wait / 60).rounded(.up))))
+        }
+    }
+}
