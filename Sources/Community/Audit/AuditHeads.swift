@@ -124,9 +124,7 @@ extension AppDatabase {
         guard let community = try Row.fetchOne(db, sql: "SELECT id, code FROM community ORDER BY id LIMIT 1") else {
             throw CommunityError.notFound("the community")
         }
-        let registered = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM signingKey WHERE keyID = ? AND communityID = ? AND purpose = 'community')",
-                                           arguments: [signingKey.keyID, community["id"] as Int64]) ?? false
-        guard registered else { throw CommunityError.notAllowed("key \(signingKey.keyID) is not this community's signing key") }
+        try requireCommunityKey(db, communityID: community["id"], signingKey: signingKey)
         let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM auditEntry ORDER BY seq DESC LIMIT 1")
         let statement = AuditHeadStatement(format: AuditHeadStatement.format, community: community["code"] ?? "",
                                            entries: last?["seq"] ?? 0, head: last?["hash"] ?? SHA256Digest.zero.hex,
@@ -150,10 +148,10 @@ extension AppDatabase {
 
     /// The served community's newest signing key, loaded from the key store.
     public func communitySigningKey(keyStore: KeyStore, passphrase: String?) throws -> Ed25519PrivateKey {
-        guard let keyID = try reader.read({ db in
-            try String.fetchOne(db, sql: "SELECT keyID FROM signingKey WHERE purpose = 'community' ORDER BY createdAt DESC LIMIT 1")
-        }) else { throw CommunityError.notFound("the community signing key") }
-        return try keyStore.load(keyID: keyID, passphrase: passphrase)
+        guard let communityID = try reader.read({ db in try Int64.fetchOne(db, sql: "SELECT id FROM community ORDER BY id LIMIT 1") }) else {
+            throw CommunityError.notFound("the community")
+        }
+        return try keyStore.load(keyID: try communityKeyID(communityID: communityID), passphrase: passphrase)
     }
 
     /// Every published head, oldest first.

@@ -61,6 +61,22 @@ extension AppDatabase {
         }
     }
 
+    /// Refuses, inside a write, a key that is not a registered signing key of the community
+    /// (what signs motion receipts, minutes, hearing reports and audit heads).
+    public static func requireCommunityKey(_ db: Database, communityID: Int64, signingKey: Ed25519PrivateKey) throws {
+        let registered = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM signingKey WHERE keyID = ? AND communityID = ? AND purpose = 'community')",
+                                           arguments: [signingKey.keyID, communityID]) ?? false
+        guard registered else { throw CommunityError.notAllowed("key \(signingKey.keyID) is not this community's signing key") }
+    }
+
+    /// The community's signing key id (the newest registered for purpose `community`).
+    public func communityKeyID(communityID: Int64) throws -> String {
+        guard let key = try signingKeys(communityID: communityID, purpose: "community").first else {
+            throw CommunityError.notFound("the community signing key")
+        }
+        return key.keyID
+    }
+
     /// The registered keys of a community for a purpose, newest first.
     public func signingKeys(communityID: Int64, purpose: String) throws -> [SigningKeyRecord] {
         try reader.read { db in

@@ -95,20 +95,6 @@ extension AppDatabase {
         }
     }
 
-    static func requireCommunityKey(_ db: Database, communityID: Int64, signingKey: Ed25519PrivateKey) throws {
-        let registered = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM signingKey WHERE keyID = ? AND communityID = ? AND purpose = 'community')",
-                                           arguments: [signingKey.keyID, communityID]) ?? false
-        guard registered else { throw CommunityError.notAllowed("key \(signingKey.keyID) is not this community's signing key") }
-    }
-
-    /// The community's signing key id (the newest registered for purpose `community`).
-    public func communityKeyID(communityID: Int64) throws -> String {
-        guard let key = try signingKeys(communityID: communityID, purpose: "community").first else {
-            throw CommunityError.notFound("the community signing key")
-        }
-        return key.keyID
-    }
-
     /// A motion by its public number.
     public func motion(number: String, communityID: Int64) throws -> Motion {
         guard let motion = try reader.read({ db in
