@@ -50,22 +50,31 @@ enum InsiderForger {
         try write(result, record, ElectionRecordFormat.resultFile)
         try RecordForgeryTests().resum(record)
 
-        var statement = try read(ResultStatement.self, record, ElectionRecordFormat.statementFile)
-        statement.manifest = SHA256.hash(try Data(contentsOf: record.appendingPathComponent(ElectionRecordFormat.manifestFile))).hex
         let log = try Data(contentsOf: record.appendingPathComponent(ElectionRecordFormat.ballotsFile))
-        let last = log.split(separator: 0x0A).last
-        statement.logHead = last.map { SHA256.hash(Data($0)).hex } ?? SHA256Digest.zero.hex
-        statement.ballots = lines.count
-        statement.rounds = inputs.map { .init(round: $0.number, kind: $0.kind, issued: $0.issued, collected: $0.count.collected) }
-        statement.elected = outcome.elected.map { .init(post: $0.post, person: $0.person, name: names[$0.person] ?? "", votes: $0.votes, round: $0.round) }
-        statement.vacant = result.vacant
-        statement.acting = outcome.acting
-        let bytes = try CanonicalJSON.encode(statement)
-        try bytes.write(to: record.appendingPathComponent(ElectionRecordFormat.statementFile))
-        try key.sign(bytes).write(to: record.appendingPathComponent(ElectionRecordFormat.statementSignatureFile))
+        let (statement, bytes) = try resignStatement(record, key: key) { statement in
+            statement.logHead = log.split(separator: 0x0A).last.map { SHA256.hash(Data($0)).hex } ?? SHA256Digest.zero.hex
+            statement.ballots = lines.count
+            statement.rounds = inputs.map { .init(round: $0.number, kind: $0.kind, issued: $0.issued, collected: $0.count.collected) }
+            statement.elected = outcome.elected.map { .init(post: $0.post, person: $0.person, name: names[$0.person] ?? "", votes: $0.votes, round: $0.round) }
+            statement.vacant = result.vacant
+            statement.acting = outcome.acting
+        }
         let certified = CertifiedResult(statement: statement, statementBytes: bytes, signature: Data(), countersignatures: [], required: 1)
         try write(try AppDatabase.signCertificates(certified, signingKey: key), record, ElectionRecordFormat.certificatesFile)
         try? FileManager.default.removeItem(at: record.appendingPathComponent("countersignatures"))
+    }
+
+    /// Signs the result statement again over the manifest as it now is (and whatever `change`
+    /// sets), as the key holder could after changing files.
+    @discardableResult
+    static func resignStatement(_ record: URL, key: Ed25519PrivateKey, _ change: (inout ResultStatement) -> Void = { _ in }) throws -> (ResultStatement, Data) {
+        var statement = try read(ResultStatement.self, record, ElectionRecordFormat.statementFile)
+        statement.manifest = SHA256.hash(try Data(contentsOf: record.appendingPathComponent(ElectionRecordFormat.manifestFile))).hex
+        change(&statement)
+        let bytes = try CanonicalJSON.encode(statement)
+        try bytes.write(to: record.appendingPathComponent(ElectionRecordFormat.statementFile))
+        try key.sign(bytes).write(to: record.appendingPathComponent(ElectionRecordFormat.statementSignatureFile))
+        return (statement, bytes)
     }
 
     /// Appends `count` copies of the last paper line's ballot to its box, the chain rebuilt.

@@ -293,13 +293,7 @@ extension PlainToolsCheckTests {
         func relist(_ record: URL) throws {
             // The forger brings the manifest up to date and re-signs the statement over it.
             try tests.resum(record)
-            let manifest = try Data(contentsOf: record.appendingPathComponent(ElectionRecordFormat.manifestFile))
-            let statementURL = record.appendingPathComponent(ElectionRecordFormat.statementFile)
-            var statement = try JSONDecoder().decode(ResultStatement.self, from: Data(contentsOf: statementURL))
-            statement.manifest = SHA256.hash(manifest).hex
-            let bytes = try CanonicalJSON.encode(statement)
-            try bytes.write(to: statementURL)
-            try f.keyStore.load(keyID: f.result.election.keyID).sign(bytes).write(to: record.appendingPathComponent(ElectionRecordFormat.statementSignatureFile))
+            try InsiderForger.resignStatement(record, key: try f.keyStore.load(keyID: f.result.election.keyID))
         }
         let cases: [(String, (URL) throws -> Void, String, String)] = [
             ("notice 2 removed", { record in

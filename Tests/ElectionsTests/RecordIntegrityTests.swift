@@ -15,14 +15,8 @@ struct RecordIntegrityTests {
         let manifestURL = record.appendingPathComponent(ElectionRecordFormat.manifestFile)
         var manifest = try JSONDecoder().decode(RecordManifest.self, from: Data(contentsOf: manifestURL))
         manifest.format = "xuanyi-election-record/2"
-        let manifestBytes = try CanonicalJSON.encode(manifest)
-        try manifestBytes.write(to: manifestURL)
-        let statementURL = record.appendingPathComponent(ElectionRecordFormat.statementFile)
-        var statement = try JSONDecoder().decode(ResultStatement.self, from: Data(contentsOf: statementURL))
-        statement.manifest = SHA256.hash(manifestBytes).hex
-        let statementBytes = try CanonicalJSON.encode(statement)
-        try statementBytes.write(to: statementURL)
-        try f.keyStore.load(keyID: f.result.election.keyID).sign(statementBytes).write(to: record.appendingPathComponent(ElectionRecordFormat.statementSignatureFile))
+        try CanonicalJSON.encode(manifest).write(to: manifestURL)
+        try InsiderForger.resignStatement(record, key: try f.keyStore.load(keyID: f.result.election.keyID))
         return record
     }
 
