@@ -307,6 +307,27 @@ struct PollingTests {
         #expect(try p.database.ballotLog(electionID: p.id).count == 1)
         #expect(try p.database.trackBallot(electionID: p.id, tracking: cast.tracking) != nil)
         #expect(try p.database.trackBallot(electionID: p.id, tracking: String(repeating: "a", count: 64)) == nil)
+        // A person types the short code from the receipt: any prefix of 16+ digits, spaces, hyphens and capitals allowed.
+        let found = try #require(try p.database.trackBallot(electionID: p.id, tracking: cast.tracking))
+        let short = TrackingCode.short(cast.tracking)
+        #expect(short.count == 19 && short.split(separator: " ").map(\.count) == [4, 4, 4, 4] && cast.tracking.hasPrefix(short.replacingOccurrences(of: " ", with: "")))
+        #expect(try p.database.trackBallot(electionID: p.id, tracking: short)?.seq == found.seq)
+        #expect(try p.database.trackBallot(electionID: p.id, tracking: short.uppercased().replacingOccurrences(of: " ", with: "-"))?.seq == found.seq)
+        #expect(try p.database.trackBallot(electionID: p.id, tracking: String(cast.tracking.prefix(40)))?.seq == found.seq)
+        #expect(try p.database.trackBallot(electionID: p.id, tracking: String(cast.tracking.prefix(15))) == nil, "15 digits are too few to look up")
+        #expect(TrackingCode.normalized("0123 4567 89ab cdeg") == nil && TrackingCode.normalized("０１２３４５６７８９ａｂｃｄｅｆ") == nil)
+        // A prefix two ballots share finds neither: plant a line whose code shares the first 16 digits.
+        let twin = String(cast.tracking.prefix(16)) + String(cast.tracking.dropFirst(16).map { $0 == "0" ? "1" : "0" })
+        try p.database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO ballotLog (electionID, seq, roundID, boxID, line, tracking, recordedAt)
+                SELECT electionID, seq + 1000, roundID, boxID, line, ?, recordedAt FROM ballotLog WHERE electionID = ? AND seq = ?
+                """, arguments: [twin, p.id, found.seq])
+        }
+        #expect(try p.database.trackBallot(electionID: p.id, tracking: short) == nil)
+        #expect(try p.database.trackBallot(electionID: p.id, tracking: cast.tracking)?.seq == found.seq)
+        #expect(try p.database.trackBallot(electionID: p.id, tracking: twin)?.seq == found.seq + 1000)
+        try p.database.writer.write { db in try db.execute(sql: "DELETE FROM ballotLog WHERE electionID = ? AND seq = ?", arguments: [p.id, found.seq + 1000]) }
         // The check-in keeps the date only.
         let at = try p.database.reader.read { db in try String.fetchOne(db, sql: "SELECT at FROM checkIn WHERE rollEntryID = ?", arguments: [entry]) }
         #expect(at?.count == 10)

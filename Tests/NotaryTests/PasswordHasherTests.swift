@@ -62,6 +62,18 @@ struct HumanCodeTests {
         }
     }
 
+    @Test("issued codes are digits and capital letters only: never a check of * ~ $ = or U (issue 22 #8)")
+    func issuedCodesTypeOnAnyKeyboard() throws {
+        let plain = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        // 2,000 codes: with the five symbol checks allowed, about 270 would end in one (5 in 37).
+        for _ in 0..<2_000 {
+            let code = try HumanCode.generate(length: 12)
+            #expect(code.normalized.allSatisfy(plain.contains), "\(code)")
+        }
+        // Codes printed before with a symbol check still read.
+        #expect(try HumanCode(parsing: "10*").normalized == "10*")
+    }
+
     @Test("Crockford check value: a known code")
     func knownCheck() throws {
         // "1" = 1 → check index 1 ("1"); "Z" = 31 → check 31 ("Z"); "10" = 32 → "*" is 32? no: 32 mod 37 = 32 → "*".

@@ -63,6 +63,9 @@ struct CouncilPagesTests {
             let motion = try #require(try garden.database.motions(communityID: garden.communityID).first?.motion)
             #expect(receipt.status == .created && receipt.body.contains("xyr1.") && receipt.body.contains(motion.number))
             #expect(motion.channel == "household" && motion.photoSHA256 == SHA256.hash(png).hex)
+            // The receipt names the motion, not the page (issue 22 #13: the page title overwrote the motion's title).
+            #expect(receipt.body.contains("<dd>3号楼电梯经常停运</dd>") && receipt.body.contains("<h1>议题提交回执</h1>"))
+            #expect(!receipt.body.contains("异议回执"))
             let compact = try #require(receipt.body.range(of: "xyr1.[A-Za-z0-9_.-]+", options: .regularExpression).map { String(receipt.body[$0]) })
             try SignedReceipt(compactText: compact).verify(with: garden.key.publicKey)
             // A non-image is refused naming the field, and nothing is recorded.

@@ -109,6 +109,9 @@ struct ElectronicVotingPagesTests {
         try await harness.test { browser in
             let vote = try await browser.get("/elections/\(id)/vote")
             #expect(vote.body.contains("不设电子投票（仅纸质选票）") && vote.body.contains("请到投票站领取纸质选票"))
+            // Paper only: the home page offers no electronic voting (issue 22 #12).
+            let home = try await browser.get("/")
+            #expect(home.body.contains("/elections/\(id)/roll") && !home.body.contains("/elections/\(id)/vote"))
             try await browser.login("wy1", Self.password)
             let polling = try await browser.get("/elections/\(id)/polling")
             #expect(polling.status == .ok && polling.body.contains("electronicVoting = off"))

@@ -46,6 +46,7 @@ struct NominationPagesTests {
             #expect(rules?["digest"] as? String == election.rulesDigest && rules?["frozen"] as? Bool == true)
             let home = try await browser.get("/")
             #expect(home.body.contains("/elections/\(id)/candidates"))
+            #expect(!home.body.contains("/elections/\(id)/vote"), "no round is open: nothing to vote in")
             // The timeline and the committee's pages are not public.
             let timeline = try await browser.get("/api/v1/elections/\(id)/timeline")
             #expect(timeline.status == .unauthorized)

@@ -132,6 +132,8 @@ struct PollingPagesTests {
         let paper = try round.paper()
         let key = try #require(try harness.database.signingKeys(communityID: harness.community.id!, purpose: "election:\(id)").first)
         try await harness.test { browser in
+            // An electronic round is open: the home page offers voting (and only then, issue 22 #12).
+            #expect(try await browser.get("/").body.contains("/elections/\(id)/vote"))
             let login = try await browser.get("/elections/\(id)/vote")
             #expect(login.status == .ok && login.body.contains("name=\"code\""))
             let wrong = try await browser.post("/elections/\(id)/vote/login", form: [("number", String(number)), ("code", "0000-0000-0000-0")])
@@ -169,6 +171,17 @@ struct PollingPagesTests {
             #expect(try SignedReceipt(json: Data(download.body.utf8)).statement == receipt.statement)
             let unknown = try await browser.get("/elections/\(id)/track/\(String(repeating: "0", count: 64))")
             #expect(unknown.status == .notFound)
+            // The receipt prints the short code; typed on the tracking page it leads to the ballot (issue 22 #9).
+            let short = TrackingCode.short(receipt.statement.tracking)
+            #expect(cast.body.contains("<code class=\"tracking\">\(short)</code>"))
+            let form = try await browser.get("/elections/\(id)/track")
+            #expect(form.status == .ok && form.body.contains("name=\"code\"") && form.body.contains("怎样核实"))
+            let typed = try await browser.get("/elections/\(id)/track?code=\(short.uppercased().replacingOccurrences(of: " ", with: "-"))")
+            #expect(typed.status == .seeOther && typed.headers[.location] == "/elections/\(id)/track/\(short.replacingOccurrences(of: " ", with: ""))")
+            let byShort = try await browser.get("/elections/\(id)/track/\(short.replacingOccurrences(of: " ", with: ""))")
+            #expect(byShort.status == .ok && byShort.body.contains("已计入"))
+            let malformed = try await browser.get("/elections/\(id)/track?code=12ab")
+            #expect(malformed.status == .unprocessableContent && malformed.body.contains("查询码应为16至64位") && malformed.body.contains("value=\"12ab\""))
             // Done: the session is over (the login form again); logging in again shows the ballot is already cast.
             let after = try await browser.get("/elections/\(id)/vote")
             #expect(after.body.contains("name=\"code\""))

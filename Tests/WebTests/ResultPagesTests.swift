@@ -67,6 +67,10 @@ struct ResultPagesTests {
             // Public now: the announcement, its JSON, the record, the certificates.
             let page = try await browser.get("/elections/\(id)/result")
             #expect(page.status == .ok && page.body.contains("当选名单") && page.body.contains("record.zip"))
+            // The home page leads a visitor to the certified result and the ballot check, not to the roll or to voting (issue 22 #12).
+            let home = try await browser.get("/")
+            #expect(home.body.contains("/elections/\(id)/result") && home.body.contains("/elections/\(id)/track\""))
+            #expect(!home.body.contains("/elections/\(id)/vote") && !home.body.contains("/elections/\(id)/roll"))
             let api = try await browser.get("/api/v1/elections/\(id)/result")
             let document = try JSONSerialization.jsonObject(with: Data(api.body.utf8)) as? [String: Any]
             #expect(document?["final"] as? Bool == true && (document?["elected"] as? [Any])?.count == 5)

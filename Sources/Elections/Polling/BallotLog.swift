@@ -81,19 +81,23 @@ extension AppDatabase {
     }
 
     /// Finds a ballot by its tracking code, or an electronic ballot by its receipt code (the
-    /// public inclusion check behind a receipt). A ballot still sealed in its box is not found
-    /// until the box is opened.
+    /// public inclusion check behind a receipt). The code may be shortened to any prefix of at
+    /// least `TrackingCode.shortLength` digits and typed with spaces or hyphens; a prefix two
+    /// ballots share finds neither. A ballot still sealed in its box is not found until the box
+    /// is opened.
     public func trackBallot(electionID: Int64, tracking: String) throws -> BallotLogEntry? {
-        let code = tracking.lowercased()
-        guard code.count == 64, code.allSatisfy(\.isHexDigit) else { return nil }
+        guard let code = TrackingCode.normalized(tracking) else { return nil }
+        // Every code is lower-case hex, so [code, code + "g") is exactly the codes starting with it.
+        let upper = code + "g"
         return try reader.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT seq, roundID, boxID, line, tracking, recordedAt FROM ballotLog WHERE electionID = ? AND tracking = ?
-                UNION ALL SELECT seq, roundID, boxID, line, tracking, recordedAt FROM ballotLog WHERE electionID = ? AND receipt = ?
-                LIMIT 1
-                """, arguments: [electionID, code, electionID, code]).map {
-                BallotLogEntry(seq: $0["seq"], roundID: $0["roundID"], boxID: $0["boxID"], line: $0["line"], tracking: $0["tracking"], recordedAt: $0["recordedAt"])
-            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT seq, roundID, boxID, line, tracking, recordedAt FROM ballotLog WHERE electionID = ? AND tracking >= ? AND tracking < ?
+                UNION SELECT seq, roundID, boxID, line, tracking, recordedAt FROM ballotLog WHERE electionID = ? AND receipt >= ? AND receipt < ?
+                LIMIT 2
+                """, arguments: [electionID, code, upper, electionID, code, upper])
+            guard rows.count == 1, let row = rows.first else { return nil }
+            return BallotLogEntry(seq: row["seq"], roundID: row["roundID"], boxID: row["boxID"], line: row["line"], tracking: row["tracking"],
+                                  recordedAt: row["recordedAt"])
         }
     }
 

@@ -24,9 +24,15 @@ struct HomeController {
                 "name": community.name, "code": community.code ?? "", "streetOffice": community.streetOffice,
                 "district": community.district, "households": counts.households, "residents": counts.residents,
             ] as [String: Any]
-            data["elections"] = try database.elections(communityID: id).filter { $0.status.rollIsPublic }.map {
-                ["id": $0.id!, "title": $0.title, "electionDay": $0.electionDay.description,
-                 "candidates": $0.status == .candidatesPublished] as [String: Any]
+            // What a resident can do for each election now: the roll and candidates before the
+            // result, voting only while an electronic round is open (never for a past election),
+            // the result and the ballot check once certified (issue 22 #12).
+            data["elections"] = try database.elections(communityID: id).filter { $0.status.rollIsPublic }.map { election in
+                let certified = try database.certifiedResult(electionID: election.id!) != nil
+                let voting = try !certified && election.rules.electronicVoting != .off
+                    && (try database.rounds(electionID: election.id!)).contains { $0.status == .open && $0.electronic }
+                return ["id": election.id!, "title": election.title, "electionDay": election.electionDay.description, "certified": certified,
+                        "candidates": !certified && election.status == .candidatesPublished, "voting": voting] as [String: Any]
             }
         }
         return try renderer.page("home", title: context.locale.text("home_title"), data: data, request: request, context: context)

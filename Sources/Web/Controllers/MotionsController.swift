@@ -136,7 +136,7 @@ struct MotionsController {
                 NewMotion(title: fields["title"] ?? "", description: fields["description"] ?? "", category: fields["category"] ?? "",
                           building: fields["building"] ?? "", unit: fields["unit"] ?? "", grid: fields["grid"] ?? "", photo: photo),
                 by: try submitter(fields, request: request, context: context), signingKey: try garden.signingKey())
-            return try renderer.page("motion_receipt", title: context.locale.text("receipt_title"), data: [
+            return try renderer.page("motion_receipt", title: context.locale.text("g_receipt_title"), data: [
                 "number": motion.number, "title": motion.title, "submittedAt": motion.submittedAt, "tracking": receipt.statement.tracking,
                 "keyID": receipt.statement.key, "acceptDue": motion.acceptDue.description, "replyDue": motion.replyDue.description,
                 "fingerprint": try database.communityPublicKeys(communityID: motion.communityID).first { $0.keyID == receipt.statement.key }?.fingerprint ?? "",

@@ -31,6 +31,7 @@ struct VotingController {
         open.post("/elections/:id/vote/review", use: review)
         open.post("/elections/:id/vote/cast", use: cast)
         open.post("/elections/:id/vote/logout", use: logout)
+        open.get("/elections/:id/track", use: trackForm)
         open.get("/elections/:id/track/:code", use: track)
         open.get("/elections/:id/track/:code/receipt.json", use: receiptDownload)
         open.get("/api/v1/elections/:id/track/:code", use: trackAPI)
@@ -212,6 +213,7 @@ struct VotingController {
 
     func receiptData(_ election: Election, _ receipt: SignedReceipt) -> [String: Any] {
         ["round": receipt.statement.round ?? 0, "tracking": receipt.statement.tracking, "at": receipt.statement.at,
+         "trackingShort": TrackingCode.short(receipt.statement.tracking),
          "keyID": receipt.statement.key, "compact": receipt.compactText,
          "receiptJSON": String(decoding: receipt.jsonRepresentation, as: UTF8.self),
          "trackURL": "/elections/\(election.id!)/track/\(receipt.statement.tracking)",
@@ -276,9 +278,25 @@ struct VotingController {
         return (election, try database.trackBallot(electionID: election.id!, tracking: code), code)
     }
 
+    /// The page to type a tracking code on (`?code=` from its own form): a code in the right form
+    /// goes on to its result page; anything else is shown again with what is wrong.
+    @Sendable func trackForm(request: Request, context: AppRequestContext) async throws -> Response {
+        let election = try elections.election(context)
+        var data: [String: Any] = ["election": elections.summary(election)]
+        if let typed = request.uri.queryParameters.get("code") {
+            if let code = TrackingCode.normalized(typed) {
+                return Response(status: .seeOther, headers: [.location: "/elections/\(election.id!)/track/\(code)"])
+            }
+            data["typed"] = typed
+            data["error"] = context.locale.text("track_code_invalid")
+        }
+        return try renderer.page("track", title: context.locale.text("track_title"), data: data, request: request, context: context,
+                                 status: data["error"] == nil ? .ok : .unprocessableContent)
+    }
+
     @Sendable func track(request: Request, context: AppRequestContext) async throws -> Response {
         let (election, entry, code) = try tracked(context)
-        var data: [String: Any] = ["election": elections.summary(election), "code": code]
+        var data: [String: Any] = ["election": elections.summary(election), "code": code, "asked": true, "typed": code]
         if entry == nil, try database.hasSealedBallots(electionID: election.id!) { data["sealed"] = true }
         if let entry {
             let line = try JSONDecoder().decode(BallotLine.self, from: Data(entry.line.utf8))

@@ -26,7 +26,10 @@ public struct PageRenderer: Sendable {
                      status: HTTPResponse.Status = .ok) throws -> Response {
         var values = data
         values["t"] = context.locale.strings
-        values["title"] = title
+        // The layout's <title> reads `pageTitle`; `title` is the page's own heading unless the data
+        // has a `title` of its own (a motion's, an assessment's), which must not be overwritten.
+        values["pageTitle"] = title
+        if data["title"] == nil { values["title"] = title }
         values["lang"] = context.locale.htmlLang
         values["csrf"] = context.csrfToken
         let path = request.uri.path
