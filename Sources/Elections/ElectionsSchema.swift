@@ -402,6 +402,15 @@ public enum ElectionsSchema: SchemaModule {
         migrator.registerMigration("elections.votingTerminal.session") { db in
             try db.alter(table: "votingTerminal") { t in t.add(column: "sessionHash", .text) }
         }
+        // How a registration application was decided (registration categories c and d): its
+        // basis, the decision's reference and who recorded it (RollApplication).
+        migrator.registerMigration("elections.rollApplication.approval") { db in
+            try db.alter(table: "rollApplication") { t in
+                t.add(column: "approval", .text)
+                t.add(column: "decisionReference", .text)
+                t.add(column: "recordedBy", .text)
+            }
+        }
     }
 
     /// Elections made before the full rule set held only the roll's parameters; they get the

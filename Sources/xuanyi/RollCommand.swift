@@ -43,7 +43,7 @@ struct ElectionCommand: AsyncParsableCommand {
 /// `xuanyi roll build|publish|export --election ID`: the voter roll from the command line.
 struct RollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "roll", abstract: "Build, publish and export an election's voter roll.",
-                                                    subcommands: [Build.self, Publish.self, Export.self, Cards.self])
+                                                    subcommands: [Build.self, Publish.self, Export.self, Cards.self, Applications.self, Apply.self, Decide.self, ConfirmWorker.self])
 
     struct Build: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Build (or, before publication, rebuild) the base roll.")

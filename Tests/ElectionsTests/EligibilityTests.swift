@@ -5,10 +5,12 @@ import Testing
 @Suite("voter eligibility (election-rules.md §3)")
 struct EligibilityTests {
     let day = CivilDate(year: 2026, month: 12, day: 20)!
-    /// The older local rule of 12 months for category c (the L25 preset says 6: `parameters`).
+    /// The older local rule of 12 months for category c, after a residents' meeting's approval
+    /// (the L25 preset says 6, on application: `parameters`, `onApplication`).
     let rules: RuleSet = {
         var rules = RuleSet()
         rules.residenceMonths = 12
+        rules.residentApproval = .meeting
         return rules
     }()
 
@@ -77,6 +79,48 @@ struct EligibilityTests {
         let newcomer = resident(born: CivilDate(year: 1990, month: 1, day: 1)!, hukouHere: false, livingSince: CivilDate(year: 2026, month: 6, day: 1)!)
         #expect(Eligibility.assess(newcomer, application: application(.c), electionDay: day, rules: rules) == .ineligible(.tooShortHere))
         #expect(Eligibility.assess(newcomer, application: application(.c), electionDay: day, rules: shorter) == .eligible(.c))
+    }
+
+    @Test("category c under residentApproval = none (the L25 default): registered on application with the written statement, no meeting; a rejection or no statement still keeps them off")
+    func onApplication() {
+        let rules = RuleSet()
+        #expect(rules.residentApproval == .none)
+        let tenant = resident(born: CivilDate(year: 1990, month: 1, day: 1)!, hukouHere: false, livingSince: CivilDate(year: 2026, month: 6, day: 20)!)
+        #expect(Eligibility.assess(tenant, application: application(.c, approved: false), electionDay: day, rules: rules) == .eligible(.c))
+        #expect(Eligibility.assess(tenant, application: application(.c, statement: false), electionDay: day, rules: rules) == .ineligible(.noApprovedApplication))
+        var rejected = application(.c)
+        rejected.status = .rejected
+        #expect(Eligibility.assess(tenant, application: rejected, electionDay: day, rules: rules) == .ineligible(.noApprovedApplication))
+        #expect(Eligibility.assess(tenant, application: nil, electionDay: day, rules: rules) == .ineligible(.noApprovedApplication))
+        // Five months and a half: not long enough whatever the application.
+        let newcomer = resident(born: CivilDate(year: 1990, month: 1, day: 1)!, hukouHere: false, livingSince: CivilDate(year: 2026, month: 7, day: 5)!)
+        #expect(Eligibility.assess(newcomer, application: application(.c), electionDay: day, rules: rules) == .ineligible(.tooShortHere))
+    }
+
+    @Test("category c under residentApproval = meeting: only a residents' meeting's approval registers; a registration made on application before the rule changed does not count")
+    func meetingApproval() {
+        var rules = RuleSet()
+        rules.residentApproval = .meeting
+        let tenant = resident(born: CivilDate(year: 1990, month: 1, day: 1)!, hukouHere: false, livingSince: CivilDate(year: 2026, month: 1, day: 1)!)
+        #expect(Eligibility.assess(tenant, application: application(.c, approved: false), electionDay: day, rules: rules) == .ineligible(.noApprovedApplication))
+        var byMeeting = application(.c)
+        byMeeting.approval = .residentsMeeting
+        #expect(Eligibility.assess(tenant, application: byMeeting, electionDay: day, rules: rules) == .eligible(.c))
+        var onApplication = application(.c)
+        onApplication.approval = .onApplication
+        #expect(Eligibility.assess(tenant, application: onApplication, electionDay: day, rules: rules) == .ineligible(.noApprovedApplication))
+        #expect(Eligibility.assess(tenant, application: onApplication, electionDay: day, rules: RuleSet()) == .eligible(.c))
+    }
+
+    @Test("category d: a community worker not yet confirmed by the election committee is not on the roll, whatever residentApproval says")
+    func workerNeedsConfirmation() {
+        let worker = resident(born: CivilDate(year: 1995, month: 1, day: 1)!, hukouHere: false, livesHere: false, workingSince: CivilDate(year: 2026, month: 6, day: 1)!)
+        for approval in ResidentApproval.allCases {
+            var rules = RuleSet()
+            rules.residentApproval = approval
+            #expect(Eligibility.assess(worker, application: application(.d, approved: false), electionDay: day, rules: rules) == .ineligible(.noApprovedApplication))
+            #expect(Eligibility.assess(worker, application: application(.d), electionDay: day, rules: rules) == .eligible(.d))
+        }
     }
 
     @Test("months are added by calendar: 31 March − 1 month is the end of February")

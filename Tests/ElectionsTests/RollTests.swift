@@ -40,7 +40,7 @@ struct RollTests {
         #expect(throws: CommunityError.self) { try f.database.lookUpRoll(electionID: election.id!, name: "王𠮷", idLast4: "12") }
     }
 
-    @Test("categories b, c, d enter the roll through applications and decisions")
+    @Test("categories b, c, d enter the roll through applications and decisions: c on application (L25 default), d once the election committee confirms")
     func applications() throws {
         let f = try RollFixture()
         let away = try f.person("外出者", born: adult, household: "H1", livesHere: false)
@@ -51,17 +51,23 @@ struct RollTests {
         let day = CivilDate(year: 2026, month: 10, day: 1)!
         try f.database.fileRollApplication(RollApplication(electionID: election.id!, residentID: away.id!, category: .b, appliedOn: day, statementNotRegisteredElsewhere: false), actor: .commandLine)
         let c = try f.database.fileRollApplication(RollApplication(electionID: election.id!, residentID: tenant.id!, category: .c, appliedOn: day, statementNotRegisteredElsewhere: true), actor: .commandLine)
+        #expect(c.status == .approved && c.approval == .onApplication && c.decidedOn == day)
         let d = try f.database.fileRollApplication(RollApplication(electionID: election.id!, residentID: worker.id!, category: .d, appliedOn: day, statementNotRegisteredElsewhere: true), actor: .commandLine)
+        #expect(d.status == .pending)
         #expect(throws: CommunityError.self) {
             try f.database.fileRollApplication(RollApplication(electionID: election.id!, residentID: tenant.id!, category: .c, appliedOn: day, statementNotRegisteredElsewhere: true), actor: .commandLine)
         }
         var summary = try f.database.buildRoll(electionID: election.id!, actor: .commandLine)
-        #expect(summary.byCategory == [.b: 1])
-        try f.database.decideRollApplication(id: c.id!, approved: true, decidedBy: "居民会议 2026-10-08", on: CivilDate(year: 2026, month: 10, day: 8)!, reason: nil, actor: .commandLine)
+        #expect(summary.byCategory == [.b: 1, .c: 1])
+        #expect(summary.ineligible[.noApprovedApplication] == 1)
+        let member = try f.database.createAccount(NewAccount(communityID: f.community.id!, username: "xwh1", displayName: "选委甲", password: "pw-0123456789",
+                                                             roles: [.committee]), actor: .commandLine)
         #expect(throws: CommunityError.self) {
-            try f.database.decideRollApplication(id: d.id!, approved: false, decidedBy: "选举委员会", on: day, reason: " ", actor: .commandLine)
+            try f.database.confirmCommunityWorker(applicationID: d.id!, confirmed: false, reference: "选委会纪要1", on: day, reason: " ",
+                                                  actor: .account(id: member.id!, username: "xwh1"))
         }
-        try f.database.decideRollApplication(id: d.id!, approved: true, decidedBy: "选举委员会", on: day, reason: nil, actor: .commandLine)
+        try f.database.confirmCommunityWorker(applicationID: d.id!, confirmed: true, reference: "选委会纪要1", on: day, reason: nil,
+                                              actor: .account(id: member.id!, username: "xwh1"))
         summary = try f.database.buildRoll(electionID: election.id!, actor: .commandLine)
         #expect(summary.byCategory == [.b: 1, .c: 1, .d: 1])
     }

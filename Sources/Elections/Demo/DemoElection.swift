@@ -54,28 +54,24 @@ public enum DemoElection {
             try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .b, appliedOn: start,
                                                              statementNotRegisteredElsewhere: false), actor: .system)
         }
-        // Living here with hukou elsewhere: most apply (c); the committee approves those who qualify and rejects one who does not.
-        let cutoff = electionDay.adding(months: -rules.residenceMonths)
-        var rejectedOne = false
+        // Living here with hukou elsewhere: most apply (c) and, under the L25 rule set
+        // (residentApproval = none), are registered on application; those who have not lived
+        // here residenceMonths stay off the roll when it is built.
         for (index, resident) in adults.filter({ !$0.hukouHere }).enumerated() where index % 4 != 3 {
-            let application = try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .c, appliedOn: start,
-                                                                               statementNotRegisteredElsewhere: true), actor: .system)
-            let qualifies = (resident.livingSince.map { $0 <= cutoff } ?? false)
-            if qualifies {
-                try database.decideRollApplication(id: application.id!, approved: true, decidedBy: "居民会议 \(start.adding(days: 2))", on: start.adding(days: 2), reason: nil, actor: .system)
-            } else if !rejectedOne {
-                try database.decideRollApplication(id: application.id!, approved: false, decidedBy: "居民会议 \(start.adding(days: 2))", on: start.adding(days: 2),
-                                                   reason: "居住未满\(rules.residenceMonths)个月", actor: .system)
-                rejectedOne = true
-            }
+            try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .c, appliedOn: start,
+                                                             statementNotRegisteredElsewhere: true), actor: .system)
         }
-        // Community workers who have worked here long enough are recommended (d).
+        // Community workers who have worked here long enough apply (d); the residents' election
+        // committee confirms them, but one, whose confirmation is refused.
         let applied = Set(try database.rollApplications(electionID: electionID).map(\.residentID))
+        var refusedOne = false
         for resident in adults where !resident.hukouHere && resident.workingSince.map({ $0 <= electionDay.adding(months: -rules.workerMonths) }) == true {
             if applied.contains(resident.id!) { continue }
             let application = try database.fileRollApplication(RollApplication(electionID: electionID, residentID: resident.id!, category: .d, appliedOn: start,
                                                                                statementNotRegisteredElsewhere: true), actor: .system)
-            try database.decideRollApplication(id: application.id!, approved: true, decidedBy: "选举委员会", on: start.adding(days: 2), reason: nil, actor: .system)
+            try database.confirmCommunityWorker(applicationID: application.id!, confirmed: refusedOne, reference: "居民选举委员会第1次会议纪要",
+                                                on: start.adding(days: 2), reason: refusedOne ? nil : "已在户籍地社区登记为选民", actor: .system)
+            refusedOne = true
         }
         let summary = try database.buildRoll(electionID: electionID, actor: .system)
         let published = try database.publishRoll(electionID: electionID, on: electionDay.adding(days: -22), actor: .system)

@@ -36,9 +36,10 @@ extension AppDatabase {
     }
 
     /// Changes rule-set fields (`key → text`, as `RuleSet.fields` names them) while the roll is
-    /// unpublished; the whole rule set is validated and nothing changes on any error.
+    /// unpublished; the whole rule set is validated and nothing changes on any error. `preset`
+    /// names the preset the values come from (`applyRulePreset`), for the audit log.
     @discardableResult
-    public func updateRules(electionID: Int64, _ values: [String: String], actor: Actor) throws -> Election {
+    public func updateRules(electionID: Int64, _ values: [String: String], preset: String? = nil, actor: Actor) throws -> Election {
         try writer.write { db in
             guard var election = try Election.fetchOne(db, key: electionID) else { throw CommunityError.notFound("election \(electionID)") }
             guard election.status == .preparing else {
@@ -48,14 +49,15 @@ extension AppDatabase {
             guard updated != election.rules else { return election }
             let old = election.rules
             if election.rollBuilt && (old.votingAge != updated.votingAge || old.residenceMonths != updated.residenceMonths
-                || old.workerMonths != updated.workerMonths || old.representativesPerGroup != updated.representativesPerGroup) {
+                || old.workerMonths != updated.workerMonths || old.representativesPerGroup != updated.representativesPerGroup
+                || old.residentApproval != updated.residentApproval) {
                 // The roll was built by the old rules: it has to be built again before publication.
                 election.rollBuilt = false
             }
             election.rules = updated
             try election.update(db)
             try AuditLog.append(db, actor: actor, action: "rules.update", subject: "election:\(electionID)",
-                                details: RulesAudit(rules: updated, digest: nil))
+                                details: RulesAudit(rules: updated, digest: nil, preset: preset))
             return election
         }
     }

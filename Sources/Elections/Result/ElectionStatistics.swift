@@ -40,6 +40,10 @@ public struct ElectionStatistics: Sendable, Equatable {
     public var method: ElectionMethod
     public var electionDay: CivilDate
     public var roll: RollCounts
+    /// Voters on the roll (active) by how their b, c or d registration was decided.
+    public var registrations: [RegistrationApproval: Int] = [:]
+    /// Community workers' (d) applications the election committee had not confirmed (not on the roll).
+    public var unconfirmedWorkers = 0
     public var changes: [RollChangeReason: Int]
     public var rounds: [RoundFigures]
     public var proxies: Int
@@ -54,7 +58,13 @@ public struct ElectionStatistics: Sendable, Equatable {
         var rows: [(String, String, String)] = [
             ("选举", "选举名称", title), ("选举", "选举方式", method.chinese), ("选举", "选举日", electionDay.description),
         ]
-        for category in RegistrationCategory.allCases { rows.append(("选民登记", "类别 \(category.rawValue)", String(roll.active[category] ?? 0))) }
+        for category in RegistrationCategory.allCases {
+            rows.append(("选民登记", "类别 \(category.rawValue)（\(category.chinese)）", String(roll.active[category] ?? 0)))
+        }
+        for approval in RegistrationApproval.allCases {
+            rows.append(("选民登记", "登记依据 \(approval.chinese)", String(registrations[approval] ?? 0)))
+        }
+        rows.append(("选民登记", "社区工作者申请未经居民选举委员会确认", String(unconfirmedWorkers)))
         rows.append(("选民登记", "合计", String(roll.totalActive)))
         rows.append(("选民登记", "已除名", String(roll.removed)))
         for reason in RollChangeReason.allCases { rows.append(("名单变动", reason.chinese, String(changes[reason] ?? 0))) }
@@ -107,6 +117,8 @@ extension AppDatabase {
                                                 invalid: input.count.invalid + input.count.voided, blank: input.count.blank)
             }
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql, arguments: [electionID]) ?? 0 }
+            let registrations = try Self.registrationCounts(db, electionID: electionID)
+            let unconfirmedWorkers = try count("SELECT count(*) FROM rollApplication WHERE electionID = ? AND category = 'd' AND status != 'approved'")
             let proxies = try count("SELECT count(*) FROM proxyAuthorisation WHERE electionID = ? AND NOT revoked")
             let mobile = try count("""
                 SELECT count(*) FROM checkIn c JOIN ballotBox b ON b.id = c.boxID JOIN pollingRound r ON r.id = c.roundID
@@ -131,9 +143,30 @@ extension AppDatabase {
                 members.append(.init(post: member.post, name: resident.name, gender: resident.gender, age: resident.birthDate.age(on: election.electionDay),
                                      education: education, ethnicity: resident.ethnicity, reElected: earlier.contains(member.person)))
             }
-            return ElectionStatistics(title: election.title, method: election.method, electionDay: election.electionDay, roll: roll, changes: changes,
+            return ElectionStatistics(title: election.title, method: election.method, electionDay: election.electionDay, roll: roll,
+                                      registrations: registrations, unconfirmedWorkers: unconfirmedWorkers, changes: changes,
                                       rounds: rounds, proxies: proxies, mobileBoxVoters: mobile, assisted: assisted, venues: venues, members: members,
                                       vacant: result.outcome.vacant.values.reduce(0, +))
         }
+    }
+}
+
+extension AppDatabase {
+    /// Active roll entries of categories b, c and d by the basis of their registration (rows
+    /// from before the basis was recorded count by their category: `RollApplication.basis`).
+    static func registrationCounts(_ db: Database, electionID: Int64) throws -> [RegistrationApproval: Int] {
+        var counts: [RegistrationApproval: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT rollEntry.category, rollApplication.id AS applicationID, rollApplication.category AS applicationCategory,
+                   rollApplication.status AS applicationStatus, rollApplication.approval, rollApplication.decidedBy, rollApplication.decidedOn,
+                   rollApplication.decisionReference, rollApplication.statementNotRegisteredElsewhere
+            FROM rollEntry
+            LEFT JOIN rollApplication ON rollApplication.electionID = rollEntry.electionID AND rollApplication.residentID = rollEntry.residentID
+            WHERE rollEntry.electionID = ? AND rollEntry.active AND rollEntry.category != 'a'
+            """, arguments: [electionID]) {
+            let category = RegistrationCategory(rawValue: row["category"]) ?? .a
+            if let registration = registration(row, category: category) { counts[registration.approval, default: 0] += 1 }
+        }
+        return counts
     }
 }

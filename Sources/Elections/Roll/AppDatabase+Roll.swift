@@ -18,8 +18,10 @@ public struct RollBuildSummary: Sendable, Equatable {
 extension AppDatabase {
     // MARK: Applications and representatives
 
-    /// Records an application for category b, c or d. A (b) statement needs no approval;
-    /// (c) and (d) wait for the decision of the residents' meeting or the committee.
+    /// Records an application for category b, c or d. A (b) statement needs no approval; a (c)
+    /// application is registered on filing under `residentApproval = none` (the L25 default)
+    /// and waits for the residents' meeting's decision under `meeting`; a (d) application waits
+    /// for the residents' election committee's confirmation (`confirmCommunityWorker`).
     @discardableResult
     public func fileRollApplication(_ application: RollApplication, actor: Actor) throws -> RollApplication {
         guard application.category != .a else {
@@ -37,35 +39,131 @@ extension AppDatabase {
                 throw CommunityError.duplicate(field: "application", value: resident.name)
             }
             var record = application
-            if record.category == .b { record.status = .approved; record.decidedBy = "本人表示参加选举"; record.decidedOn = application.appliedOn }
+            record.status = .pending
+            record.approval = nil
+            record.decidedBy = nil
+            record.decidedOn = nil
+            record.decisionReference = nil
+            record.recordedBy = try Self.recorder(db, actor)
+            switch RegistrationApproval.required(for: application.category, rules: election.rules) {
+            case .statement?:
+                record.status = .approved; record.approval = .statement; record.decidedBy = "本人表示参加选举"; record.decidedOn = application.appliedOn
+            case .onApplication?:
+                record.status = .approved; record.approval = .onApplication; record.decidedBy = "本人申请即登记"; record.decidedOn = application.appliedOn
+            case .residentsMeeting?, .electionCommittee?, nil:
+                break
+            }
             try record.insert(db)
             try AuditLog.append(db, actor: actor, action: "roll.application", subject: "election:\(application.electionID)", details: [
                 "resident": String(application.residentID), "category": application.category.rawValue, "status": record.status.rawValue,
+                "approval": record.approval?.rawValue ?? "pending",
             ])
             return record
         }
     }
 
-    /// Approves or rejects a pending application, naming who decided (the residents' meeting
-    /// and its date, or the election committee).
-    public func decideRollApplication(id: Int64, approved: Bool, decidedBy: String, on date: CivilDate, reason: String?, actor: Actor) throws {
-        let decidedBy = decidedBy.trimmingCharacters(in: .whitespaces)
-        guard !decidedBy.isEmpty else { throw CommunityError.invalid(field: "decidedBy", reason: "say who decided (e.g. 居民会议 2026-10-08)") }
-        if !approved && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw CommunityError.invalid(field: "reason", reason: "a rejection needs a reason")
-        }
+    /// Records a residents' meeting's decision on a pending (c) application (under
+    /// `residentApproval = meeting`, or one filed before the rule set said `none`): who
+    /// decided (the meeting and its date), when, and the decision's reference. A (d)
+    /// application is confirmed by the election committee instead (`confirmCommunityWorker`).
+    public func decideRollApplication(id: Int64, approved: Bool, decidedBy: String, reference: String, on date: CivilDate,
+                                      reason: String?, actor: Actor) throws {
+        let decidedBy = decidedBy.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !decidedBy.isEmpty, decidedBy.count <= 200 else { throw CommunityError.invalid(field: "decidedBy", reason: "say which residents' meeting decided, 1 to 200 characters (e.g. 居民会议 2026-10-08)") }
+        let reference = try Self.decisionReference(reference)
+        let reason = try Self.decisionReason(reason, approved: approved)
         try writer.write { db in
             guard var application = try RollApplication.fetchOne(db, key: id) else { throw CommunityError.notFound("application \(id)") }
             _ = try Self.editableElection(db, application.electionID)
+            guard application.category == .c else {
+                throw CommunityError.invalid(field: "category", reason: application.category == .d
+                    ? "a community worker (d) is confirmed by the residents' election committee, not by a residents' meeting"
+                    : "only a category c application waits for a residents' meeting's decision")
+            }
             guard application.status == .pending else { throw CommunityError.notAllowed("application \(id) is already decided") }
             application.status = approved ? .approved : .rejected
+            application.approval = .residentsMeeting
             application.decidedBy = decidedBy
             application.decidedOn = date
+            application.decisionReference = reference
             application.reason = reason
+            application.recordedBy = try Self.recorder(db, actor)
             try application.update(db)
             try AuditLog.append(db, actor: actor, action: "roll.application.decide", subject: "election:\(application.electionID)", details: [
-                "application": String(id), "status": application.status.rawValue, "decidedBy": decidedBy,
+                "application": String(id), "status": application.status.rawValue, "decidedBy": decidedBy, "reference": reference,
+                "on": date.description,
             ])
+        }
+    }
+
+    /// The residents' election committee confirms (or refuses) a community worker's (d)
+    /// application (GS25 Art. 16): only an account of the election committee (role
+    /// `committee`, decision 71) may, and the confirmation records the committee, the member
+    /// who entered it, the date and the decision's reference. Until confirmed the worker is not
+    /// on the roll. Audited.
+    public func confirmCommunityWorker(applicationID id: Int64, confirmed: Bool, reference: String, on date: CivilDate,
+                                       reason: String?, actor: Actor) throws {
+        let reference = try Self.decisionReference(reference)
+        let reason = try Self.decisionReason(reason, approved: confirmed)
+        try writer.write { db in
+            guard var application = try RollApplication.fetchOne(db, key: id) else { throw CommunityError.notFound("application \(id)") }
+            _ = try Self.editableElection(db, application.electionID)
+            guard application.category == .d else {
+                throw CommunityError.invalid(field: "category", reason: "only a community worker's (d) application is confirmed by the election committee")
+            }
+            let member: String
+            switch actor {
+            case .account(let accountID, _):
+                guard let account = try Account.fetchOne(db, key: accountID), !account.disabled, account.roleSet.contains(.committee) else {
+                    throw CommunityError.notAllowed("only a member of the residents' election committee confirms a community worker")
+                }
+                member = "\(account.displayName) (\(account.username))"
+            case .system:
+                member = "system"
+            case .commandLine, .anonymous, .household:
+                throw CommunityError.notAllowed("only a member of the residents' election committee confirms a community worker: sign in as one (on the command line, --member USERNAME=PASSWORD-FILE)")
+            }
+            guard application.status == .pending else { throw CommunityError.notAllowed("application \(id) is already decided") }
+            application.status = confirmed ? .approved : .rejected
+            application.approval = .electionCommittee
+            application.decidedBy = "居民选举委员会"
+            application.decidedOn = date
+            application.decisionReference = reference
+            application.reason = reason
+            application.recordedBy = member
+            try application.update(db)
+            try AuditLog.append(db, actor: actor, action: "roll.worker.confirm", subject: "election:\(application.electionID)", details: [
+                "application": String(id), "resident": String(application.residentID), "status": application.status.rawValue,
+                "reference": reference, "on": date.description,
+            ])
+        }
+    }
+
+    /// A decision's reference (the meeting's or the committee's decision): 1 to 200 characters.
+    static func decisionReference(_ text: String) throws -> String {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 200, !text.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+            throw CommunityError.invalid(field: "reference", reason: "the decision's reference (minutes or number), 1 to 200 characters on one line")
+        }
+        return text
+    }
+
+    /// A decision's reason: required for a refusal, up to 500 characters.
+    static func decisionReason(_ text: String?, approved: Bool) throws -> String? {
+        let text = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if !approved && text.isEmpty { throw CommunityError.invalid(field: "reason", reason: "a rejection needs a reason") }
+        guard text.count <= 500 else { throw CommunityError.invalid(field: "reason", reason: "at most 500 characters") }
+        return text.isEmpty ? nil : text
+    }
+
+    /// Who recorded a step, as the application keeps it: the account's name and username.
+    static func recorder(_ db: Database, _ actor: Actor) throws -> String? {
+        switch actor {
+        case .account(let id, let username):
+            return try Account.fetchOne(db, key: id).map { "\($0.displayName) (\($0.username))" } ?? username
+        case .commandLine: return "command line"
+        case .system: return "system"
+        case .anonymous, .household: return nil
         }
     }
 
@@ -349,20 +447,39 @@ extension AppDatabase {
         let rows = try Row.fetchAll(db, sql: """
             SELECT rollEntry.number, rollEntry.category, rollEntry.active, rollEntry.removedReason,
                    resident.name, resident.gender, resident.idNumber,
-                   address.building, address.unit, address.room, household.number AS householdNumber
+                   address.building, address.unit, address.room, household.number AS householdNumber,
+                   rollApplication.id AS applicationID, rollApplication.category AS applicationCategory, rollApplication.status AS applicationStatus,
+                   rollApplication.approval, rollApplication.decidedBy, rollApplication.decidedOn, rollApplication.decisionReference,
+                   rollApplication.statementNotRegisteredElsewhere
             FROM rollEntry
             JOIN resident ON resident.id = rollEntry.residentID
+            LEFT JOIN rollApplication ON rollApplication.electionID = rollEntry.electionID AND rollApplication.residentID = rollEntry.residentID
             LEFT JOIN household ON household.id = resident.householdID
             LEFT JOIN address ON address.id = COALESCE(resident.residenceAddressID, household.addressID)
             WHERE rollEntry.electionID = ?\(includeRemoved ? "" : " AND rollEntry.active")\(extra)
             ORDER BY rollEntry.number
             """, arguments: [electionID] + arguments)
         return try rows.map { row in
-            RollLine(number: row["number"], name: row["name"], gender: Gender(rawValue: row["gender"]) ?? .male,
-                     maskedID: try ResidentIDNumber(row["idNumber"]).masked, building: row["building"] ?? "", unit: row["unit"] ?? "",
-                     room: row["room"] ?? "", householdNumber: row["householdNumber"] ?? "",
-                     category: RegistrationCategory(rawValue: row["category"]) ?? .a, active: row["active"], removedReason: row["removedReason"])
+            let category = RegistrationCategory(rawValue: row["category"]) ?? .a
+            return RollLine(number: row["number"], name: row["name"], gender: Gender(rawValue: row["gender"]) ?? .male,
+                            maskedID: try ResidentIDNumber(row["idNumber"]).masked, building: row["building"] ?? "", unit: row["unit"] ?? "",
+                            room: row["room"] ?? "", householdNumber: row["householdNumber"] ?? "",
+                            category: category, active: row["active"], removedReason: row["removedReason"],
+                            registration: registration(row, category: category))
         }
+    }
+
+    /// The registration basis of a roll line from its application's columns (nil for category
+    /// a, or when the line's category is not the application's).
+    static func registration(_ row: Row, category: RegistrationCategory) -> RollRegistration? {
+        guard category != .a, let id: Int64 = row["applicationID"], id > 0, (row["applicationCategory"] as String?) == category.rawValue else { return nil }
+        var application = RollApplication(electionID: 0, residentID: 0, category: category, appliedOn: CivilDate(year: 2000, month: 1, day: 1)!,
+                                          statementNotRegisteredElsewhere: row["statementNotRegisteredElsewhere"] ?? false,
+                                          status: RollApplication.Status(rawValue: row["applicationStatus"] ?? "") ?? .pending)
+        application.approval = (row["approval"] as String?).flatMap(RegistrationApproval.init(rawValue:))
+        guard let basis = application.basis ?? RegistrationApproval.required(for: category, rules: RuleSet()) else { return nil }
+        return RollRegistration(approval: basis, decidedBy: row["decidedBy"], decidedOn: (row["decidedOn"] as String?).flatMap(CivilDate.init),
+                                reference: row["decisionReference"], statementNotRegisteredElsewhere: application.statementNotRegisteredElsewhere)
     }
 
     /// The changes after the base roll, oldest first, with the line each changed.

@@ -81,4 +81,45 @@ public struct RollLine: Sendable, Equatable {
     public let category: RegistrationCategory
     public let active: Bool
     public let removedReason: String?
+    /// How a voter of category b, c or d came onto the roll (nil for a): public, like the category.
+    public var registration: RollRegistration? = nil
+}
+
+/// The basis of a b, c or d line on the roll, as its application was decided: how (own
+/// statement, on application, residents' meeting, election committee), who, when, the
+/// decision's reference, and the written statement of no registration elsewhere.
+public struct RollRegistration: Sendable, Equatable, Codable {
+    public let approval: RegistrationApproval
+    /// Who decided (the meeting, the election committee …).
+    public let decidedBy: String?
+    public let decidedOn: CivilDate?
+    public let reference: String?
+    /// The applicant's written statement that they are not registered elsewhere (c, d).
+    public let statementNotRegisteredElsewhere: Bool
+
+    public init(approval: RegistrationApproval, decidedBy: String?, decidedOn: CivilDate?, reference: String?, statementNotRegisteredElsewhere: Bool) {
+        self.approval = approval
+        self.decidedBy = decidedBy
+        self.decidedOn = decidedOn
+        self.reference = reference
+        self.statementNotRegisteredElsewhere = statementNotRegisteredElsewhere
+    }
+
+    /// The basis as a roll line says it in Chinese.
+    public var chinese: String {
+        var text = approval.chinese
+        if approval != .statement && approval != .onApplication, let decidedBy { text += "（\(decidedBy)）" }
+        if let decidedOn { text += " \(decidedOn)" }
+        if let reference { text += " · \(reference)" }
+        return text
+    }
+
+    /// The basis in English.
+    public var english: String {
+        var text = approval.english
+        if approval != .statement && approval != .onApplication, let decidedBy { text += " (\(decidedBy))" }
+        if let decidedOn { text += " \(decidedOn)" }
+        if let reference { text += " · \(reference)" }
+        return text
+    }
 }

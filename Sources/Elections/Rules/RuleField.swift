@@ -113,6 +113,8 @@ extension RuleSet {
         .integer("announcementDays", .committee, "选举公告提前天数", "Announce at least … days before", "local practice", \.announcementDays),
         .integer("votingAge", .roll, "选民年龄", "Voting age", "L18 Art. 8", \.votingAge),
         .integer("residenceMonths", .roll, "人户分离居住月数", "Months living here (category c)", "V18 Art. 13", \.residenceMonths),
+        .choice("residentApproval", .roll, "人户分离居民登记方式（none：本人申请即登记；meeting：经居民会议同意）",
+                "Category c registration (none: on application; meeting: after a residents' meeting approves)", "GS25 Art. 16 (none); older local rules: meeting", \.residentApproval),
         .integer("workerMonths", .roll, "社区工作者工作月数", "Months of community work (category d)", "JS20", \.workerMonths),
         .integer("rollPublicationDays", .roll, "选民名单提前公布天数", "Publish the roll at least … days before", "V18 Art. 14", \.rollPublicationDays),
         .integer("objectionDays", .roll, "异议期（天）", "Objection period (days)", "V18 Art. 14", \.objectionDays),

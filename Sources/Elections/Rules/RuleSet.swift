@@ -90,6 +90,11 @@ public struct RuleSet: Codable, Sendable, Equatable {
     /// Months of living here for hukou-elsewhere residents, category c (GS25 Art. 16 under L25:
     /// 6; the 2020 guidance said 12).
     public var residenceMonths = 6
+    /// How category c gets on the roll: `none` (the default, L25 practice, GS25 Art. 16) —
+    /// registered on application — or `meeting` — once a residents' meeting approves (older
+    /// local rules). Not written into the canonical JSON while `none`, so older rule sets keep
+    /// their digest (`NoneWhenAbsent`).
+    @NoneWhenAbsent public var residentApproval = ResidentApproval.none
     /// Months of community work for community workers, category d (JS20).
     public var workerMonths = 6
     /// The roll is published at least this many days before election day (V18 Art. 14).
@@ -337,4 +342,6 @@ public struct RuleSet: Codable, Sendable, Equatable {
 struct RulesAudit: Encodable {
     let rules: RuleSet
     let digest: String?
+    /// The preset loaded (`applyRulePreset`), if any.
+    var preset: String? = nil
 }

@@ -35,6 +35,8 @@ struct ElectionsController {
         committee.post("/elections/:id/roll/publish", use: publish)
         committee.post("/elections/:id/election-day", use: moveDay)
         committee.post("/elections/:id/applications/:aid", use: decideApplication)
+        // A community worker (d) is confirmed by the residents' election committee alone.
+        routes.only(Roles.cardIssuers).post("/elections/:id/applications/:aid/confirm", use: confirmWorker)
         committee.post("/elections/:id/objections/:oid", use: decideObjection)
         committee.post("/elections/:id/groups", use: createGroup)
         committee.post("/elections/:id/groups/representatives", use: setGroupRepresentatives)
@@ -52,6 +54,9 @@ struct ElectionsController {
         // The steps sign their election notices with the election key from the server's key store.
         if let keys { database.electionKeyring.use(keys, passphrase: keyPassphrase) }
         NoticesController(elections: self).addRoutes(to: routes)
+        HandoverController(elections: self).addRoutes(to: routes)
+        AnnulmentController(elections: self).addRoutes(to: routes)
+        RecallController(elections: self).addRoutes(to: routes)
     }
 
     func community() throws -> Community { try database.servedCommunity() }
@@ -113,13 +118,21 @@ struct ElectionsController {
         let counts = try database.rollCounts(electionID: election.id!)
         var byCategory: [[String: Any]] = []
         for category in RegistrationCategory.allCases {
-            if let count = counts.active[category], count > 0 { byCategory.append(["category": category.rawValue, "label": category.chinese, "count": count]) }
+            if let count = counts.active[category], count > 0 { byCategory.append(["category": category.rawValue, "label": context.locale == .zhHans ? category.chinese : category.english, "count": count]) }
         }
         let applications: [[String: Any]] = try database.rollApplicationsWithNames(electionID: election.id!).map { item in
             let application = item.application
+            let en = context.locale != .zhHans
+            let pending = application.status == .pending
             return ["id": application.id!, "name": item.name, "category": application.category.rawValue,
-                    "status": application.status.rawValue, "pending": application.status == .pending, "decidedBy": application.decidedBy ?? "",
-                    "statement": application.statementNotRegisteredElsewhere]
+                    "categoryLabel": en ? application.category.english : application.category.chinese,
+                    "status": context.locale.text("application_status_\(application.status.rawValue)"), "pending": pending,
+                    "decidedBy": application.decidedBy ?? "", "decidedOn": application.decidedOn?.description ?? "",
+                    "basis": application.basis.map { en ? $0.english : $0.chinese } ?? "",
+                    "reference": application.decisionReference ?? "", "recordedBy": application.recordedBy ?? "", "reason": application.reason ?? "",
+                    "statement": application.statementNotRegisteredElsewhere,
+                    "meetingDecision": pending && application.category == .c, "committeeConfirmation": pending && application.category == .d,
+                    "canConfirm": pending && application.category == .d && (context.account?.has(anyOf: Self.cardIssuers) ?? false)]
         }
         let rules = election.rules
         let objections: [[String: Any]] = try database.objections(electionID: election.id!).map { objection in
@@ -135,6 +148,7 @@ struct ElectionsController {
             "pastDeadline": today > election.rollPublicationDeadline && election.status == .preparing,
             "earliestDay": today.adding(days: rules.rollPublicationDays).description,
             "objectionDeadline": election.objectionDeadline?.description ?? "", "applications": applications, "objections": objections,
+            "residentApproval": context.locale != .zhHans ? rules.residentApproval.english : rules.residentApproval.chinese,
             "reasons": RollChangeReason.allCases.filter { $0 != .objectionUpheld }.map { ["value": $0.rawValue, "label": $0.chinese, "adds": $0.adds] },
             "rules": ["votingAge": rules.votingAge, "residenceMonths": rules.residenceMonths, "workerMonths": rules.workerMonths,
                       "rollPublicationDays": rules.rollPublicationDays, "objectionDays": rules.objectionDays, "objectionDecisionDays": rules.objectionDecisionDays],
@@ -243,8 +257,19 @@ struct ElectionsController {
         try await act(request, context) { _, account, form in
             guard let id = context.parameters.get("aid").flatMap(Int64.init) else { throw CommunityError.notFound("application") }
             try database.decideRollApplication(id: id, approved: form["decision"] == "approve", decidedBy: form["decidedBy"] ?? "",
-                                               on: Self.today(), reason: form["reason"]?.nilIfEmpty, actor: Actor(account))
-            return "申请已决定 Application decided"
+                                               reference: form["reference"] ?? "", on: Self.today(), reason: form["reason"]?.nilIfEmpty, actor: Actor(account))
+            return context.locale.text("application_decided")
+        }
+    }
+
+    /// The residents' election committee confirms (or refuses) a community worker's (d) application.
+    @Sendable func confirmWorker(request: Request, context: AppRequestContext) async throws -> Response {
+        try await act(request, context) { _, account, form in
+            guard let id = context.parameters.get("aid").flatMap(Int64.init) else { throw CommunityError.notFound("application") }
+            let confirmed = form["decision"] == "confirm"
+            try database.confirmCommunityWorker(applicationID: id, confirmed: confirmed, reference: form["reference"] ?? "", on: Self.today(),
+                                                reason: form["reason"]?.nilIfEmpty, actor: Actor(account))
+            return context.locale.text(confirmed ? "worker_confirmed" : "worker_refused")
         }
     }
 
@@ -330,7 +355,8 @@ struct ElectionsController {
         return groups.map { group in
             ["place": group.key.isEmpty ? "—" : group.key, "lines": group.lines.map { line in
                 ["number": line.number, "name": line.name, "gender": locale == .zhHans ? line.gender.chinese : (line.gender == .male ? "M" : "F"),
-                 "maskedID": line.maskedID, "room": line.room,
+                 "maskedID": line.maskedID, "room": line.room, "category": line.category.rawValue,
+                 "registration": line.registration.map { locale == .zhHans ? $0.chinese : $0.english } ?? "",
                  "active": line.active, "removed": line.removedReason.flatMap(RollChangeReason.init(rawValue:))?.chinese ?? ""] as [String: Any]
             }] as [String: Any]
         }
@@ -340,9 +366,13 @@ struct ElectionsController {
         let election = try publishedElection(context)
         let community = try community()
         let groups = try groupedRoll(election, locale: context.locale)
+        let counts = try database.rollCounts(electionID: election.id!)
         let data: [String: Any] = [
             "election": summary(election), "community": community.name, "groups": groups,
-            "count": try database.rollCounts(electionID: election.id!).totalActive,
+            "count": counts.totalActive,
+            "byCategory": RegistrationCategory.allCases.map { category -> [String: Any] in
+                ["category": category.rawValue, "label": context.locale == .zhHans ? category.chinese : category.english, "count": counts.active[category] ?? 0]
+            },
             "objectionDeadline": election.objectionDeadline?.description ?? "",
             "objectionsOpen": (election.objectionDeadline.map { Self.today() <= $0 }) ?? false,
         ]
@@ -401,7 +431,7 @@ struct ElectionsController {
                                                       subject: form["subject"] ?? "", statement: form["statement"] ?? ""),
                 signingKey: try signingKey(for: election), actor: context.account.map(Actor.init) ?? .anonymous)
             let data: [String: Any] = [
-                "election": summary(election), "seq": objection.seq, "tracking": objection.tracking, "filedAt": objection.filedAt,
+                "election": summary(election), "seq": objection.seq, "tracking": objection.tracking, "filedAt": ReadableTime.text(objection.filedAt, context.locale),
                 "compact": receipt.compactText, "keyID": receipt.statement.key,
                 "due": objection.decisionDue(rules: election.rules).description,
                 "receiptJSON": String(decoding: receipt.jsonRepresentation, as: UTF8.self),
@@ -428,9 +458,28 @@ struct ElectionsController {
         let room: String
         let active: Bool
         let removedReason: String?
+        /// Registration category a–d (election-rules.md §3).
+        let category: String
+        /// How a b, c or d voter came onto the roll; absent for a.
+        let registration: PublicRegistration?
         init(_ line: RollLine) {
             number = line.number; name = line.name; gender = line.gender.rawValue; maskedID = line.maskedID
             building = line.building; unit = line.unit; room = line.room; active = line.active; removedReason = line.removedReason
+            category = line.category.rawValue; registration = line.registration.map(PublicRegistration.init)
+        }
+    }
+
+    /// The registration basis of a roll line in the API.
+    struct PublicRegistration: Encodable {
+        /// statement (b) | onApplication (c, residentApproval = none) | residentsMeeting (c, meeting) | electionCommittee (d).
+        let approval: String
+        let decidedBy: String?
+        let decidedOn: String?
+        let reference: String?
+        let statementNotRegisteredElsewhere: Bool
+        init(_ registration: RollRegistration) {
+            approval = registration.approval.rawValue; decidedBy = registration.decidedBy; decidedOn = registration.decidedOn?.description
+            reference = registration.reference; statementNotRegisteredElsewhere = registration.statementNotRegisteredElsewhere
         }
     }
 
