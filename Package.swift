@@ -57,6 +57,8 @@ let package = Package(
         .target(
             name: "Elections",
             dependencies: ["Notary", "Community", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            // Provincial rule presets as data (RulePreset).
+            resources: [.copy("Rules/Presets")],
             swiftSettings: strict
         ),
         .target(

@@ -9,20 +9,43 @@ extension ElectionCommand {
     struct Rules: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show or change an election's rule set (changes only before the roll is published).",
-            discussion: "Each field is shown with its key; `--set directorMarginMax=2 --set womenRule=guaranteeAfterCount` changes fields, `--from preset.json` loads a whole rule set (a province's preset) as JSON.")
+            discussion: "Each field is shown with its key; `--set directorMarginMax=2 --set womenRule=guaranteeAfterCount` changes fields, `--from GS25` loads a shipped preset (`--presets` lists them: L25, the national model and default, and the provinces' presets shipped as data), `--from rules.json` a whole rule set as JSON. `--set` applies after `--from`; everything is checked against the statutory floors.")
         @OptionGroup var options: DatabaseOptions
-        @Option(name: .long, help: "Election id (see `xuanyi election list`).") var election: Int64
+        @Option(name: .long, help: "Election id (see `xuanyi election list`).") var election: Int64?
         @Option(name: .long, help: "key=value; repeat for several fields.") var set: [String] = []
-        @Option(name: .long, help: "A JSON rule set to load (every field).") var from: String?
+        @Option(name: .long, help: "A shipped preset (L25, GS25 …; see --presets) or a JSON rule set file to load (every field).") var from: String?
+        @Flag(name: .long, help: "List the shipped presets with the fields each sets, its citations and what is unchecked.") var presets = false
         @Flag(name: .long, help: "Print the rule set as JSON (canonical form, as it is hashed).") var json = false
 
         func run() async throws {
+            if presets {
+                for preset in RulePreset.shipped {
+                    say("\(preset.id)\t\(preset.name) · \(preset.english)")
+                    say("  \(preset.source)")
+                    say("  \(preset.sourceEnglish)")
+                    if !preset.note.isEmpty { say("  \(preset.note) \(preset.noteEnglish)") }
+                    for key in preset.values.keys.sorted() {
+                        say("  \(key) = \(preset.values[key]!)\t\(preset.citations[key] ?? "")\(preset.unchecked.contains(key) ? "  [未核实 unchecked]" : "")")
+                    }
+                    if preset.values.isEmpty { say("  (the national model: RuleSet defaults, sources on the rules page)") }
+                }
+                return
+            }
+            guard let election else { throw CommandError("--election: which election (see `xuanyi election list`)") }
             let database = try options.openExisting()
             var values: [String: String] = [:]
+            var presetID: String?
             if let from {
-                guard let data = FileManager.default.contents(atPath: from) else { throw CommandError("cannot read \(from)") }
                 let loaded: RuleSet
-                do { loaded = try JSONDecoder().decode(RuleSet.self, from: data) } catch { throw CommandError("\(from): not a complete rule set: \(error)") }
+                if let preset = RulePreset.shipped.first(where: { $0.id.caseInsensitiveCompare(from) == .orderedSame }) {
+                    loaded = try preset.rules(method: try database.election(id: election).method)
+                    presetID = preset.id
+                } else if FileManager.default.fileExists(atPath: from) {
+                    guard let data = FileManager.default.contents(atPath: from) else { throw CommandError("cannot read \(from)") }
+                    do { loaded = try JSONDecoder().decode(RuleSet.self, from: data) } catch { throw CommandError("\(from): not a complete rule set: \(error)") }
+                } else {
+                    throw CommandError("--from \(from): neither a shipped preset (\(RulePreset.shipped.map(\.id).joined(separator: ", "))) nor a file")
+                }
                 for field in RuleSet.fields { values[field.key] = field.value(in: loaded) }
             }
             for assignment in set {
@@ -31,7 +54,8 @@ extension ElectionCommand {
                 values[String(parts[0]).trimmingCharacters(in: .whitespaces)] = String(parts[1])
             }
             var current = try database.election(id: election)
-            if !values.isEmpty { current = try database.updateRules(electionID: election, values, actor: .commandLine) }
+            if !values.isEmpty { current = try database.updateRules(electionID: election, values, preset: presetID, actor: .commandLine) }
+            if let presetID { say("preset \(presetID) loaded\(set.isEmpty ? "" : ", then --set applied")") }
             if json {
                 FileHandle.standardOutput.write(try CanonicalJSON.encode(current.rules))
                 say("")
@@ -40,7 +64,8 @@ extension ElectionCommand {
             var section: RuleField.Section?
             for field in RuleSet.fields {
                 if field.section != section { section = field.section; say("[\(field.section.rawValue)]") }
-                say("  \(field.key) = \(field.value(in: current.rules))\t\(field.label) · \(field.source)")
+                say("  \(field.key) = \(field.value(in: current.rules))\t\(field.label) · \(field.source)"
+                    + (field.superseded.map { " · 2018年条文 \($0) 已被2025年修订取代，L25对应条款未能核实 (2018 text superseded; L25 article not checked)" } ?? ""))
             }
             if let digest = current.rulesDigest {
                 say("frozen; SHA-256 \(digest)")

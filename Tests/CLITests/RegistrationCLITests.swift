@@ -31,6 +31,27 @@ struct RegistrationCLITests {
         return (database, String(election.id!), worker, passwordFile)
     }
 
+    @Test("election rules --presets lists L25, GS25 with its citations and unchecked marks; --from GS25 loads the preset, --set applies after it, an unknown preset is refused naming the ones there are")
+    func presetsFromTheCommandLine() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let (database, election, _, _) = try setUp(workspace)
+        let listed = try CLI.xuanyi(["election", "rules", "--presets"])
+        #expect(listed.status == 0 && listed.stdout.contains("L25\t") && listed.stdout.contains("GS25\t"))
+        #expect(listed.stdout.contains("residenceMonths = 6\tGS25 Art. 16") && listed.stdout.contains("[未核实 unchecked]"))
+        let loaded = try CLI.xuanyi(["election", "rules", "--election", election, "--from", "GS25", "--database", database])
+        #expect(loaded.status == 0 && loaded.stdout.contains("preset GS25 loaded") && loaded.stdout.contains("residenceMonths = 6"), "\(loaded.stderr)")
+        #expect(loaded.stdout.contains("2018年条文 L18 Art. 8 已被2025年修订取代"))
+        let edited = try CLI.xuanyi(["election", "rules", "--election", election, "--from", "js20", "--set", "residenceMonths=18", "--database", database])
+        #expect(edited.status == 0 && edited.stdout.contains("residenceMonths = 18") && edited.stdout.contains("residentApproval = meeting"), "\(edited.stderr)")
+        let json = try CLI.xuanyi(["election", "rules", "--election", election, "--json", "--database", database])
+        #expect(json.stdout.contains(#""residentApproval":"meeting""#))
+        let unknown = try CLI.xuanyi(["election", "rules", "--election", election, "--from", "ZZ99", "--database", database])
+        #expect(unknown.status == 1 && unknown.stderr.contains("GS25"))
+        let looser = try CLI.xuanyi(["election", "rules", "--election", election, "--from", "GS25", "--set", "votingAge=16", "--database", database])
+        #expect(looser.status == 1 && looser.stderr.contains("votingAge"))
+    }
+
     @Test("roll apply files a community worker's application; confirm-worker needs a committee member's own password and a reference; the confirmation is listed and the worker is on the built roll")
     func workerConfirmedFromTheCommandLine() throws {
         let workspace = try Workspace()

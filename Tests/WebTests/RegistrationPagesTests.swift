@@ -91,4 +91,30 @@ struct RegistrationPagesTests {
             #expect(english.body.contains("residents&#39; meeting&#39;s decision") && english.body.contains("Decision reference or minutes"))
         }
     }
+
+    @Test("the rules page lists the presets with citations and unchecked marks and marks superseded 2018 citations, in zh and en; the committee loads a preset (every field replaced); an unknown preset is refused")
+    func presetsOnTheRulesPage() async throws {
+        let (harness, election, _) = try setUp()
+        let path = "/elections/\(election.id!)/rules"
+        try await harness.test { browser in
+            try await browser.login("admin", WebHarness.adminPassword)
+            let page = try await browser.get(path)
+            #expect(page.body.contains("<strong>GS25</strong>") && page.body.contains("<strong>JS20</strong>") && page.body.contains("<strong>L25</strong>"))
+            #expect(page.body.contains("GS25 Art. 16 (category c: 6 months living here)"))
+            #expect(page.body.contains("（未核实）"))
+            #expect(page.body.contains("2018年条文 L18 Art. 8 已被2025年修订的组织法取代，L25对应条款未能核实"))
+            let english = try await browser.get(path, headers: [.acceptLanguage: "en"])
+            #expect(english.body.contains("2018 text L18 Art. 8 superseded by the 2025 revision of the Organic Law; the L25 article could not be checked"))
+            #expect(english.body.contains("Preset rule sets") && !english.body.contains("预设规则集"))
+            let loaded = try await browser.post("\(path)/preset", form: [("preset", "JS20")])
+            #expect(loaded.status == .ok && loaded.body.contains("已载入预设 JS20"))
+            #expect(loaded.body.contains(#"name="residenceMonths" value="12""#))
+            #expect(try harness.database.election(id: election.id!).rules.residentApproval == .meeting)
+            let unknown = try await browser.post("\(path)/preset", form: [("preset", "ZZ99")])
+            #expect(unknown.status == .unprocessableContent && unknown.body.contains("ZZ99"))
+            let back = try await browser.post("\(path)/preset", form: [("preset", "GS25")])
+            #expect(back.status == .ok)
+            #expect(try harness.database.election(id: election.id!).rules == (try RulePreset.named("GS25").rules(method: .direct)))
+        }
+    }
 }

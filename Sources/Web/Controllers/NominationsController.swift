@@ -24,6 +24,7 @@ struct NominationsController {
         staff.post("/api/v1/elections/:id/nominations", use: nominationAPI)
         let committee = routes.only(Roles.committee)
         committee.post("/elections/:id/rules", use: saveRules)
+        committee.post("/elections/:id/rules/preset", use: loadPreset)
         committee.post("/elections/:id/committee", use: addMember)
         committee.post("/elections/:id/committee/:mid/step-down", use: stepDown)
         committee.post("/elections/:id/relatives", use: declareRelative)
@@ -54,7 +55,8 @@ struct NominationsController {
             ["title": context.locale.text("rules_section_\(section.rawValue)"),
              "fields": RuleSet.fields.filter { $0.section == section }.map { field -> [String: Any] in
                  let value = values[field.key] ?? field.value(in: election.rules)
-                 var item: [String: Any] = ["key": field.key, "label": english ? field.english : field.label, "source": field.source, "value": value]
+                 var item: [String: Any] = ["key": field.key, "label": english ? field.english : field.label, "source": field.source, "value": value,
+                                            "superseded": field.superseded ?? ""]
                  switch field.kind {
                  case .flag: item["flag"] = true; item["checked"] = value == "true"
                  case .choice(let options): item["options"] = options.map { ["value": $0, "selected": $0 == value] }
@@ -64,8 +66,15 @@ struct NominationsController {
                  return item
              }]
         }
+        let presets: [[String: Any]] = RulePreset.shipped.map { preset in
+            ["id": preset.id, "name": english ? preset.english : preset.name, "source": english ? preset.sourceEnglish : preset.source,
+             "note": english ? preset.noteEnglish : preset.note,
+             "values": preset.values.keys.sorted().map { key -> [String: Any] in
+                 ["key": key, "value": preset.values[key] ?? "", "citation": preset.citations[key] ?? "", "unchecked": preset.unchecked.contains(key)]
+             }]
+        }
         var data: [String: Any] = ["election": elections.summary(election), "sections": sections, "editable": election.status == .preparing,
-                                   "committeeSize": election.rules.committeeSize]
+                                   "committeeSize": election.rules.committeeSize, "presets": presets]
         data["digest"] = election.rulesDigest
         if let notice { data["notice"] = notice }
         if let error { data["error"] = error }
@@ -87,6 +96,19 @@ struct NominationsController {
             return try renderRules(updated, notice: context.locale.text("rules_saved"), request: request, context: context)
         } catch let error as CommunityError {
             return try renderRules(election, error: error.description, values: values, request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    /// Loads a shipped preset (L25, GS25 …) into the rule set while it is editable.
+    @Sendable func loadPreset(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.authorizedAccount()
+        let election = try elections.election(context)
+        let form = try await FormFields.read(request, context: context)
+        do {
+            let updated = try database.applyRulePreset(electionID: election.id!, presetID: form["preset"] ?? "", actor: Actor(account))
+            return try renderRules(updated, notice: context.locale.text("rules_preset_loaded") + " " + (form["preset"] ?? ""), request: request, context: context)
+        } catch let error as CommunityError {
+            return try renderRules(election, error: error.description, request: request, context: context, status: .unprocessableContent)
         }
     }
 
@@ -269,7 +291,7 @@ struct NominationsController {
                                                         groupName: form["group"]?.nilIfEmpty, filerName: form["filerName"]?.nilIfEmpty),
                 signingKey: try signingKey(for: election), actor: Actor(account))
             let data: [String: Any] = [
-                "election": elections.summary(election), "seq": nomination.seq, "tracking": nomination.tracking, "filedAt": nomination.filedAt,
+                "election": elections.summary(election), "seq": nomination.seq, "tracking": nomination.tracking, "filedAt": ReadableTime.text(nomination.filedAt, context.locale),
                 "post": post.chinese, "kind": kind.chinese, "filer": nomination.filerName, "compact": receipt.compactText,
                 "keyID": receipt.statement.key, "receiptJSON": String(decoding: receipt.jsonRepresentation, as: UTF8.self),
             ]
