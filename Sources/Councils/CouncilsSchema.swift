@@ -7,7 +7,8 @@ import GRDB
 /// votes and minutes (v1); hearings with participants, speeches, opinions and the signed
 /// report, implementation tracking, and the unlinkable ratings and assessments (v2); the
 /// co-sign threshold mark, meeting presence codes, notice revisions, postponement and
-/// cancellation, the hearing chair's signature, and the calendar years a community confirmed (v3).
+/// cancellation, the hearing chair's signature, and the calendar years a community confirmed (v3);
+/// the Party pre-discussion (v4), the yearly work report (v5), the representatives' meeting per term (v6).
 public enum CouncilsSchema: SchemaModule {
     /// Ratings and assessment scores and the marks of who has rated or scored: on disk in key
     /// order, so nothing pairs a rating with its rater by when they were written
@@ -387,6 +388,45 @@ public enum CouncilsSchema: SchemaModule {
                 t.column("keyID", .text).notNull()
                 t.uniqueKey(["communityID", "year"])
             }
+        }
+        // v6 (L25): the representatives' meeting as a body per term — committee members and
+        // residents' representatives (by residents' group, with the households they answer
+        // to). Representatives recorded before (as a standing body without a term) move into a
+        // term from the first one's start, for the committee's five years, their group not
+        // recorded; draft representatives' meetings are convened from the whole body.
+        migrator.registerMigration("councils.v6") { db in
+            try db.create(table: "assemblyTerm") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("startsOn", .text).notNull()
+                t.column("endsOn", .text).notNull()
+            }
+            try db.create(table: "assemblyMember") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("term", inTable: "assemblyTerm", onDelete: .cascade).notNull()
+                t.belongsTo("resident", onDelete: .cascade).notNull()
+                t.column("seat", .text).notNull().check { ["committeeMember", "representative"].contains($0) }
+                t.column("residentGroup", .text).notNull()
+                t.column("since", .text).notNull()
+                t.column("until", .text)
+            }
+            try db.create(table: "assemblyHousehold") { t in
+                t.belongsTo("member", inTable: "assemblyMember", onDelete: .cascade).notNull()
+                t.belongsTo("household", onDelete: .cascade).notNull()
+                t.primaryKey(["memberID", "householdID"])
+            }
+            try db.execute(sql: """
+                INSERT INTO assemblyTerm (communityID, startsOn, endsOn)
+                SELECT communityID, MIN(since), date(MIN(since), '+5 years') FROM councilBodyMember WHERE body = 'representatives' GROUP BY communityID
+                """)
+            try db.execute(sql: """
+                INSERT INTO assemblyMember (termID, residentID, seat, residentGroup, since, until)
+                SELECT assemblyTerm.id, councilBodyMember.residentID, 'representative', '', councilBodyMember.since, councilBodyMember.until
+                FROM councilBodyMember JOIN assemblyTerm ON assemblyTerm.communityID = councilBodyMember.communityID
+                WHERE councilBodyMember.body = 'representatives' ORDER BY councilBodyMember.id
+                """)
+            try db.execute(sql: "DELETE FROM councilBodyMember WHERE body = 'representatives'")
+            try db.execute(sql: "UPDATE meeting SET basis = 'assembly' WHERE kind = 'representativesMeeting' AND status = 'draft'")
         }
     }
 }

@@ -95,6 +95,7 @@ func buildRoutes(_ configuration: WebConfiguration) async throws -> Routes {
     BoardController(garden: garden).addRoutes(to: routes)
     MeetingsController(garden: garden).addRoutes(to: routes)
     CouncilController(garden: garden).addRoutes(to: routes)
+    AssemblyController(garden: garden).addRoutes(to: routes)
     return routes
 }
 

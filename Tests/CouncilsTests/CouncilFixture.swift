@@ -84,6 +84,29 @@ final class CouncilFixture {
         try database.moveMotion(id: motion.id!, action: action, reason: reason, target: target, by: .committee(chair))
     }
 
+    /// Opens a term of the representatives' meeting from `since` and adds `residentIDs` as
+    /// residents' representatives of one residents' group, each answering to their own household.
+    @discardableResult
+    func representatives(_ residentIDs: [Int64], since: CivilDate) throws -> AssemblyTerm {
+        let term = try database.assemblyTerm(communityID: communityID, on: since) ?? database.createAssemblyTerm(communityID: communityID, startsOn: since, actor: .commandLine)
+        for resident in residentIDs {
+            let number = try database.reader.read { db in
+                try String.fetchOne(db, sql: "SELECT household.number FROM resident JOIN household ON household.id = resident.householdID WHERE resident.id = ?", arguments: [resident])!
+            }
+            try database.addAssemblyRepresentative(termID: term.id, residentID: resident, group: "第一居民小组", households: [number], since: since, actor: .commandLine)
+        }
+        return term
+    }
+
+    /// The first `count` household heads who may take part in deliberation today
+    /// (`CouncilEligibility`), as representatives must: ids.
+    func eligibleHeads(_ count: Int) throws -> [Int64] {
+        try database.reader.read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM resident WHERE relationToHead = '户主' AND \(CouncilEligibility.sqlCondition) ORDER BY id LIMIT ?",
+                               arguments: [CouncilEligibility.adultBornBy(.d(2026, 1, 1)).description, count])
+        }
+    }
+
     /// Residents with a household, first `count` household heads: ids.
     func heads(_ count: Int) throws -> [Int64] {
         try database.reader.read { db in

@@ -478,9 +478,7 @@ struct DeliberationRulesTests {
     @Test("a residents' meeting through the residents' groups' representatives: they are the roll, more than half is a quorum; the year's reminder counts held and planned meetings")
     func residentsMeetingsPerYear() throws {
         let fixture = try CouncilFixture()
-        for resident in try fixture.heads(5) {
-            try fixture.database.addBodyMember(communityID: fixture.communityID, body: .representatives, residentID: resident, since: .d(2026, 1, 1), actor: .commandLine)
-        }
+        try fixture.representatives(try fixture.eligibleHeads(5), since: .d(2026, 1, 1))
         let today = CivilDate.d(2026, 6, 1)
         var reminder = try fixture.database.meetingsPerYearReminder(communityID: fixture.communityID, today: today)
         #expect(reminder == MeetingsPerYearReminder(year: 2026, held: 0, planned: 0, required: 2) && reminder.behind)

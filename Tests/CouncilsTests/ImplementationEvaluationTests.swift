@@ -104,7 +104,7 @@ struct ImplementationEvaluationTests {
         settings.ratingUnit = .representative
         try fixture.database.setCouncilSettings(settings, communityID: fixture.communityID, actor: .commandLine)
         let representative = try fixture.household(12)
-        try fixture.database.addBodyMember(communityID: fixture.communityID, body: .representatives, residentID: representative.residentID!, since: .d(2026, 1, 1), actor: .commandLine)
+        try fixture.representatives([representative.residentID!], since: .d(2026, 1, 1))
         #expect(throws: CommunityError.self) { try fixture.database.rateMotion(id: motion.id!, identity: try fixture.household(13), rating: .satisfied, comment: nil) }
         try fixture.database.rateMotion(id: motion.id!, identity: representative, rating: .basic, comment: nil)
         #expect(throws: CommunityError.self) { try fixture.database.rateMotion(id: motion.id!, identity: representative, rating: .basic, comment: nil) }
@@ -158,8 +158,8 @@ struct ImplementationEvaluationTests {
     @Test("the yearly assessment: representatives only, one sheet each, every member scored, results only when closed")
     func assessment() throws {
         let fixture = try CouncilFixture()
-        let heads = try fixture.heads(3)
-        for resident in heads { try fixture.database.addBodyMember(communityID: fixture.communityID, body: .representatives, residentID: resident, since: .d(2026, 1, 1), actor: .commandLine) }
+        let heads = try fixture.eligibleHeads(3)
+        try fixture.representatives(heads, since: .d(2026, 1, 1))
         let assessment = try fixture.database.openAssessment(communityID: fixture.communityID, year: 2026, title: "2026年度测评",
                                                               subjects: [(name: "王丽华", post: "主任"), (name: "陈建国", post: "副主任")], actor: .commandLine)
         let subjects = try fixture.database.assessmentSubjects(assessmentID: assessment.id!)

@@ -216,7 +216,9 @@ struct HearingPagesTests {
         let garden = try pages.garden()
         let database = garden.database, communityID = garden.communityID
         let representative = try identity(database, communityID: communityID, household: "H00001")
-        try database.addBodyMember(communityID: communityID, body: .representatives, residentID: representative.residentID!, since: CivilDate(year: 2026, month: 1, day: 1)!, actor: .commandLine)
+        let term = try database.createAssemblyTerm(communityID: communityID, startsOn: CivilDate(year: 2026, month: 1, day: 1)!, actor: .commandLine)
+        try database.addAssemblyRepresentative(termID: term.id, residentID: representative.residentID!, group: "第一居民小组", households: ["H00001"],
+                                               since: CivilDate(year: 2026, month: 1, day: 1)!, actor: .commandLine)
         try await garden.harness.test { browser in
             _ = try await browser.login("zhuren", CouncilPagesTests.password)
             _ = try await browser.get("/assessments")

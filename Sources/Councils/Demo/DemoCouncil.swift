@@ -62,13 +62,33 @@ public enum DemoCouncil {
             let member = try database.eligibleMembers(householdID: household.id!, on: today).first ?? database.householdMembers(householdID: household.id!).first
             return try database.residentIdentity(household: HouseholdSession(householdID: household.id!, householdNumber: number, expiresAt: .distantFuture), residentID: member?.id)
         }
-        // Bodies: 9 council members and 25 representatives, serving for a year.
+        // Bodies: 9 council members serving for a year; the representatives' meeting of the
+        // term begun a year ago — 25 representatives of five residents' groups, each answering
+        // to four households, and 5 committee members (at most a fifth of its members).
         let residents = try database.reader.read { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM resident WHERE communityID = ? AND relationToHead = '户主' ORDER BY id LIMIT 34", arguments: [communityID])
+            try Row.fetchAll(db, sql: """
+                SELECT resident.id, household.number FROM resident JOIN household ON household.id = resident.householdID
+                WHERE resident.communityID = ? AND relationToHead = '户主' AND \(CouncilEligibility.sqlCondition) ORDER BY resident.id LIMIT 39
+                """, arguments: [communityID, CouncilEligibility.adultBornBy(today.adding(days: -365)).description]).map { (id: $0["id"] as Int64, household: $0["number"] as String) }
         }
-        for (index, residentID) in residents.enumerated() {
-            try database.addBodyMember(communityID: communityID, body: index < 9 ? .council : .representatives, residentID: residentID,
-                                       since: today.adding(days: -365), actor: .commandLine)
+        for resident in residents.prefix(9) {
+            try database.addBodyMember(communityID: communityID, body: .council, residentID: resident.id, since: today.adding(days: -365), actor: .commandLine)
+        }
+        let term = try database.createAssemblyTerm(communityID: communityID, startsOn: today.adding(days: -365), actor: .commandLine)
+        let households = try database.reader.read { db in
+            try String.fetchAll(db, sql: "SELECT number FROM household WHERE communityID = ? ORDER BY number", arguments: [communityID])
+        }
+        let representatives = Array(residents.dropFirst(9).prefix(25))
+        var taken = Set(representatives.map(\.household))
+        var spare = households.filter { !taken.contains($0) }.makeIterator()
+        for (index, resident) in representatives.enumerated() {
+            var answering = [resident.household]
+            while answering.count < 4, let next = spare.next() { answering.append(next); taken.insert(next) }
+            try database.addAssemblyRepresentative(termID: term.id, residentID: resident.id, group: "第\(["一", "二", "三", "四", "五"][index / 5])居民小组",
+                                                   households: answering, since: today.adding(days: -365), actor: .commandLine)
+        }
+        for resident in residents.dropFirst(34) {
+            try database.addAssemblyCommitteeMember(termID: term.id, residentID: resident.id, since: today.adding(days: -365), actor: .commandLine)
         }
         // Motions.
         var motions: [Motion] = []

@@ -98,7 +98,7 @@ enum DemoHearings {
         let draft = try plan("公共绿地改建健身场地听证会", daysAgo: 0, date: today.adding(days: 30), deadline: today.adding(days: 20))
         ids.append(draft.id!)
         // Assessments: last year's closed, this year's open; sheets from the representatives.
-        let representatives = try database.bodyMembers(communityID: communityID, body: .representatives)
+        let representatives = try database.servingRepresentatives(communityID: communityID, on: today)
         let members = [("王丽华", "主任"), ("陈建国", "副主任"), ("刘芳", "委员"), ("张伟", "委员"), ("黄敏", "委员")]
         for (year, close) in [(today.year - 1, true), (today.year, false)] {
             let assessment = try database.openAssessment(communityID: communityID, year: year, title: "\(year)年度居民委员会成员民主测评", subjects: members.map { (name: $0.0, post: $0.1) },

@@ -97,8 +97,7 @@ extension AppDatabase {
         try writer.write { db in
             guard let assessment = try Assessment.fetchOne(db, key: assessmentID) else { throw CommunityError.notFound("assessment \(assessmentID)") }
             guard assessment.status == .open else { throw CommunityError.notAllowed("the \(assessment.year) assessment is closed") }
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM councilBodyMember WHERE communityID = ? AND body = 'representatives' AND residentID = ? AND until IS NULL)",
-                                    arguments: [assessment.communityID, residentID]) == true else {
+            guard try Self.isServingRepresentative(db, communityID: assessment.communityID, residentID: residentID, on: .today()) else {
                 throw CommunityError.notAllowed("score sheets are filled by the residents' representatives")
             }
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assessmentMark WHERE assessmentID = ? AND residentID = ?)", arguments: [assessmentID, residentID]) == false else {

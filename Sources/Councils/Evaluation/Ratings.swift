@@ -55,8 +55,7 @@ extension AppDatabase {
                 unit = "household:\(identity.householdID)"
             case .representative:
                 guard let residentID = identity.residentID,
-                      try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM councilBodyMember WHERE communityID = ? AND body = 'representatives' AND residentID = ? AND until IS NULL)",
-                                        arguments: [motion.communityID, residentID]) == true else {
+                      try Self.isServingRepresentative(db, communityID: motion.communityID, residentID: residentID, on: CivilDate.today(now: now)) else {
                     throw CommunityError.notAllowed("motions are rated by the residents' representatives here")
                 }
                 unit = "resident:\(residentID)"

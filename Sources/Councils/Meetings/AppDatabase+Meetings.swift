@@ -218,15 +218,37 @@ extension AppDatabase {
                 WHERE household.communityID = ? AND EXISTS (SELECT 1 FROM resident WHERE resident.householdID = household.id AND \(CouncilEligibility.sqlCondition))
                 ORDER BY household.number
                 """, arguments: [meeting.communityID, adultBy])
-        case .representatives, .council:
+        case .representatives, .assembly:
+            // The term of the representatives' meeting covering the day: its whole body for a
+            // representatives' meeting (which must be constituted: four fifths representatives),
+            // its representatives for a residents' meeting through the groups' representatives.
+            guard let term = try Row.fetchOne(db, sql: "SELECT * FROM assemblyTerm WHERE communityID = ? AND startsOn <= ? AND endsOn > ?",
+                                              arguments: [meeting.communityID, day, day]).map(Self.assemblyTerm) else {
+                throw CommunityError.notAllowed("no term of the representatives' meeting covers \(meeting.date): open the term and add its members first")
+            }
+            if meeting.basis == .assembly {
+                let composition = try Self.assemblyComposition(db, termID: term.id, on: meeting.date)
+                guard composition.constituted else {
+                    throw CommunityError.notAllowed("the representatives' meeting is not constituted on \(meeting.date): \(composition.representatives) representatives of \(composition.members) members, at least four fifths are needed")
+                }
+            }
+            rows = try Row.fetchAll(db, sql: """
+                SELECT 'resident:' || resident.id AS unit, resident.householdID, resident.id AS residentID, resident.name AS label,
+                       COALESCE(address.building, '') AS building
+                FROM assemblyMember JOIN assemblyTerm ON assemblyTerm.id = assemblyMember.termID JOIN resident ON resident.id = assemblyMember.residentID
+                LEFT JOIN household ON household.id = resident.householdID LEFT JOIN address ON address.id = household.addressID
+                WHERE \(servingAssemblyCondition) \(meeting.basis == .representatives ? "AND assemblyMember.seat = 'representative'" : "")
+                ORDER BY assemblyMember.id
+                """, arguments: [meeting.communityID, day, day, day, day])
+        case .council:
             rows = try Row.fetchAll(db, sql: """
                 SELECT 'resident:' || resident.id AS unit, resident.householdID, resident.id AS residentID, resident.name AS label,
                        COALESCE(address.building, '') AS building
                 FROM councilBodyMember JOIN resident ON resident.id = councilBodyMember.residentID
                 LEFT JOIN household ON household.id = resident.householdID LEFT JOIN address ON address.id = household.addressID
-                WHERE councilBodyMember.communityID = ? AND councilBodyMember.body = ? AND since <= ? AND (until IS NULL OR until > ?)
+                WHERE councilBodyMember.communityID = ? AND councilBodyMember.body = 'council' AND since <= ? AND (until IS NULL OR until > ?)
                 ORDER BY councilBodyMember.id
-                """, arguments: [meeting.communityID, meeting.basis == .council ? "council" : "representatives", day, day])
+                """, arguments: [meeting.communityID, day, day])
         }
         for row in rows {
             var attendee = MeetingAttendee(meetingID: meeting.id!, unit: row["unit"], householdID: row["householdID"], residentID: row["residentID"],

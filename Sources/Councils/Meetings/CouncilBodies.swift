@@ -2,13 +2,13 @@ import Community
 import Foundation
 import GRDB
 
-/// The standing bodies whose members attend meetings: residents' representatives (居民代表)
-/// and the discussion garden's council members (议事园成员).
+/// The standing bodies kept as a plain list of members: the discussion garden's council
+/// members (议事园成员). Residents' representatives sit in the representatives' meeting, kept
+/// per term with their residents' group and households (`RepresentativeAssembly`).
 public enum CouncilBody: String, Codable, Sendable, CaseIterable {
-    case representatives
     case council
 
-    public var chinese: String { self == .representatives ? "居民代表" : "议事园成员" }
+    public var chinese: String { "议事园成员" }
 }
 
 /// A member of a body, with the resident's name.

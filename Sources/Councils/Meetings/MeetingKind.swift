@@ -14,7 +14,7 @@ public enum MeetingKind: String, Codable, Sendable, CaseIterable {
     public var bases: [AttendanceBasis] {
         switch self {
         case .residentsMeeting: return [.adults, .households, .representatives]
-        case .representativesMeeting: return [.representatives]
+        case .representativesMeeting: return [.assembly]
         case .councilMeeting: return [.council]
         }
     }
@@ -60,8 +60,12 @@ public enum AttendanceBasis: String, Codable, Sendable, CaseIterable {
     case adults
     /// One representative per household.
     case households
-    /// The residents' representatives (居民代表) serving on the meeting day.
+    /// The residents' representatives (居民代表) serving on the meeting day, in the term of the
+    /// representatives' meeting covering it (a residents' meeting through the groups' representatives).
     case representatives
+    /// The representatives' meeting's members serving on the meeting day: the committee's
+    /// members and the residents' representatives of the term covering it (`RepresentativeAssembly`).
+    case assembly
     /// The discussion garden's council members (议事园成员) serving on the meeting day.
     case council
 
@@ -70,6 +74,7 @@ public enum AttendanceBasis: String, Codable, Sendable, CaseIterable {
         case .adults: return "全体成年居民"
         case .households: return "每户一名代表"
         case .representatives: return "居民代表"
+        case .assembly: return "居民代表会议组成人员"
         case .council: return "议事园成员"
         }
     }

@@ -78,7 +78,7 @@ struct AssessmentsController {
             }
         } else if let identity = try garden.identity(request, context: context) {
             // Representatives of the signed-in household (or the account's resident) may fill a sheet.
-            let representatives = Set(try database.bodyMembers(communityID: assessment.communityID, body: .representatives).map(\.residentID))
+            let representatives = Set(try database.servingRepresentatives(communityID: assessment.communityID).map(\.residentID))
             let members: [(id: Int64, name: String)]
             if let residentID = identity.residentID { members = [(residentID, "")] } else { members = try database.householdMembers(householdID: identity.householdID) }
             let eligible = members.filter { representatives.contains($0.id) }
