@@ -346,6 +346,7 @@ public enum ElectionsSchema: SchemaModule {
         registerRecordMigrations(in: &migrator)
         registerSealedBoxMigrations(in: &migrator)
         registerNoticeMigrations(in: &migrator)
+        registerRecallMigrations(in: &migrator)
     }
 
     /// Who received a ballot: on disk in roll-entry order, never in the order voters cast
@@ -356,7 +357,8 @@ public enum ElectionsSchema: SchemaModule {
     /// published (`AuditHeadSchedule`), so the log up to that step is fixed outside the server.
     public static var publicStepActions: Set<String> {
         ["election.announce", "election.day.move", "committee.add", "committee.stepDown", "roll.publish", "objection.decide",
-         "proxy.publish", "candidates.publish", "round.open", "box.close", "round.close", "result.certify", "result.countersign"]
+         "proxy.publish", "candidates.publish", "round.open", "box.close", "round.close", "result.certify", "result.countersign",
+         "recall.submit", "recall.vote.open", "recall.decide"]
     }
 
     /// Secrecy and insider resistance (docs/decisions.md): each round keeps its turnout base,

@@ -18,6 +18,10 @@ enum NoticeOccasion {
     /// A round closed: one notice per box, in box order.
     case boxCounts(roundID: Int64)
     case result(statement: ResultStatement, digest: String)
+    /// A recall proposal reached its threshold; its vote arranged; its vote counted.
+    case recallProposal(number: Int)
+    case recallVote(number: Int)
+    case recallResult(number: Int)
     case correction(of: Int, text: String)
 }
 
@@ -193,6 +197,15 @@ extension AppDatabase {
             facts.vacant = statement.vacant.map { .init(post: $0.post, seats: $0.count) }
             facts.statement = digest
             return [(.result, facts, nil)]
+        case .recallProposal(let number):
+            facts.recall = try recallNoticeFacts(db, election: election, number: number)
+            return [(.recallProposal, facts, nil)]
+        case .recallVote(let number):
+            facts.recall = try recallNoticeFacts(db, election: election, number: number)
+            return [(.recallVote, facts, nil)]
+        case .recallResult(let number):
+            facts.recall = try recallNoticeFacts(db, election: election, number: number)
+            return [(.recallResult, facts, nil)]
         case .correction(let number, let text):
             facts.correction = text
             return [(.correction, facts, number)]

@@ -107,6 +107,8 @@ public struct NoticeFacts: Codable, Sendable, Equatable {
     public var vacant: [PostSeats]?
     /// SHA-256 of the signed result statement.
     public var statement: String?
+    /// A recall proposal, vote or result.
+    public var recall: RecallFacts?
     /// The correction's own words.
     public var correction: String?
 

@@ -21,6 +21,12 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     case nextRound
     /// The certified result.
     case result
+    /// A recall proposal (罢免要求) reached its signatures and went to the committee.
+    case recallProposal
+    /// A recall vote arranged.
+    case recallVote
+    /// A recall vote's result.
+    case recallResult
     /// A correction of an earlier notice (notices are never changed: a new one says what it corrects).
     case correction
 
@@ -37,6 +43,9 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
         case .boxCount: return "票箱计票结果"
         case .nextRound: return "再次投票安排"
         case .result: return "选举结果"
+        case .recallProposal: return "罢免要求"
+        case .recallVote: return "罢免表决安排"
+        case .recallResult: return "罢免表决结果"
         case .correction: return "更正"
         }
     }
@@ -54,6 +63,9 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
         case .boxCount: return "Count of a ballot box"
         case .nextRound: return "A further round"
         case .result: return "Election result"
+        case .recallProposal: return "Recall proposal"
+        case .recallVote: return "Recall vote"
+        case .recallResult: return "Recall result"
         case .correction: return "Correction"
         }
     }

@@ -120,6 +120,8 @@ public enum NoticeText {
             for vacant in f.vacant ?? [] where vacant.seats > 0 { lines.append("\(vacant.post.chinese)空缺\(vacant.seats)名。") }
             if let statement = f.statement { lines.append("选举结果声明（SHA-256）：\(statement)，已由选举密钥签名。") }
             return lines
+        case .recallProposal, .recallVote, .recallResult:
+            return RecallNoticeText.chinese(kind, f, community: community)
         case .correction:
             return ["现对选举公告第\(corrects ?? 0)号更正如下：\(f.correction ?? "")", "原公告保留，以本公告为准。"]
         }
@@ -227,6 +229,8 @@ public enum NoticeText {
             for vacant in f.vacant ?? [] where vacant.seats > 0 { lines.append("\(vacant.post.english): \(vacant.seats) seat(s) vacant.") }
             if let statement = f.statement { lines.append("Result statement (SHA-256): \(statement), signed with the election key.") }
             return lines
+        case .recallProposal, .recallVote, .recallResult:
+            return RecallNoticeText.english(kind, f, community: community)
         case .correction:
             return ["This notice corrects election notice No. \(corrects ?? 0): \(f.correction ?? "")", "The earlier notice stays on record; this one prevails."]
         }

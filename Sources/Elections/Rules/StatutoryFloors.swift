@@ -26,6 +26,12 @@ public enum StatutoryFloors {
         Floor(field: "womenRule", floor: "separateSeat or guaranteeAfterCount (never none)", source: "L25; GS25 Art. 5 (应当有妇女成员)"),
         Floor(field: "electronicVoting", floor: "off or station; remote only with its legal basis recorded in electronicVotingBasis",
               source: "V18 Art. 15, SQ06 Art. 2(7) (秘密写票处, public count); no source found authorises remote voting"),
+        Floor(field: "recallProposalVoters", floor: "≥ 1/5 exactly (neither more signatures nor fewer)",
+              source: "V18/V25 Art. 16 as the urban rules mirror it (五分之一以上有选举权的居民或者户的代表联名)"),
+        Floor(field: "recallProposalRepresentatives", floor: "≥ 1/3 exactly", source: "V18/V25 Art. 16 (三分之一以上的居民代表联名)"),
+        Floor(field: "recallTurnout", floor: "> 1/2 of the roll exactly", source: "V18/V25 Art. 16 (登记参加选举的过半数投票)"),
+        Floor(field: "recallApproval", floor: "> 1/2 of those voting exactly", source: "V18/V25 Art. 16 (经投票的过半数通过)"),
+        Floor(field: "recallWithinDays", floor: "at most 30", source: "SHV20 Art. 27 (三十日内召开会议表决)"),
     ]
 
     /// Refuses anything looser than the law. `method` decides the turnout floor (when nil, the
@@ -48,6 +54,13 @@ public enum StatutoryFloors {
         try require(rules.womenRule != .none, "womenRule")
         try require(rules.electronicVoting != .remote || !(rules.electronicVotingBasis ?? "").isEmpty,
                     "electronicVoting")
+        // Recall (§8): the law fixes who may propose and when a recall passes; a local rule that
+        // asked more would take the residents' right away, one that asked less the member's protection.
+        try require(rules.recallProposalVoters == Threshold(.atLeast, 1, 5), "recallProposalVoters")
+        try require(rules.recallProposalRepresentatives == Threshold(.atLeast, 1, 3), "recallProposalRepresentatives")
+        try require(rules.recallTurnout == .moreThanHalf, "recallTurnout")
+        try require(rules.recallApproval == .moreThanHalf, "recallApproval")
+        try require(rules.recallWithinDays <= 30, "recallWithinDays")
     }
 }
 
