@@ -155,6 +155,10 @@ struct PollingPagesTests {
             let receipt = try SignedReceipt(compactText: String(compact))
             try receipt.verify(with: try Ed25519PublicKey(pem: key.publicKeyPEM))
             #expect(receipt.statement.what == "ballot" && receipt.statement.round == 1)
+            // The receipt's time reads in Beijing time, the signed statement keeps UTC (issue 22 #7).
+            let beijing = ReadableTimeTests.shanghai(try #require(Timestamp.date(from: receipt.statement.at)))
+            #expect(cast.body.contains("\(beijing.year!)年\(beijing.month!)月\(beijing.day!)日 \(String(format: "%02d:%02d", beijing.hour!, beijing.minute!))（北京时间）"))
+            #expect(receipt.statement.at.hasSuffix("Z"))
             // The session ended with the cast: a retried submission is answered from the form token alone.
             let retry = try await browser.post("/elections/\(id)/vote/cast", form: [("formToken", String(token))] + choices)
             #expect(retry.status == .created && retry.body.contains(String(compact)))

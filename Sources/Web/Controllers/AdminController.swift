@@ -69,7 +69,7 @@ struct AdminController {
             "clockSteps": verification.clockSteps.map(\.description),
             "hasClockSteps": !verification.clockSteps.isEmpty,
             "entries": try database.recentAuditEntries(limit: 30).map {
-                ["seq": $0.seq, "at": $0.at, "actor": $0.actor, "action": $0.action, "subject": $0.subject] as [String: Any]
+                ["seq": $0.seq, "at": ReadableTime.text($0.at, context.locale), "actor": $0.actor, "action": $0.action, "subject": $0.subject] as [String: Any]
             },
             "accounts": try database.accounts().map {
                 ["id": $0.id!, "username": $0.username, "displayName": $0.displayName, "roles": $0.roleSet.sorted().map(\.rawValue).joined(separator: ", "),

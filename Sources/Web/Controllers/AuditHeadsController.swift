@@ -26,7 +26,7 @@ struct AuditHeadsController {
         return try renderer.page("audit_heads", title: context.locale.text("ah_title"), data: [
             "fingerprint": document.communityKeyFingerprint,
             "heads": document.heads.reversed().map { head -> [String: Any] in
-                ["number": head.number, "at": head.at, "entries": head.entries, "head": head.head, "signature": head.signature,
+                ["number": head.number, "at": ReadableTime.text(head.at, context.locale), "entries": head.entries, "head": head.head, "signature": head.signature,
                  "reason": Self.reasonText(head.reason, zh: zh)]
             },
         ], request: request, context: context)

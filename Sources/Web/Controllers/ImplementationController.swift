@@ -49,7 +49,7 @@ struct ImplementationController {
                     return row
                 },
                 "notes": try database.progressNotes(motionID: motion.id!).map { note in
-                    var row: [String: Any] = ["id": note.id!, "at": note.at, "author": note.author, "text": note.text]
+                    var row: [String: Any] = ["id": note.id!, "at": ReadableTime.text(note.at, context.locale), "author": note.author, "text": note.text]
                     if let digest = note.photoSHA256 { row["photo"] = digest }
                     return row
                 },

@@ -137,7 +137,7 @@ struct MotionsController {
                           building: fields["building"] ?? "", unit: fields["unit"] ?? "", grid: fields["grid"] ?? "", photo: photo),
                 by: try submitter(fields, request: request, context: context), signingKey: try garden.signingKey())
             return try renderer.page("motion_receipt", title: context.locale.text("g_receipt_title"), data: [
-                "number": motion.number, "title": motion.title, "submittedAt": motion.submittedAt, "tracking": receipt.statement.tracking,
+                "number": motion.number, "title": motion.title, "submittedAt": ReadableTime.text(motion.submittedAt, context.locale), "tracking": receipt.statement.tracking,
                 "keyID": receipt.statement.key, "acceptDue": motion.acceptDue.description, "replyDue": motion.replyDue.description,
                 "fingerprint": try database.communityPublicKeys(communityID: motion.communityID).first { $0.keyID == receipt.statement.key }?.fingerprint ?? "",
                 "deadlinesComputed": !(try database.workingCalendar(communityID: motion.communityID).unconfirmedYears([motion.acceptDue, motion.replyDue]).isEmpty),
@@ -168,12 +168,12 @@ struct MotionsController {
         let isSubmitter = identity?.householdID == motion.householdID && identity != nil
         let mergedInto = try motion.mergedIntoID.map { try database.motion(id: $0).number }
         let history: [[String: Any]] = try database.motionHistory(motionID: motion.id!).map { event in
-            ["at": event.at, "actor": event.actor, "action": workflow.transitions.first { $0.action == event.action }.map { GardenContext.zh(context) ? $0.zh : $0.en }
+            ["at": ReadableTime.text(event.at, context.locale), "actor": event.actor, "action": workflow.transitions.first { $0.action == event.action }.map { GardenContext.zh(context) ? $0.zh : $0.en }
                 ?? context.locale.text("g_event_\(event.action)"),
              "to": event.toState.map { GardenContext.stateName(workflow, $0, context) } ?? "", "reason": event.reason ?? ""]
         }
         let comments: [[String: Any]] = try database.comments(motionID: motion.id!, includeInternal: staff).map { comment in
-            ["id": comment.id!, "author": comment.author, "at": comment.createdAt, "body": comment.body, "internal": comment.internal,
+            ["id": comment.id!, "author": comment.author, "at": ReadableTime.text(comment.createdAt, context.locale), "body": comment.body, "internal": comment.internal,
              "hidden": comment.hiddenAt != nil, "hiddenReason": comment.hiddenReason ?? "", "hiddenBy": comment.hiddenBy ?? "",
              "showBody": comment.hiddenAt == nil || staff, "canHide": committee && comment.hiddenAt == nil]
         }
@@ -190,7 +190,7 @@ struct MotionsController {
         var data: [String: Any] = [
             "number": motion.number, "titleText": motion.title, "description": motion.description,
             "category": GardenContext.categoryName(settings, motion.category, context),
-            "submitter": motion.submitterLabel, "channel": context.locale.text("g_channel_\(motion.channel)"), "submittedAt": motion.submittedAt,
+            "submitter": motion.submitterLabel, "channel": context.locale.text("g_channel_\(motion.channel)"), "submittedAt": ReadableTime.text(motion.submittedAt, context.locale),
             "state": GardenContext.stateName(workflow, motion.state, context), "stateSince": motion.stateSince,
             "acceptDue": motion.acceptDue.description, "replyDue": motion.replyDue.description, "acceptOverdue": motion.acceptOverdue(today: today),
             "replyOverdue": motion.replyOverdue(today: today), "repliedOn": motion.repliedOn?.description ?? "", "tracking": motion.tracking,

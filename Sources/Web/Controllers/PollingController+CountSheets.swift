@@ -16,7 +16,7 @@ extension PollingController {
         let signatures = try database.countSheetSignatures(boxID: box.id!)
         return [
             "list": try signatures.map { signed -> [String: Any] in
-                ["name": signed.name, "key": try Ed25519PublicKey(pem: signed.publicKeyPEM).keyID, "at": Timestamp.string(from: signed.signedAt)]
+                ["name": signed.name, "key": try Ed25519PublicKey(pem: signed.publicKeyPEM).keyID, "at": ReadableTime.text(signed.signedAt, locale)]
             },
             "signed": signatures.count >= CountSheetRule.scrutineerSignatures,
             "needed": CountSheetRule.scrutineerSignatures,

@@ -89,7 +89,7 @@ struct ResultsController {
         if let certified {
             data["certified"] = [
                 "statementDigest": certified.statementDigest, "manifest": certified.statement.manifest, "logHead": certified.statement.logHead,
-                "at": certified.statement.at, "signed": certified.countersignatures.count, "required": certified.required,
+                "at": ReadableTime.text(certified.statement.at, context.locale), "signed": certified.countersignatures.count, "required": certified.required,
                 "isFinal": certified.isFinal,
             ] as [String: Any]
             if !certified.countersignatures.isEmpty {

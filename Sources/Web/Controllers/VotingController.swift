@@ -205,14 +205,14 @@ struct VotingController {
 
     /// The receipt page; the voter's session ended with the cast, so its cookie goes too.
     func receiptPage(_ election: Election, _ receipt: SignedReceipt, request: Request, context: AppRequestContext) throws -> Response {
-        var response = try page("vote_receipt", election, receiptData(election, receipt), request: request, context: context, status: .created)
+        var response = try page("vote_receipt", election, receiptData(election, receipt, locale: context.locale), request: request, context: context, status: .created)
         response.setCookie(Cookie(name: Self.voterCookie, value: "", maxAge: 0, path: "/", secure: secureCookies,
                                   httpOnly: true, sameSite: .strict))
         return response
     }
 
-    func receiptData(_ election: Election, _ receipt: SignedReceipt) -> [String: Any] {
-        ["round": receipt.statement.round ?? 0, "tracking": receipt.statement.tracking, "at": receipt.statement.at,
+    func receiptData(_ election: Election, _ receipt: SignedReceipt, locale: AppLocale) -> [String: Any] {
+        ["round": receipt.statement.round ?? 0, "tracking": receipt.statement.tracking, "at": ReadableTime.text(receipt.statement.at, locale),
          "trackingShort": TrackingCode.short(receipt.statement.tracking),
          "keyID": receipt.statement.key, "compact": receipt.compactText,
          "receiptJSON": String(decoding: receipt.jsonRepresentation, as: UTF8.self),
