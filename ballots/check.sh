@@ -20,7 +20,10 @@
 #      it, and the boxes' votes add up to tally.json's;
 #   7. one certificate per winner, each signed by the election key;
 #   8. each receipt given is signed by the election key and its ballot is in the log: some
-#      electronic line, without its prev and seq, hashes to the receipt's code.
+#      electronic line, without its prev and seq, hashes to the receipt's code;
+#   9. an annulment carried beside the record (annulment.json and annulment.sig, outside the
+#      manifest) is the election's annulment notice, signed by the election key, naming this
+#      record's statement: the result is void.
 # Deciding each round from its votes (thresholds, ties, the women guarantee) follows
 # docs/counting-rules.md §7–8; xuanyi verify does it.
 #
@@ -28,7 +31,8 @@
 #   FINGERPRINT: the election key's fingerprint as printed on 选举公告 第1号 (SHA-256 of the raw
 #   public key, at least its first 16 hex characters).
 # Exit status: 0 everything holds and the result is final; 1 something does not hold;
-# 2 everything holds but not enough committee members have countersigned.
+# 2 everything holds but not enough committee members have countersigned; 4 everything holds
+# and the record carries a valid annulment: the result is void.
 set -uo pipefail
 export LC_ALL=C
 if [ $# -lt 2 ]; then echo "usage: $0 RECORD_DIRECTORY FINGERPRINT [RECEIPT.json …]" >&2; exit 64; fi
@@ -116,6 +120,7 @@ members=$(jq -r '.committee[].member' definition.json)
 {
     cat "$work/listed"
     printf '%s\n' manifest.json SHA256SUMS statement.json statement.sig certificates.json keys papers countersignatures countsheets notices
+    printf '%s\n' annulment.json annulment.sig
     for m in $members; do printf '%s\n' "countersignatures/member-$m.json" "countersignatures/member-$m.sig"; done
 } | sort -u > "$work/allowed"
 # Step 0 refused links and special files: everything left is a folder or a regular file.
@@ -395,6 +400,28 @@ for receipt in "${receipts[@]}"; do
     else ok "$receipt: ballot is line $(echo "$found" | cut -d' ' -f2) of the log (round $round), receipt code ${tracking:0:16}…"; fi
 done
 
+# 9. An annulment: the annulment notice exactly as signed (annulment.json) and the election
+#    key's raw signature (annulment.sig), beside the frozen record. It must verify with the
+#    election key, be an election notice (xuanyi-notice/1) of this election and key, of kind
+#    annulment, name this record's statement (facts.statement = SHA-256 of statement.json),
+#    come after the notices the record carries, and state grounds, reason and reference.
+annulled=false
+if [ -e annulment.json ] || [ -e annulment.sig ]; then
+    if [ ! -f annulment.json ] || [ ! -f annulment.sig ]; then bad "annulment.json and annulment.sig come together"
+    elif ! verify "$key" annulment.json annulment.sig; then bad "annulment.json: the signature does not verify with the election key"
+    elif [ "$(jq -cS . annulment.json | tr -d '\n')" != "$(cat annulment.json)" ]; then bad "annulment.json is not canonical JSON"
+    elif [ "$(jq -r '"\(.format) \(.kind) \(.election) \(.key)"' annulment.json)" != "xuanyi-notice/1 annulment $election_id $keyid" ]; then bad "annulment.json is not the annulment notice of this election"
+    elif [ "$(jq -r .facts.statement annulment.json)" != "$statement_digest" ]; then bad "annulment.json declares another result statement void, not this record's"
+    elif [ "$(jq -r .number annulment.json)" -le "$last_notice" ]; then bad "annulment.json: its number is not after the notices the record carries"
+    elif [ "$(jq -r '.facts.annulment | (.grounds | length > 0) and (.reason | length > 0) and (.reference | length > 0)' annulment.json)" != true ]; then bad "annulment.json lacks the grounds, reason or decision reference"
+    else
+        annulled=true
+        ok "annulment: notice No. $(jq -r .number annulment.json) of $(jq -r .issuedOn annulment.json), signed by the election key, declares this result void"
+        echo "note  decided by $(jq -r '.facts.annulment | "\(.decidedBy) (\(.authority)) on \(.decidedOn), \(.reference); grounds: \(.grounds | join(", ")); reason: \(.reason)"' annulment.json)"
+    fi
+fi
+
 if [ "$failures" -gt 0 ]; then echo "VERDICT: FAIL ($failures)"; exit 1; fi
+if [ "$annulled" = true ]; then echo "VERDICT: ANNULLED — the result is void; the seats are to be elected again"; exit 4; fi
 if [ "$final" != true ]; then echo "VERDICT: NOT FINAL"; exit 2; fi
 echo "VERDICT: PASS"

@@ -346,6 +346,8 @@ public enum ElectionsSchema: SchemaModule {
         registerRecordMigrations(in: &migrator)
         registerSealedBoxMigrations(in: &migrator)
         registerNoticeMigrations(in: &migrator)
+        registerHandoverMigrations(in: &migrator)
+        registerAnnulmentMigrations(in: &migrator)
         registerRecallMigrations(in: &migrator)
     }
 
@@ -358,7 +360,7 @@ public enum ElectionsSchema: SchemaModule {
     public static var publicStepActions: Set<String> {
         ["election.announce", "election.day.move", "committee.add", "committee.stepDown", "roll.publish", "objection.decide",
          "proxy.publish", "candidates.publish", "round.open", "box.close", "round.close", "result.certify", "result.countersign",
-         "recall.submit", "recall.vote.open", "recall.decide"]
+         "handover.complete", "result.annul", "recall.submit", "recall.vote.open", "recall.decide"]
     }
 
     /// Secrecy and insider resistance (docs/decisions.md): each round keeps its turnout base,

@@ -5,7 +5,7 @@ import Foundation
 
 /// `xuanyi election list`: the community's elections.
 struct ElectionCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "election", abstract: "Elections of the community.", subcommands: [ListElections.self, Rules.self, Timeline.self, MoveDay.self, Candidates.self, Ballot.self, Result.self, NextRound.self, OpenBox.self, SignCountSheet.self, Certify.self, Statistics.self, Notices.self, Notice.self, VerifyNotice.self, Archive.self, CorrectNotice.self, Recall.self])
+    static let configuration = CommandConfiguration(commandName: "election", abstract: "Elections of the community.", subcommands: [ListElections.self, Rules.self, Timeline.self, MoveDay.self, Candidates.self, Ballot.self, Result.self, NextRound.self, OpenBox.self, SignCountSheet.self, Certify.self, Statistics.self, Notices.self, Notice.self, VerifyNotice.self, Archive.self, CorrectNotice.self, Recall.self, HandoverCommand.self, Annul.self])
 
     /// `xuanyi election move-day --election ID --to YYYY-MM-DD --reason TEXT`: a roll that can no
     /// longer be published 20 days ahead moves election day (never publishes late).

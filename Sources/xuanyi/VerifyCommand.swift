@@ -14,7 +14,8 @@ struct VerifyCommand: AsyncParsableCommand {
             Exit status: 0 every check passed, the result is final and the election key matches --anchor; \
             1 a check failed (or the key is not the anchor); 2 every check passed but the result is not final \
             (not enough countersignatures); 3 every check passed and the result is final, but no --anchor was given, \
-            so nothing ties the record to the published election. The record format is specified in ballots/README.md.
+            so nothing ties the record to the published election; 4 every check passed and the record carries a valid \
+            annulment (annulment.json, signed by the election key): the result is void. The record format is specified in ballots/README.md.
             """
     )
 

@@ -23,6 +23,10 @@ enum NoticeOccasion {
     case recallVote(number: Int)
     case recallResult(number: Int)
     case correction(of: Int, text: String)
+    /// The handover confirmed (its facts are gathered by the handover step).
+    case handover(HandoverFacts)
+    /// The certified result declared void.
+    case annulment(AnnulmentFacts)
 }
 
 extension AppDatabase {
@@ -209,6 +213,16 @@ extension AppDatabase {
         case .correction(let number, let text):
             facts.correction = text
             return [(.correction, facts, number)]
+        case .handover(let handover):
+            facts.handover = handover
+            return [(.handover, facts, nil)]
+        case .annulment(let annulment):
+            guard let certified = try certifiedResult(db, electionID: electionID) else { throw CommunityError.notFound("certified result of election \(electionID)") }
+            facts.annulment = annulment
+            facts.statement = certified.statementDigest
+            facts.elected = certified.statement.elected.map { .init(post: $0.post, name: $0.name, votes: $0.votes, round: $0.round) }
+            facts.posts = posts
+            return [(.annulment, facts, nil)]
         }
     }
 

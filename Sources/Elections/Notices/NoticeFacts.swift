@@ -111,6 +111,10 @@ public struct NoticeFacts: Codable, Sendable, Equatable {
     public var recall: RecallFacts?
     /// The correction's own words.
     public var correction: String?
+    /// The handover (工作移交) completed.
+    public var handover: HandoverFacts?
+    /// The certified result declared void.
+    public var annulment: AnnulmentFacts?
 
     public init() {}
 }

@@ -29,6 +29,10 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     case recallResult
     /// A correction of an earlier notice (notices are never changed: a new one says what it corrects).
     case correction
+    /// The handover (工作移交) completed under the election committee.
+    case handover
+    /// The certified result declared void (obtained by violence, threats, bribery, forgery or false counts).
+    case annulment
 
     /// The notice's subject line in Chinese.
     public var chinese: String {
@@ -47,6 +51,8 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
         case .recallVote: return "罢免表决安排"
         case .recallResult: return "罢免表决结果"
         case .correction: return "更正"
+        case .handover: return "工作移交"
+        case .annulment: return "选举结果无效"
         }
     }
 
@@ -67,6 +73,8 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
         case .recallVote: return "Recall vote"
         case .recallResult: return "Recall result"
         case .correction: return "Correction"
+        case .handover: return "Handover completed"
+        case .annulment: return "Election result void"
         }
     }
 }

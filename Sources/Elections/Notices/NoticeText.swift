@@ -124,6 +124,10 @@ public enum NoticeText {
             return RecallNoticeText.chinese(kind, f, community: community)
         case .correction:
             return ["现对选举公告第\(corrects ?? 0)号更正如下：\(f.correction ?? "")", "原公告保留，以本公告为准。"]
+        case .handover:
+            return HandoverNoticeText.chinese(f, community: community)
+        case .annulment:
+            return AnnulmentNoticeText.chinese(f, community: community)
         }
     }
 
@@ -233,6 +237,10 @@ public enum NoticeText {
             return RecallNoticeText.english(kind, f, community: community)
         case .correction:
             return ["This notice corrects election notice No. \(corrects ?? 0): \(f.correction ?? "")", "The earlier notice stays on record; this one prevails."]
+        case .handover:
+            return HandoverNoticeText.english(f, community: community)
+        case .annulment:
+            return AnnulmentNoticeText.english(f, community: community)
         }
     }
 

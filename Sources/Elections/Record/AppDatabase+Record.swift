@@ -317,6 +317,12 @@ extension AppDatabase {
             guard signingKey.keyID == certified.statement.key else { throw CommunityError.notAllowed("not this election's key") }
             let certificates = try Self.signCertificates(certified, signingKey: signingKey)
             try writer.write(ElectionRecordFormat.certificatesFile, try CanonicalJSON.encode(certificates), listed: false)
+            // An annulled result: the annulment notice as signed travels beside the frozen record.
+            if let annulment = try Self.annulment(db, electionID: electionID),
+               let notice = try Self.notices(db, electionID: electionID, number: annulment.noticeNumber).first {
+                try writer.write(ElectionRecordFormat.annulmentFile, notice.bytes, listed: false)
+                try writer.write(ElectionRecordFormat.annulmentSignatureFile, notice.signature, listed: false)
+            }
             return manifest
         }
     }

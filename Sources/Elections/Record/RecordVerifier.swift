@@ -34,6 +34,9 @@ public struct VerificationReport: Codable, Sendable {
     public var anchored: Bool?
     /// SHA-256 (hex) of the election's raw public key: what 选举公告 第1号 prints.
     public var electionKeyFingerprint: String?
+    /// The annulment the record carries (`annulment.json`, signed by the election key): the
+    /// result is void.
+    public var annulment: RecordAnnulment? = nil
     public var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.ok) }
     public var failures: [VerificationCheck] { checks.filter { !$0.ok } }
 
@@ -47,6 +50,8 @@ public struct VerificationReport: Codable, Sendable {
         case notFinal
         /// Every check passed and the result is final, but no anchor was given: exit 3.
         case unanchored
+        /// Every check passed, and the record carries a valid annulment: the result is void (exit 4).
+        case annulled
 
         public var exitCode: Int32 {
             switch self {
@@ -54,12 +59,14 @@ public struct VerificationReport: Codable, Sendable {
             case .invalid: return 1
             case .notFinal: return 2
             case .unanchored: return 3
+            case .annulled: return 4
             }
         }
     }
 
     public var verdict: Verdict {
         if !passed { return .invalid }
+        if annulment != nil { return .annulled }
         if !final { return .notFinal }
         return anchored == true ? .valid : .unanchored
     }
@@ -88,6 +95,10 @@ public struct VerificationReport: Codable, Sendable {
         case .unanchored:
             lines.append(zh ? "结论：记录自身一致，但尚未与公告核对 — 请将选举公钥指纹 \(fingerprint) 与选举公告第1号（及选举委员会公告中各成员的公钥指纹）核对，再以 --anchor \(fingerprint) 重新核验"
                             : "VERDICT: UNANCHORED — all \(checks.count) checks passed, \(ballots) ballots, result final, but nothing ties this record to the published election: compare the election key fingerprint \(fingerprint) with election notice no. 1 (选举公告第1号; and the members' keys with the committee's notice), then run again with --anchor \(fingerprint)")
+        case .annulled:
+            let a = annulment!
+            lines.append(zh ? "结论：选举结果无效 — 记录自身一致（\(checks.count) 项核验通过，\(ballots) 张选票），但\(a.decidedBy)已于\(a.decidedOn)决定（\(a.reference)）宣布该选举结果无效（选举公告第\(a.notice)号）：\(a.grounds.map(\.chinese).joined(separator: "、"))。当选无效，应选职位须重新选举\(anchored == true ? "" : "；选举公钥尚未与公告核对（--anchor）")"
+                            : "VERDICT: ANNULLED — the record is consistent (\(checks.count) checks passed, \(ballots) ballots), but \(a.decidedBy) declared its result void on \(a.decidedOn) (\(a.reference); election notice No. \(a.notice)): \(a.grounds.map(\.english).joined(separator: ", ")). Nobody is elected by it; the seats are to be elected again\(anchored == true ? "" : "; the election key was not compared with the notices (--anchor)")")
         case .invalid:
             lines.append(zh ? "结论：不通过 — \(failed) 项核验失败（共 \(checks.count) 项）"
                             : "VERDICT: FAIL — \(failed) of \(checks.count) checks failed")
@@ -140,7 +151,7 @@ public struct RecordVerifier {
         }
         return VerificationReport(record: directory.path, format: run.manifest?.format, ballots: run.ballotCount, final: run.final,
                                   rehearsal: run.rehearsal, checks: run.checks, anchored: anchored,
-                                  electionKeyFingerprint: run.electionKey?.fingerprint)
+                                  electionKeyFingerprint: run.electionKey?.fingerprint, annulment: run.annulment)
     }
 }
 
@@ -154,6 +165,8 @@ private struct Run {
     var rehearsal = false
     var contents: [String: Data] = [:]
     var electionKey: Ed25519PublicKey?
+    /// The annulment the record carries, once checked.
+    var annulment: RecordAnnulment?
     /// The record's folders (`true`) and regular files, relative paths, as `checkLinks` found
     /// them before anything was read (links and special files are not listed).
     var entries: [(path: String, isFolder: Bool)] = []
@@ -506,6 +519,22 @@ private struct Run {
         }
         checkCountersignatures(definition: definition, election: election.id, statementBytes: statementBytes)
         checkCertificates(statement: statement, statementBytes: statementBytes, key: electionKey)
+        checkAnnulment(manifest, election: election.id, statementBytes: statementBytes, key: electionKey)
+    }
+
+    /// An annulment carried beside the record (`RecordAnnulment.check`): when it holds, the
+    /// verdict is that the result is void.
+    mutating func checkAnnulment(_ manifest: RecordManifest, election: Int64, statementBytes: Data, key: Ed25519PublicKey) {
+        let lastNotice = manifest.files.compactMap { Self.noticePath($0.path) }.max() ?? 0
+        switch RecordAnnulment.check(notice: read(ElectionRecordFormat.annulmentFile), signature: read(ElectionRecordFormat.annulmentSignatureFile),
+                                     statementBytes: statementBytes, election: election, key: key, lastNotice: lastNotice) {
+        case nil: return
+        case .failure(let problem)?: fail(problem.zh, problem.en, file: problem.file, field: problem.field)
+        case .success(let found)?:
+            annulment = found
+            pass("选举结果无效公告（第\(found.notice)号，\(found.issuedOn)）由选举公钥签名，宣布本记录的结果声明无效：\(found.decidedBy)（\(found.authority.chinese)）\(found.decidedOn)决定，\(found.reference)；理由：\(found.reason)",
+                 "the annulment (notice No. \(found.notice), \(found.issuedOn)) is signed by the election key and declares this record's result statement void: decided by \(found.decidedBy) (\(found.authority.english)) on \(found.decidedOn), \(found.reference); reason: \(found.reason)")
+        }
     }
 
     /// Compares a recomputed value with a file's bytes; on a difference names the first field
@@ -611,7 +640,8 @@ private struct Run {
     /// `rounds.json`; nothing is a link, a device or an unexpected folder.
     mutating func checkNoStrayFiles(_ manifest: RecordManifest, committee: [Int64], rounds: [RecordRound]) {
         var allowed = Set(manifest.files.map(\.path) + [ElectionRecordFormat.manifestFile, ElectionRecordFormat.sumsFile, ElectionRecordFormat.statementFile,
-                                                        ElectionRecordFormat.statementSignatureFile, ElectionRecordFormat.certificatesFile])
+                                                        ElectionRecordFormat.statementSignatureFile, ElectionRecordFormat.certificatesFile,
+                                                        ElectionRecordFormat.annulmentFile, ElectionRecordFormat.annulmentSignatureFile])
         for member in committee {
             allowed.formUnion([ElectionRecordFormat.countersignatureFile(member: member), ElectionRecordFormat.countersignatureSignatureFile(member: member)])
         }
