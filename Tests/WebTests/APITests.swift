@@ -80,7 +80,7 @@ struct APITests {
             #expect(Set(paths.keys) == ["/health", "/api/v1/community", "/api/v1/community/key", "/api/v1/audit/verification", "/api/v1/audit/heads", "/api/v1/residents/import",
                                         "/api/v1/elections/{id}/roll", "/api/v1/elections/{id}/roll/lookup", "/api/v1/elections/{id}/objections",
                                         "/api/v1/elections/{id}/rules", "/api/v1/elections/{id}/timeline", "/api/v1/elections/{id}/nominations",
-                                        "/api/v1/elections/{id}/candidates", "/api/v1/elections/{id}/ballot-paper", "/api/v1/elections/{id}/rounds",
+                                        "/api/v1/elections/{id}/candidates", "/api/v1/elections/{id}/ballot-paper", "/api/v1/elections/{id}/rounds", "/api/v1/elections/{id}/today",
                                         "/api/v1/elections/{id}/check-ins", "/api/v1/elections/{id}/boxes/{box}/entries", "/api/v1/elections/{id}/boxes/{box}/open",
                                         "/api/v1/elections/{id}/boxes/{box}/count-sheet/signatures", "/api/v1/elections/{id}/track/{code}",
                                         "/api/v1/elections/{id}/notices", "/api/v1/elections/{id}/notices/{number}", "/api/v1/elections/{id}/archive",
