@@ -8,7 +8,8 @@ import GRDB
 /// report, implementation tracking, and the unlinkable ratings and assessments (v2); the
 /// co-sign threshold mark, meeting presence codes, notice revisions, postponement and
 /// cancellation, the hearing chair's signature, and the calendar years a community confirmed (v3);
-/// the Party pre-discussion (v4), the yearly work report (v5), the representatives' meeting per term (v6).
+/// the Party pre-discussion (v4), the yearly work report (v5), the representatives' meeting per term (v6),
+/// residents' requests to convene a meeting or a hearing (v7).
 public enum CouncilsSchema: SchemaModule {
     /// Ratings and assessment scores and the marks of who has rated or scored: on disk in key
     /// order, so nothing pairs a rating with its rater by when they were written
@@ -427,6 +428,35 @@ public enum CouncilsSchema: SchemaModule {
                 """)
             try db.execute(sql: "DELETE FROM councilBodyMember WHERE body = 'representatives'")
             try db.execute(sql: "UPDATE meeting SET basis = 'assembly' WHERE kind = 'representativesMeeting' AND status = 'draft'")
+        }
+        // v7 (L25): residents' requests to convene a residents' meeting or a hearing, and their
+        // signatures (one per adult, household or representative: the primary key).
+        migrator.registerMigration("councils.v7") { db in
+            try db.create(table: "conveningRequest") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("body", .text).notNull()
+                t.column("basis", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("openedBy", .text).notNull()
+                t.column("openedOn", .text).notNull()
+                t.column("base", .integer).notNull()
+                t.column("share", .text).notNull()
+                t.column("required", .integer).notNull()
+                t.column("reachedOn", .text)
+                t.column("dueOn", .text)
+                t.column("convenedOn", .text)
+                t.belongsTo("meeting", onDelete: .setNull)
+                t.belongsTo("hearing", onDelete: .setNull)
+                t.column("answer", .text)
+            }
+            try db.create(table: "conveningSignature", options: [.withoutRowID]) { t in
+                t.belongsTo("request", inTable: "conveningRequest", onDelete: .cascade).notNull()
+                t.column("unit", .text).notNull()
+                t.column("signedOn", .text).notNull()
+                t.primaryKey(["requestID", "unit"])
+            }
         }
     }
 }

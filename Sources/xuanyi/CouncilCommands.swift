@@ -44,6 +44,8 @@ struct CouncilCommand: AsyncParsableCommand {
                 }
                 do {
                     settings = try JSONDecoder().decode(CouncilSettings.self, from: try JSONSerialization.data(withJSONObject: object))
+                } catch DecodingError.dataCorrupted(let context) {
+                    throw CommandError("--set \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
                 } catch { throw CommandError("--set: a value has the wrong type (\(error.localizedDescription))") }
                 try database.setCouncilSettings(settings, communityID: community.id!, actor: .commandLine)
             }
@@ -52,6 +54,7 @@ struct CouncilCommand: AsyncParsableCommand {
             } else {
                 say("supportUnit \(settings.supportUnit.rawValue), supportThreshold \(settings.supportThreshold), acceptDays \(settings.acceptDays), replyDays \(settings.replyDays), noticeDays \(settings.noticeDays), hearingNoticeDays \(settings.hearingNoticeDays), speakingMinutes \(settings.speakingMinutes), meetingsPerYear \(settings.meetingsPerYear), photoMaxBytes \(settings.photoMaxBytes)")
                 say("categories: " + settings.categories.map { "\($0.key) \($0.zh)" }.joined(separator: ", "))
+                say("requests to convene: a residents' meeting by conveningAdults \(settings.conveningAdults), conveningHouseholds \(settings.conveningHouseholds), conveningRepresentatives \(settings.conveningRepresentatives); a hearing by hearingAdults \(settings.hearingAdults), hearingHouseholds \(settings.hearingHouseholds); convened within requestAnswerDays \(settings.requestAnswerDays) working days")
                 let reminder = try database.meetingsPerYearReminder(communityID: community.id!)
                 say("residents' meetings \(reminder.year): held \(reminder.held), planned \(reminder.planned), required \(reminder.required)"
                     + (reminder.behind ? " — plan another residents' meeting this year" : ""))

@@ -44,6 +44,15 @@ struct RouteAccessTests {
         "GET /board/work-reports/:year",
         "GET /board/work-reports/:year/report.json",
         "GET /board/work-reports/:year/report.sig",
+        // Residents' requests to convene a residents' meeting or a hearing (L25)
+        "GET /requests",
+        "POST /requests",
+        "GET /requests/:id",
+        "POST /requests/:id/sign",
+        "GET /api/v1/requests",
+        "POST /api/v1/requests",
+        "GET /api/v1/requests/:id",
+        "POST /api/v1/requests/:id/signatures",
         // Elections
         "GET /elections/:id/roll",
         "GET /elections/:id/roll/lookup",

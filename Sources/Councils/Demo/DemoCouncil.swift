@@ -211,6 +211,31 @@ public enum DemoCouncil {
         try database.addAgendaItem(meetingID: upcoming.id!, title: nil, motionNumber: motions[7].number, actor: Actor(chair), now: at(0, hour: 9))
         _ = try database.publishNotice(meetingID: upcoming.id!, actor: Actor(chair), now: at(0, hour: 9))
         let hearings = try DemoHearings.seed(into: database, communityID: communityID, signingKey: signingKey, chair: chair, recorder: recorder, today: today, identity: identity)
+        // Residents' requests to convene: the representatives asked for a residents' meeting (a
+        // third of them signed, so it is on the committee's desk with its deadline); households
+        // are collecting signatures for a hearing on the property fee.
+        func representative(_ member: AssemblyMember) throws -> ResidentIdentity {
+            let household = try database.reader.read { db in
+                try Row.fetchOne(db, sql: "SELECT household.id, household.number FROM resident JOIN household ON household.id = resident.householdID WHERE resident.id = ?",
+                                 arguments: [member.residentID])!
+            }
+            return try database.residentIdentity(household: HouseholdSession(householdID: household["id"], householdNumber: household["number"], expiresAt: .distantFuture),
+                                                 residentID: member.residentID)
+        }
+        let serving = try database.servingRepresentatives(communityID: communityID, on: today)
+        let asked = try database.openConveningRequest(communityID: communityID, body: .residentsMeeting, basis: .representatives, title: "召开年度居民会议",
+                                                      reason: "年底前请召开居民会议，听取居委会年度工作报告并讨论明年的实事项目。", identity: try representative(serving[0]), now: at(4, hour: 19))
+        for member in serving.dropFirst().prefix(asked.required - 1) {
+            try database.signConveningRequest(id: asked.id, identity: try representative(member), now: at(3, hour: 19))
+        }
+        let fee = try database.openConveningRequest(communityID: communityID, body: .hearing, basis: .households, title: "物业费调价听证",
+                                                    reason: "物业公司拟上调物业费，请就调价方案召开听证会。", identity: try identity("H00040"), now: at(2, hour: 20))
+        for number in 41...70 {
+            // Households with a member who may sign (`CouncilEligibility`).
+            guard let household = try database.household(number: String(format: "H%05d", number), communityID: communityID),
+                  !(try database.eligibleMembers(householdID: household.id!, on: today)).isEmpty else { continue }
+            try database.signConveningRequest(id: fee.id, identity: try identity(household.number), now: at(1, hour: 20))
+        }
         let cards = try database.issueHouseholdCodes(communityID: communityID, numbers: ["H00001", "H00002", "H00003"], actor: .commandLine)
         let states = Set(try database.motions(communityID: communityID).map(\.motion.state)).count
         return Summary(motions: try database.motions(communityID: communityID).count, states: states, heldMeetingID: held.id!, upcomingMeetingID: upcoming.id!,

@@ -49,6 +49,20 @@ public struct CouncilSettings: Codable, Sendable, Equatable {
     public var photoMaxBytes: Int = 2 << 20
     /// Motion categories, in display order.
     public var categories: [MotionCategory] = CouncilSettings.defaultCategories
+    /// Residents' requests to convene a residents' meeting (`ConveningRequest`): the share of
+    /// adult residents, of households and of residents' representatives whose signatures oblige
+    /// the committee to convene it. L18 Art. 10 said 1/5 of adults and 1/5 of households; L25
+    /// counts residents' representatives ("三分之一以上的居民代表"); the L25 fractions for adults
+    /// and households could not be checked, so they are settings (`conveningSources`).
+    public var conveningAdults: Share = Share.oneFifth
+    public var conveningHouseholds: Share = Share.oneFifth
+    public var conveningRepresentatives: Share = Share.oneThird
+    /// Residents' requests for a hearing: the share of adults or households (model rules, 1/5).
+    public var hearingAdults: Share = Share.oneFifth
+    public var hearingHouseholds: Share = Share.oneFifth
+    /// Working days the committee has, once a request reaches its share, to convene the
+    /// meeting or hearing (set by the community; no statute fixes it).
+    public var requestAnswerDays: Int = 15
 
     public init() {}
 
@@ -67,6 +81,12 @@ public struct CouncilSettings: Codable, Sendable, Equatable {
         ratingUnit = try container.decodeIfPresent(RatingUnit.self, forKey: .ratingUnit) ?? defaults.ratingUnit
         photoMaxBytes = try container.decodeIfPresent(Int.self, forKey: .photoMaxBytes) ?? defaults.photoMaxBytes
         categories = try container.decodeIfPresent([MotionCategory].self, forKey: .categories) ?? defaults.categories
+        conveningAdults = try container.decodeIfPresent(Share.self, forKey: .conveningAdults) ?? defaults.conveningAdults
+        conveningHouseholds = try container.decodeIfPresent(Share.self, forKey: .conveningHouseholds) ?? defaults.conveningHouseholds
+        conveningRepresentatives = try container.decodeIfPresent(Share.self, forKey: .conveningRepresentatives) ?? defaults.conveningRepresentatives
+        hearingAdults = try container.decodeIfPresent(Share.self, forKey: .hearingAdults) ?? defaults.hearingAdults
+        hearingHouseholds = try container.decodeIfPresent(Share.self, forKey: .hearingHouseholds) ?? defaults.hearingHouseholds
+        requestAnswerDays = try container.decodeIfPresent(Int.self, forKey: .requestAnswerDays) ?? defaults.requestAnswerDays
     }
 
     public static let defaultCategories: [MotionCategory] = [
@@ -79,6 +99,32 @@ public struct CouncilSettings: Codable, Sendable, Equatable {
         MotionCategory(key: "neighbourhood", zh: "邻里关系", en: "Neighbourhood"),
         MotionCategory(key: "other", zh: "其他", en: "Other"),
     ]
+
+    /// The share of `basis` whose signatures oblige the committee to convene `body`, or nil when
+    /// that body is not requested that way (a hearing is not requested by representatives).
+    public func requestShare(for body: RequestedBody, basis: AttendanceBasis) -> Share? {
+        switch (body, basis) {
+        case (.residentsMeeting, .adults): return conveningAdults
+        case (.residentsMeeting, .households): return conveningHouseholds
+        case (.residentsMeeting, .representatives): return conveningRepresentatives
+        case (.hearing, .adults): return hearingAdults
+        case (.hearing, .households): return hearingHouseholds
+        default: return nil
+        }
+    }
+
+    /// Where each default share comes from, shown beside the settings and on a request.
+    public static func shareSource(for body: RequestedBody, basis: AttendanceBasis) -> (zh: String, en: String) {
+        switch (body, basis) {
+        case (.residentsMeeting, .representatives):
+            return ("《城市居民委员会组织法》（2025年修订）：三分之一以上的居民代表提议", "Urban Residents' Committees Law (2025): one third of the residents' representatives")
+        case (.residentsMeeting, _):
+            return ("《城市居民委员会组织法》（1989年）第十条：五分之一以上的十八周岁以上居民、五分之一以上的户；2025年修订的比例未能核实，按现行文本设置",
+                    "Urban Residents' Committees Law (1989) Art. 10: one fifth of adult residents or of households; the 2025 revision's figures could not be checked — set them as the text in force says")
+        case (.hearing, _):
+            return ("听证规则示范文本：五分之一以上的成年居民或户", "Model hearing rules: one fifth of adult residents or of households")
+        }
+    }
 
     /// The category with `key`, if it exists.
     public func category(_ key: String) -> MotionCategory? { categories.first { $0.key == key } }
@@ -96,6 +142,7 @@ public struct CouncilSettings: Codable, Sendable, Equatable {
         try range(speakingMinutes, "speakingMinutes", 1...60)
         try range(meetingsPerYear, "meetingsPerYear", 1...12)
         try range(photoMaxBytes, "photoMaxBytes", 10_000...(16 << 20))
+        try range(requestAnswerDays, "requestAnswerDays", 1...60)
         guard !categories.isEmpty else { throw CommunityError.invalid(field: "categories", reason: "at least one category") }
         var keys = Set<String>()
         for (index, category) in categories.enumerated() {

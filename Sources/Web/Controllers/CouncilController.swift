@@ -65,7 +65,15 @@ struct CouncilController {
                 "threshold": settings.supportThreshold, "household": settings.supportUnit == .household, "ratingHousehold": settings.ratingUnit == .household, "acceptDays": settings.acceptDays,
                 "replyDays": settings.replyDays, "noticeDays": settings.noticeDays, "hearingNoticeDays": settings.hearingNoticeDays,
                 "speakingMinutes": settings.speakingMinutes, "meetingsPerYear": settings.meetingsPerYear, "photoKiB": settings.photoMaxBytes / 1024,
+                "conveningAdults": settings.conveningAdults.description, "conveningHouseholds": settings.conveningHouseholds.description,
+                "conveningRepresentatives": settings.conveningRepresentatives.description, "hearingAdults": settings.hearingAdults.description,
+                "hearingHouseholds": settings.hearingHouseholds.description, "requestAnswerDays": settings.requestAnswerDays,
             ] as [String: Any],
+            // Residents' requests that reached their share: convene the meeting or hearing by the day shown.
+            "requestsToConvene": try database.requestsToConvene(communityID: communityID).map {
+                ["id": $0.id, "title": $0.title, "body": RequestsController.bodyName($0.body, context), "signatures": $0.signatures, "required": $0.required,
+                 "dueOn": $0.dueOn?.description ?? "", "overdue": $0.overdue(today: today)] as [String: Any]
+            },
             "committee": garden.isCommittee(context),
         ]
         let reminder = try database.meetingsPerYearReminder(communityID: communityID, today: today)
@@ -95,6 +103,16 @@ struct CouncilController {
             settings.speakingMinutes = try number("speakingMinutes")
             settings.meetingsPerYear = try number("meetingsPerYear")
             settings.photoMaxBytes = try number("photoKiB") * 1024
+            let shares: [(String, WritableKeyPath<CouncilSettings, Share>)] = [
+                ("conveningAdults", \.conveningAdults), ("conveningHouseholds", \.conveningHouseholds), ("conveningRepresentatives", \.conveningRepresentatives),
+                ("hearingAdults", \.hearingAdults), ("hearingHouseholds", \.hearingHouseholds),
+            ]
+            for (field, keyPath) in shares where form[field] != nil {
+                do { settings[keyPath: keyPath] = try Share(text: form[field] ?? "") } catch CommunityError.invalid(_, let reason) {
+                    throw CommunityError.invalid(field: field, reason: reason)
+                }
+            }
+            if form["requestAnswerDays"] != nil { settings.requestAnswerDays = try number("requestAnswerDays") }
             try database.setCouncilSettings(settings, communityID: communityID, actor: Actor(account))
             return GardenContext.seeOther("/council?saved=1")
         } catch let error as CommunityError {
