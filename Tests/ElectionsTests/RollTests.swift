@@ -290,16 +290,18 @@ struct VoterCardTests {
 
 @Suite("roll CSV export")
 struct RollCSVTests {
-    @Test("UTF-8 with BOM, CRLF, masked IDs, quoted commas, formulas neutralised")
+    @Test("UTF-8 with BOM, CRLF, masked IDs, quoted commas, formulas neutralised; the basis of a c or d registration as on the roll page")
     func csv() throws {
         let line = RollLine(number: 7, name: "=HYPERLINK(\"x\")", gender: .female, maskedID: "110105********002X", building: "1号楼",
-                            unit: "1单元", room: "1,01", householdNumber: "H1", category: .c, active: false, removedReason: "movedOut")
+                            unit: "1单元", room: "1,01", householdNumber: "H1", category: .c, active: false, removedReason: "movedOut",
+                            registration: RollRegistration(approval: .residentsMeeting, decidedBy: "居民会议", decidedOn: CivilDate(year: 2026, month: 10, day: 8)!,
+                                                           reference: "纪要3号,附件", statementNotRegisteredElsewhere: true))
         let data = RollCSV.render([line])
         #expect(data.starts(with: [0xEF, 0xBB, 0xBF]))
         let text = String(decoding: data.dropFirst(3), as: UTF8.self)
         let rows = text.components(separatedBy: "\r\n")
-        #expect(rows[0] == "选民编号,姓名,性别,公民身份号码,楼栋,单元,房号,户号,登记类别,状态")
-        #expect(rows[1] == "7,\"'=HYPERLINK(\"\"x\"\")\",女,110105********002X,1号楼,1单元,\"1,01\",H1,c,已减少：迁出居住")
+        #expect(rows[0] == "选民编号,姓名,性别,公民身份号码,楼栋,单元,房号,户号,登记类别,状态,登记依据")
+        #expect(rows[1] == "7,\"'=HYPERLINK(\"\"x\"\")\",女,110105********002X,1号楼,1单元,\"1,01\",H1,c,已减少：迁出居住,\"居民会议决定（居民会议） 2026-10-08 · 纪要3号,附件\"")
         #expect(rows[2] == "")
     }
 }

@@ -102,6 +102,19 @@ struct RulePresetTests {
         #expect(throws: CommunityError.self) { try rules.updating(["residentApproval": "vote"]) }
     }
 
+    @Test("ballots/schema/rules.schema.json accepts residentApproval = meeting and refuses an explicit none, which is never written")
+    func residentApprovalSchema() throws {
+        let url = RecordSchemaTests.ballots.appendingPathComponent("schema/rules.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var meeting = RuleSet()
+        meeting.residentApproval = .meeting
+        let object = try #require(try JSONSerialization.jsonObject(with: CanonicalJSON.encode(meeting)) as? [String: Any])
+        #expect(SchemaCheck.problems(object, schema).isEmpty)
+        var explicitNone = try #require(try JSONSerialization.jsonObject(with: CanonicalJSON.encode(RuleSet())) as? [String: Any])
+        explicitNone["residentApproval"] = "none"
+        #expect(!SchemaCheck.problems(explicitNone, schema).isEmpty)
+    }
+
     @Test("citations: no field cites a 2018 text (L18/V18) without its superseded mark, and every mark names a real field and its 2018 article")
     func supersededCitations() {
         let keys = Set(RuleSet.fields.map(\.key))

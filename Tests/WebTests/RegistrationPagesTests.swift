@@ -53,7 +53,7 @@ struct RegistrationPagesTests {
             let published = try await browser.post("\(path)/roll/publish", form: [])
             #expect(published.status == .ok)
             let roll = try await browser.get("\(path)/roll")
-            #expect(roll.body.contains("居民选举委员会确认（居民选举委员会）") && roll.body.contains("选委会纪要〔2026〕1号"))
+            #expect(roll.body.contains("<td>居民选举委员会确认 \(CivilDate.today()) · 选委会纪要〔2026〕1号</td>"))
             #expect(roll.body.contains("(d) 在本社区工作的社区工作者、经居民选举委员会确认: 1"))
             let english = try await browser.get("\(path)/roll", headers: [.acceptLanguage: "en"])
             #expect(english.body.contains("Basis of registration") && english.body.contains("confirmed by the residents&#39; election committee"))

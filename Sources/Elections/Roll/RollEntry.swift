@@ -105,10 +105,11 @@ public struct RollRegistration: Sendable, Equatable, Codable {
         self.statementNotRegisteredElsewhere = statementNotRegisteredElsewhere
     }
 
-    /// The basis as a roll line says it in Chinese.
+    /// The basis as a roll line says it in Chinese (a residents' meeting is named; the other
+    /// bases name who decided already).
     public var chinese: String {
         var text = approval.chinese
-        if approval != .statement && approval != .onApplication, let decidedBy { text += "（\(decidedBy)）" }
+        if approval == .residentsMeeting, let decidedBy { text += "（\(decidedBy)）" }
         if let decidedOn { text += " \(decidedOn)" }
         if let reference { text += " · \(reference)" }
         return text
@@ -117,7 +118,7 @@ public struct RollRegistration: Sendable, Equatable, Codable {
     /// The basis in English.
     public var english: String {
         var text = approval.english
-        if approval != .statement && approval != .onApplication, let decidedBy { text += " (\(decidedBy))" }
+        if approval == .residentsMeeting, let decidedBy { text += " (\(decidedBy))" }
         if let decidedOn { text += " \(decidedOn)" }
         if let reference { text += " · \(reference)" }
         return text

@@ -149,6 +149,7 @@ struct ElectionsController {
             "earliestDay": today.adding(days: rules.rollPublicationDays).description,
             "objectionDeadline": election.objectionDeadline?.description ?? "", "applications": applications, "objections": objections,
             "residentApproval": context.locale != .zhHans ? rules.residentApproval.english : rules.residentApproval.chinese,
+            "applicationCategories": [RegistrationCategory.b, .c, .d].map { ["value": $0.rawValue, "label": context.locale != .zhHans ? $0.english : $0.chinese] },
             "reasons": RollChangeReason.allCases.filter { $0 != .objectionUpheld }.map { ["value": $0.rawValue, "label": $0.chinese, "adds": $0.adds] },
             "rules": ["votingAge": rules.votingAge, "residenceMonths": rules.residenceMonths, "workerMonths": rules.workerMonths,
                       "rollPublicationDays": rules.rollPublicationDays, "objectionDays": rules.objectionDays, "objectionDecisionDays": rules.objectionDecisionDays],
@@ -166,14 +167,6 @@ struct ElectionsController {
         if let next = timeline.nextAction {
             data["nextAction"] = ["title": english ? next.english : next.chinese, "date": next.date.description,
                                   "days": today.days(until: next.date), "overdue": next.date < today] as [String: Any]
-        }
-        // After the timeline's own steps, election day's: polling, counting, later rounds, certifying, handover.
-        if timeline.nextAction == nil {
-            let day = try database.electionDayStatus(electionID: election.id!, today: today)
-            if let task = day.tasks.first {
-                data["dayTask"] = ["text": ElectionDayController.taskText(task, context.locale), "overdue": (task.due ?? today) < today,
-                                   "electionID": election.id!] as [String: Any]
-            }
         }
         data["lateSteps"] = timeline.late(today: today).map { english ? $0.english : $0.chinese }.joined(separator: "、").nilIfEmpty
         data["announced"] = election.announcedOn?.description
