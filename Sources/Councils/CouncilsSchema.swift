@@ -9,7 +9,7 @@ import GRDB
 /// co-sign threshold mark, meeting presence codes, notice revisions, postponement and
 /// cancellation, the hearing chair's signature, and the calendar years a community confirmed (v3);
 /// the Party pre-discussion (v4), the yearly work report (v5), the representatives' meeting per term (v6),
-/// residents' requests to convene a meeting or a hearing (v7).
+/// residents' requests to convene a meeting or a hearing (v7), the supervisory committee (v8).
 public enum CouncilsSchema: SchemaModule {
     /// Ratings and assessment scores and the marks of who has rated or scored: on disk in key
     /// order, so nothing pairs a rating with its rater by when they were written
@@ -456,6 +456,37 @@ public enum CouncilsSchema: SchemaModule {
                 t.column("unit", .text).notNull()
                 t.column("signedOn", .text).notNull()
                 t.primaryKey(["requestID", "unit"])
+            }
+        }
+        // v8 (L25): the residents' affairs supervisory committee — its members (chosen by a
+        // residents' or representatives' meeting), kinship residents declared, and opinions.
+        migrator.registerMigration("councils.v8") { db in
+            try db.create(table: "supervisoryMember") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.belongsTo("resident", onDelete: .cascade).notNull()
+                t.column("post", .text).notNull().check { ["chair", "member"].contains($0) }
+                t.belongsTo("meeting", onDelete: .restrict).notNull()
+                t.column("chosenOn", .text).notNull()
+                t.column("until", .text)
+            }
+            try db.create(table: "councilDeclaredRelative") { t in
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("residentID", .integer).notNull().references("resident", onDelete: .cascade)
+                t.column("relativeID", .integer).notNull().references("resident", onDelete: .cascade)
+                t.column("kinship", .text).notNull()
+                t.primaryKey(["residentID", "relativeID"])
+            }
+            try db.create(table: "supervisoryOpinion") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("memberID", .integer).notNull().references("supervisoryMember", onDelete: .restrict)
+                t.column("subject", .text).notNull()
+                t.column("concerns", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("recordedOn", .text).notNull()
+                t.column("recordedBy", .text).notNull()
+                t.belongsTo("meeting", onDelete: .setNull)
             }
         }
     }

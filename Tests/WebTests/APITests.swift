@@ -91,7 +91,8 @@ struct APITests {
                                         "/api/v1/meetings/{id}/items/{item}/votes", "/api/v1/council/dashboard", "/api/v1/hearings", "/api/v1/hearings/{id}",
                                         "/api/v1/hearings/{id}/registrations", "/api/v1/motions/{number}/ratings", "/api/v1/assessments/{id}", "/api/v1/board/report",
                                         "/api/v1/assembly", "/api/v1/assembly/terms", "/api/v1/assembly/terms/{term}/members",
-                                        "/api/v1/requests", "/api/v1/requests/{id}", "/api/v1/requests/{id}/signatures", "/api/v1/requests/{id}/convened"])
+                                        "/api/v1/requests", "/api/v1/requests/{id}", "/api/v1/requests/{id}/signatures", "/api/v1/requests/{id}/convened",
+                                        "/api/v1/supervision", "/api/v1/supervision/opinions"])
         }
     }
 }

@@ -44,6 +44,9 @@ struct RouteAccessTests {
         "GET /board/work-reports/:year",
         "GET /board/work-reports/:year/report.json",
         "GET /board/work-reports/:year/report.sig",
+        // The residents' affairs supervisory committee: members and opinions are public (L25)
+        "GET /supervision",
+        "GET /api/v1/supervision",
         // Residents' requests to convene a residents' meeting or a hearing (L25)
         "GET /requests",
         "POST /requests",

@@ -68,7 +68,7 @@ public enum DemoCouncil {
         let residents = try database.reader.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT resident.id, household.number FROM resident JOIN household ON household.id = resident.householdID
-                WHERE resident.communityID = ? AND relationToHead = '户主' AND \(CouncilEligibility.sqlCondition) ORDER BY resident.id LIMIT 39
+                WHERE resident.communityID = ? AND relationToHead = '户主' AND \(CouncilEligibility.sqlCondition) ORDER BY resident.id LIMIT 43
                 """, arguments: [communityID, CouncilEligibility.adultBornBy(today.adding(days: -365)).description]).map { (id: $0["id"] as Int64, household: $0["number"] as String) }
         }
         for resident in residents.prefix(9) {
@@ -87,7 +87,7 @@ public enum DemoCouncil {
             try database.addAssemblyRepresentative(termID: term.id, residentID: resident.id, group: "第\(["一", "二", "三", "四", "五"][index / 5])居民小组",
                                                    households: answering, since: today.adding(days: -365), actor: .commandLine)
         }
-        for resident in residents.dropFirst(34) {
+        for resident in residents.dropFirst(34).prefix(5) {
             try database.addAssemblyCommitteeMember(termID: term.id, residentID: resident.id, since: today.adding(days: -365), actor: .commandLine)
         }
         // Motions.
@@ -235,6 +235,35 @@ public enum DemoCouncil {
             guard let household = try database.household(number: String(format: "H%05d", number), communityID: communityID),
                   !(try database.eligibleMembers(householdID: household.id!, on: today)).isEmpty else { continue }
             try database.signConveningRequest(id: fee.id, identity: try identity(household.number), now: at(1, hour: 20))
+        }
+        // The supervisory committee (居务监督委员会): chosen by a representatives' meeting five weeks
+        // ago, three residents who are neither on the residents' committee nor close relatives of
+        // its members; their opinions on the board, the accounts and a decision carried out.
+        let choosing = try database.createMeeting(communityID: communityID, NewMeeting(
+            kind: .representativesMeeting, title: "居民代表会议（推选居务监督委员会）", date: today.adding(days: -35), time: "19:00", venue: "社区会议室",
+            chairAccountID: chair.id!, recorderAccountID: recorder.id!), actor: Actor(chair), now: at(47, hour: 9))
+        let choice = try database.addAgendaItem(meetingID: choosing.id!, title: "推选居务监督委员会成员", motionNumber: nil, actor: Actor(chair), now: at(47, hour: 9))
+        _ = try database.publishNotice(meetingID: choosing.id!, actor: Actor(chair), now: at(47, hour: 10))
+        _ = try database.openMeeting(id: choosing.id!, actor: Actor(recorder), now: at(35, hour: 19))
+        for attendee in try database.attendees(meetingID: choosing.id!) {
+            try database.checkIn(meetingID: choosing.id!, attendeeID: attendee.id!, actor: Actor(recorder), now: at(35, hour: 19))
+        }
+        let present = try database.attendees(meetingID: choosing.id!).count
+        _ = try database.recordVote(itemID: choice.id!, .counts(for: present, against: 0, abstain: 0), actor: Actor(recorder), now: at(35, hour: 20))
+        _ = try database.closeMeeting(id: choosing.id!, actor: Actor(recorder), now: at(35, hour: 21))
+        let supervisors = Array(residents.dropFirst(40).prefix(3))
+        var chosen: [SupervisoryMember] = []
+        for (index, resident) in supervisors.enumerated() {
+            chosen.append(try database.chooseSupervisoryMember(communityID: communityID, residentID: resident.id, post: index == 0 ? .chair : .member,
+                                                               meetingID: choosing.id!, actor: Actor(chair), now: at(34)))
+        }
+        for (member, subject, concerns, text) in [
+            (chosen[0], SupervisoryCommittee.Subject.disclosure, "上月居务公开", "公开栏已按月更新，但物业维修基金使用明细未公布，请补充公开。"),
+            (chosen[1], .accounts, "第三季度财务收支", "已核对第三季度收支账目与凭证，相符。"),
+            (chosen[2], .implementation, "议事园会议决议", "楼道照明更换已按决议完成，居民反映良好。"),
+        ] {
+            try database.recordSupervisoryOpinion(memberID: member.id, subject: subject, concerns: concerns, text: text,
+                                                  reportedToMeetingID: subject == .accounts ? choosing.id! : nil, actor: Actor(recorder), now: at(10))
         }
         let cards = try database.issueHouseholdCodes(communityID: communityID, numbers: ["H00001", "H00002", "H00003"], actor: .commandLine)
         let states = Set(try database.motions(communityID: communityID).map(\.motion.state)).count

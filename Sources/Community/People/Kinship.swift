@@ -1,8 +1,9 @@
-import Community
 import Foundation
 
 /// How two people are related, as far as the register or a declaration says (近亲属:
-/// spouse, parents, children, siblings, grandparents, grandchildren).
+/// spouse, parents, children, siblings, grandparents, grandchildren). Shared by the election
+/// committee's conflicts (Elections) and the supervisory committee's bar on the residents'
+/// committee's relatives (Councils), so it lives with the residents.
 public enum Kinship: String, Codable, Sendable, CaseIterable {
     /// The same person.
     case same
@@ -60,7 +61,7 @@ public enum Kinship: String, Codable, Sendable, CaseIterable {
     /// nil where the register does not show one. Where it is ambiguous it errs towards a
     /// relation (儿媳 and a son of the head are taken as a couple, a child and a grandchild as
     /// lineal), because a missed conflict is worse than a question the committee answers.
-    static func fromRegister(_ a: String?, _ b: String?) -> Kinship? {
+    public static func fromRegister(_ a: String?, _ b: String?) -> Kinship? {
         let (x, y) = (Place(a), Place(b))
         switch (x, y) {
         case (.head, .spouse), (.spouse, .head): return .spouse
