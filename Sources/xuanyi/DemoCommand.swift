@@ -57,6 +57,8 @@ struct DemoCommand: AsyncParsableCommand {
                 .electronic, database: appDatabase, community: setup.community, keyStore: KeyStore.beside(databasePath: path),
                 electionDay: CivilDate.today().adding(months: -36), title: "\(setup.community.name)第十一届居民委员会换届选举", usernamePrefix: "t11-",
                 password: try SecureRandom.token(byteCount: 18), voters: nil) : nil
+            // Its handover (工作移交), completed within the 10 days and announced.
+            if let previous { try DemoHandover.seed(into: appDatabase, electionID: previous.election.id!) }
             // The discussion garden: motions in every state, a held meeting with signed minutes, a noticed one.
             let garden = householdCount >= 220 ? try DemoCouncil.seed(
                 into: appDatabase, communityID: setup.community.id!, signingKey: try KeyStore.beside(databasePath: path).load(keyID: setup.communityKeyID),
@@ -75,7 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
           polling:        \(election.checkIns) ballots issued (\(election.electronicBallots) electronic), \(election.paperBallots) paper ballots entered twice; /elections/\(election.election.id!)/polling, vote at /elections/\(election.election.id!)/vote with voter cards \(election.voterCards.map { "\($0.number) \($0.accessCode)" }.joined(separator: ", "))
           sealed box:     \(election.boxThreshold > 0 ? "electronic ballots are sealed until \(election.boxThreshold) election committee members open the box together at the count (accounts xwh1…xwh4 with the admin password, on the electronic box's page under /elections/\(election.election.id!)/polling, or xuanyi election open-box)" : "none")
           e-voting:       electronicVoting = \(election.election.rules.electronicVoting.rawValue), so that you can vote from this browser; its legal basis is invented and says so (no source authorises remote voting; a real election starts with off)
-          previous term:  \(previous.map { "\($0.election.title), \($0.election.electionDay): result certified and countersigned (\($0.certified?.countersignatures.count ?? 0)/\($0.certified?.required ?? 0)); /elections/\($0.election.id!)/result, record /elections/\($0.election.id!)/record.zip" } ?? "not seeded (too few households)")
+          previous term:  \(previous.map { "\($0.election.title), \($0.election.electionDay): result certified and countersigned (\($0.certified?.countersignatures.count ?? 0)/\($0.certified?.required ?? 0)); /elections/\($0.election.id!)/result, record /elections/\($0.election.id!)/record.zip, handover completed /elections/\($0.election.id!)/handover" } ?? "not seeded (too few households)")
           garden:         \(garden.map { "\($0.motions) motions in \($0.states) states (/motions, committee desk /council); meeting held with signed minutes /meetings/\($0.heldMeetingID), next meeting noticed /meetings/\($0.upcomingMeetingID); accounts \($0.chairUsername) (chair) and \($0.recorderUsername) (recorder) with the admin password; hearings in every phase /hearings (report of /hearings/\($0.hearingIDs[0])); notice board /board, monthly report /board/report; assessments /assessments; household cards: \($0.householdCards.map { "\($0.householdNumber) \($0.code)" }.joined(separator: ", ")) (sign in at /garden/sign-in)" } ?? "not seeded (use at least 220 households)")
           audit heads:    signed daily and after each public step: /audit/heads (JSON /api/v1/audit/heads)
           database:       \(path)\(temporary ? " (deleted when the server stops)" : "")

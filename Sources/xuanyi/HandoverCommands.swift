@@ -19,7 +19,7 @@ extension ElectionCommand {
         }
 
         static func print(_ handover: Handover, outgoing: [OutgoingMember]) {
-            say("certified \(handover.certifiedOn); due by \(handover.deadline) (\(HandoverRule.days) days)\(handover.isOverdue(today: .today()) ? " — OVERDUE 已逾期" : "")")
+            say("certified \(handover.certifiedOn); due by \(handover.deadline) (\(handover.days) days)\(handover.isOverdue(today: .today()) ? " — OVERDUE 已逾期" : "")")
             say("opened \(handover.openedOn)")
             for item in handover.items {
                 say("  \(item.seq). [\(item.category.rawValue)] \(item.description)\t\(item.quantity)\(item.remarks.isEmpty ? "" : "\t\(item.remarks)")")
@@ -47,8 +47,8 @@ extension ElectionCommand {
             func run() async throws {
                 let database = try options.openExisting()
                 guard let handover = try database.handover(electionID: election) else {
-                    if let certified = try database.certificationDay(electionID: election) {
-                        say("no handover checklist yet; due by \(HandoverRule.deadline(certifiedOn: certified)): xuanyi election handover open --election \(election)")
+                    if let deadline = try database.handoverDeadline(electionID: election) {
+                        say("no handover checklist yet; due by \(deadline): xuanyi election handover open --election \(election)")
                     } else {
                         say("the result is not certified yet: the handover follows the certified result")
                     }

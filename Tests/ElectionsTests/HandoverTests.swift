@@ -151,6 +151,17 @@ struct HandoverTests {
             .english.contains("already confirmed") == true)
     }
 
+    @Test("the deadline is the rule set's handoverDays (10 by default) after the certification day")
+    func deadlineFollowsTheRuleSet() throws {
+        #expect(RuleSet.nationalModel(method: .direct).handoverDays == 10)
+        let handover = Handover(electionID: 1, certifiedOn: Self.certifiedOn, days: 7, openedOn: Self.certifiedOn, items: [], outgoing: nil, incoming: nil,
+                                completedOn: nil, presidedBy: nil, noticeNumber: nil)
+        #expect(handover.deadline == Self.certifiedOn.adding(days: 7))
+        #expect(!handover.isOverdue(today: Self.certifiedOn.adding(days: 7)) && handover.isOverdue(today: Self.certifiedOn.adding(days: 8)))
+        let f = try RecordFixture(.directRunoff)
+        #expect(try f.database.handoverDeadline(electionID: f.id) == Self.certifiedOn.adding(days: f.result.election.rules.handoverDays))
+    }
+
     @Test("past the 10 days an open handover is overdue; a late completion says so on its notice")
     func deadline() throws {
         let f = try RecordFixture(.directRunoff)

@@ -86,6 +86,8 @@ struct APITests {
                                         "/api/v1/elections/{id}/notices", "/api/v1/elections/{id}/notices/{number}", "/api/v1/elections/{id}/archive",
                                         "/api/v1/elections/{id}/ballots", "/api/v1/elections/{id}/rounds/{round}/result",
                                         "/api/v1/elections/{id}/result", "/api/v1/certificates/verify", "/api/v1/elections/{id}/statistics",
+                                        "/api/v1/elections/{id}/handover", "/api/v1/elections/{id}/handover/items", "/api/v1/elections/{id}/handover/signatures",
+                                        "/api/v1/elections/{id}/handover/confirm", "/api/v1/elections/{id}/annulment",
                                         "/api/v1/motions", "/api/v1/motions/{number}", "/api/v1/motions/{number}/supports", "/api/v1/motions/{number}/transitions",
                                         "/api/v1/motions/{number}/comments", "/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/meetings/{id}/attendance",
                                         "/api/v1/meetings/{id}/items/{item}/votes", "/api/v1/council/dashboard", "/api/v1/hearings", "/api/v1/hearings/{id}",

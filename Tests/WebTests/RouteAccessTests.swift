@@ -138,6 +138,10 @@ struct RouteAccessTests {
         "GET /elections/:id/statistics",
         "GET /elections/:id/statistics.csv",
         "GET /api/v1/elections/:id/statistics",
+        // Handover and annulment: public once the result is certified (their steps: the election committee)
+        "GET /elections/:id/handover",
+        "GET /api/v1/elections/:id/handover",
+        "GET /api/v1/elections/:id/annulment",
         // Voting
         "GET /elections/:id/vote",
         "POST /elections/:id/vote/login",

@@ -7,7 +7,7 @@ import Notary
 /// election committee opens a checklist (seal, accounts, assets, files, ledgers, and whatever
 /// else it adds), records the outgoing committee's and the incoming 主任's signatures, and
 /// confirms the handover, which issues a numbered election notice signed with the election key.
-/// It is due within `HandoverRule.days` of the certification; past that it is shown overdue,
+/// It is due within the rule set's `handoverDays` of the certification (`HandoverRule`); past that it is shown overdue,
 /// and a late completion says so on its notice.
 extension AppDatabase {
     // MARK: Reading
@@ -28,6 +28,15 @@ extension AppDatabase {
         try reader.read { db in try Self.certificationDay(db, electionID: electionID) }
     }
 
+    /// The last day of the handover of a certified result (nil before certification).
+    public func handoverDeadline(electionID: Int64) throws -> CivilDate? {
+        try reader.read { db in
+            try Self.certificationDay(db, electionID: electionID).map {
+                HandoverRule.deadline(certifiedOn: $0, days: try Self.fetchElection(db, electionID).rules.handoverDays)
+            }
+        }
+    }
+
     static func certificationDay(_ db: Database, electionID: Int64) throws -> CivilDate? {
         try Date.fetchOne(db, sql: "SELECT createdAt FROM resultStatement WHERE electionID = ?", arguments: [electionID]).map { CivilDate.today(now: $0) }
     }
@@ -43,7 +52,8 @@ extension AppDatabase {
             guard let side = HandoverSide(rawValue: row["side"]), let post = Post(rawValue: row["post"]), let day = CivilDate(row["signedOn"] as String) else { continue }
             signOffs[side] = HandoverSignOff(side: side, name: row["name"], post: post, person: row["person"], signedOn: day, recordedBy: row["recordedBy"])
         }
-        return Handover(electionID: electionID, certifiedOn: CivilDate(row["certifiedOn"] as String) ?? .today(), openedOn: CivilDate(row["openedOn"] as String) ?? .today(),
+        return Handover(electionID: electionID, certifiedOn: CivilDate(row["certifiedOn"] as String) ?? .today(),
+                        days: try fetchElection(db, electionID).rules.handoverDays, openedOn: CivilDate(row["openedOn"] as String) ?? .today(),
                         items: items, outgoing: signOffs[.outgoing], incoming: signOffs[.incoming],
                         completedOn: (row["completedOn"] as String?).flatMap(CivilDate.init), presidedBy: row["presidedBy"], noticeNumber: row["noticeNumber"])
     }
@@ -78,7 +88,7 @@ extension AppDatabase {
             try db.execute(sql: "INSERT INTO handover (electionID, certifiedOn, openedOn) VALUES (?, ?, ?)",
                            arguments: [electionID, certifiedOn.description, day.description])
             try AuditLog.append(db, actor: actor, action: "handover.open", subject: "election:\(electionID)", details: [
-                "deadline": HandoverRule.deadline(certifiedOn: certifiedOn).description, "by": recorder,
+                "deadline": HandoverRule.deadline(certifiedOn: certifiedOn, days: try Self.fetchElection(db, electionID).rules.handoverDays).description, "by": recorder,
             ])
             return try Self.handover(db, electionID: electionID)!
         }

@@ -89,14 +89,11 @@ public struct HandoverSignOff: Codable, Sendable, Equatable {
     public var recordedBy: String
 }
 
-/// The one rule of the handover's time: within 10 days of the result (工作移交, L25 and the
-/// provincial measures).
+/// The one rule of the handover's time: within the rule set's `handoverDays` (10 by default,
+/// V18 Art. 20, which the urban rules follow) of the result's certification.
 public enum HandoverRule {
-    /// Days from the result's certification.
-    public static let days = 10
-
     /// The last day of the handover.
-    public static func deadline(certifiedOn: CivilDate) -> CivilDate { certifiedOn.adding(days: days) }
+    public static func deadline(certifiedOn: CivilDate, days: Int) -> CivilDate { certifiedOn.adding(days: days) }
 }
 
 /// The handover (工作移交) after a certified election, presided over by the residents' election
@@ -106,6 +103,8 @@ public struct Handover: Sendable, Equatable {
     public var electionID: Int64
     /// The day the result was certified (a China civil date): the 10 days run from it.
     public var certifiedOn: CivilDate
+    /// The days it is due within (the rule set's `handoverDays`).
+    public var days: Int
     /// The day the election committee opened the checklist.
     public var openedOn: CivilDate
     public var items: [HandoverItem]
@@ -119,7 +118,7 @@ public struct Handover: Sendable, Equatable {
     public var noticeNumber: Int?
 
     /// The last day of the handover.
-    public var deadline: CivilDate { HandoverRule.deadline(certifiedOn: certifiedOn) }
+    public var deadline: CivilDate { HandoverRule.deadline(certifiedOn: certifiedOn, days: days) }
 
     /// The required categories with no item yet.
     public var missingCategories: [HandoverCategory] {

@@ -137,10 +137,9 @@ extension AppDatabase {
             let stillOpen = open.boxes.filter { $0.status != .closed }.count
             tasks.append(stillOpen > 0 ? .closeBoxes(round: open.number, open: stillOpen) : .closeRound(round: open.number))
         } else if try certifiedResult(electionID: electionID) != nil {
-            // The handover is due within `HandoverRule.days` of certification; once completed nothing is left.
-            let handover = try handover(electionID: electionID)
-            if handover?.completedOn == nil, let certified = try handover?.certifiedOn ?? certificationDay(electionID: electionID) {
-                tasks.append(.handover(by: HandoverRule.deadline(certifiedOn: certified)))
+            // The handover is due within the rule set's handoverDays of certification (`HandoverRule`); once completed nothing is left.
+            if try handover(electionID: electionID)?.completedOn == nil, let deadline = try handoverDeadline(electionID: electionID) {
+                tasks.append(.handover(by: deadline))
             }
         } else {
             let result = try electionResult(electionID: electionID)

@@ -66,7 +66,9 @@ struct BoardController {
             guard election.status.rollIsPublic || notices > 0 else { return nil }
             return ["id": election.id!, "title": election.title, "electionDay": election.electionDay.description, "notices": notices > 0,
                     "roll": election.status.rollIsPublic, "candidates": election.status == .candidatesPublished,
-                    "result": try database.certifiedResult(electionID: election.id!) != nil] as [String: Any]
+                    "result": try database.certifiedResult(electionID: election.id!) != nil,
+                    "handover": try database.handover(electionID: election.id!)?.completedOn != nil,
+                    "annulled": try database.annulment(electionID: election.id!) != nil] as [String: Any]
         }
         let month = today.adding(months: -1)
         return try renderer.page("board", title: context.locale.text("b_title"), data: [

@@ -56,6 +56,8 @@ struct ElectionsController {
         NoticesController(elections: self).addRoutes(to: routes)
         HandoverController(elections: self).addRoutes(to: routes)
         AnnulmentController(elections: self).addRoutes(to: routes)
+        HandoverController(elections: self).addRoutes(to: routes)
+        AnnulmentController(elections: self).addRoutes(to: routes)
         RecallController(elections: self).addRoutes(to: routes)
     }
 

@@ -99,6 +99,13 @@ struct ResultsController {
                 try database.committeeMembers(electionID: election.id!).first { $0.member.accountID == account.id && $0.member.active }?.member
             }
             if let mine, !certified.countersignatures.contains(where: { $0.countersignature.member == mine.id }) { data["mayCountersign"] = true }
+            // An annulled result says so first; the election committee may record an annulment.
+            let electionCommittee = context.account?.has(anyOf: Roles.cardIssuers) ?? false
+            if let annulment = try database.annulment(electionID: election.id!) {
+                data["annulment"] = AnnulmentController.pageData(annulment, election: election, english: english, mayCreate: electionCommittee)
+            } else if electionCommittee {
+                data["mayAnnul"] = true
+            }
         }
         if let notice { data["notice"] = notice }
         if let error { data["error"] = error }
@@ -214,11 +221,12 @@ struct ResultsController {
               let certificate = try database.certificates(electionID: election.id!, signingKey: try elections.signingKey(for: election))
                 .first(where: { $0.certificate.person == person }) else { throw HTTPError(.notFound) }
         let c = certificate.certificate
-        let data: [String: Any] = [
+        var data: [String: Any] = [
             "election": elections.summary(election), "name": c.name, "post": c.post.chinese, "postEnglish": c.post.english, "votes": c.votes,
             "round": c.round, "code": certificate.code, "statement": c.statement, "certificateTitle": c.title,
             "final": try database.certifiedResult(electionID: election.id!)?.isFinal ?? false,
         ]
+        if let annulment = try database.annulment(electionID: election.id!) { data["void"] = ["notice": annulment.noticeNumber] }
         return try renderer.page("certificate", title: "\(c.name) · \(context.locale.text("res_certificate"))", data: data, request: request, context: context)
     }
 
@@ -234,7 +242,8 @@ struct ResultsController {
         if let found {
             data["valid"] = ["name": found.certificate.certificate.name, "post": found.certificate.certificate.post.chinese,
                              "title": found.certificate.certificate.title, "votes": found.certificate.certificate.votes,
-                             "final": found.final, "election": found.certificate.certificate.election] as [String: Any]
+                             "final": found.final, "election": found.certificate.certificate.election,
+                             "void": try database.annulment(electionID: found.certificate.certificate.election) != nil] as [String: Any]
         }
         return try renderer.page("certificate_verify", title: context.locale.text("res_verify_title"), data: data, request: request, context: context)
     }
@@ -244,11 +253,15 @@ struct ResultsController {
         let valid: Bool
         let final: Bool
         let certificate: Certificate?
+        /// The certificate's election result was declared void: the certificate is cancelled.
+        let annulled: Bool
     }
 
     @Sendable func verifyCertificateAPI(request: Request, context: AppRequestContext) async throws -> Response {
         let (code, found) = try checkCertificate(request)
-        return try JSONResponse.make(CertificateCheck(code: code, valid: found != nil, final: found?.final ?? false, certificate: found?.certificate.certificate))
+        let annulled = try found.map { try database.annulment(electionID: $0.certificate.certificate.election) != nil } ?? false
+        return try JSONResponse.make(CertificateCheck(code: code, valid: found != nil, final: found?.final ?? false, certificate: found?.certificate.certificate,
+                                                      annulled: annulled))
     }
 
     // MARK: API
@@ -296,6 +309,8 @@ struct ResultsController {
         let countersignatures: [Counter]
         let countersignaturesRequired: Int?
         let record: String?
+        /// The annulment of the certified result (null while it stands).
+        let annulment: AnnulmentController.Document?
     }
 
     @Sendable func resultAPI(request: Request, context: AppRequestContext) async throws -> Response {
@@ -317,7 +332,8 @@ struct ResultsController {
             countersignatures: certified?.countersignatures.map {
                 ResultDocument.Counter(member: $0.countersignature.member, name: $0.countersignature.name, key: $0.countersignature.key, at: $0.countersignature.at)
             } ?? [],
-            countersignaturesRequired: certified?.required, record: certified.map { _ in "/elections/\(election.id!)/record.zip" }))
+            countersignaturesRequired: certified?.required, record: certified.map { _ in "/elections/\(election.id!)/record.zip" },
+            annulment: try database.annulment(electionID: election.id!).map { AnnulmentController.Document(election: election, annulment: $0) }))
     }
 
     // MARK: Statistics (§9)
