@@ -56,8 +56,6 @@ struct ElectionsController {
         NoticesController(elections: self).addRoutes(to: routes)
         HandoverController(elections: self).addRoutes(to: routes)
         AnnulmentController(elections: self).addRoutes(to: routes)
-        HandoverController(elections: self).addRoutes(to: routes)
-        AnnulmentController(elections: self).addRoutes(to: routes)
         RecallController(elections: self).addRoutes(to: routes)
     }
 
