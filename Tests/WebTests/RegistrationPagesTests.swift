@@ -55,6 +55,9 @@ struct RegistrationPagesTests {
             let roll = try await browser.get("\(path)/roll")
             #expect(roll.body.contains("<td>居民选举委员会确认 \(CivilDate.today()) · 选委会纪要〔2026〕1号</td>"))
             #expect(roll.body.contains("(d) 在本社区工作的社区工作者、经居民选举委员会确认: 1"))
+            let name = worker.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let lookup = try await browser.get("\(path)/roll/lookup?name=\(name)&last4=\(worker.idNumber.value.suffix(4))")
+            #expect(lookup.body.contains("登记类别 d · 登记依据: 居民选举委员会确认"))
             let english = try await browser.get("\(path)/roll", headers: [.acceptLanguage: "en"])
             #expect(english.body.contains("Basis of registration") && english.body.contains("confirmed by the residents&#39; election committee"))
             #expect(!english.body.contains("登记依据"))
@@ -115,6 +118,29 @@ struct RegistrationPagesTests {
             let back = try await browser.post("\(path)/preset", form: [("preset", "GS25")])
             #expect(back.status == .ok)
             #expect(try harness.database.election(id: election.id!).rules == (try RulePreset.named("GS25").rules(method: .direct)))
+        }
+    }
+
+    @Test("a new election's rule set starts from the preset chosen on the form (L25 by default); an unknown preset is refused and nothing is created")
+    func presetOnTheNewElectionForm() async throws {
+        let (harness, _, _) = try setUp()
+        try await harness.test { browser in
+            try await browser.login("admin", WebHarness.adminPassword)
+            let form = try await browser.get("/elections")
+            #expect(form.body.contains(#"<option value="L25" selected>"#) && form.body.contains(#"<option value="GS25">"#))
+            let day = CivilDate.today().adding(days: 45).description
+            let created = try await browser.post("/elections", form: [("title", "江苏规程选举"), ("method", "household"), ("electionDay", day), ("preset", "JS20")])
+            #expect(created.status == .seeOther)
+            let id = try #require(created.headers[.location].flatMap { Int64($0.split(separator: "/").last!) })
+            let rules = try harness.database.election(id: id).rules
+            #expect(rules == (try RulePreset.named("JS20").rules(method: .household)))
+            let plain = try await browser.post("/elections", form: [("title", "默认规则选举"), ("method", "direct"), ("electionDay", day)])
+            let plainID = try #require(plain.headers[.location].flatMap { Int64($0.split(separator: "/").last!) })
+            #expect(try harness.database.election(id: plainID).rules == RuleSet.nationalModel(method: .direct))
+            let count = try harness.database.elections(communityID: harness.community.id!).count
+            let unknown = try await browser.post("/elections", form: [("title", "未知"), ("method", "direct"), ("electionDay", day), ("preset", "ZZ99")])
+            #expect(unknown.status == .unprocessableContent && unknown.body.contains("ZZ99"))
+            #expect(try harness.database.elections(communityID: harness.community.id!).count == count)
         }
     }
 }

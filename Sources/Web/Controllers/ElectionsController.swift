@@ -82,7 +82,15 @@ struct ElectionsController {
     @Sendable func list(request: Request, context: AppRequestContext) async throws -> Response {
         let elections = try database.elections(communityID: try community().id!).map(summary)
         return try renderer.page("elections", title: context.locale.text("elections_title"),
-                                 data: ["elections": elections, "defaultDay": Self.today().adding(days: 40).description], request: request, context: context)
+                                 data: ["elections": elections, "defaultDay": Self.today().adding(days: 40).description, "presets": presetChoices(context)],
+                                 request: request, context: context)
+    }
+
+    /// The shipped rule presets for the new-election form: L25 (the default) first.
+    func presetChoices(_ context: AppRequestContext, selected: String? = nil) -> [[String: Any]] {
+        RulePreset.shipped.map { preset in
+            ["id": preset.id, "name": context.locale == .zhHans ? preset.name : preset.english, "selected": preset.id == (selected ?? RulePreset.national.id)]
+        }
     }
 
     func summary(_ election: Election) -> [String: Any] {
@@ -97,13 +105,16 @@ struct ElectionsController {
         do {
             guard let day = CivilDate(form["electionDay"] ?? "") else { throw CommunityError.invalid(field: "electionDay", reason: "a date (YYYY-MM-DD)") }
             guard let method = ElectionMethod(rawValue: form["method"] ?? "") else { throw CommunityError.invalid(field: "method", reason: "direct, household or representative") }
-            let election = try database.createElection(communityID: try community().id!, title: form["title"] ?? "", method: method, electionDay: day,
+            // The rule set starts from the preset chosen (L25, the national model, by default).
+            let rules = try RulePreset.named(form["preset"]?.nilIfEmpty ?? RulePreset.national.id).rules(method: method)
+            let election = try database.createElection(communityID: try community().id!, title: form["title"] ?? "", method: method, electionDay: day, rules: rules,
                                                        keyStore: keys, keyPassphrase: keyPassphrase, actor: Actor(account))
             return Response(status: .seeOther, headers: [.location: "/elections/\(election.id!)"])
         } catch let error as CommunityError {
             let elections = try database.elections(communityID: try community().id!).map(summary)
             return try renderer.page("elections", title: context.locale.text("elections_title"),
-                                     data: ["elections": elections, "error": error.description, "title": form["title"] ?? "", "defaultDay": form["electionDay"] ?? ""],
+                                     data: ["elections": elections, "error": error.description, "title": form["title"] ?? "", "defaultDay": form["electionDay"] ?? "",
+                                            "presets": presetChoices(context, selected: form["preset"])],
                                      request: request, context: context, status: .unprocessableContent)
         }
     }
@@ -399,6 +410,8 @@ struct ElectionsController {
                 let found = try database.lookUpRoll(electionID: election.id!, name: name, idLast4: last4)
                 data["searched"] = true
                 data["found"] = found.map { ["number": $0.number, "name": $0.name, "maskedID": $0.maskedID, "active": $0.active,
+                                             "category": $0.category.rawValue,
+                                             "registration": $0.registration.map { context.locale == .zhHans ? $0.chinese : $0.english } ?? "",
                                              "place": [$0.building, $0.unit, $0.room].filter { !$0.isEmpty }.joined(separator: " ")] as [String: Any] }
             } catch let error as CommunityError {
                 data["error"] = error.description
