@@ -179,6 +179,14 @@ struct ElectionsController {
             data["nextAction"] = ["title": english ? next.english : next.chinese, "date": next.date.description,
                                   "days": today.days(until: next.date), "overdue": next.date < today] as [String: Any]
         }
+        // After the timeline's own steps, election day's: polling, counting, later rounds, certifying, handover.
+        if timeline.nextAction == nil {
+            let day = try database.electionDayStatus(electionID: election.id!, today: today)
+            if let task = day.tasks.first {
+                data["dayTask"] = ["text": ElectionDayController.taskText(task, context.locale), "overdue": (task.due ?? today) < today,
+                                   "electionID": election.id!] as [String: Any]
+            }
+        }
         data["lateSteps"] = timeline.late(today: today).map { english ? $0.english : $0.chinese }.joined(separator: "、").nilIfEmpty
         data["announced"] = election.announcedOn?.description
         data["mayIssueCards"] = context.account?.has(anyOf: Self.cardIssuers) ?? false
