@@ -59,6 +59,11 @@ struct DemoCommand: AsyncParsableCommand {
                 password: try SecureRandom.token(byteCount: 18), voters: nil) : nil
             // Its handover (工作移交), completed within the 10 days and announced.
             if let previous { try DemoHandover.seed(into: appDatabase, electionID: previous.election.id!) }
+            // A recall in that term (proposal, signatures, the member's reply, the vote, the result) and the by-election after it.
+            if let previous {
+                try DemoRecall.seed(into: appDatabase, electionID: previous.election.id!, community: setup.community, keyStore: KeyStore.beside(databasePath: path),
+                                    usernamePrefix: "t11b-", password: try SecureRandom.token(byteCount: 18))
+            }
             // The discussion garden: motions in every state, a held meeting with signed minutes, a noticed one.
             let garden = householdCount >= 220 ? try DemoCouncil.seed(
                 into: appDatabase, communityID: setup.community.id!, signingKey: try KeyStore.beside(databasePath: path).load(keyID: setup.communityKeyID),
@@ -84,6 +89,11 @@ struct DemoCommand: AsyncParsableCommand {
           admin username: \(setup.adminUsername)
           admin password: \(setup.adminPassword)
         """)
+        if let previous, let recall = try appDatabase.recallProposals(electionID: previous.election.id!).last {
+            let committee = try appDatabase.termCommittee(electionID: previous.election.id!)
+            let byElections = try appDatabase.byElections(termElectionID: previous.election.id!).map { "/elections/\($0.id!)/result" }.joined(separator: ", ")
+            say("  recall:         proposal No. \(recall.number) against \(recall.targets.map(\.name).joined(separator: "、")): \(recall.signatures)/\(recall.needed) signatures, reply, vote on \(recall.heldOn?.description ?? "") — \(recall.outcome?.recalled.isEmpty == false ? "recalled" : "not recalled") (/elections/\(previous.election.id!)/recalls/\(recall.number)); by-election \(byElections); \(committee.members.count) of \(committee.seats) serving now")
+        }
         guard !noServe else { return }
         say("  open:           http://\(host):\(port)/   (Ctrl-C to stop)")
         // Held while serving: no restore can replace the database under the server.

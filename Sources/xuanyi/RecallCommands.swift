@@ -9,7 +9,7 @@ extension ElectionCommand {
     struct Recall: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recall (罢免) of members of a certified committee: proposals, signatures, replies, the vote, the result.",
-            subcommands: [Committee.self, List.self, Show.self, Propose.self, Sign.self, Reply.self, OpenVote.self, Count.self, Close.self])
+            subcommands: [Committee.self, List.self, Show.self, Propose.self, Sign.self, Reply.self, OpenVote.self, Count.self, Close.self, ByElection.self])
 
         static func print(_ p: RecallProposal) {
             say("罢免要求第\(p.number)号 Recall proposal No. \(p.number) — \(p.status.chinese) \(p.status.english)")
@@ -177,6 +177,27 @@ extension ElectionCommand {
                                               count: RecallCount(issued: issued, collected: collected, invalid: invalid, marks: marks), actor: .commandLine)
                 let entered = try database.recallBoxes(electionID: election, number: number).first { $0.number == box }
                 say("box \(box) \(boxName): \(entered?.agreed == nil ? "entered; waiting for a second teller's agreeing count" : "two tellers agree")")
+            }
+        }
+
+        /// `xuanyi election recall by-election --election TERM --day D --title T`: a by-election for the vacant seats.
+        struct ByElection: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "by-election",
+                abstract: "Set up a by-election (补选) for the term's vacant seats: an election of its own under the normal procedure, its members serving until the term ends.")
+            @OptionGroup var options: DatabaseOptions
+            @Option(name: .long, help: "The term's (certified) election id.") var election: Int64
+            @Option(name: .long, help: "Election day of the by-election (YYYY-MM-DD), within the term.") var day: String
+            @Option(name: .long, help: "Title (e.g. 桃园社区第十一届居民委员会补选).") var title: String
+
+            func run() async throws {
+                guard let electionDay = CivilDate(day) else { throw CommandError("--day: a date YYYY-MM-DD") }
+                let database = try options.openExisting()
+                let created = try database.createByElection(termElectionID: election, title: title, electionDay: electionDay, keyStore: options.keyStore,
+                                                            actor: .commandLine)
+                let seats = created.rules.posts.map { "\($0.chinese)\(created.rules.seats(for: $0))名" }.joined(separator: "、")
+                say("by-election \(created.id!) created: \(created.title), election day \(created.electionDay); seats \(seats); members serve until \(created.rules.byElection?.termEnds.description ?? "")")
+                say("next: announce it and build the roll as for any election (xuanyi roll build --election \(created.id!))")
             }
         }
 

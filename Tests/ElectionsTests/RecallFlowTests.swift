@@ -164,4 +164,41 @@ import Testing
         #expect(committee.members.count == 2 && committee.byElection.required && committee.byElection.dueBy == day.adding(months: 3))
         #expect(try database.notices(electionID: id).last!.notice.text.joined().contains("补选"))
     }
+
+    @Test func aByElectionFillsTheVacantSeatsForTheRestOfTheTerm() throws {
+        let member = certified.statement.elected.last!
+        #expect(throws: CommunityError.self, "no vacancy, no by-election") {
+            try database.createByElection(termElectionID: id, title: "补选", electionDay: CivilDate("2027-06-20")!, keyStore: keyStore, actor: .commandLine)
+        }
+        let roll = try rollNumbers.count
+        let decided = try recall(approve: roll / 2 + 1, voters: roll / 2 + 1, member: member.person)
+        #expect(decided.outcome?.recalled == [member.person])
+        let termEnds = CivilDate("2031-12-19")!
+        #expect(try database.termCommittee(electionID: id).termEnds == termEnds)
+        #expect(throws: CommunityError.invalid(field: "electionDay", reason: "within the term, which ends on 2031-12-19")) {
+            try database.createByElection(termElectionID: id, title: "补选", electionDay: termEnds.adding(days: 1), keyStore: keyStore, actor: .commandLine)
+        }
+        // Held by the normal procedure, through certification.
+        let community = try database.community(id: election.communityID)
+        let held = try ExampleElections.conduct(.directRunoff, database: database, community: community, keyStore: keyStore,
+                                                electionDay: CivilDate("2027-06-20")!, title: "桃园社区第十二届居民委员会补选", usernamePrefix: "b-",
+                                                password: ExampleElections.committeePassword, voters: roll * 3 / 4, byElectionOf: id)
+        let rules = held.election.rules
+        #expect(rules.byElection == ByElectionSeats(term: id, vacant: [member.post: 1], termEnds: termEnds))
+        #expect(rules.posts == [member.post] && rules.seats(for: member.post) == 1 && rules.committeeSize == 1)
+        let byElected = try #require(held.certified?.statement.elected.first)
+        #expect(held.certified?.statement.elected.count == 1 && byElected.post == member.post)
+        // The certificate states the remaining term, and its signature covers it.
+        let certificate = try #require(try database.certificates(electionID: held.election.id!, signingKey: try keyStore.load(keyID: held.election.keyID)).first)
+        #expect(certificate.certificate.termEnds == "2031-12-19")
+        #expect(try database.verifyCertificate(code: certificate.code)?.certificate.certificate.termEnds == "2031-12-19")
+        // An ordinary certificate says nothing of it (its canonical JSON is as before).
+        let ordinary = try #require(try database.certificates(electionID: id, signingKey: try keyStore.load(keyID: election.keyID)).first)
+        let ordinaryJSON = String(decoding: try CanonicalJSON.encode(ordinary.certificate), as: UTF8.self)
+        #expect(ordinary.certificate.termEnds == nil && !ordinaryJSON.contains("termEnds"))
+        // The committee is whole again.
+        let committee = try database.termCommittee(electionID: id)
+        #expect(committee.members.count == certified.statement.elected.count && committee.vacancies == 0 && committee.members.contains(byElected))
+        #expect(try database.byElections(termElectionID: id).map(\.id) == [held.election.id])
+    }
 }

@@ -83,7 +83,7 @@ struct APITests {
                                         "/api/v1/elections/{id}/candidates", "/api/v1/elections/{id}/ballot-paper", "/api/v1/elections/{id}/rounds", "/api/v1/elections/{id}/today",
                                         "/api/v1/elections/{id}/check-ins", "/api/v1/elections/{id}/boxes/{box}/entries", "/api/v1/elections/{id}/boxes/{box}/open",
                                         "/api/v1/elections/{id}/boxes/{box}/count-sheet/signatures", "/api/v1/elections/{id}/track/{code}",
-                                        "/api/v1/elections/{id}/notices", "/api/v1/elections/{id}/notices/{number}", "/api/v1/elections/{id}/archive",
+                                        "/api/v1/elections/{id}/notices", "/api/v1/elections/{id}/notices/{number}", "/api/v1/elections/{id}/recalls", "/api/v1/elections/{id}/recalls/{number}", "/api/v1/elections/{id}/archive",
                                         "/api/v1/elections/{id}/ballots", "/api/v1/elections/{id}/rounds/{round}/result",
                                         "/api/v1/elections/{id}/result", "/api/v1/certificates/verify", "/api/v1/elections/{id}/statistics",
                                         "/api/v1/elections/{id}/handover", "/api/v1/elections/{id}/handover/items", "/api/v1/elections/{id}/handover/signatures",

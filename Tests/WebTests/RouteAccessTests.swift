@@ -124,6 +124,11 @@ struct RouteAccessTests {
         "GET /elections/:id/notices/:number",
         "GET /api/v1/elections/:id/notices",
         "GET /api/v1/elections/:id/notices/:number",
+        // Recall: the register, the replies and the results are public
+        "GET /elections/:id/recalls",
+        "GET /elections/:id/recalls/:number",
+        "GET /api/v1/elections/:id/recalls",
+        "GET /api/v1/elections/:id/recalls/:number",
         // Polling
         "GET /elections/:id/rounds/:rid/result",
         "GET /api/v1/elections/:id/rounds/:rid/result",

@@ -92,16 +92,19 @@ public enum ExampleElections {
     /// nominations and the list, polling with `voters` ballots (default: half the roll and 30;
     /// most cast electronically in the electronic example), later rounds as the result asks,
     /// certification and countersignatures (the committee's and clerks' accounts get `password`).
+    /// With `byElectionOf`, the election is that term's by-election (补选) for its vacant seats,
+    /// its candidates taken from further down the roll and each seat won in the main round.
     public static func conduct(_ kind: Kind, database: AppDatabase, community: Community, keyStore: KeyStore, electionDay: CivilDate,
                                title: String, usernamePrefix: String, password: String, voters: Int?,
-                               through stage: Stage = .countersigned) throws -> Result {
+                               through stage: Stage = .countersigned, byElectionOf term: Int64? = nil) throws -> Result {
         let communityID = community.id!
         let method: ElectionMethod = kind == .household ? .household : .direct
         // The electronic example's ballots are cast on polling-station terminals (electronicVoting = station).
         var preset = RuleSet.nationalModel(method: method)
         if kind == .electronic { preset.electronicVoting = .station }
-        var election = try database.createElection(communityID: communityID, title: title, method: method,
-                                                   electionDay: electionDay, rules: preset, keyStore: keyStore, actor: .system)
+        var election = try term.map { try database.createByElection(termElectionID: $0, title: title, electionDay: electionDay, keyStore: keyStore, actor: .system) }
+            ?? database.createElection(communityID: communityID, title: title, method: method,
+                                       electionDay: electionDay, rules: preset, keyStore: keyStore, actor: .system)
         let id = election.id!
         let key = try keyStore.load(keyID: election.keyID)
         try database.announceElection(electionID: id, on: electionDay.adding(days: -32), actor: .system)
@@ -125,7 +128,7 @@ public enum ExampleElections {
         let filing = electionDay.adding(days: -22).instant(hour: 10)
         let rules = election.rules
         var slate: [(Post, Int)] = []
-        var next = 0
+        var next = term == nil ? 0 : 12
         let women = try database.reader.read { db in
             Set(try Resident.filter(Column("communityID") == communityID).fetchAll(db).filter { $0.gender == .female }.compactMap(\.id))
         }
@@ -217,7 +220,7 @@ public enum ExampleElections {
             let list = candidates[post] ?? []
             guard !list.isEmpty else { return [] }
             let seats = rules.seats(for: post)
-            if post == .member && kind != .household {
+            if post == .member && kind != .household && term == nil {
                 // 委员, 2 seats, of 44 voters: [0] 30 votes, [1] 18, [2] 16 → one elected, one to a second round.
                 var chosen: [Int64] = []
                 if voter * 44 < voters * 30 { chosen.append(list[0]) }

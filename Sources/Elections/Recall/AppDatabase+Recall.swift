@@ -45,12 +45,24 @@ extension AppDatabase {
             }
         }
         let gone = Set(recalled.map(\.person))
-        let members = certified.statement.elected.filter { !gone.contains($0.person) }
+        var members = certified.statement.elected.filter { !gone.contains($0.person) }
         var vacant: [Post: Int] = [:]
         for figure in certified.statement.vacant where figure.count > 0 { vacant[figure.post, default: 0] += figure.count }
         for recall in recalled { vacant[recall.post, default: 0] += 1 }
+        // Members by-elected since fill their seats (a certified by-election of this term).
+        var filledOn: CivilDate?
+        for byElection in try byElections(db, termElectionID: electionID) {
+            guard let result = try certifiedResult(db, electionID: byElection.id!) else { continue }
+            for winner in result.statement.elected where !gone.contains(winner.person) {
+                members.append(winner)
+                vacant[winner.post, default: 0] -= 1
+            }
+            filledOn = CivilDate(String(result.statement.at.prefix(10)))
+        }
+        vacant = vacant.filter { $0.value > 0 }
+        members = Post.allCases.flatMap { post in members.filter { $0.post == post } }
         let rule = ByElectionRule(rules: election.rules)
-        let vacantSince = recalled.map(\.on).max() ?? (vacant.isEmpty ? nil : CivilDate(String(certified.statement.at.prefix(10))))
+        let vacantSince = [recalled.map(\.on).max(), filledOn].compactMap { $0 }.max() ?? (vacant.isEmpty ? nil : CivilDate(String(certified.statement.at.prefix(10))))
         return TermCommittee(election: electionID, members: members, recalled: recalled, vacant: vacant,
                              seats: election.rules.committeeSize, termEnds: rule.termEnds(electionDay: election.electionDay),
                              byElection: rule.need(remaining: members.count, vacancies: vacant.values.reduce(0, +), vacantSince: vacantSince))

@@ -94,6 +94,15 @@ extension AppDatabase {
 
 /// The texts of the recall notices (罢免要求公告, 罢免表决安排, 罢免表决结果).
 enum RecallNoticeText {
+    /// A threshold as the Chinese text says it: 过半数, 超过三分之二, 不少于五分之一.
+    static func chinese(_ text: String) -> String {
+        guard let t = Threshold(text: text) else { return text }
+        if t.numerator * 2 == t.denominator { return t.comparison == .moreThan ? "过半数" : "半数以上" }
+        let digits = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+        func number(_ n: Int) -> String { n >= 0 && n <= 10 ? digits[n] : String(n) }
+        return (t.comparison == .moreThan ? "超过" : "不少于") + "\(number(t.denominator))分之\(number(t.numerator))"
+    }
+
     static func chinese(_ kind: NoticeKind, _ f: NoticeFacts, community: String) -> [String] {
         guard let r = f.recall else { return [] }
         let d = { (text: String?) in NoticeText.date(text ?? "", language: .zh) }
@@ -109,7 +118,7 @@ enum RecallNoticeText {
             lines.append("根据罢免要求第\(r.number)号，定于\(d(r.heldOn))对\(names)进行罢免表决。")
             lines.append("罢免理由：\(r.reasons)")
             for member in r.members { lines.append("\(member.name)的申辩意见：\(member.reply ?? "未提出")") }
-            lines.append("表决票对每名被提出罢免的成员设“同意罢免”“不同意罢免”“弃权”三项，只能选择一项。须有本届选民名单上的\(r.signatories.chinese)\(r.turnoutRule)投票，并须经投票的\(r.approvalRule)同意，方可罢免。")
+            lines.append("表决票对每名被提出罢免的成员设“同意罢免”“不同意罢免”“弃权”三项，只能选择一项。须有本届选民名单上的\(r.signatories.chinese)\(chinese(r.turnoutRule))投票，并须经投票的\(chinese(r.approvalRule))同意，方可罢免。")
         case .recallResult:
             lines.append("\(d(r.heldOn))对\(names)进行了罢免表决（罢免要求第\(r.number)号）。本届选民名单\(r.rollSize ?? 0)人，投票\(r.voted ?? 0)人（须至少\(r.turnoutNeeded ?? 0)人），其中无效票\(r.invalid ?? 0)张。")
             if r.void == true {
@@ -118,7 +127,7 @@ enum RecallNoticeText {
                 lines.append("投票人数未过半数，本次表决无效。")
             }
             for member in r.members {
-                let outcome = member.recalled == true ? "罢免" : "未获通过"
+                let outcome = member.recalled == true ? "予以罢免" : "不予罢免"
                 lines.append("\(member.post.chinese)\(member.name)：同意罢免\(member.approve ?? 0)票，不同意罢免\(member.reject ?? 0)票，弃权\(member.abstain ?? 0)票（须\(r.approvalNeeded ?? 0)票），\(outcome)。")
             }
             if let remaining = r.remaining {

@@ -28,6 +28,8 @@ public struct CertifiedResult: Sendable {
     public var isFinal: Bool { countersignatures.count >= required }
     /// SHA-256 of the statement's bytes (what countersignatures and certificates name).
     public var statementDigest: String { SHA256.hash(statementBytes).hex }
+    /// A by-election's result: the last day of the term its members serve (on their certificates).
+    public var termEnds: CivilDate? = nil
 }
 
 extension AppDatabase {
@@ -224,7 +226,8 @@ extension AppDatabase {
                     publicKeyPEM: row["publicKeyPEM"] as String)
         }
         return CertifiedResult(statement: statement, statementBytes: bytes, signature: row["signature"], countersignatures: counters,
-                               required: definition?.signaturesRequired ?? KeyedCommittee.required(rules: election.rules, committeeSize: committeeSize))
+                               required: definition?.signaturesRequired ?? KeyedCommittee.required(rules: election.rules, committeeSize: committeeSize),
+                               termEnds: election.rules.byElection?.termEnds)
     }
 
     /// A committee member countersigns the certified statement with their own key, opened with
@@ -365,7 +368,7 @@ extension AppDatabase {
         certified.statement.elected.map { winner in
             Certificate(format: ElectionRecordFormat.certificateFormat, election: certified.statement.election, title: certified.statement.title,
                         person: winner.person, name: winner.name, post: winner.post, votes: winner.votes, round: winner.round,
-                        statement: certified.statementDigest)
+                        statement: certified.statementDigest, termEnds: certified.termEnds?.description)
         }
     }
 

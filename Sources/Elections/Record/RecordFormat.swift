@@ -284,6 +284,9 @@ public struct Certificate: Codable, Sendable, Equatable {
     public var round: Int
     /// SHA-256 of `statement.json`.
     public var statement: String
+    /// A by-election's certificate: the last day of the term the member serves (the committee's
+    /// term). Absent on an ordinary certificate, whose canonical JSON it leaves as it was.
+    public var termEnds: String? = nil
 }
 
 /// A certificate with its signature, as `certificates.json` lists it.

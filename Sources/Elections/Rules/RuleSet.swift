@@ -212,6 +212,9 @@ public struct RuleSet: Codable, Sendable, Equatable {
     public var byElectionBelowMembers = 3
     /// … held within this many months.
     public var byElectionWithinMonths = 3
+    /// Set only in a by-election's rule set: the term it fills seats of, the seats per post
+    /// (the term's vacancies) and the term's last day (`ByElectionSeats`).
+    public var byElection: ByElectionSeats?
 
     /// The national model preset, with the turnout rule of `method` (§2).
     public static func nationalModel(method: ElectionMethod) -> RuleSet {
@@ -232,6 +235,7 @@ public struct RuleSet: Codable, Sendable, Equatable {
 
     /// Seats of a post.
     public func seats(for post: Post) -> Int {
+        if let byElection { return byElection.seats(for: post) }
         switch post {
         case .director: return directorSeats
         case .deputyDirector: return deputyDirectorSeats
@@ -275,9 +279,18 @@ public struct RuleSet: Codable, Sendable, Equatable {
         try require(memberSeats >= 0, "memberSeats", "not negative")
         try require((3...15).contains(committeeSizeMin), "committeeSizeMin", "between 3 and 15")
         try require((committeeSizeMin...15).contains(committeeSizeMax), "committeeSizeMax", "between committeeSizeMin and 15")
-        try require((committeeSizeMin...committeeSizeMax).contains(committeeSize), "memberSeats",
-                    "主任 + 副主任 + 委员\(womenRule == .separateSeat ? " + 妇女委员" : "") = \(committeeSize), must be \(committeeSizeMin) to \(committeeSizeMax)")
-        try require(!oddCommitteeSize || committeeSize % 2 == 1, "memberSeats", "the committee must have an odd number of members (now \(committeeSize))")
+        if let byElection {
+            // A by-election fills the term's vacant seats: the committee's size is the term's.
+            for post in Post.allCases {
+                let full = post == .womenMember ? (womenRule == .separateSeat ? 1 : 0) : post == .director ? directorSeats : post == .deputyDirector ? deputyDirectorSeats : memberSeats
+                try require((0...full).contains(byElection.seats(for: post)), "byElection", "\(post.rawValue): 0 to the term's \(full) seat(s)")
+            }
+            try require(byElection.total >= 1, "byElection", "at least one vacant seat")
+        } else {
+            try require((committeeSizeMin...committeeSizeMax).contains(committeeSize), "memberSeats",
+                        "主任 + 副主任 + 委员\(womenRule == .separateSeat ? " + 妇女委员" : "") = \(committeeSize), must be \(committeeSizeMin) to \(committeeSizeMax)")
+            try require(!oddCommitteeSize || committeeSize % 2 == 1, "memberSeats", "the committee must have an odd number of members (now \(committeeSize))")
+        }
         try require((1...10).contains(termYears), "termYears", "between 1 and 10")
         try require((3...21).contains(electionCommitteeMinimum), "electionCommitteeMinimum", "at least 3")
         try require((16...25).contains(votingAge), "votingAge", "between 16 and 25")
@@ -324,7 +337,7 @@ public struct RuleSet: Codable, Sendable, Equatable {
         }
         try require((1...60).contains(handoverDays), "handoverDays", "between 1 and 60")
         try require((1...90).contains(recallWithinDays), "recallWithinDays", "between 1 and 90")
-        try require((1...committeeSize).contains(byElectionBelowMembers), "byElectionBelowMembers", "between 1 and the committee's size")
+        try require((1...(byElection == nil ? committeeSize : committeeSizeMax)).contains(byElectionBelowMembers), "byElectionBelowMembers", "between 1 and the committee's size")
         try require((1...12).contains(byElectionWithinMonths), "byElectionWithinMonths", "between 1 and 12")
     }
 

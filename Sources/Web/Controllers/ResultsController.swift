@@ -225,6 +225,7 @@ struct ResultsController {
             "election": elections.summary(election), "name": c.name, "post": c.post.chinese, "postEnglish": c.post.english, "votes": c.votes,
             "round": c.round, "code": certificate.code, "statement": c.statement, "certificateTitle": c.title,
             "final": try database.certifiedResult(electionID: election.id!)?.isFinal ?? false,
+            "termEnds": c.termEnds ?? "",
         ]
         if let annulment = try database.annulment(electionID: election.id!) { data["void"] = ["notice": annulment.noticeNumber] }
         return try renderer.page("certificate", title: "\(c.name) · \(context.locale.text("res_certificate"))", data: data, request: request, context: context)
