@@ -9,7 +9,8 @@ import GRDB
 /// co-sign threshold mark, meeting presence codes, notice revisions, postponement and
 /// cancellation, the hearing chair's signature, and the calendar years a community confirmed (v3);
 /// the Party pre-discussion (v4), the yearly work report (v5), the representatives' meeting per term (v6),
-/// residents' requests to convene a meeting or a hearing (v7), the supervisory committee (v8).
+/// residents' requests to convene a meeting or a hearing (v7), the supervisory committee (v8),
+/// consultations with outside participants (v9).
 public enum CouncilsSchema: SchemaModule {
     /// Ratings and assessment scores and the marks of who has rated or scored: on disk in key
     /// order, so nothing pairs a rating with its rater by when they were written
@@ -487,6 +488,31 @@ public enum CouncilsSchema: SchemaModule {
                 t.column("recordedOn", .text).notNull()
                 t.column("recordedBy", .text).notNull()
                 t.belongsTo("meeting", onDelete: .setNull)
+            }
+        }
+        // v9 (L25): consultations (民主协商) with named outside participants, their outcome and
+        // how it was carried out.
+        migrator.registerMigration("councils.v9") { db in
+            try db.create(table: "consultation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("community", onDelete: .cascade).notNull()
+                t.column("form", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("matter", .text).notNull()
+                t.column("date", .text).notNull()
+                t.column("venue", .text).notNull()
+                t.column("motionNumber", .text)
+                t.column("outcome", .text)
+                t.column("outcomeOn", .text)
+                t.column("feedback", .text)
+                t.column("feedbackOn", .text)
+            }
+            try db.create(table: "consultationParticipant") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("consultation", onDelete: .cascade).notNull()
+                t.column("name", .text).notNull()
+                t.column("organisation", .text).notNull()
+                t.column("role", .text).notNull()
             }
         }
     }

@@ -97,6 +97,7 @@ func buildRoutes(_ configuration: WebConfiguration) async throws -> Routes {
     MeetingsController(garden: garden).addRoutes(to: routes)
     CouncilController(garden: garden).addRoutes(to: routes)
     AssemblyController(garden: garden).addRoutes(to: routes)
+    ConsultationsController(garden: garden).addRoutes(to: routes)
     SupervisionController(garden: garden).addRoutes(to: routes)
     RequestsController(garden: garden).addRoutes(to: routes)
     return routes

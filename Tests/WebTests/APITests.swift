@@ -94,7 +94,8 @@ struct APITests {
                                         "/api/v1/hearings/{id}/registrations", "/api/v1/motions/{number}/ratings", "/api/v1/assessments/{id}", "/api/v1/board/report",
                                         "/api/v1/assembly", "/api/v1/assembly/terms", "/api/v1/assembly/terms/{term}/members",
                                         "/api/v1/requests", "/api/v1/requests/{id}", "/api/v1/requests/{id}/signatures", "/api/v1/requests/{id}/convened",
-                                        "/api/v1/supervision", "/api/v1/supervision/opinions"])
+                                        "/api/v1/supervision", "/api/v1/supervision/opinions",
+                                        "/api/v1/consultations", "/api/v1/consultations/{id}"])
         }
     }
 }

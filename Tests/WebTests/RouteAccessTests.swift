@@ -44,6 +44,11 @@ struct RouteAccessTests {
         "GET /board/work-reports/:year",
         "GET /board/work-reports/:year/report.json",
         "GET /board/work-reports/:year/report.sig",
+        // Consultations (民主协商): outside participants, outcome and feedback are public (L25)
+        "GET /consultations",
+        "GET /consultations/:id",
+        "GET /api/v1/consultations",
+        "GET /api/v1/consultations/:id",
         // The residents' affairs supervisory committee: members and opinions are public (L25)
         "GET /supervision",
         "GET /api/v1/supervision",

@@ -265,6 +265,19 @@ public enum DemoCouncil {
             try database.recordSupervisoryOpinion(memberID: member.id, subject: subject, concerns: concerns, text: text,
                                                   reportedToMeetingID: subject == .accounts ? choosing.id! : nil, actor: Actor(recorder), now: at(10))
         }
+        // A consultation (民主协商): an open forum on parking two weeks ago with the owners'
+        // committee, the property company and a traffic expert; its outcome and how it was carried out.
+        let forum = try database.planConsultation(communityID: communityID, form: .openForum, title: "小区停车秩序恳谈会",
+                                                  matter: "夜间车位不足、消防通道被占，请各方共同商议停车秩序和收费办法。", date: today.adding(days: -14),
+                                                  venue: "社区会议室", motionNumber: nil, actor: Actor(chair), now: at(20))
+        for (name, organisation, role) in [("周建平", "桃园小区业主委员会", ConsultationParticipant.Role.ownersCommittee),
+                                           ("孙立", "安和物业服务有限公司", .propertyCompany), ("郑敏", "市交通规划设计研究院", .expert)] {
+            try database.addConsultationParticipant(consultationID: forum.id, name: name, organisation: organisation, role: role, actor: Actor(chair))
+        }
+        try database.recordConsultationOutcome(id: forum.id, outcome: "一、消防通道划黄线、立牌，物业每晚巡查；二、地面车位夜间错时共享；三、收费办法由业委会征求意见后提交居民会议。",
+                                               actor: Actor(chair), now: at(14, hour: 21))
+        try database.recordConsultationFeedback(id: forum.id, feedback: "消防通道标线和警示牌已完成，物业每晚两次巡查；错时共享车位已试行一周。",
+                                                actor: Actor(chair), now: at(2))
         let cards = try database.issueHouseholdCodes(communityID: communityID, numbers: ["H00001", "H00002", "H00003"], actor: .commandLine)
         let states = Set(try database.motions(communityID: communityID).map(\.motion.state)).count
         return Summary(motions: try database.motions(communityID: communityID).count, states: states, heldMeetingID: held.id!, upcomingMeetingID: upcoming.id!,
