@@ -83,6 +83,7 @@ func buildRoutes(_ configuration: WebConfiguration) async throws -> Routes {
     NominationsController(elections: elections).addRoutes(to: routes)
     PollingController(elections: elections).addRoutes(to: routes)
     ElectionDayController(elections: elections).addRoutes(to: routes)
+    CountSheetReportController(elections: elections).addRoutes(to: routes)
     ResultsController(elections: elections).addRoutes(to: routes)
     VotingController(elections: elections, secureCookies: configuration.secureCookies).addRoutes(to: routes)
     TerminalController(elections: elections, secureCookies: configuration.secureCookies).addRoutes(to: routes)

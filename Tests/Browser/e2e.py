@@ -244,7 +244,7 @@ try:
     logout()
     login("admin")
     go(f"/elections/1/boxes/{box}")
-    page = submit(f"/elections/1/boxes/{box}/close")
+    page = submit(f"/elections/1/boxes/{box}/close", {"confirm": True})
     check("xyr1." in page or "count-sheet" in page, "the box did not close with a signed count sheet")
 
     step("print pages: the ballot paper and a certificate")

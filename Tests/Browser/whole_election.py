@@ -333,9 +333,9 @@ def run():
     check("已开箱" in page and "Box opened: 3" in page, "the sealed box did not open with two members' passwords")
     step("the committee closes the paper box and the round; the result is certified")
     go(f"/elections/{election}/boxes/{boxes[-1]}")
-    submit(f"/elections/{election}/boxes/{boxes[-1]}/close")
+    submit(f"/elections/{election}/boxes/{boxes[-1]}/close", {"confirm": True})
     go(f"/elections/{election}/polling")
-    submit(f"/elections/{election}/rounds/{round_id}/close")
+    submit(f"/elections/{election}/rounds/{round_id}/close", {"confirm": True})
     logout()
 
     step("the committee's scrutineer signs every box's count sheet with their own password (a wrong one signs nothing)")
@@ -356,7 +356,7 @@ def run():
     # the committee to act on (近亲属回避), without stopping the count.
     check("为近亲属（配偶）" in page, "the result does not name the close relatives elected together")
     shot("rehearsal-result-zh")
-    submit(f"/elections/{election}/result/certify")
+    submit(f"/elections/{election}/result/certify", {"confirm": True})
     logout()
 
     step("two of the three committee members countersign with their own passwords")

@@ -109,7 +109,7 @@ struct PollingPagesTests {
             let badWriteIn = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/entries",
                                                     form: [("pass", "B"), ("position", "1"), ("state", "marked"), ("w.member.1", "张三")] + marks)
             #expect(badWriteIn.status == .unprocessableContent && badWriteIn.body.contains("roll number"))
-            let closedByClerk = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/close", form: [])
+            let closedByClerk = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/close", form: [("confirm", "yes")])
             #expect(closedByClerk.status == .forbidden)
             try await browser.login("clerk2", WebHarness.clerkPassword)
             _ = try await browser.get("/elections/\(id)/boxes/\(branch.box.id!)?pass=B")
@@ -117,7 +117,11 @@ struct PollingPagesTests {
             #expect(second.status == .ok && second.body.contains("Paper 1 agreed"))
             try await browser.login("admin", WebHarness.adminPassword)
             _ = try await browser.get("/elections/\(id)/boxes/\(branch.box.id!)")
-            let closed = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/close", form: [])
+            // Irreversible: without the confirmation box ticked nothing happens (issue 22 #11).
+            let unconfirmed = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/close", form: [])
+            #expect(unconfirmed.status == .unprocessableContent && unconfirmed.body.contains("此步骤不能撤销"))
+            #expect(try harness.database.box(id: branch.box.id!, electionID: id).box.status != .closed)
+            let closed = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/close", form: [("confirm", "yes")])
             #expect(closed.status == .ok && closed.body.contains("Count sheet signed: 1 ballots") && closed.body.contains("xyr1."))
         }
         #expect(try harness.database.verifyBallotLog(electionID: id) == nil)

@@ -34,7 +34,7 @@ struct ResultPagesTests {
             #expect(opened.status == .ok && opened.body.contains("第2轮（另行选举）已开始"))
             let rounds = try harness.database.rounds(electionID: id)
             #expect(rounds.map(\.kind) == [.main, .runoff] && rounds[1].status == .open)
-            let again = try await browser.post("/elections/\(id)/result/certify", form: [])
+            let again = try await browser.post("/elections/\(id)/result/certify", form: [("confirm", "yes")])
             #expect(again.status == .unprocessableContent && again.body.contains("round 2 is still open"))
         }
     }
@@ -47,7 +47,11 @@ struct ResultPagesTests {
             _ = try await browser.login("wy1", Self.password)
             let before = try await browser.get("/elections/\(id)/result")
             #expect(before.body.contains("/result/certify") && !before.body.contains("record.zip"))
-            let certified = try await browser.post("/elections/\(id)/result/certify", form: [])
+            // Irreversible: without the confirmation box ticked nothing is certified (issue 22 #11).
+            let unconfirmed = try await browser.post("/elections/\(id)/result/certify", form: [])
+            #expect(unconfirmed.status == .unprocessableContent && unconfirmed.body.contains("此步骤不能撤销") && unconfirmed.body.contains("name=\"confirm\""))
+            #expect(try harness.database.certifiedResult(electionID: id) == nil)
+            let certified = try await browser.post("/elections/\(id)/result/certify", form: [("confirm", "yes")])
             #expect(certified.status == .ok && certified.body.contains("结果已确认并签名"))
             let review = try await browser.get("/elections/\(id)/result/countersign")
             #expect(review.status == .ok && review.body.contains("xuanyi-result-statement/1"))

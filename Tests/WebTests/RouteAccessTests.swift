@@ -158,6 +158,7 @@ struct RouteAccessTests {
         "POST /elections/:id/vote/review",
         "POST /elections/:id/vote/cast",
         "POST /elections/:id/vote/logout",
+        "GET /elections/:id/boxes/:bid/count-sheet",
         "GET /elections/:id/track",
         "GET /elections/:id/track/:code",
         "GET /elections/:id/track/:code/receipt.json",

@@ -172,7 +172,8 @@ struct PollingController {
     }
 
     @Sendable func closeRound(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context) { election, account, _ in
+        try await act(request, context) { election, account, form in
+            try Confirmation.require(form, context.locale)
             let round = try round(context, election)
             try database.closeRound(roundID: round.id!, electionID: election.id!, actor: Actor(account))
             return "第\(round.number)轮投票结束 Round \(round.number) closed"
@@ -436,7 +437,7 @@ struct PollingController {
                     "closed": box.status == .closed, "electronic": box.kind == .electronic,
                     "counted": box.handCount != nil, "awaitingCount": box.kind != .electronic && box.handCount == nil && box.status != .closed, "countSheet": box.countSheet ?? "",
                     "countSheetJSON": box.countSheetJSON ?? ""] as [String: Any],
-            "round": ["number": round.number, "kind": round.kind.chinese, "digest": round.paperDigest],
+            "round": ["number": round.number, "kind": round.kind.chinese, "digest": round.paperDigest, "closed": round.status == .closed],
             "pass": pass.rawValue, "passes": EntryPass.allCases.map { ["value": $0.rawValue, "selected": $0 == pass] },
             "agreed": entries.filter { $0.agreedSeq != nil }.count, "total": entries.count,
             "entries": entries.map { entry -> [String: Any] in
@@ -566,7 +567,8 @@ struct PollingController {
     }
 
     @Sendable func closeBox(request: Request, context: AppRequestContext) async throws -> Response {
-        try await boxAction(request, context) { election, box, _, account, _ in
+        try await boxAction(request, context) { election, box, _, account, form in
+            try Confirmation.require(form, context.locale)
             let (sheet, receipt) = try database.closeBox(boxID: box.id!, electionID: election.id!, signingKey: try elections.signingKey(for: election),
                                                          actor: Actor(account))
             return "计票单已签署 Count sheet signed: \(sheet.ballots) ballots — 待监票人签名 a scrutineer signs it next\n\(receipt.compactText)"

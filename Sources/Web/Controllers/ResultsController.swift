@@ -41,7 +41,7 @@ struct ResultsController {
         let election = try elections.election(context)
         let certified = try database.certifiedResult(electionID: election.id!)
         if certified == nil { try context.requireWhileUnpublished(anyOf: Roles.staff) }
-        return (election, try database.electionResult(electionID: election.id!), certified)
+        return (election, try database.electionResult(electionID: election.id!, certified: certified), certified)
     }
 
     // MARK: Page
@@ -147,7 +147,8 @@ struct ResultsController {
     }
 
     @Sendable func certify(request: Request, context: AppRequestContext) async throws -> Response {
-        try await act(request, context) { election, account, _ in
+        try await act(request, context) { election, account, form in
+            try Confirmation.require(form, context.locale)
             let certified = try database.certifyResult(electionID: election.id!, signingKey: try elections.signingKey(for: election), actor: Actor(account))
             return "结果已确认并签名，需 \(certified.required) 名选举委员会成员会签 Result certified: \(certified.required) countersignatures make it final"
         }
