@@ -113,6 +113,11 @@ import Testing
         #expect(result.notice.kind == .recallResult && result.notice.text.joined().contains("罢免"))
         #expect(try Ed25519PublicKey(pem: result.publicKeyPEM).isValidSignature(result.signature, for: result.bytes))
         #expect(throws: CommunityError.self, "a recalled member is no longer proposed") { try proposal(against: [member]) }
+        // The statistics count it (§9 and §8): one proposal, at its threshold, voted on, one member recalled.
+        let figures = try database.electionStatistics(electionID: id).recall
+        #expect(figures.proposals == 1 && figures.submitted == 1 && figures.votes == 1 && figures.recalled == 1 && figures.byElections == 0)
+        #expect(figures.serving == certified.statement.elected.count - 1 && figures.vacantNow == committee.vacancies)
+        #expect(try database.electionStatistics(electionID: id).rows.contains { $0.section == "罢免与补选" && $0.item == "被罢免成员" && $0.value == "1" })
     }
 
     @Test func aRecallWithoutTheTurnoutFails() throws {
@@ -200,5 +205,6 @@ import Testing
         let committee = try database.termCommittee(electionID: id)
         #expect(committee.members.count == certified.statement.elected.count && committee.vacancies == 0 && committee.members.contains(byElected))
         #expect(try database.byElections(termElectionID: id).map(\.id) == [held.election.id])
+        #expect(try database.electionStatistics(electionID: id).recall.byElections == 1)
     }
 }

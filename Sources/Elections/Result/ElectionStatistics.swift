@@ -52,6 +52,21 @@ public struct ElectionStatistics: Sendable, Equatable {
     public var venues: Int
     public var members: [Member]
     public var vacant: Int
+    /// Recall and by-election in the term (§8).
+    public var recall = RecallFigures()
+
+    /// The term's recalls and by-elections: proposals filed, those that reached their threshold,
+    /// recall votes counted, members recalled, by-elections held (certified), and — once the
+    /// result is certified — members serving and seats vacant now.
+    public struct RecallFigures: Sendable, Equatable {
+        public var proposals = 0
+        public var submitted = 0
+        public var votes = 0
+        public var recalled = 0
+        public var byElections = 0
+        public var serving: Int?
+        public var vacantNow: Int?
+    }
 
     /// Rows of the report as (section, item, value), the same for the print page and the CSV.
     public var rows: [(section: String, item: String, value: String)] {
@@ -89,6 +104,11 @@ public struct ElectionStatistics: Sendable, Equatable {
                  ("当选成员", "连任", String(members.filter(\.reElected).count)),
                  ("当选成员", "新当选", String(members.filter { !$0.reElected }.count)),
                  ("当选成员", "中共党员", "（本系统未登记，请手工填写）"), ("当选成员", "书记、主任“一肩挑”", "（本系统未登记，请手工填写）")]
+        rows += [("罢免与补选", "罢免要求", String(recall.proposals)), ("罢免与补选", "达到法定联名人数", String(recall.submitted)),
+                 ("罢免与补选", "罢免表决", String(recall.votes)), ("罢免与补选", "被罢免成员", String(recall.recalled)),
+                 ("罢免与补选", "补选（已确认）", String(recall.byElections))]
+        if let serving = recall.serving { rows.append(("罢免与补选", "现有成员", String(serving))) }
+        if let vacantNow = recall.vacantNow { rows.append(("罢免与补选", "现缺额", String(vacantNow))) }
         return rows
     }
 
@@ -143,10 +163,22 @@ extension AppDatabase {
                 members.append(.init(post: member.post, name: resident.name, gender: resident.gender, age: resident.birthDate.age(on: election.electionDay),
                                      education: education, ethnicity: resident.ethnicity, reElected: earlier.contains(member.person)))
             }
+            var recall = ElectionStatistics.RecallFigures()
+            let proposals = try Self.recallProposals(db, electionID: electionID)
+            recall.proposals = proposals.count
+            recall.submitted = proposals.filter { $0.reachedOn != nil }.count
+            recall.votes = proposals.filter { $0.outcome != nil }.count
+            recall.recalled = proposals.reduce(0) { $0 + ($1.outcome?.recalled.count ?? 0) }
+            recall.byElections = try Self.byElections(db, termElectionID: electionID).filter { try Self.certifiedResult(db, electionID: $0.id!) != nil }.count
+            if try Self.certifiedResult(db, electionID: electionID) != nil {
+                let committee = try Self.termCommittee(db, electionID: electionID)
+                recall.serving = committee.members.count
+                recall.vacantNow = committee.vacancies
+            }
             return ElectionStatistics(title: election.title, method: election.method, electionDay: election.electionDay, roll: roll,
                                       registrations: registrations, unconfirmedWorkers: unconfirmedWorkers, changes: changes,
                                       rounds: rounds, proxies: proxies, mobileBoxVoters: mobile, assisted: assisted, venues: venues, members: members,
-                                      vacant: result.outcome.vacant.values.reduce(0, +))
+                                      vacant: result.outcome.vacant.values.reduce(0, +), recall: recall)
         }
     }
 }
