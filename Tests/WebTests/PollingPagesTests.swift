@@ -109,6 +109,9 @@ struct PollingPagesTests {
             let badWriteIn = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/entries",
                                                     form: [("pass", "B"), ("position", "1"), ("state", "marked"), ("w.member.1", "张三")] + marks)
             #expect(badWriteIn.status == .unprocessableContent && badWriteIn.body.contains("roll number"))
+            // The refused paper comes back as typed (issue 22 #5): marks, the write-in, the paper's state.
+            #expect(badWriteIn.body.contains("value=\"张三\"") && badWriteIn.body.contains("<option value=\"marked\" selected>"))
+            for (field, _) in marks { #expect(badWriteIn.body.contains("name=\"\(field)\" value=\"approve\" checked"), "\(field)") }
             let closedByClerk = try await browser.post("/elections/\(id)/boxes/\(branch.box.id!)/close", form: [("confirm", "yes")])
             #expect(closedByClerk.status == .forbidden)
             try await browser.login("clerk2", WebHarness.clerkPassword)
@@ -149,6 +152,16 @@ struct PollingPagesTests {
             let choices = paper.sections.map { ("m.\($0.post.rawValue).1", "approve") }
             let review = try await browser.post("/elections/\(id)/vote/review", form: choices)
             #expect(review.status == .ok && review.body.contains("请核对您的选票"))
+            // Going back to change the marks keeps them (issue 22 #5): each first candidate still 同意, a write-in as typed.
+            let back = try await browser.post("/elections/\(id)/vote/review", form: choices + [("edit", "yes"), ("w.member.1", "查无此人")])
+            for section in paper.sections {
+                #expect(back.body.contains("name=\"m.\(section.post.rawValue).1\" value=\"approve\" checked"), "\(section.post)")
+                #expect(!back.body.contains("name=\"m.\(section.post.rawValue).1\" value=\"abstain\" checked"), "\(section.post)")
+            }
+            if paper.sections.contains(where: { $0.post == .member && $0.writeInLines > 0 }) { #expect(back.body.contains("value=\"查无此人\"")) }
+            // A refused ballot comes back as marked too.
+            let refused = try await browser.post("/elections/\(id)/vote/review", form: choices + [("m.member.2", "maybe")])
+            #expect(refused.status == .unprocessableContent && refused.body.contains("name=\"m.\(paper.sections[0].post.rawValue).1\" value=\"approve\" checked"))
             let token = try #require(review.body.components(separatedBy: "name=\"formToken\" value=\"").dropFirst().first?.prefix { $0 != "\"" })
             let reviewed = [("round", String(round.id!)), ("paper", round.paperDigest)]
             let wrongRound = try await browser.post("/elections/\(id)/vote/cast", form: [("formToken", String(token)), ("round", "999"), ("paper", round.paperDigest)] + choices)

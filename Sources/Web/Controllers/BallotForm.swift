@@ -27,6 +27,19 @@ enum BallotForm {
         }
     }
 
+    /// The sections with what was typed into `form` kept (issue 22 #5): every mark that reads,
+    /// unreadable parts, and the write-in texts exactly as typed — for the page shown again after
+    /// an error, or when a voter goes back from the confirmation to change their marks.
+    static func sections(_ paper: BallotPaper, keeping form: FormFields) -> [[String: Any]] {
+        let posts = paper.sections.map { section in
+            MarkedBallot.PostMarks(post: section.post,
+                                   marks: section.candidates.map { Mark(rawValue: form["m.\(section.post.rawValue).\($0.position)"] ?? "") ?? .abstain },
+                                   unreadable: form["u.\(section.post.rawValue)"] == "yes" ? true : nil)
+        }
+        let typed = form.values.filter { $0.key.hasPrefix("w.") }
+        return sections(paper, ballot: MarkedBallot(paper: "", state: .marked, posts: posts), writeIns: typed)
+    }
+
     /// Reads a ballot from form fields. `resolve` turns a write-in text into a person (nil:
     /// void) or throws for input that cannot be read; empty write-ins are no write-in.
     static func read(_ form: FormFields, paper: BallotPaper, digest: String, entry: Bool,

@@ -460,7 +460,7 @@ struct PollingController {
             "handCounts": handCounts.map { ["count": $0.count, "correction": $0.kind == .correction, "reason": $0.reason ?? ""] as [String: Any] },
             "issued": issued, "countDiffers": box.handCount.map { $0 != issued } ?? false,
             "mayCorrect": isCommittee && box.status == .counting,
-            "states": MarkedBallot.State.allCases.map { ["value": $0.rawValue, "label": $0.chinese] },
+            "states": MarkedBallot.State.allCases.map { ["value": $0.rawValue, "label": $0.chinese, "selected": form?["state"] == $0.rawValue] as [String: Any] },
         ]
         if var boxData = data["box"] as? [String: Any], let sealed = try sealedBoxData(box, round, election: election, isCommittee: isCommittee) {
             boxData["sealedBox"] = sealed
@@ -472,7 +472,8 @@ struct PollingController {
         }
         if box.status == .counting, let next {
             data["next"] = next
-            data["sections"] = BallotForm.sections(paper)
+            // After a refused entry the paper comes back as the clerk typed it.
+            data["sections"] = form.map { BallotForm.sections(paper, keeping: $0) } ?? BallotForm.sections(paper)
         }
         if let notice { data["notice"] = notice }
         if let error { data["error"] = error }
@@ -492,7 +493,7 @@ struct PollingController {
             return try renderBox(election, updated, round, pass: pass, notice: notice, request: request, context: context)
         } catch let error as CommunityError {
             return try renderBox(election, box, round, pass: pass, position: Int(form["position"] ?? ""), error: error.description,
-                                 request: request, context: context, status: .unprocessableContent)
+                                 form: form, request: request, context: context, status: .unprocessableContent)
         }
     }
 

@@ -77,11 +77,13 @@ struct VotingController {
         return try ballotPage(election, round, voter: voter, request: request, context: context)
     }
 
-    func ballotPage(_ election: Election, _ round: PollingRound, voter: VoterSession, ballot: MarkedBallot? = nil, writeIns: [String: String] = [:],
+    /// The ballot to mark; `keeping` fills in what the voter marked before (after an error, or
+    /// when they go back from the confirmation to change it).
+    func ballotPage(_ election: Election, _ round: PollingRound, voter: VoterSession, keeping form: FormFields? = nil,
                     error: String? = nil, request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok) throws -> Response {
         let paper = try round.paper()
         var data: [String: Any] = ["voter": voter.name, "number": voter.number, "round": round.number, "roundKind": round.kind.chinese,
-                                   "paperTitle": paper.title, "sections": BallotForm.sections(paper, ballot: ballot, writeIns: writeIns),
+                                   "paperTitle": paper.title, "sections": form.map { BallotForm.sections(paper, keeping: $0) } ?? BallotForm.sections(paper),
                                    "instructions": paper.instructions]
         if let error { data["error"] = error }
         return try page("vote_ballot", election, data, request: request, context: context, status: status)
@@ -151,6 +153,8 @@ struct VotingController {
         do { (voter, round) = try sessionAndRound(request, election) } catch let error as CommunityError {
             return try page("vote_login", election, ["error": error.description, "open": true], request: request, context: context, status: .unauthorized)
         }
+        // Back from the confirmation: the ballot again, as marked.
+        if form["edit"] == "yes" { return try ballotPage(election, round, voter: voter, keeping: form, request: request, context: context) }
         do {
             let (ballot, writeInNames) = try readBallot(form, round, election)
             let paper = try round.paper()
@@ -171,7 +175,8 @@ struct VotingController {
             if ballot.posts.contains(where: { $0.writeIns.contains { $0.person == nil } }) { data["voidWriteIn"] = true }
             return try page("vote_review", election, data, request: request, context: context)
         } catch let error as CommunityError {
-            return try ballotPage(election, round, voter: voter, error: error.description, request: request, context: context, status: .unprocessableContent)
+            return try ballotPage(election, round, voter: voter, keeping: form, error: error.description, request: request, context: context,
+                                  status: .unprocessableContent)
         }
     }
 
