@@ -108,6 +108,22 @@ struct RegistrationApprovalTests {
         #expect(entries.count == 1 && entries[0].contains("选委会纪要1"))
     }
 
+    @Test("changing residentApproval after the roll was built un-builds it: the roll must be built again by the new rule before it is published")
+    func changingTheRuleUnbuildsTheRoll() throws {
+        let f = try RollFixture()
+        let tenant = try f.person("租户", born: adult, household: "H2", hukouHere: false, livingSince: CivilDate(year: 2020, month: 1, day: 1)!)
+        let election = try f.election()
+        try f.database.fileRollApplication(RollApplication(electionID: election.id!, residentID: tenant.id!, category: .c, appliedOn: day,
+                                                           statementNotRegisteredElsewhere: true), actor: .commandLine)
+        #expect(try f.database.buildRoll(electionID: election.id!, actor: .commandLine).byCategory[.c] == 1)
+        #expect(try f.database.election(id: election.id!).rollBuilt)
+        let changed = try f.database.updateRules(electionID: election.id!, ["residentApproval": "meeting"], actor: .commandLine)
+        #expect(!changed.rollBuilt)
+        #expect(throws: CommunityError.self) { try f.database.publishRoll(electionID: election.id!, on: day, actor: .commandLine) }
+        // Rebuilt under meeting: the registration made on application no longer counts.
+        #expect(try f.database.buildRoll(electionID: election.id!, actor: .commandLine).byCategory[.c] == nil)
+    }
+
     @Test("a refused worker stays off the roll; a refusal needs its reason")
     func workerRefused() throws {
         let f = try RollFixture()
