@@ -60,7 +60,12 @@ struct PollingPagesTests {
         try await harness.test { browser in
             try await browser.login("clerk", WebHarness.clerkPassword)
             let page = try await browser.get("/elections/\(id)/rounds/\(round.id!)/check-in?box=\(branch.box.id!)&q=\(number)")
-            #expect(page.status == .ok && page.body.contains("发票"))
+            #expect(page.status == .ok && page.body.contains("发票") && page.body.contains("name=\"q\" value=\"\(number)\""))
+            // A refused check-in keeps the search and its result (issue 22 #5).
+            let refused = try await browser.post("/elections/\(id)/rounds/\(round.id!)/check-in",
+                                                 form: [("box", String(branch.box.id!)), ("number", String(number)), ("assistedBy", "not-an-id"), ("q", String(number))])
+            #expect(refused.status == .unprocessableContent && refused.body.contains("id=\"ci-q\" name=\"q\" value=\"\(number)\"")
+                    && refused.body.contains("name=\"number\" value=\"\(number)\""))
             let issued = try await browser.post("/elections/\(id)/rounds/\(round.id!)/check-in", form: [("box", String(branch.box.id!)), ("number", String(number))])
             #expect(issued.status == .ok && issued.body.contains("已发票 Ballot issued: \(number)"))
             let again = try await browser.post("/elections/\(id)/rounds/\(round.id!)/check-in", form: [("box", String(branch.box.id!)), ("number", String(number))])
