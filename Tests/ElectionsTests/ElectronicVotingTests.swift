@@ -201,13 +201,15 @@ struct RulesSchemaTests {
     func rulesSchema() throws {
         let schema = try schema()
         let properties = try #require(schema["properties"] as? [String: Any])
-        #expect(Set(properties.keys) == Set(RuleSet.fields.map(\.key)))
-        var station = RuleSet(), remote = RuleSet(), signatures = RuleSet()
+        // (`byElection` is no editable field: a by-election's rule set gets it from the term, decision 117.)
+        #expect(Set(properties.keys) == Set(RuleSet.fields.map(\.key)).union(["byElection"]))
+        var station = RuleSet(), remote = RuleSet(), signatures = RuleSet(), byElection = RuleSet()
+        byElection.byElection = ByElectionSeats(term: 1, vacant: [.member: 1], termEnds: CivilDate("2031-12-19")!)
         station.electronicVoting = .station
         remote.electronicVoting = .remote
         remote.electronicVotingBasis = ElectronicVotingTests.basis
         signatures.resultSignaturesRequired = 3
-        for rules in [RuleSet(), station, remote, signatures, RuleSet.nationalModel(method: .representative)] {
+        for rules in [RuleSet(), station, remote, signatures, byElection, RuleSet.nationalModel(method: .representative)] {
             let problems = SchemaCheck.problems(try object(rules), schema)
             #expect(problems.isEmpty, "\(problems)")
         }
