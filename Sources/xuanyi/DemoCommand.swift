@@ -88,6 +88,13 @@ struct DemoCommand: AsyncParsableCommand {
           database:       \(path)\(temporary ? " (deleted when the server stops)" : "")
           admin username: \(setup.adminUsername)
           admin password: \(setup.adminPassword)
+          accounts:       every account below signs in with the admin password (a demo only; in a real community each person sets their own):
+                          \(setup.adminUsername) administrator · xwh1–xwh4 election committee (open the sealed box together, sign count sheets, certify, countersign)
+                          lr1–lr3 clerks (check-in, paper entry: lr1 pass A, lr2 pass B, lr3 the third look) · zhuren council chair · jilu recorder
+          tour:           1. /elections/\(election.election.id!) (timeline) → /elections/\(election.election.id!)/today (election day, turnout)  2. sign in as lr1 at /login, check a voter in on /elections/\(election.election.id!)/polling
+                          3. vote at /elections/\(election.election.id!)/vote with a voter card above, keep the receipt, type its short code at /elections/\(election.election.id!)/track
+                          4. the previous term: \(previous.map { "/elections/\($0.election.id!)/result (each box's printed count sheet from the polling page), /elections/\($0.election.id!)/handover, /elections/\($0.election.id!)/recalls" } ?? "not seeded")
+                          5. the garden: /board, then /garden/sign-in with a household card above and /motions/new
         """)
         if let previous, let recall = try appDatabase.recallProposals(electionID: previous.election.id!).last {
             let committee = try appDatabase.termCommittee(electionID: previous.election.id!)

@@ -51,6 +51,19 @@ struct PollingPagesTests {
         throw CommunityError.notFound("a voter without a ballot")
     }
 
+    @Test("the demo's clerks sign in with the demo password, so two-clerk entry can be tried (issue 22 #14)")
+    func demoClerksSignIn() async throws {
+        let (harness, election, _) = try demo()
+        try await harness.test { browser in
+            for clerk in ["lr1", "lr2", "lr3"] {
+                let login = try await browser.login(clerk, Self.committeePassword)
+                #expect(login.status == .seeOther, "\(clerk)")
+                #expect(try await browser.get("/elections/\(election.id!)/polling").status == .ok, "\(clerk)")
+                _ = try await browser.post("/logout", form: [])
+            }
+        }
+    }
+
     @Test("a clerk checks a voter in at the open branch box; a second check-in is refused; the polling page shows the counts")
     func checkIn() async throws {
         let (harness, election, round) = try demo()

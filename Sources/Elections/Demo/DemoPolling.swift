@@ -37,10 +37,12 @@ enum DemoPolling {
         // The last three voters keep their ballots: their voter cards are printed by the demo.
         let electronicCount = max(0, min(voters.count - 423, max(40, numbers.count / 2 + 1 - 253 + 20)))
 
-        // Clerks who enter the papers (two passes and a third look).
+        // Clerks who enter the papers (two passes and a third look). With the committee's demo
+        // password, so that two-clerk entry can be tried by signing in as lr1 and lr2 (issue 22 #14).
+        let clerkPassword = try committeePassword ?? SecureRandom.token(byteCount: 18)
         let clerks = try ["lr1", "lr2", "lr3"].map { username in
             try database.createAccount(NewAccount(communityID: election.communityID, username: username, displayName: "录入员\(username.suffix(1))",
-                                                  password: SecureRandom.token(byteCount: 18), roles: [.clerk]), actor: .system)
+                                                  password: clerkPassword, roles: [.clerk]), actor: .system)
         }
 
         // Proxies, filed in time and published.
