@@ -91,13 +91,14 @@ struct BackupCLITests {
         let made = try CLI.xuanyi(["backup", "--database", database, "--out", backup, "--key-passphrase-file", passphrase])
         load.waitUntilExit()
         #expect(made.status == 0, "\(made.stderr)")
-        #expect(made.stdout.contains("audit chain:") && made.stdout.contains("keys: 3 file(s) sealed"))
+        #expect(made.stdout.contains("audit chain:") && made.stdout.contains("keys: 4 file(s) sealed"))
         #expect(try CLI.tool("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/health"]).stdout == "200")
         #expect(!FileManager.default.fileExists(atPath: backup + "-wal"))
         let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: backup + ".manifest.json"))) as? [String: Any])
         #expect(manifest["sha256"] as? String == SHA256.hash(try Data(contentsOf: URL(fileURLWithPath: backup))).hex)
         let sealed = try FileManager.default.contentsOfDirectory(atPath: backup + ".keys")
-        #expect(sealed.count == 3)
+        // The community key and the election keys of the demo: this term, the previous term and its by-election.
+        #expect(sealed.count == 4)
         for file in sealed {
             let text = try String(contentsOfFile: backup + ".keys/" + file, encoding: .utf8)
             #expect(text.contains("BEGIN ENCRYPTED PRIVATE KEY") && !text.contains("BEGIN PRIVATE KEY"))
@@ -128,7 +129,7 @@ struct BackupCLITests {
         #expect(restored.stdout.contains("NOTICE for the election committee") && restored.stdout.contains("no database was replaced to compare with; the restored ballot log ends at line"))
         // The keys go back as the key store had them (the demo's in clear, mode 0600).
         let keys = try FileManager.default.contentsOfDirectory(atPath: restoredPath + ".keys")
-        #expect(keys.count == 3)
+        #expect(keys.count == 4)
         for file in keys {
             #expect(try String(contentsOfFile: restoredPath + ".keys/" + file, encoding: .utf8).contains("BEGIN PRIVATE KEY"))
             #expect((try FileManager.default.attributesOfItem(atPath: restoredPath + ".keys/" + file)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
