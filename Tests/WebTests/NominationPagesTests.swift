@@ -123,7 +123,7 @@ struct NominationPagesTests {
             let page = try await browser.get("/elections/\(id)/nominations")
             #expect(page.status == .ok && page.body.contains("登记提名"))
             let added = try await browser.post("/elections/\(id)/committee", form: [("username", "xwh"), ("idNumber", chair), ("role.chair", "yes")])
-            #expect(added.status == .ok && added.body.contains("选举委员会成员 Committee member added"))
+            #expect(added.status == .ok && added.body.contains("已增加选举委员会成员") && !added.body.contains("Committee member added"))
             let noRole = try await browser.post("/elections/\(id)/committee", form: [("username", "xwh"), ("idNumber", other)])
             #expect(noRole.status == .unprocessableContent && noRole.body.contains("roles"))
             // A nomination by ten voters, entered by roll numbers with a range.

@@ -31,7 +31,7 @@ struct ResultPagesTests {
             let page = try await browser.get("/elections/\(id)/result")
             #expect(page.status == .ok && page.body.contains("另行选举") && page.body.contains("/result/next-round"))
             let opened = try await browser.post("/elections/\(id)/result/next-round", form: [("pending", "0")])
-            #expect(opened.status == .ok && opened.body.contains("第2轮（另行选举）已开始"))
+            #expect(opened.status == .ok && opened.body.contains("第2轮（另行选举）已开始") && !opened.body.contains("Round 2 opened"))
             let rounds = try harness.database.rounds(electionID: id)
             #expect(rounds.map(\.kind) == [.main, .runoff] && rounds[1].status == .open)
             let again = try await browser.post("/elections/\(id)/result/certify", form: [("confirm", "yes")])

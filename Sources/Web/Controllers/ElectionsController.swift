@@ -223,7 +223,7 @@ struct ElectionsController {
     @Sendable func announce(request: Request, context: AppRequestContext) async throws -> Response {
         try await act(request, context) { election, account, _ in
             let announced = try database.announceElection(electionID: election.id!, on: Self.today(), actor: Actor(account))
-            return "选举公告已发布 Election announced on \(announced.announcedOn!)"
+            return context.locale.text("done_announced", ["date": announced.announcedOn!])
         }
     }
 
@@ -238,7 +238,7 @@ struct ElectionsController {
     @Sendable func publish(request: Request, context: AppRequestContext) async throws -> Response {
         try await act(request, context) { election, account, form in
             let published = try database.publishRoll(electionID: election.id!, on: Self.today(), actor: Actor(account))
-            return "选民名单已公布 Roll published on \(published.rollPublishedOn!)"
+            return context.locale.text("done_roll_published", ["date": published.rollPublishedOn!])
         }
     }
 
@@ -248,7 +248,7 @@ struct ElectionsController {
         try await act(request, context) { election, account, form in
             guard let day = CivilDate(form["electionDay"] ?? "") else { throw CommunityError.invalid(field: "electionDay", reason: "a date YYYY-MM-DD") }
             let moved = try database.moveElectionDay(electionID: election.id!, to: day, today: Self.today(), reason: form["reason"] ?? "", actor: Actor(account))
-            return "选举日已改为 \(moved.electionDay)，请重新生成选民名单 Election day moved to \(moved.electionDay): build the roll again"
+            return context.locale.text("done_day_moved", ["date": moved.electionDay])
         }
     }
 
@@ -269,7 +269,7 @@ struct ElectionsController {
             let resident = try database.resident(idNumber: form["idNumber"] ?? "", communityID: election.communityID)
             try database.fileRollApplication(RollApplication(electionID: election.id!, residentID: resident.id!, category: category, appliedOn: Self.today(),
                                                              statementNotRegisteredElsewhere: form["statement"] == "yes"), actor: Actor(account))
-            return "已登记申请 Application recorded: \(resident.name) (\(category.rawValue))"
+            return context.locale.text("done_application", ["name": resident.name, "category": category.rawValue])
         }
     }
 
@@ -314,14 +314,14 @@ struct ElectionsController {
             }
             let resident = try database.resident(idNumber: form["idNumber"] ?? "", communityID: election.communityID)
             try database.designateHouseholdRepresentative(electionID: election.id!, householdID: household.id!, residentID: resident.id!, actor: Actor(account))
-            return "户代表 Representative of \(household.number): \(resident.name)"
+            return context.locale.text("done_representative", ["household": household.number, "name": resident.name])
         }
     }
 
     @Sendable func createGroup(request: Request, context: AppRequestContext) async throws -> Response {
         try await act(request, context) { election, account, form in
             let group = try database.createResidentsGroup(communityID: election.communityID, name: form["name"] ?? "", actor: Actor(account))
-            return "居民小组 Group created: \(group.name)"
+            return context.locale.text("done_group", ["name": group.name])
         }
     }
 

@@ -230,7 +230,7 @@ struct NominationsController {
             guard !roles.isEmpty else { throw CommunityError.invalid(field: "roles", reason: "tick at least one role") }
             try database.addCommitteeMember(electionID: election.id!, username: form["username"] ?? "", residentID: person.id!, roles: roles,
                                             on: Self.today(), actor: Actor(account))
-            return "选举委员会成员 Committee member added: \(person.name)"
+            return context.locale.text("done_member_added", ["name": person.name])
         }
     }
 
@@ -241,7 +241,7 @@ struct NominationsController {
                 throw CommunityError.notFound("committee member")
             }
             try database.stepDown(memberID: memberID, reason: form["reason"] ?? "", on: Self.today(), actor: Actor(account))
-            return "已退出选举委员会 Stepped down"
+            return context.locale.text("done_stepped_down")
         }
     }
 
@@ -253,7 +253,7 @@ struct NominationsController {
                 throw CommunityError.invalid(field: "kinship", reason: "choose the relation")
             }
             try database.declareRelative(electionID: election.id!, residentID: person.id!, relativeID: relative.id!, kinship: kinship, actor: Actor(account))
-            return "已登记亲属关系 Relation recorded: \(person.name) — \(relative.name) (\(kinship.chinese))"
+            return context.locale.text("done_relation", ["name": person.name, "relative": relative.name, "kinship": context.locale == .zhHans ? kinship.chinese : kinship.rawValue])
         }
     }
 
@@ -344,14 +344,14 @@ struct NominationsController {
             }
             let round = try database.recordPrimary(electionID: election.id!, post: post, heldOn: heldOn, participants: participants, votes: votes,
                                                    actor: Actor(account))
-            return "预选结果已记录 Primary recorded: \(post.chinese), round \(round.round)"
+            return context.locale.text("done_primary", ["post": context.locale == .zhHans ? post.chinese : post.english, "round": round.round])
         }
     }
 
     @Sendable func publishCandidates(request: Request, context: AppRequestContext) async throws -> Response {
         try await act(request, context) { election, account, form in
             let lines = try database.publishCandidateList(electionID: election.id!, on: Self.today(), allowLate: form["allowLate"] == "yes", actor: Actor(account))
-            return "正式候选人名单已公布 Candidate list published: \(lines.count)"
+            return context.locale.text("done_candidates", ["count": lines.count])
         }
     }
 

@@ -131,7 +131,7 @@ struct PollingController {
             let rounds = try database.openMainRounds(electionID: election.id!, communityName: try database.servedCommunity().name,
                                                      electronic: form["electronic"] == "yes", signingKey: try elections.signingKey(for: election),
                                                      actor: Actor(account))
-            return "投票已开始 Polling open: \(rounds.count) round(s)"
+            return context.locale.text("done_polling_open", ["count": rounds.count])
         }
     }
 
@@ -153,7 +153,7 @@ struct PollingController {
             let scrutineers = try numbers.map { try database.resident(idNumber: $0, communityID: election.communityID).id! }
             let box = try database.addBox(roundID: round.id!, stationID: stationID, name: form["name"] ?? "", kind: kind,
                                           scrutineers: scrutineers, actor: Actor(account))
-            return "票箱 Box \(box.number): \(box.name)"
+            return context.locale.text("done_box_added", ["number": box.number, "name": box.name])
         }
     }
 
@@ -176,7 +176,7 @@ struct PollingController {
             try Confirmation.require(form, context.locale)
             let round = try round(context, election)
             try database.closeRound(roundID: round.id!, electionID: election.id!, actor: Actor(account))
-            return "第\(round.number)轮投票结束 Round \(round.number) closed"
+            return context.locale.text("done_round_closed", ["round": round.number])
         }
     }
 
@@ -303,7 +303,7 @@ struct PollingController {
                 helper = try database.resident(idNumber: idNumber, communityID: election.communityID).id
             }
             try database.checkIn(roundID: round.id!, boxID: boxID, number: number, assistedBy: helper, accountID: account.id, actor: Actor(account))
-            return "已发票 Ballot issued: \(number)\(helper == nil ? "" : " (代写 assisted)")"
+            return context.locale.text(helper == nil ? "done_ballot_issued" : "done_ballot_issued_assisted", ["number": number])
         }
     }
 
@@ -367,14 +367,14 @@ struct PollingController {
             guard let signedOn = CivilDate(form["signedOn"] ?? "") else { throw CommunityError.invalid(field: "signedOn", reason: "a date (YYYY-MM-DD)") }
             try database.fileProxy(electionID: election.id!, principal: principal, holder: holder, document: form["document"] ?? "",
                                    signedOn: signedOn, on: Self.today(), actor: Actor(account))
-            return "委托已登记 Proxy recorded: \(principal) → \(holder)"
+            return context.locale.text("done_proxy", ["principal": principal, "holder": holder])
         }
     }
 
     @Sendable func publishProxies(request: Request, context: AppRequestContext) async throws -> Response {
         try await proxyAction(request, context) { election, account, _ in
             let published = try database.publishProxyList(electionID: election.id!, on: Self.today(), actor: Actor(account))
-            return "委托投票名单已公布 Proxy list published on \(published.proxyListPublishedOn!)"
+            return context.locale.text("done_proxies_published", ["date": published.proxyListPublishedOn!])
         }
     }
 
@@ -383,7 +383,7 @@ struct PollingController {
             guard let id = context.parameters.get("pid").flatMap(Int64.init),
                   try database.proxies(electionID: election.id!).contains(where: { $0.proxy.id == id }) else { throw CommunityError.notFound("proxy") }
             try database.revokeProxy(id: id, actor: Actor(account))
-            return "委托已撤回 Proxy revoked"
+            return context.locale.text("done_proxy_revoked")
         }
     }
 
@@ -505,12 +505,11 @@ struct PollingController {
             }
             switch try database.enterHandCount(boxID: box.id!, electionID: election.id!, count: count, accountID: account.id!, actor: Actor(account)) {
             case .waiting:
-                return "第一位计票人清点：\(count) 张，等待第二位计票人独立清点 First teller's count: \(count); a second teller counts on their own"
+                return context.locale.text("done_count_first", ["count": count])
             case .agreed(let count, let issued):
-                return "两位计票人清点一致：\(count) 张" + (issued == count ? "" : "（与发出选票 \(issued) 张不符，请选举委员会核查）")
-                    + " Both tellers counted \(count)" + (issued == count ? "" : " — differs from the \(issued) ballots issued into this box: the committee checks")
+                return context.locale.text(issued == count ? "done_count_agreed" : "done_count_agreed_differs", ["count": count, "issued": issued])
             case .differ(let first, let second):
-                return "两位计票人清点不一致（\(first) / \(second)），由选举委员会核定 The tellers' counts differ (\(first) / \(second)): the election committee decides"
+                return context.locale.text("done_count_differ", ["first": first, "second": second])
             }
         }
     }
@@ -522,7 +521,7 @@ struct PollingController {
             }
             try database.correctHandCount(boxID: box.id!, electionID: election.id!, count: count, reason: form["reason"] ?? "", accountID: account.id!,
                                           actor: Actor(account))
-            return "选举委员会核定清点张数：\(count) Hand count set by the election committee: \(count)"
+            return context.locale.text("done_count_set", ["count": count])
         }
     }
 
@@ -532,7 +531,7 @@ struct PollingController {
             let ballot = try readPaper(form, round: round, electionID: election.id!)
             let (seq, _) = try database.decidePaper(boxID: box.id!, electionID: election.id!, position: position, ballot: ballot, reason: form["reason"] ?? "",
                                                     accountID: account.id!, actor: Actor(account))
-            return "第\(position)张由选举委员会认定 Paper \(position) decided by the election committee: ballot \(seq)"
+            return context.locale.text("done_paper_decided", ["position": position, "seq": seq])
         }
     }
 
@@ -559,10 +558,10 @@ struct PollingController {
             let ballot = try readPaper(form, round: round, electionID: election.id!)
             switch try database.enterPaper(boxID: box.id!, electionID: election.id!, position: position, pass: pass, ballot: ballot,
                                            accountID: account.id!, actor: Actor(account)) {
-            case .waiting: return "第\(position)张已录入 Paper \(position) entered (pass \(pass.rawValue)); waiting for the other pass"
-            case .agreed(let seq, _): return "第\(position)张一致 Paper \(position) agreed: ballot \(seq)"
-            case .mismatch: return "第\(position)张两次录入不一致 Paper \(position): the two entries differ — a third look is needed"
-            case .disputed: return "第\(position)张复核与两次录入均不一致，由选举委员会认定 Paper \(position): the third look agrees with neither entry — the election committee decides"
+            case .waiting: return context.locale.text("done_paper_waiting", ["position": position, "pass": pass.rawValue])
+            case .agreed(let seq, _): return context.locale.text("done_paper_agreed", ["position": position, "seq": seq])
+            case .mismatch: return context.locale.text("done_paper_mismatch", ["position": position])
+            case .disputed: return context.locale.text("done_paper_disputed", ["position": position])
             }
         }
     }
@@ -572,7 +571,7 @@ struct PollingController {
             try Confirmation.require(form, context.locale)
             let (sheet, receipt) = try database.closeBox(boxID: box.id!, electionID: election.id!, signingKey: try elections.signingKey(for: election),
                                                          actor: Actor(account))
-            return "计票单已签署 Count sheet signed: \(sheet.ballots) ballots — 待监票人签名 a scrutineer signs it next\n\(receipt.compactText)"
+            return context.locale.text("done_box_closed", ["ballots": sheet.ballots]) + "\n\(receipt.compactText)"
         }
     }
 

@@ -142,7 +142,7 @@ struct ResultsController {
         try await act(request, context) { election, account, form in
             let round = try database.openPendingRound(electionID: election.id!, index: Int(form["pending"] ?? "") ?? -1,
                                                       electronic: form["electronic"] == "yes", actor: Actor(account))
-            return "第\(round.number)轮（\(round.kind.chinese)）已开始，请在投票页面设置票箱 Round \(round.number) opened: add its boxes on the polling page"
+            return context.locale.text("done_next_round", ["round": round.number, "kind": ElectionDayController.roundKind(round.kind, context.locale)])
         }
     }
 
@@ -150,7 +150,7 @@ struct ResultsController {
         try await act(request, context) { election, account, form in
             try Confirmation.require(form, context.locale)
             let certified = try database.certifyResult(electionID: election.id!, signingKey: try elections.signingKey(for: election), actor: Actor(account))
-            return "结果已确认并签名，需 \(certified.required) 名选举委员会成员会签 Result certified: \(certified.required) countersignatures make it final"
+            return context.locale.text("done_certified", ["required": certified.required])
         }
     }
 

@@ -42,4 +42,10 @@ public enum AppLocale: String, Sendable, CaseIterable {
 
     /// One string by key; the key itself when missing (a test checks both tables have every key).
     public func text(_ key: String) -> String { strings[key] ?? key }
+
+    /// One string by key with its `{name}` placeholders filled in from `values`: a message that
+    /// carries figures or names in this language only.
+    public func text(_ key: String, _ values: [String: any Sendable]) -> String {
+        values.reduce(text(key)) { $0.replacingOccurrences(of: "{\($1.key)}", with: "\($1.value)") }
+    }
 }
