@@ -71,6 +71,15 @@ struct ResultPagesTests {
             // Public now: the announcement, its JSON, the record, the certificates.
             let page = try await browser.get("/elections/\(id)/result")
             #expect(page.status == .ok && page.body.contains("当选名单") && page.body.contains("record.zip"))
+            // Certified: the roll's posting is over — gone for the public, page and API alike; staff still read it (issue 22 #12).
+            let roll = try await browser.get("/elections/\(id)/roll")
+            #expect(roll.status == .gone && roll.body.contains("公示期已结束"))
+            #expect(try await browser.get("/api/v1/elections/\(id)/roll").status == .gone)
+            #expect(try await browser.get("/elections/\(id)/roll/lookup?name=x&last4=1234").status == .gone)
+            #expect(!(try await browser.get("/board").body.contains("/elections/\(id)/roll\"")))
+            _ = try await browser.login("wy1", Self.password)
+            #expect(try await browser.get("/elections/\(id)/roll").status == .ok, "staff still read the roll")
+            _ = try await browser.post("/logout", form: [])
             // The home page leads a visitor to the certified result and the ballot check, not to the roll or to voting (issue 22 #12).
             let home = try await browser.get("/")
             #expect(home.body.contains("/elections/\(id)/result") && home.body.contains("/elections/\(id)/track\""))

@@ -115,6 +115,11 @@ struct RollPagesTests {
             let entries = try #require(api?["entries"] as? [[String: Any]])
             #expect(entries.count == (try harness.database.rollLines(electionID: election.id!).count))
             #expect(!String(describing: entries).contains(someone.idNumber.value))
+            // The roll as a file is for staff only (issue 22 #12); the page offers it only to them.
+            #expect(!page.body.contains("roll.csv"))
+            #expect(try await browser.get("/elections/\(election.id!)/roll.csv").status == .seeOther)
+            try await browser.login("clerk", WebHarness.clerkPassword)
+            #expect(try await browser.get("/elections/\(election.id!)/roll").body.contains("roll.csv"))
             let csv = try await browser.get("/elections/\(election.id!)/roll.csv")
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(csv.body.contains(someone.idNumber.masked) && !csv.body.contains(someone.idNumber.value))
@@ -177,7 +182,7 @@ struct RollPagesTests {
             #expect(built.status == .ok)
             #expect(built.body.contains("选民名单已生成"))
             let published = try await browser.post("\(path)/roll/publish", form: [("_csrf", token)], csrf: false)
-            #expect(published.body.contains("选民名单已公布"))
+            #expect(published.body.contains("选民名单已于\(CivilDate.today())公布") && !published.body.contains("Roll published"))
             #expect(try await browser.get("/elections/\(id)/roll").status == .ok)
             // Voter cards are the election committee's alone: the administrator is refused.
             let byAdmin = try await browser.post("\(path)/cards", form: [("_csrf", token)], csrf: false)

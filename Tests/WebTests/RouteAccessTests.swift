@@ -64,7 +64,6 @@ struct RouteAccessTests {
         // Elections
         "GET /elections/:id/roll",
         "GET /elections/:id/roll/lookup",
-        "GET /elections/:id/roll.csv",
         "GET /elections/:id/objections/new",
         "POST /elections/:id/objections",
         "GET /api/v1/elections/:id/roll",

@@ -65,7 +65,7 @@ struct BoardController {
             let notices = try database.notices(electionID: election.id!).count
             guard election.status.rollIsPublic || notices > 0 else { return nil }
             return ["id": election.id!, "title": election.title, "electionDay": election.electionDay.description, "notices": notices > 0,
-                    "roll": election.status.rollIsPublic, "candidates": election.status == .candidatesPublished,
+                    "roll": try database.rollIsPosted(election), "candidates": election.status == .candidatesPublished,
                     "result": try database.certifiedResult(electionID: election.id!) != nil,
                     "handover": try database.handover(electionID: election.id!)?.completedOn != nil,
                     "annulled": try database.annulment(electionID: election.id!) != nil] as [String: Any]

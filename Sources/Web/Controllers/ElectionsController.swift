@@ -26,6 +26,8 @@ struct ElectionsController {
         staff.get("/elections/:id", use: dashboard)
         staff.post("/elections/:id/roll/changes", use: change)
         staff.get("/elections/:id/roll/changes", use: changeReport)
+        // The masked roll as a file is for staff (issue 22 #12); the public reads the posted page.
+        staff.get("/elections/:id/roll.csv", use: rollCSV)
         staff.post("/elections/:id/applications", use: fileApplication)
         staff.post("/elections/:id/representatives", use: designateRepresentative)
         let committee = routes.only(Roles.committee)
@@ -45,7 +47,6 @@ struct ElectionsController {
         let open = routes.open()
         open.get("/elections/:id/roll", use: publicRoll)
         open.get("/elections/:id/roll/lookup", use: lookup)
-        open.get("/elections/:id/roll.csv", use: rollCSV)
         open.get("/elections/:id/objections/new", use: objectionForm)
         open.post("/elections/:id/objections", use: fileObjection)
         open.get("/api/v1/elections/:id/roll", use: rollAPI)
@@ -69,9 +70,14 @@ struct ElectionsController {
     }
 
     /// An election whose roll is public; others are not shown to the public at all.
+    /// An election whose roll the public may read now (`rollIsPosted`): published and not yet
+    /// certified. Staff read it at any time after publication.
     func publishedElection(_ context: AppRequestContext) throws -> Election {
         let election = try election(context)
         guard election.status.rollIsPublic else { throw WebError.notFound }
+        if !(context.account?.has(anyOf: Roles.staff) ?? false), !(try database.rollIsPosted(election)) {
+            throw WebError.gone(key: "roll_posting_over")
+        }
         return election
     }
 

@@ -15,6 +15,9 @@ enum WebError: Error, Equatable {
     /// The server is busy with other password checks (`PasswordWork`'s queue is full): nothing
     /// is wrong with the request, and it may be sent again in a moment (503, `Retry-After: 1`).
     case busy
+    /// Something that was public for a time and is no longer (the posted roll after the result
+    /// is certified): 410 with what happened, in the page's language.
+    case gone(key: String)
 }
 
 /// Turns every error into a friendly page (or a JSON problem under `/api`): the right status,
@@ -69,6 +72,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
             case .badRequest(let field, let reason): return (.badRequest, "\(field): \(reason)", field)
             case .tooManyRequests: return (.tooManyRequests, locale.text("error_429"), nil)
             case .busy: return (.serviceUnavailable, locale.text("error_busy"), nil)
+            case .gone(let key): return (.gone, locale.text(key), nil)
             }
         case let domain as CommunityError:
             switch domain {
