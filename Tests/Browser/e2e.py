@@ -201,6 +201,8 @@ try:
     login("admin")
     go(f"/elections/1/rounds/{round_id}/check-in?q={voter_numbers[1]}")
     shot("check-in-zh")
+    shot("check-in-zh-phone", width=390)
+    h.check_phone_width("the check-in page", visible=["button.issue-ballot"])
     submit(f"/elections/1/rounds/{round_id}/check-in")
     go(f"/elections/1/rounds/{round_id}/check-in?q={voter_numbers[1]}")
     check("本轮已领票" in h.driver.page_source, "the voter was not checked in")
@@ -241,15 +243,60 @@ try:
     login("jilu")
     enter_papers("B")
     shot("box-entry-zh")
+    shot("box-entry-zh-phone", width=390)
+    h.check_phone_width("the box page", visible=['form.ballot-entry button[type=submit]'] if h.driver.find_elements(By.CSS_SELECTOR, "form.ballot-entry") else [])
+    if h.driver.find_elements(By.CSS_SELECTOR, "form.ballot-entry"):
+        width = h.driver.execute_script("return document.querySelector('form.ballot-entry').getBoundingClientRect().width")
+        check(width >= 600, f"at 1280 px the entry form is {width} px wide: it does not use the width it has")
+    go("/elections/1/polling")
+    shot("polling-zh-phone", width=390)
+    h.check_phone_width("the polling page", visible=['a[href$="/check-in"]'])
     logout()
     login("admin")
     go(f"/elections/1/boxes/{box}")
     page = submit(f"/elections/1/boxes/{box}/close", {"confirm": True})
     check("xyr1." in page or "count-sheet" in page, "the box did not close with a signed count sheet")
 
-    step("print pages: the ballot paper and a certificate")
+    step("print pages: the ballot paper on one A4 page, Chinese throughout, 9 pt at least, write-in lines for handwriting, the digest a footer line")
     go("/elections/1/ballot")
     shot("ballot-print", print_media=True)
+    candidates = len(h.driver.find_elements(By.CSS_SELECTOR, "table.ballot-cell:not(.writein)"))
+    write_ins = len(h.driver.find_elements(By.CSS_SELECTOR, "table.ballot-cell.writein"))
+    _, pages = h.print_pdf("ballot-print")
+    check(pages == 1, f"the ballot paper ({candidates} candidates, {write_ins} write-in lines) prints on {pages} A4 pages, not one")
+    digest = re.search(r'class="digest-value">([0-9a-f]{64})<', h.driver.page_source).group(1)
+    printed = h.printed_text()
+    check(digest in printed, "the printed paper does not carry its digest (the footer line)")
+    check(not h.latin_words(printed, allowed={digest, "SHA-256"}), f"Latin text on the printed Chinese ballot paper: {h.latin_words(printed, allowed={digest, 'SHA-256'})}")
+    check(re.search(r"选举日期：\d{4}年\d{1,2}月\d{1,2}日", printed) and not re.search(r"\d{4}-\d{2}-\d{2}", printed), "the paper's date is not a Chinese date")
+    h.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    measured = h.driver.execute_script("""
+        const px = e => parseFloat(getComputedStyle(e).fontSize);
+        const small = Array.from(document.querySelectorAll('.ballot *')).filter(e => e.offsetParent !== null && !e.closest('.digest')
+            && Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()) && px(e) < 12).map(e => e.textContent.trim().slice(0, 12) + ' ' + px(e));
+        const lines = Array.from(document.querySelectorAll('.ballot td.write-line')).map(e => e.getBoundingClientRect());
+        const labels = Array.from(document.querySelectorAll('.ballot th.writein-label')).map(e => [getComputedStyle(e).writingMode, e.getBoundingClientRect().width > e.getBoundingClientRect().height]);
+        const seal = document.querySelector('.ballot .seal').getBoundingClientRect(), foot = document.querySelector('.ballot .digest').getBoundingClientRect();
+        const last = Array.from(document.querySelectorAll('.ballot .ballot-cells')).pop().getBoundingClientRect();
+        return {small: small.slice(0, 5), lines: lines.map(r => [r.width, r.height]), labels: labels, sealBelowMarks: seal.top >= last.bottom,
+                footLast: foot.top >= seal.bottom, footPx: px(document.querySelector('.ballot .digest'))};""")
+    h.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    check(not measured["small"], f"text below 9 pt (12 px) on the printed paper: {measured['small']}")
+    check(measured["lines"] and all(w >= 35 * h.MM and ht >= 10 * h.MM for w, ht in measured["lines"]),
+          f"write-in lines smaller than 35 × 10 mm: {[(round(w / h.MM, 1), round(ht / h.MM, 1)) for w, ht in measured['lines']]} mm")
+    check(all(mode == "horizontal-tb" and wide for mode, wide in measured["labels"]), f"a write-in label is not horizontal: {measured['labels']}")
+    check(measured["sealBelowMarks"] and measured["footLast"] and measured["footPx"] < 12, f"the seal and the digest footer are not where they belong: {measured}")
+    # The demo's paper has 11 candidates; a paper of 15 candidates with 7 write-in lines (the same
+    # page with candidate and write-in blocks of the last post repeated) still prints on one page.
+    h.driver.execute_script("""
+        const cells = Array.from(document.querySelectorAll('.ballot-post .ballot-cells')).pop();
+        const candidate = cells.querySelector('table.ballot-cell:not(.writein)'), writeIn = cells.querySelector('table.writein');
+        while (document.querySelectorAll('.ballot table.ballot-cell:not(.writein)').length < 15) cells.insertBefore(candidate.cloneNode(true), writeIn);
+        while (document.querySelectorAll('.ballot table.writein').length < 7) cells.appendChild(writeIn.cloneNode(true));""")
+    _, pages15 = h.print_pdf("ballot-print-15")
+    check(pages15 == 1, f"a ballot paper of 15 candidates and 7 write-in lines prints on {pages15} A4 pages, not one")
+    print(f"  ballot paper: {candidates} candidates and {write_ins} write-in lines on {pages} A4 page; write-in lines "
+          f"{[(round(w / h.MM, 1), round(ht / h.MM, 1)) for w, ht in measured['lines']][:1]} mm; 15 candidates and 7 write-ins on {pages15} page", flush=True)
     certificate = re.search(r'href="(/elections/2/certificates/\d+)"', go("/elections/2/result"))
     check(certificate, "no certificate link on the previous term's result")
     go(certificate.group(1))

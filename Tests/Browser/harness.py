@@ -292,3 +292,64 @@ def downloaded(suffix, contains, timeout=5):
 def text(page):
     """A page's text without tags, for error messages."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+# ---------------------------------------------------------------- printed documents and phone widths (issue 22 #6, #10)
+MM = 96 / 25.4   # CSS pixels per millimetre
+
+
+def print_pdf(name):
+    """Prints the current page to A4 PDF the way Chromium's print dialog does (DevTools
+    `Page.printToPDF`, the page's own @page margins), saves it as `name`.pdf beside the
+    screenshots and returns (the PDF's bytes, its number of pages)."""
+    import base64
+    result = driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 210 / 25.4, "paperHeight": 297 / 25.4,
+                                                         "preferCSSPageSize": True, "printBackground": True})
+    data = base64.b64decode(result["data"])
+    open(os.path.join(args.screenshots, f"{name}.pdf"), "wb").write(data)
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+    check(pages >= 1, f"{name}.pdf: no /Type /Page object found ({len(data)} bytes)")
+    return data, pages
+
+
+def printed_text():
+    """The text of the current page as printed (print media emulated: what `@media print`
+    hides is left out)."""
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        return driver.execute_script("return document.body.innerText")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def latin_words(text, allowed=()):
+    """Words in Latin letters in `text` other than those `allowed` (numbers are not words)."""
+    return [w for w in re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*", text) if re.search(r"[A-Za-z]", w) and w not in allowed]
+
+
+def check_phone_width(what, visible=(), width=390):
+    """At a `width` px viewport the page does not scroll sideways, each selector in `visible`
+    is on screen (scrolled to, inside the window's width) and no name in a `.nobreak` element
+    is broken over lines. Returns the widths measured."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        scroll, inner = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        check(inner == width, f"{what}: the window is {inner} px wide, not {width}")
+        check(scroll <= inner, f"{what} at {width} px: the page is {scroll} px wide, wider than the window ({inner} px)")
+        for selector in visible:
+            where = driver.execute_script("""
+                const e = document.querySelector(arguments[0]); if (!e) return 'missing';
+                e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();
+                return r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= window.innerWidth ? 'ok' : JSON.stringify(r);""", selector)
+            check(where == "ok", f"{what} at {width} px: {selector} is not on screen ({where})")
+        broken = driver.execute_script("""
+            return Array.from(document.querySelectorAll('.nobreak')).filter(e => {
+              if (!e.textContent.trim() || e.offsetParent === null) return false;
+              const range = document.createRange(); range.selectNodeContents(e);
+              const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+              return tops.size > 1; }).map(e => e.textContent.trim().slice(0, 20));""")
+        check(not broken, f"{what} at {width} px: names broken over lines: {broken}")
+        print(f"  {what} at {width} px: page {scroll} px wide in a {inner} px window", flush=True)
+        return scroll, inner
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -419,7 +419,7 @@ struct NominationsController {
             "hasRounds": !rounds.isEmpty,
             "election": elections.summary(election),
             "papers": try papers.map { paper -> [String: Any] in
-                ["title": paper.title, "electionDay": paper.electionDay, "seal": paper.sealLabel, "digest": try paper.digest(),
+                ["title": paper.title, "electionDay": CivilDate(paper.electionDay).map { ReadableTime.day($0, .zhHans) } ?? paper.electionDay, "seal": paper.sealLabel, "digest": try paper.digest(),
                  "instructions": paper.instructions.enumerated().map { ["n": $0.offset + 1, "text": $0.element] },
                  "sections": paper.sections.map { section -> [String: Any] in
                      ["title": section.title, "seats": section.seats, "womenOnly": section.womenOnly,
