@@ -1,4 +1,6 @@
 import Community
+import Councils
+import Elections
 import Foundation
 import GRDB
 import HTTPTypes
@@ -96,6 +98,22 @@ struct APITests {
                                         "/api/v1/requests", "/api/v1/requests/{id}", "/api/v1/requests/{id}/signatures", "/api/v1/requests/{id}/convened",
                                         "/api/v1/supervision", "/api/v1/supervision/opinions",
                                         "/api/v1/consultations", "/api/v1/consultations/{id}"])
+        }
+    }
+
+    @Test("the document's enumerations name every value the domain writes: notice kinds, attendance bases (schemathesis found new ones missing)")
+    func enumerationsFollowTheDomain() async throws {
+        try await WebHarness().test { browser in
+            let page = try await browser.get("/api/openapi.json")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as? [String: Any])
+            let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            func values(_ schema: String, _ property: String) -> Set<String> {
+                let properties = (schemas[schema] as? [String: Any])?["properties"] as? [String: Any]
+                return Set(((properties?[property] as? [String: Any])?["enum"] as? [String]) ?? [])
+            }
+            #expect(values("NoticeSummary", "kind") == Set(NoticeKind.allCases.map(\.rawValue)))
+            #expect(values("NoticeDocument", "kind") == Set(NoticeKind.allCases.map(\.rawValue)))
+            #expect(values("Meeting", "basis") == Set(AttendanceBasis.allCases.map(\.rawValue)))
         }
     }
 }
