@@ -28,18 +28,14 @@ struct ElectionDayController {
     }
 
     static func taskText(_ task: ElectionDayStatus.Task, _ locale: AppLocale) -> String {
-        let zh = locale == .zhHans
-        func fill(_ key: String, _ values: [String: String]) -> String {
-            values.reduce(locale.text(key)) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
-        }
         switch task {
-        case .timeline(let step): return zh ? step.chinese : step.english
-        case .openPolling(let day): return fill("ed_task_open_polling", ["date": ReadableTime.day(day, locale)])
-        case .closeBoxes(let round, let open): return fill("ed_task_close_boxes", ["round": "\(round)", "open": "\(open)"])
-        case .closeRound(let round): return fill("ed_task_close_round", ["round": "\(round)"])
-        case .openNextRound(let kind, let by): return fill("ed_task_next_round", ["kind": roundKind(kind, locale), "date": ReadableTime.day(by, locale)])
+        case .timeline(let step): return locale == .zhHans ? step.chinese : step.english
+        case .openPolling(let day): return locale.text("ed_task_open_polling", ["date": ReadableTime.day(day, locale)])
+        case .closeBoxes(let round, let open): return locale.text("ed_task_close_boxes", ["round": round, "open": open])
+        case .closeRound(let round): return locale.text("ed_task_close_round", ["round": round])
+        case .openNextRound(let kind, let by): return locale.text("ed_task_next_round", ["kind": roundKind(kind, locale), "date": ReadableTime.day(by, locale)])
         case .certify: return locale.text("ed_task_certify")
-        case .handover(let by): return fill("ed_task_handover", ["date": ReadableTime.day(by, locale)])
+        case .handover(let by): return locale.text("ed_task_handover", ["date": ReadableTime.day(by, locale)])
         }
     }
 

@@ -189,7 +189,7 @@ struct ElectionsController {
         if timeline.nextAction == nil {
             let day = try database.electionDayStatus(electionID: election.id!, today: today)
             if let task = day.tasks.first {
-                data["dayTask"] = ["text": ElectionDayController.taskText(task, context.locale), "overdue": (task.due ?? today) < today,
+                data["dayTask"] = ["text": ElectionDayController.taskText(task, context.locale), "overdue": day.overdue(today: today).contains(task),
                                    "electionID": election.id!] as [String: Any]
             }
         }
